@@ -1,0 +1,46 @@
+# congress-vote: two commands.
+#   make demo   set up and run the system on an embedded SQLite database
+#   make test   set up (virtualenv, packages, Chromium) and run lint, type checks and every test
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+
+.PHONY: demo test lint typecheck pytest chromium bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Browser tests drive the system Chromium; install it from the distribution when it is missing.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Chromium not found: installing it with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/congress demo --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check ballots audit voting devices tests bench
+	$(BIN)/ruff format --check ballots audit voting devices tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP) chromium
+	$(BIN)/python -m pytest
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/tally.py
+	$(BIN)/python bench/audit.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,66 @@
+"""The entry types of a meeting's log and the fields each must carry (audit-log.md §4).
+
+Every entry is a JSON object with ``v`` (always 1), ``seq`` (its leaf index) and ``type``; every
+type but ``ballot`` also carries ``at``, a UTC time ``YYYY-MM-DDTHH:MM:SSZ``. The fields listed
+here are the minimum; writers may add fields, never remove these.
+
+Identifiers are strings: deputies (``"d-07"``), devices, polls, agenda items. Actor fields
+(``by``) name a chair/operator account or ``device:<id>``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Final
+
+ENTRY_VERSION: Final = 1
+
+#: Required fields per entry type, besides ``v``, ``seq``, ``type`` and ``at``.
+REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
+    "meeting_opened": frozenset({"meeting", "origin", "log_key", "roster", "settings"}),
+    "roster_changed": frozenset({"deputy", "status", "by"}),
+    "device_paired": frozenset({"deputy", "device", "alg", "public_key", "by"}),
+    "device_revoked": frozenset({"deputy", "device", "by"}),
+    # ``method`` is "tablet" or "operator"; a tablet sign-in also carries ``body`` and ``sig``.
+    "signed_in": frozenset({"deputy", "method", "by"}),
+    "signed_out": frozenset({"deputy", "method", "by"}),
+    "agenda_set": frozenset({"items"}),
+    # ``definition`` is exactly the ``poll`` object of the tally format.
+    "poll_opened": frozenset(
+        {"poll", "item", "definition", "mode", "change_policy", "present", "by"}
+    ),
+    "vote": frozenset({"poll", "deputy", "device", "choice", "body", "sig"}),
+    "participation": frozenset({"poll", "deputy", "device", "body", "sig"}),
+    "poll_closed": frozenset({"poll", "participants", "issued", "by"}),
+    "ballot": frozenset({"poll", "receipt", "choice"}),
+    # ``ballots`` is {"cast", "valid", "void"}; ``counts`` and ``write_ins`` as in the tally
+    # format's output.
+    "manual_result": frozenset({"poll", "ballots", "counts", "write_ins", "by", "confirmed_by"}),
+    "result": frozenset({"poll", "result"}),
+    "poll_voided": frozenset({"poll", "reason", "by"}),
+    "meeting_closed": frozenset({"by"}),
+}
+
+ENTRY_TYPES: Final = frozenset(REQUIRED_FIELDS)
+
+#: Entry types written without a time, so that nothing orders or dates a secret ballot.
+UNTIMED_TYPES: Final = frozenset({"ballot"})
+
+#: Fields that must never appear in a ``ballot`` entry.
+BALLOT_FORBIDDEN_FIELDS: Final = frozenset({"deputy", "device", "at", "body", "sig", "by"})
+
+POLL_MODES: Final = frozenset({"secret", "named", "manual"})
+CHANGE_POLICIES: Final = frozenset({"last", "first"})
+ROSTER_STATUSES: Final = frozenset({"active", "suspended", "ended"})
+SIGN_IN_METHODS: Final = frozenset({"tablet", "operator"})
+DEVICE_ALGORITHMS: Final = frozenset({"ed25519", "p256"})
+
+AT_PATTERN: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+def format_at(moment: datetime) -> str:
+    """Return ``moment`` as the log's time format, in UTC, to the second."""
+    if moment.tzinfo is None:
+        raise ValueError("a log time must be timezone-aware")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,1 @@
+"""Tablets as trusted devices: pairing, signed messages, connections, the tablet page."""

@@ -1,0 +1,1 @@
+"""The meeting server: roster, attendance, agenda, polls, storage, routes and the CLI."""
