@@ -25,7 +25,12 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     # ``method`` is "tablet" or "operator"; a tablet sign-in also carries ``body`` and ``sig``.
     "signed_in": frozenset({"deputy", "method", "by"}),
     "signed_out": frozenset({"deputy", "method", "by"}),
+    # Leave register: ``leave`` true records approved leave (请假), false withdraws it.
+    "leave_recorded": frozenset({"deputy", "leave", "by"}),
     "agenda_set": frozenset({"items"}),
+    # The chair makes an agenda item current (pushed to every tablet), or withdraws it.
+    "item_current": frozenset({"item", "by"}),
+    "item_withdrawn": frozenset({"item", "reason", "by"}),
     # ``definition`` is exactly the ``poll`` object of the tally format.
     "poll_opened": frozenset(
         {"poll", "item", "definition", "mode", "change_policy", "present", "by"}
@@ -38,6 +43,7 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     # format's output.
     "manual_result": frozenset({"poll", "ballots", "counts", "write_ins", "by", "confirmed_by"}),
     "result": frozenset({"poll", "result"}),
+    "result_announced": frozenset({"poll", "by"}),
     "poll_voided": frozenset({"poll", "reason", "by"}),
     "meeting_closed": frozenset({"by"}),
 }

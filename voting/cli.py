@@ -10,9 +10,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from voting.commands import demo, tally
+from voting.commands import demo, export, init, tally
 
-COMMANDS = (tally, demo)
+COMMANDS = (tally, demo, init, export)
 
 
 def build_parser() -> argparse.ArgumentParser:

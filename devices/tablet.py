@@ -1,0 +1,118 @@
+"""A tablet's side of the protocol, sans I/O: its key, its counter, and the messages it sends.
+
+The browser page does exactly this in JavaScript with WebCrypto; the tablet simulator and the
+tests use this class, so that they speak to the server exactly as a real tablet does.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from audit.tablet import sign_tablet_body
+
+
+@dataclass
+class SecretVote:
+    """What a tablet keeps of a secret ballot: the receipt, the replace-token, and the server's
+    signed acknowledgement once it arrives."""
+
+    poll: str
+    receipt: str
+    choice: Any
+    replace_token: str
+    acknowledgement: dict[str, Any] | None = None
+
+    @property
+    def ballot(self) -> dict[str, Any]:
+        return {"poll": self.poll, "receipt": self.receipt, "choice": self.choice}
+
+
+@dataclass
+class Tablet:
+    """One paired tablet of one deputy in one meeting."""
+
+    origin: str
+    device: str
+    deputy: str = ""
+    key: Ed25519PrivateKey | ec.EllipticCurvePrivateKey = field(
+        default_factory=Ed25519PrivateKey.generate
+    )
+    counter: int = 0
+    votes: dict[str, SecretVote] = field(default_factory=dict)
+
+    @property
+    def alg(self) -> str:
+        return "ed25519" if isinstance(self.key, Ed25519PrivateKey) else "p256"
+
+    @property
+    def public_key(self) -> str:
+        """Base64: the raw 32-byte key for Ed25519, the SubjectPublicKeyInfo DER for P-256."""
+        public = self.key.public_key()
+        if isinstance(self.key, Ed25519PrivateKey):
+            raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        else:
+            raw = public.public_bytes(
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        return base64.b64encode(raw).decode()
+
+    def pair_request(self, code: str) -> dict[str, Any]:
+        return {"code": code, "device": self.device, "alg": self.alg, "public_key": self.public_key}
+
+    def hello(self, seq: int | None = None) -> dict[str, Any]:
+        message: dict[str, Any] = {"type": "hello", "device": self.device}
+        if seq is not None:
+            message["seq"] = seq
+        return message
+
+    def _signed(self, kind: str, **fields: Any) -> tuple[dict[str, Any], str]:
+        self.counter += 1
+        body = {
+            "type": kind,
+            "origin": self.origin,
+            "deputy": self.deputy,
+            "device": self.device,
+            "n": self.counter,
+            **fields,
+        }
+        return body, sign_tablet_body(self.key, body)
+
+    def sign_in(self, ref: str | None = None) -> dict[str, Any]:
+        body, sig = self._signed("sign_in")
+        return {"id": ref, "type": "sign_in", "body": body, "sig": sig}
+
+    def named_vote(self, poll: str, choice: Any, ref: str | None = None) -> dict[str, Any]:
+        body, sig = self._signed("vote", poll=poll, choice=choice)
+        return {"id": ref, "type": "vote", "body": body, "sig": sig}
+
+    def secret_ballot(self, poll: str, choice: Any, ref: str | None = None) -> dict[str, Any]:
+        """Participation (signed) and ballot (unsigned, with a fresh receipt) in one message."""
+        vote = SecretVote(poll, secrets.token_hex(16), choice, secrets.token_urlsafe(24))
+        self.votes[poll] = vote
+        body, sig = self._signed("participation", poll=poll)
+        return {
+            "id": ref,
+            "type": "ballot",
+            "body": body,
+            "sig": sig,
+            "ballot": vote.ballot,
+            "replace_token_hash": hashlib.sha256(vote.replace_token.encode()).hexdigest(),
+        }
+
+    def replace_ballot(self, poll: str, choice: Any, ref: str | None = None) -> dict[str, Any]:
+        vote = self.votes[poll]
+        vote.choice = choice
+        return {
+            "id": ref,
+            "type": "replace",
+            "ballot": vote.ballot,
+            "replace_token": vote.replace_token,
+        }

@@ -1,0 +1,65 @@
+"""Fixtures for the meeting server: an app on a temporary SQLite file, a fixed clock, a key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from starlette.testclient import TestClient
+
+from audit.note import NoteSigner
+from audit.tables import create_engine_for
+from voting.app import create_app
+from voting.settings import Settings
+
+LOG_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+ORIGIN = "xinzhou.congress.local/2026-3"
+ADMIN = ("admin", "admin-password-1")
+
+
+@dataclass
+class Clock:
+    now: datetime = field(default_factory=lambda: datetime(2026, 3, 1, 1, 30, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class Server:
+    """A running app on a database file; ``restart`` builds a new app on the same file."""
+
+    db: Path
+    clock: Clock
+
+    def app(self) -> Any:
+        settings = Settings(data_dir=self.db.parent, database_url=f"sqlite:///{self.db}")
+        engine = create_engine_for(settings.database_url)
+        return create_app(
+            settings,
+            clock=self.clock,
+            engine=engine,
+            signer_for=lambda origin: NoteSigner(origin, LOG_KEY),
+        )
+
+    def client(self) -> TestClient:
+        return TestClient(self.app())
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Server:
+    return Server(tmp_path / "congress.sqlite", Clock())
+
+
+@pytest.fixture
+def client(server: Server) -> Iterator[TestClient]:
+    with server.client() as c:
+        yield c

@@ -1,0 +1,276 @@
+"""The whole server's state: meetings (draft and open), accounts, tokens and pairing codes.
+
+:class:`Congress` owns the database engine, the log signing key and the clock, all passed in.
+Draft meetings and their rosters live in ordinary tables; opening a meeting creates its log,
+whose first entry ``meeting_opened`` snapshots the roster, and from then on the meeting changes
+only through its :class:`~voting.service.MeetingService`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import secrets
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlmodel import Session, SQLModel
+
+from audit.entries import format_at
+from audit.keys import check_key_name
+from audit.note import NoteSigner
+from audit.store import AuditLog
+from audit.tables import init_schema
+from voting.errors import CommandError, Conflict, NotFound, Unauthenticated
+from voting.passwords import MIN_PASSWORD_LENGTH, check_password, hash_password
+from voting.roster import RosterLine
+from voting.service import MeetingService
+from voting.tables import AccountRow, MeetingRow, PairingCodeRow, RosterRow, TokenRow
+
+Clock = Callable[[], datetime]
+#: The log signing key under a given name (the log origin).
+SignerFor = Callable[[str], NoteSigner]
+
+ACCOUNT_ROLES = frozenset({"admin", "chair", "operator"})
+READ_ROLES = frozenset({"display", "auditor"})
+SESSION_HOURS = 12
+PAIRING_MINUTES = 30
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: an account (admin/chair/operator) or a read-only token."""
+
+    role: str
+    subject: str
+
+    @property
+    def actor(self) -> str:
+        return self.subject
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Congress:
+    def __init__(self, *, engine: Engine, signer_for: SignerFor, clock: Clock) -> None:
+        self.engine = engine
+        self.signer_for = signer_for
+        self.clock = clock
+        self._services: dict[str, MeetingService] = {}
+        self._lock = threading.Lock()
+        self._open_lock = asyncio.Lock()
+        init_schema(engine)
+        SQLModel.metadata.create_all(engine)
+
+    def now_at(self, delta: timedelta = timedelta()) -> str:
+        return format_at(self.clock() + delta)
+
+    # Accounts and tokens --------------------------------------------------------------------
+
+    def create_account(self, username: str, role: str, password: str) -> None:
+        if role not in ACCOUNT_ROLES:
+            raise CommandError("invalid-role", "角色无效", f'unknown role "{role}"')
+        if not username or len(username) > 64 or any(c.isspace() for c in username):
+            raise CommandError("invalid-username", "用户名无效", "invalid username")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise CommandError(
+                "weak-password",
+                f"密码至少需要{MIN_PASSWORD_LENGTH}个字符",
+                f"the password needs at least {MIN_PASSWORD_LENGTH} characters",
+            )
+        with Session(self.engine) as session, session.begin():
+            if session.get(AccountRow, username) is not None:
+                raise Conflict("account-exists", "该用户名已存在", f"account {username} exists")
+            session.add(AccountRow(username=username, role=role, password=hash_password(password)))
+
+    def login(self, username: str, password: str) -> tuple[str, str]:
+        """Check the password; return a new session token and the account's role."""
+        with Session(self.engine) as session:
+            account = session.get(AccountRow, username)
+        if account is None or not check_password(password, account.password):
+            raise Unauthenticated("bad-login", "用户名或密码错误", "wrong username or password")
+        token = self.issue_token(account.role, username, hours=SESSION_HOURS)
+        return token, account.role
+
+    def issue_token(self, role: str, subject: str, *, hours: int | None = None) -> str:
+        token = secrets.token_urlsafe(32)
+        expires = None if hours is None else self.now_at(timedelta(hours=hours))
+        with Session(self.engine) as session, session.begin():
+            session.add(
+                TokenRow(token_hash=_sha256(token), role=role, subject=subject, expires_at=expires)
+            )
+        return token
+
+    def authenticate(self, token: str) -> Principal:
+        with Session(self.engine) as session:
+            row = session.get(TokenRow, _sha256(token))
+        if row is None or (row.expires_at is not None and row.expires_at <= self.now_at()):
+            raise Unauthenticated("bad-token", "登录已失效，请重新登录", "invalid or expired token")
+        return Principal(row.role, row.subject)
+
+    # Draft meetings -----------------------------------------------------------------------
+
+    def create_meeting(
+        self, *, meeting: str, origin: str, title: str, date: str, settings: dict[str, Any]
+    ) -> None:
+        try:
+            check_key_name(origin)
+        except ValueError as error:
+            raise CommandError("invalid-origin", "日志名称无效", str(error)) from None
+        if not meeting or not title.strip():
+            raise CommandError("invalid-meeting", "会议编号和名称不能为空", "id and title required")
+        with Session(self.engine) as session, session.begin():
+            if session.get(MeetingRow, meeting) is not None:
+                raise Conflict("meeting-exists", "会议编号已存在", f"meeting {meeting} exists")
+            if session.exec(select(MeetingRow).where(MeetingRow.origin == origin)).first():  # type: ignore[arg-type]
+                raise Conflict("origin-exists", "日志名称已被使用", f"origin {origin} is taken")
+            session.add(
+                MeetingRow(
+                    id=meeting,
+                    origin=origin,
+                    title=title.strip(),
+                    date=date,
+                    settings_json=json.dumps(settings, ensure_ascii=False),
+                )
+            )
+
+    def meeting_row(self, meeting: str) -> MeetingRow:
+        with Session(self.engine) as session:
+            row = session.get(MeetingRow, meeting)
+        if row is None:
+            raise NotFound("unknown-meeting", f"会议 {meeting} 不存在", f"no meeting {meeting}")
+        return row
+
+    def meetings(self) -> list[MeetingRow]:
+        with Session(self.engine) as session:
+            return [r[0] for r in session.exec(select(MeetingRow).order_by(MeetingRow.id))]  # type: ignore[arg-type]
+
+    def set_roster(self, meeting: str, lines: Sequence[RosterLine]) -> None:
+        """Replace the roster of a draft meeting."""
+        row = self.meeting_row(meeting)
+        if row.status != "draft":
+            raise Conflict(
+                "meeting-open", "会议已开始，名册变更请使用代表状态调整", "the meeting is already open"
+            )
+        with Session(self.engine) as session, session.begin():
+            for old in session.exec(select(RosterRow).where(RosterRow.meeting == meeting)):  # type: ignore[arg-type]
+                session.delete(old[0])
+            session.flush()
+            for line in lines:
+                session.add(
+                    RosterRow(
+                        meeting=meeting,
+                        deputy=line.deputy,
+                        name=line.name,
+                        seat=line.seat,
+                        status=line.status,
+                    )
+                )
+
+    def roster(self, meeting: str) -> list[RosterRow]:
+        with Session(self.engine) as session:
+            rows = session.exec(select(RosterRow).where(RosterRow.meeting == meeting))  # type: ignore[arg-type]
+            return sorted((r[0] for r in rows), key=lambda r: r.seat)
+
+    async def open_meeting(self, meeting: str, *, by: str) -> MeetingService:
+        """Create the meeting's log with ``meeting_opened`` (the roster snapshot) as entry 0."""
+        async with self._open_lock:
+            row = self.meeting_row(meeting)
+            if row.status != "draft":
+                raise Conflict("meeting-open", "会议已开始", f"meeting {meeting} is already open")
+            roster = self.roster(meeting)
+            if not roster:
+                raise Conflict("empty-roster", "请先导入代表名册", "import the roster first")
+            log_signer = self.signer_for(row.origin)
+            log = self._open_log(row.origin, log_signer)
+            service = MeetingService(meeting_id=meeting, engine=self.engine, log=log, signer=log_signer)
+            entry = {
+                "type": "meeting_opened",
+                "meeting": {"id": row.id, "title": row.title, "date": row.date},
+                "origin": row.origin,
+                "log_key": log.vkey,
+                "roster": [
+                    {"deputy": r.deputy, "name": r.name, "seat": r.seat, "status": r.status}
+                    for r in roster
+                ],
+                "settings": json.loads(row.settings_json),
+                "by": by,
+            }
+
+            def mark_open(session: Session) -> None:
+                stored = session.get(MeetingRow, meeting)
+                assert stored is not None
+                stored.status = "open"
+                session.add(stored)
+
+            await service.submit(lambda state: [entry], also=mark_open)
+            self._services[meeting] = service
+            return service
+
+    def _open_log(self, origin: str, signer: NoteSigner) -> AuditLog:
+        return AuditLog.open(self.engine, origin=origin, signer=signer, clock=self.clock)
+
+    def service(self, meeting: str) -> MeetingService:
+        """The running meeting; loaded from the database (log replayed) on first use."""
+        with self._lock:
+            found = self._services.get(meeting)
+            if found is not None:
+                return found
+            row = self.meeting_row(meeting)
+            if row.status == "draft":
+                raise Conflict("meeting-not-open", "会议尚未开始", "the meeting has not been opened")
+            signer = self.signer_for(row.origin)
+            found = MeetingService(
+                meeting_id=meeting,
+                engine=self.engine,
+                log=self._open_log(row.origin, signer),
+                signer=signer,
+            )
+            self._services[meeting] = found
+            return found
+
+    # Pairing codes ------------------------------------------------------------------------
+
+    def issue_pairing_code(self, meeting: str, deputy: str) -> tuple[str, str]:
+        """A one-time code that lets one tablet register its key for ``deputy``, and when it
+        expires."""
+        service = self.service(meeting)
+        if deputy not in service.state.roster:
+            raise NotFound("unknown-deputy", f"代表 {deputy} 不在名册中", f"no deputy {deputy}")
+        code = secrets.token_urlsafe(16)
+        expires_at = self.now_at(timedelta(minutes=PAIRING_MINUTES))
+        with Session(self.engine) as session, session.begin():
+            session.add(
+                PairingCodeRow(
+                    code_hash=_sha256(code), meeting=meeting, deputy=deputy, expires_at=expires_at
+                )
+            )
+        return code, expires_at
+
+    def check_pairing_code(self, meeting: str, code: str) -> str:
+        """The deputy a valid, unused, unexpired pairing code was issued for."""
+        with Session(self.engine) as session:
+            return self._pairing_row(session, meeting, code).deputy
+
+    def use_pairing_code(self, session: Session, meeting: str, code: str) -> None:
+        """Mark the code used, in the caller's transaction (the one writing device_paired)."""
+        row = self._pairing_row(session, meeting, code)
+        row.used = True
+        session.add(row)
+
+    def _pairing_row(self, session: Session, meeting: str, code: str) -> PairingCodeRow:
+        row = session.get(PairingCodeRow, _sha256(code))
+        if row is None or row.meeting != meeting:
+            raise Unauthenticated("bad-pairing-code", "配对码无效", "unknown pairing code")
+        if row.used:
+            raise Unauthenticated("pairing-code-used", "配对码已使用", "pairing code already used")
+        if row.expires_at <= self.now_at():
+            raise Unauthenticated("pairing-code-expired", "配对码已过期", "pairing code expired")
+        return row

@@ -1,0 +1,112 @@
+"""Live connections of a meeting and the fan-out of messages to them.
+
+Every connection has its own bounded outgoing queue drained by its own task, so a slow tablet
+never stalls the others: when its queue is full the connection is closed, and the tablet
+resynchronises when it reconnects. A broadcast serialises its message once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: Messages waiting for one connection before it is considered stuck and closed.
+QUEUE_LIMIT = 256
+
+
+def encode(message: dict[str, Any]) -> str:
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(eq=False)
+class Peer:
+    """One live WebSocket: a tablet (``device`` set), a chair console or a hall display."""
+
+    channel: str  # tablet | console | display
+    send: Callable[[str], Awaitable[None]]
+    close: Callable[[int], Awaitable[None]]
+    device: str | None = None
+    deputy: str | None = None
+    queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
+    task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        while True:
+            text = await self.queue.get()
+            if text is None:
+                return
+            try:
+                await self.send(text)
+            except Exception:  # the socket went away; the receive loop will notice
+                return
+
+    def push(self, text: str) -> bool:
+        """Queue ``text``; False if the peer is stuck (its queue is full)."""
+        try:
+            self.queue.put_nowait(text)
+        except asyncio.QueueFull:
+            return False
+        return True
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            with contextlib.suppress(asyncio.QueueFull):
+                self.queue.put_nowait(None)
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.task
+
+
+class Hub:
+    """The peers of every meeting, by meeting id."""
+
+    def __init__(self) -> None:
+        self._peers: dict[str, set[Peer]] = {}
+
+    def add(self, meeting: str, peer: Peer) -> None:
+        self._peers.setdefault(meeting, set()).add(peer)
+        peer.start()
+
+    async def remove(self, meeting: str, peer: Peer) -> None:
+        self._peers.get(meeting, set()).discard(peer)
+        await peer.stop()
+
+    def peers(self, meeting: str, channels: frozenset[str] | None = None) -> list[Peer]:
+        return [
+            p
+            for p in self._peers.get(meeting, ())
+            if channels is None or p.channel in channels
+        ]
+
+    def online_devices(self, meeting: str) -> set[str]:
+        return {p.device for p in self._peers.get(meeting, ()) if p.device is not None}
+
+    def broadcast(
+        self, meeting: str, message: dict[str, Any], channels: frozenset[str] | None = None
+    ) -> None:
+        """Send ``message`` to the meeting's peers on ``channels`` (all when None)."""
+        text = encode(message)
+        for peer in self.peers(meeting, channels):
+            if not peer.push(text):
+                log.warning("closing a stuck %s connection of meeting %s", peer.channel, meeting)
+                self._peers[meeting].discard(peer)
+                asyncio.get_running_loop().create_task(_close_stuck(peer))
+
+    def send(self, peer: Peer, message: dict[str, Any]) -> None:
+        peer.push(encode(message))
+
+
+async def _close_stuck(peer: Peer) -> None:
+    await peer.stop()
+    with contextlib.suppress(Exception):
+        await peer.close(1013)  # try again later

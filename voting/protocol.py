@@ -1,0 +1,167 @@
+"""Messages on the wire, validated by models: HTTP request bodies and WebSocket messages.
+
+Every client message is checked against one of these models before anything else happens; a
+message that does not fit is answered with the error code ``invalid-message`` and changes
+nothing. The protocol is described for client authors in ``docs/protocol.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+Signature = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+# HTTP bodies ---------------------------------------------------------------------------------
+
+
+class Login(Strict):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class NewAccount(Strict):
+    username: Id
+    role: Literal["admin", "chair", "operator"]
+    password: Annotated[str, StringConstraints(min_length=8, max_length=256)]
+
+
+class NewToken(Strict):
+    role: Literal["display", "auditor"]
+    label: Text
+
+
+class NewMeeting(Strict):
+    meeting: Id
+    origin: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\s+]+$")]
+    title: Text
+    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+class RosterRowIn(Strict):
+    deputy: Id
+    name: Text
+    seat: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    status: Literal["active", "suspended", "ended"] = "active"
+
+
+class Roster(Strict):
+    deputies: Annotated[list[RosterRowIn], Field(min_length=1, max_length=5000)]
+
+
+class RosterStatus(Strict):
+    status: Literal["active", "suspended", "ended"]
+
+
+class Leave(Strict):
+    leave: bool
+
+
+class AgendaItem(Strict):
+    item: Id
+    title: Text
+    kind: Literal["report", "motion", "election", "selection", "evaluation", "oath"]
+    rule: dict[str, Any] | None = None
+
+
+class Agenda(Strict):
+    items: Annotated[list[AgendaItem], Field(max_length=200)]
+
+
+class Reason(Strict):
+    reason: Text
+
+
+class NewPoll(Strict):
+    poll: Id | None = None
+    item: Id
+    definition: dict[str, Any]
+    mode: Literal["secret", "named", "manual"] = "secret"
+    change_policy: Literal["last", "first"] = "last"
+    duration_s: Annotated[int, Field(ge=10, le=86400)] | None = None
+
+
+class BallotCounts(Strict):
+    cast: Annotated[int, Field(ge=0)]
+    valid: Annotated[int, Field(ge=0)]
+    void: Annotated[int, Field(ge=0)]
+
+
+class ManualResult(Strict):
+    issued: Annotated[int, Field(ge=0)]
+    ballots: BallotCounts
+    counts: dict[str, Any]
+    write_ins: dict[str, int] = Field(default_factory=dict)
+    confirmed_by: Annotated[list[Text], Field(min_length=1, max_length=20)]
+
+
+class Pair(Strict):
+    code: Annotated[str, StringConstraints(min_length=8, max_length=64)]
+    device: Id
+    alg: Literal["ed25519", "p256"]
+    public_key: Annotated[str, StringConstraints(min_length=40, max_length=200)]
+
+
+# WebSocket messages from clients --------------------------------------------------------------
+
+
+class TabletHello(Strict):
+    type: Literal["hello"]
+    device: Id
+    seq: Annotated[int, Field(ge=0)] | None = None  # the last log position the tablet saw
+
+
+class ConsoleHello(Strict):
+    type: Literal["hello"]
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class SignedMessage(Strict):
+    id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    type: Literal["sign_in", "vote"]
+    body: dict[str, Any]
+    sig: Signature
+
+
+class SecretBallot(Strict):
+    poll: Id
+    receipt: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+    choice: Any
+
+
+class BallotMessage(Strict):
+    id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    type: Literal["ballot"]
+    body: dict[str, Any]
+    sig: Signature
+    ballot: SecretBallot
+    replace_token_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class ReplaceMessage(Strict):
+    id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    type: Literal["replace"]
+    ballot: SecretBallot
+    replace_token: Annotated[str, StringConstraints(min_length=16, max_length=128)]
+
+
+class Ping(Strict):
+    id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    type: Literal["ping"]
+
+
+TabletMessage = Annotated[
+    SignedMessage | BallotMessage | ReplaceMessage | Ping, Field(discriminator="type")
+]
+TABLET_MESSAGE: TypeAdapter[SignedMessage | BallotMessage | ReplaceMessage | Ping] = TypeAdapter(
+    TabletMessage
+)

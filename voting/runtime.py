@@ -1,0 +1,106 @@
+"""The running server: the congress, live connections, timers and the checkpoint ticker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from voting.congress import Congress
+from voting.errors import CommandError
+from voting.hub import Hub
+from voting.live import Live
+from voting.passwords import LoginThrottle
+from voting.service import Decision
+
+log = logging.getLogger(__name__)
+
+#: A checkpoint is signed at least this often while entries are being added (audit-log.md §3).
+CHECKPOINT_EVERY_S = 60.0
+
+
+class Runtime:
+    def __init__(
+        self,
+        congress: Congress,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.congress = congress
+        self.hub = Hub()
+        self.live = Live(self.hub)
+        self.throttle = LoginThrottle()
+        self.monotonic = monotonic
+        self._timers: dict[tuple[str, str], asyncio.TimerHandle] = {}
+        self._ticker: asyncio.Task[None] | None = None
+
+    async def command(
+        self, meeting: str, decide: Decision, *, also: Callable[[Session], None] | None = None
+    ) -> dict[str, Any]:
+        """Run one command on an open meeting, push the change, and return the written seqs."""
+        service = self.congress.service(meeting)
+        written = await service.submit(decide, also=also)
+        self.live.committed(service, written)
+        return {"seq": [e["seq"] for e in written.entries]}
+
+    # Lifecycle ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Load every open meeting (replaying its log) and re-arm the timers of open polls."""
+        for row in self.congress.meetings():
+            if row.status != "open":
+                continue
+            service = self.congress.service(row.id)
+            poll = service.state.open_poll
+            if poll is not None and poll.closes_at is not None:
+                self.schedule_close(row.id, poll.id, poll.closes_at)
+        self._ticker = asyncio.get_running_loop().create_task(self._checkpoint_ticker())
+
+    async def stop(self) -> None:
+        for handle in self._timers.values():
+            handle.cancel()
+        self._timers.clear()
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+
+    # Timers ---------------------------------------------------------------------------------
+
+    def schedule_close(self, meeting: str, poll: str, closes_at: str) -> None:
+        """Close ``poll`` automatically at ``closes_at`` (the log's UTC time format)."""
+        moment = datetime.strptime(closes_at, "%Y-%m-%dT%H:%M:%S%z")
+        delay = max(0.0, (moment - self.congress.clock()).total_seconds())
+        loop = asyncio.get_running_loop()
+        self._timers[(meeting, poll)] = loop.call_later(
+            delay, lambda: loop.create_task(self._timer_close(meeting, poll))
+        )
+
+    async def _timer_close(self, meeting: str, poll: str) -> None:
+        self._timers.pop((meeting, poll), None)
+        service = self.congress.service(meeting)
+        found = service.state.polls.get(poll)
+        if found is None or found.status != "open":
+            return
+        try:
+            written = await service.close_poll(poll, by="timer")
+        except CommandError as error:
+            log.warning("timer could not close poll %s of %s: %s", poll, meeting, error.code)
+            return
+        self.live.committed(service, written)
+
+    async def _checkpoint_ticker(self) -> None:
+        while True:
+            await asyncio.sleep(CHECKPOINT_EVERY_S)
+            for row in self.congress.meetings():
+                if row.status == "open":
+                    try:
+                        await self.congress.service(row.id).sign_checkpoint_if_behind()
+                    except Exception:
+                        log.exception("signing a checkpoint for %s failed", row.id)

@@ -1,0 +1,256 @@
+"""The state of one meeting, rebuilt by applying its audit log entries in order.
+
+Every change to a meeting is an audit entry, so the log is the single source of truth: the
+server applies each committed entry to a :class:`MeetingState`, and on restart it replays the
+log to rebuild the same state. ``apply`` trusts its input (entries were checked by
+:mod:`voting.actions` before they were written); it never reads a clock, a socket or a database.
+
+Secret ballots are not part of this state: until a poll closes they live sealed in their own
+table, with no link to the deputy who cast them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+SEATED_STATUSES = frozenset({"active", "suspended"})
+
+
+@dataclass
+class Deputy:
+    id: str
+    name: str
+    seat: str
+    status: str  # active | suspended | ended
+
+
+@dataclass
+class Device:
+    id: str
+    deputy: str
+    alg: str
+    public_key: str
+    counter: int = -1  # the highest message counter accepted so far
+    last_body: Mapping[str, Any] | None = None  # that message, for idempotent re-sends
+    active: bool = True
+
+
+@dataclass
+class Item:
+    id: str
+    title: str
+    kind: str  # report | motion | election | selection | evaluation | oath
+    rule: Mapping[str, Any] | None = None  # election competition rule, see actions.check_rule
+    withdrawn: bool = False
+
+
+@dataclass
+class Poll:
+    id: str
+    item: str
+    definition: dict[str, Any]
+    mode: str  # secret | named | manual
+    change_policy: str  # last | first
+    present: frozenset[str]
+    closes_at: str | None = None
+    status: str = "open"  # open | closed | voided
+    participants: set[str] = field(default_factory=set)
+    votes: dict[str, Any] = field(default_factory=dict)  # named mode: deputy -> counted choice
+    issued: int | None = None
+    result: dict[str, Any] | None = None
+    announced: bool = False
+
+    @property
+    def cast_count(self) -> int:
+        """Deputies who have taken part so far (never what they chose)."""
+        return len(self.participants) if self.mode == "secret" else len(self.votes)
+
+
+@dataclass
+class MeetingState:
+    origin: str
+    meeting: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    roster: dict[str, Deputy] = field(default_factory=dict)
+    devices: dict[str, Device] = field(default_factory=dict)
+    active_device: dict[str, str] = field(default_factory=dict)  # deputy -> device
+    signed_in: set[str] = field(default_factory=set)
+    on_leave: set[str] = field(default_factory=set)
+    items: dict[str, Item] = field(default_factory=dict)
+    current_item: str | None = None
+    polls: dict[str, Poll] = field(default_factory=dict)
+    ballot_seq: dict[str, int] = field(default_factory=dict)  # receipt -> seq of its entry
+    opened: bool = False
+    closed: bool = False
+    size: int = 0  # entries applied
+
+    # Attendance ---------------------------------------------------------------------------
+
+    @property
+    def electorate(self) -> int:
+        """Seated deputies (实有代表数): active or suspended, not those whose seat ended."""
+        return sum(1 for d in self.roster.values() if d.status in SEATED_STATUSES)
+
+    @property
+    def present(self) -> frozenset[str]:
+        """Seated deputies signed in now (实到)."""
+        return frozenset(
+            d for d in self.signed_in if self.roster[d].status in SEATED_STATUSES
+        )
+
+    @property
+    def leave_count(self) -> int:
+        """Seated deputies on approved leave who are not signed in (请假)."""
+        return sum(
+            1
+            for d in self.on_leave
+            if self.roster[d].status in SEATED_STATUSES and d not in self.signed_in
+        )
+
+    @property
+    def quorum_met(self) -> bool:
+        """组织法 Art 14: two thirds or more of seated deputies present."""
+        return 3 * len(self.present) >= 2 * self.electorate
+
+    @property
+    def open_poll(self) -> Poll | None:
+        for poll in self.polls.values():
+            if poll.status == "open":
+                return poll
+        return None
+
+    def item_status(self, item_id: str) -> str:
+        """draft → current → voting → closed → announced, or withdrawn."""
+        item = self.items[item_id]
+        if item.withdrawn:
+            return "withdrawn"
+        polls = [p for p in self.polls.values() if p.item == item_id and p.status != "voided"]
+        if any(p.status == "open" for p in polls):
+            return "voting"
+        if polls and polls[-1].announced:
+            return "announced"
+        if polls:
+            return "closed"
+        return "current" if self.current_item == item_id else "draft"
+
+    # Replay -------------------------------------------------------------------------------
+
+    def apply(self, entry: Mapping[str, Any]) -> None:
+        """Apply one committed entry. Entries must come in ``seq`` order."""
+        if entry["seq"] != self.size:
+            raise ValueError(f"entry {entry['seq']} applied out of order (expected {self.size})")
+        handler = getattr(self, "_apply_" + entry["type"])
+        handler(entry)
+        body = entry.get("body")
+        if body is not None:
+            device = self.devices[body["device"]]
+            device.counter = body["n"]
+            device.last_body = body
+        self.size += 1
+
+    def _apply_meeting_opened(self, e: Mapping[str, Any]) -> None:
+        self.meeting = dict(e["meeting"])
+        self.settings = dict(e["settings"])
+        for row in e["roster"]:
+            self.roster[row["deputy"]] = Deputy(
+                row["deputy"], row["name"], row["seat"], row["status"]
+            )
+        self.opened = True
+
+    def _apply_roster_changed(self, e: Mapping[str, Any]) -> None:
+        deputy = self.roster.get(e["deputy"])
+        if deputy is None:
+            deputy = self.roster[e["deputy"]] = Deputy(
+                e["deputy"], e.get("name", ""), e.get("seat", ""), e["status"]
+            )
+        deputy.status = e["status"]
+        if deputy.status == "ended":
+            self.signed_in.discard(deputy.id)
+
+    def _apply_device_paired(self, e: Mapping[str, Any]) -> None:
+        self.devices[e["device"]] = Device(e["device"], e["deputy"], e["alg"], e["public_key"])
+        self.active_device[e["deputy"]] = e["device"]
+
+    def _apply_device_revoked(self, e: Mapping[str, Any]) -> None:
+        self.devices[e["device"]].active = False
+        if self.active_device.get(e["deputy"]) == e["device"]:
+            del self.active_device[e["deputy"]]
+
+    def _apply_signed_in(self, e: Mapping[str, Any]) -> None:
+        self.signed_in.add(e["deputy"])
+
+    def _apply_signed_out(self, e: Mapping[str, Any]) -> None:
+        self.signed_in.discard(e["deputy"])
+
+    def _apply_leave_recorded(self, e: Mapping[str, Any]) -> None:
+        if e["leave"]:
+            self.on_leave.add(e["deputy"])
+        else:
+            self.on_leave.discard(e["deputy"])
+
+    def _apply_agenda_set(self, e: Mapping[str, Any]) -> None:
+        items: dict[str, Item] = {}
+        for row in e["items"]:
+            old = self.items.get(row["item"])
+            items[row["item"]] = Item(
+                row["item"],
+                row["title"],
+                row["kind"],
+                row.get("rule"),
+                withdrawn=old.withdrawn if old else False,
+            )
+        self.items = items
+
+    def _apply_item_current(self, e: Mapping[str, Any]) -> None:
+        self.current_item = e["item"]
+
+    def _apply_item_withdrawn(self, e: Mapping[str, Any]) -> None:
+        self.items[e["item"]].withdrawn = True
+        if self.current_item == e["item"]:
+            self.current_item = None
+
+    def _apply_poll_opened(self, e: Mapping[str, Any]) -> None:
+        self.polls[e["poll"]] = Poll(
+            id=e["poll"],
+            item=e["item"],
+            definition=dict(e["definition"]),
+            mode=e["mode"],
+            change_policy=e["change_policy"],
+            present=frozenset(e["present"]),
+            closes_at=e.get("closes_at"),
+        )
+        self.current_item = e["item"]
+
+    def _apply_vote(self, e: Mapping[str, Any]) -> None:
+        poll = self.polls[e["poll"]]
+        if poll.change_policy == "last" or e["deputy"] not in poll.votes:
+            poll.votes[e["deputy"]] = e["choice"]
+
+    def _apply_participation(self, e: Mapping[str, Any]) -> None:
+        self.polls[e["poll"]].participants.add(e["deputy"])
+
+    def _apply_poll_closed(self, e: Mapping[str, Any]) -> None:
+        poll = self.polls[e["poll"]]
+        poll.status = "closed"
+        poll.issued = e["issued"]
+
+    def _apply_ballot(self, e: Mapping[str, Any]) -> None:
+        """Ballots are revealed at close; the state keeps where each receipt is, for proofs."""
+        self.ballot_seq[e["receipt"]] = e["seq"]
+
+    def _apply_manual_result(self, e: Mapping[str, Any]) -> None:
+        """The counts are kept in the ``result`` entry that follows."""
+
+    def _apply_result(self, e: Mapping[str, Any]) -> None:
+        self.polls[e["poll"]].result = dict(e["result"])
+
+    def _apply_result_announced(self, e: Mapping[str, Any]) -> None:
+        self.polls[e["poll"]].announced = True
+
+    def _apply_poll_voided(self, e: Mapping[str, Any]) -> None:
+        self.polls[e["poll"]].status = "voided"
+
+    def _apply_meeting_closed(self, e: Mapping[str, Any]) -> None:
+        self.closed = True

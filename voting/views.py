@@ -1,0 +1,120 @@
+"""What each kind of client is shown: pure functions from a meeting's state to JSON objects.
+
+Tablets and the hall display see the public view: attendance numbers, the agenda, the current
+poll with its live count of ballots cast, and results once a poll is closed. The chair console
+also sees the roster with each deputy's attendance and device status. No view ever contains
+the choices of an open poll, or any deputy's choice in a secret poll.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set
+from typing import Any
+
+from voting.state import MeetingState, Poll
+
+
+def attendance(state: MeetingState) -> dict[str, Any]:
+    """应出席 / 实到 / 请假 and the quorum verdict (domain-rules §1)."""
+    return {
+        "electorate": state.electorate,
+        "present": len(state.present),
+        "leave": state.leave_count,
+        "quorum_met": state.quorum_met,
+    }
+
+
+def poll_view(state: MeetingState, poll: Poll) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "poll": poll.id,
+        "item": poll.item,
+        "kind": poll.definition["kind"],
+        "mode": poll.mode,
+        "change_policy": poll.change_policy,
+        "definition": poll.definition,
+        "status": poll.status,
+        "present": len(poll.present),
+        "cast": poll.cast_count,
+        "closes_at": poll.closes_at,
+        "announced": poll.announced,
+    }
+    if poll.status == "closed" and poll.result is not None:
+        view["result"] = poll.result
+        if poll.mode == "named":
+            view["votes"] = {d: poll.votes[d] for d in sorted(poll.votes)}
+    return view
+
+
+def current_poll(state: MeetingState) -> Poll | None:
+    """The open poll, else the newest poll of the current item."""
+    if state.open_poll is not None:
+        return state.open_poll
+    polls = [p for p in state.polls.values() if p.item == state.current_item]
+    return polls[-1] if polls else None
+
+
+def public_view(state: MeetingState) -> dict[str, Any]:
+    poll = current_poll(state)
+    return {
+        "seq": state.size,
+        "meeting": state.meeting,
+        "closed": state.closed,
+        "attendance": attendance(state),
+        "items": [
+            {"item": i.id, "title": i.title, "kind": i.kind, "status": state.item_status(i.id)}
+            for i in state.items.values()
+        ],
+        "current_item": state.current_item,
+        "poll": None if poll is None else poll_view(state, poll),
+    }
+
+
+def deputy_view(state: MeetingState, deputy: str) -> dict[str, Any]:
+    """What a tablet knows of its own deputy: status, attendance, and whether it took part."""
+    d = state.roster[deputy]
+    poll = state.open_poll
+    took_part = poll is not None and (
+        deputy in poll.participants if poll.mode == "secret" else deputy in poll.votes
+    )
+    own: dict[str, Any] = {
+        "deputy": d.id,
+        "name": d.name,
+        "seat": d.seat,
+        "status": d.status,
+        "signed_in": deputy in state.signed_in,
+        "took_part": took_part,
+    }
+    if poll is not None and poll.mode == "named" and deputy in poll.votes:
+        own["choice"] = poll.votes[deputy]
+    return own
+
+
+def console_view(state: MeetingState, online: Set[str]) -> dict[str, Any]:
+    """The chair's view: the public view plus the roster with attendance and devices."""
+    view = public_view(state)
+    view["roster"] = [
+        {
+            "deputy": d.id,
+            "name": d.name,
+            "seat": d.seat,
+            "status": d.status,
+            "signed_in": d.id in state.signed_in,
+            "leave": d.id in state.on_leave,
+            "device": state.active_device.get(d.id),
+            "online": state.active_device.get(d.id) in online,
+        }
+        for d in sorted(state.roster.values(), key=lambda d: d.seat)
+    ]
+    view["polls"] = [
+        {
+            "poll": p.id,
+            "item": p.item,
+            "mode": p.mode,
+            "status": p.status,
+            "cast": p.cast_count,
+            "announced": p.announced,
+            "result": p.result,
+        }
+        for p in state.polls.values()
+    ]
+    return view
