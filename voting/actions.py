@@ -35,7 +35,7 @@ class Sealed:
     token_hash: str
 
 
-class Duplicate(Exception):  # noqa: N818 - not an error: a re-sent message already accepted
+class Duplicate(Exception):
     """The tablet re-sent a message the server already accepted; answer as before."""
 
     def __init__(self, body: Mapping[str, Any]) -> None:
@@ -111,9 +111,7 @@ def record_leave(state: MeetingState, *, deputy: str, leave: bool, by: str) -> l
 
 def _check_seated(state: MeetingState, deputy: str) -> None:
     if state.roster[deputy].status not in SEATED_STATUSES:
-        raise Forbidden(
-            "seat-ended", "该代表资格已终止", f"deputy {deputy} no longer holds a seat"
-        )
+        raise Forbidden("seat-ended", "该代表资格已终止", f"deputy {deputy} no longer holds a seat")
 
 
 # Devices and signed tablet messages ----------------------------------------------------------
@@ -309,7 +307,9 @@ def withdraw_item(state: MeetingState, *, item: str, reason: str, by: str) -> li
 def _check_reason(reason: str) -> None:
     if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
         raise CommandError(
-            "reason-required", "必须填写原因（500字以内）", "a reason of at most 500 characters is required"
+            "reason-required",
+            "必须填写原因（500字以内）",
+            "a reason of at most 500 characters is required",
         )
 
 
@@ -372,7 +372,9 @@ def open_poll(
         )
     if agenda_item.kind == "election" and mode == "named":
         raise CommandError(
-            "election-secret", "选举必须采用无记名投票", "elections are always secret (组织法 Art 28)"
+            "election-secret",
+            "选举必须采用无记名投票",
+            "elections are always secret (组织法 Art 28)",
         )
     if not state.quorum_met:
         raise Conflict(
@@ -381,9 +383,7 @@ def open_poll(
             f"{len(state.present)} of {state.electorate} present: no quorum",
         )
     present = sorted(state.present)
-    full = {
-        k: v for k, v in definition.items() if k not in {"electorate", "present", "issued"}
-    }
+    full = {k: v for k, v in definition.items() if k not in {"electorate", "present", "issued"}}
     full["electorate"] = state.electorate
     full["present"] = len(present)
     try:
@@ -458,7 +458,9 @@ def cast_named(state: MeetingState, *, body: Mapping[str, Any], sig: str) -> lis
         raise Conflict("wrong-mode", "本次表决不是记名表决", f"poll {poll.id} is not a named vote")
     _eligible(state, poll, device.deputy)
     if poll.change_policy == "first" and device.deputy in poll.votes:
-        raise Conflict("double-vote", "您已表决，按规则不能改票", "already voted (first press final)")
+        raise Conflict(
+            "double-vote", "您已表决，按规则不能改票", "already voted (first press final)"
+        )
     check_choice(poll.definition, body.get("choice"))
     return [
         {
@@ -527,9 +529,7 @@ def check_ballot_shape(ballot: Mapping[str, Any], poll: Poll) -> str:
     return receipt
 
 
-def close_poll(
-    state: MeetingState, *, poll: str, sealed: Sequence[Sealed], by: str
-) -> list[Entry]:
+def close_poll(state: MeetingState, *, poll: str, sealed: Sequence[Sealed], by: str) -> list[Entry]:
     """Close a secret or named poll: reveal sealed ballots in receipt order, then the result."""
     require_open(state)
     found = _open(state, poll)
@@ -538,12 +538,12 @@ def close_poll(
             "manual-poll", "手工计票的表决请录入结果", "enter the counts of a manual poll instead"
         )
     if found.mode == "secret":
-        if len(sealed) != len(found.participants):
+        participants = sorted(found.participants)
+        if len(sealed) != len(participants):
             raise RuntimeError(
                 f"poll {poll}: {len(sealed)} sealed ballots for "
                 f"{len(found.participants)} participations"
             )
-        issued = len(found.participants)
         ordered = sorted(sealed, key=lambda s: s.receipt)
         choices = [s.choice for s in ordered]
         ballot_entries: list[Entry] = [
@@ -551,13 +551,20 @@ def close_poll(
             for s in ordered
         ]
     else:
-        issued = len(found.votes)
-        choices = [found.votes[d] for d in sorted(found.votes)]
+        participants = sorted(found.votes)
+        choices = [found.votes[d] for d in participants]
         ballot_entries = []
+    issued = len(participants)
     definition = dict(found.definition, issued=issued)
     result = ballots.tally({"poll": definition, "ballots": choices})
     return [
-        {"type": "poll_closed", "poll": poll, "participants": issued, "issued": issued, "by": by},
+        {
+            "type": "poll_closed",
+            "poll": poll,
+            "participants": participants,
+            "issued": issued,
+            "by": by,
+        },
         *ballot_entries,
         {"type": "result", "poll": poll, "result": result},
     ]
@@ -581,7 +588,9 @@ def enter_manual_result(
         raise Conflict("not-manual", "该表决不是手工计票", f"poll {poll} is not a manual poll")
     if not confirmed_by or len(set(confirmed_by)) != len(confirmed_by):
         raise CommandError(
-            "scrutineers-required", "须由监票人确认", "at least one distinct scrutineer must confirm"
+            "scrutineers-required",
+            "须由监票人确认",
+            "at least one distinct scrutineer must confirm",
         )
     for name in confirmed_by:
         if not isinstance(name, str) or not name.strip():
@@ -604,9 +613,11 @@ def enter_manual_result(
             "invalid-counts", "票数不完整", "ballots needs cast, valid and void"
         ) from None
     except ballots.InputError as error:
-        raise CommandError("invalid-counts", f"票数有误：{error}", f"invalid counts: {error}") from None
+        raise CommandError(
+            "invalid-counts", f"票数有误：{error}", f"invalid counts: {error}"
+        ) from None
     return [
-        {"type": "poll_closed", "poll": poll, "participants": issued, "issued": issued, "by": by},
+        {"type": "poll_closed", "poll": poll, "participants": [], "issued": issued, "by": by},
         {
             "type": "manual_result",
             "poll": poll,
@@ -638,7 +649,5 @@ def void_poll(state: MeetingState, *, poll: str, reason: str, by: str) -> list[E
     if found.status == "voided":
         raise Conflict("poll-voided", "该表决已作废", f"poll {poll} is already void")
     if found.announced:
-        raise Conflict(
-            "already-announced", "结果已宣布，不能作废", f"poll {poll} was announced"
-        )
+        raise Conflict("already-announced", "结果已宣布，不能作废", f"poll {poll} was announced")
     return [{"type": "poll_voided", "poll": poll, "reason": reason.strip(), "by": by}]

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from voting import actions, protocol, views
 from voting.auth import authorise
-from voting.congress import Congress, Principal
+from voting.congress import Principal
 from voting.errors import CommandError, NotFound, Unauthenticated
 from voting.roster import decode, parse_roster
 from voting.runtime import Runtime
@@ -58,7 +58,9 @@ def endpoint(
 
 
 def invalid(problem: str) -> CommandError:
-    return CommandError("invalid-message", f"请求格式错误：{problem}", f"invalid request: {problem}")
+    return CommandError(
+        "invalid-message", f"请求格式错误：{problem}", f"invalid request: {problem}"
+    )
 
 
 async def read_body(request: Request, model: type[BaseModel]) -> Any:
@@ -144,7 +146,10 @@ async def login(request: Request, _: Principal | None, body: protocol.Login) -> 
 
 
 @endpoint(
-    "POST", "/api/accounts", permission="account.create", body=protocol.NewAccount,
+    "POST",
+    "/api/accounts",
+    permission="account.create",
+    body=protocol.NewAccount,
     summary="创建账户 / create an account",
 )
 async def create_account(request: Request, _: Principal | None, body: protocol.NewAccount) -> Any:
@@ -153,7 +158,10 @@ async def create_account(request: Request, _: Principal | None, body: protocol.N
 
 
 @endpoint(
-    "POST", "/api/tokens", permission="token.create", body=protocol.NewToken,
+    "POST",
+    "/api/tokens",
+    permission="token.create",
+    body=protocol.NewToken,
     summary="签发大屏或审计只读令牌 / issue a display or auditor token",
 )
 async def create_token(request: Request, who: Principal | None, body: protocol.NewToken) -> Any:
@@ -169,14 +177,23 @@ async def list_meetings(request: Request, _: Principal | None, __: None) -> Any:
     rows = runtime(request).congress.meetings()
     return {
         "meetings": [
-            {"meeting": r.id, "origin": r.origin, "title": r.title, "date": r.date, "status": r.status}
+            {
+                "meeting": r.id,
+                "origin": r.origin,
+                "title": r.title,
+                "date": r.date,
+                "status": r.status,
+            }
             for r in rows
         ]
     }
 
 
 @endpoint(
-    "POST", "/api/meetings", permission="meeting.create", body=protocol.NewMeeting,
+    "POST",
+    "/api/meetings",
+    permission="meeting.create",
+    body=protocol.NewMeeting,
     summary="创建会议 / create a meeting",
 )
 async def create_meeting(request: Request, _: Principal | None, body: protocol.NewMeeting) -> Any:
@@ -191,7 +208,10 @@ async def create_meeting(request: Request, _: Principal | None, body: protocol.N
 
 
 @endpoint(
-    "GET", "/api/meetings/{meeting}", permission="meeting.read", body=None,
+    "GET",
+    "/api/meetings/{meeting}",
+    permission="meeting.read",
+    body=None,
     summary="会议状态 / meeting state",
 )
 async def get_meeting(request: Request, who: Principal | None, _: None) -> Any:
@@ -221,7 +241,10 @@ async def get_meeting(request: Request, who: Principal | None, _: None) -> Any:
 
 
 @endpoint(
-    "PUT", "/api/meetings/{meeting}/roster", permission="roster.set", body=None,
+    "PUT",
+    "/api/meetings/{meeting}/roster",
+    permission="roster.set",
+    body=None,
     summary="导入代表名册（CSV 或 JSON）/ import the roster (CSV or JSON)",
 )
 async def put_roster(request: Request, _: Principal | None, __: None) -> Any:
@@ -250,7 +273,10 @@ def _csv(value: str) -> str:
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/open", permission="meeting.open", body=None,
+    "POST",
+    "/api/meetings/{meeting}/open",
+    permission="meeting.open",
+    body=None,
     summary="开始会议（创建审计日志）/ open the meeting",
 )
 async def open_meeting(request: Request, who: Principal | None, _: None) -> Any:
@@ -260,7 +286,10 @@ async def open_meeting(request: Request, who: Principal | None, _: None) -> Any:
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/close", permission="meeting.close", body=None,
+    "POST",
+    "/api/meetings/{meeting}/close",
+    permission="meeting.close",
+    body=None,
     summary="闭会 / close the meeting",
 )
 async def close_meeting(request: Request, who: Principal | None, _: None) -> Any:
@@ -273,10 +302,15 @@ async def close_meeting(request: Request, who: Principal | None, _: None) -> Any
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/deputies/{deputy}/status", permission="roster.status",
-    body=protocol.RosterStatus, summary="调整代表状态 / change a deputy's status",
+    "POST",
+    "/api/meetings/{meeting}/deputies/{deputy}/status",
+    permission="roster.status",
+    body=protocol.RosterStatus,
+    summary="调整代表状态 / change a deputy's status",
 )
-async def deputy_status(request: Request, who: Principal | None, body: protocol.RosterStatus) -> Any:
+async def deputy_status(
+    request: Request, who: Principal | None, body: protocol.RosterStatus
+) -> Any:
     deputy = _path(request, "deputy")
     return await runtime(request).command(
         _path(request, "meeting"),
@@ -285,8 +319,11 @@ async def deputy_status(request: Request, who: Principal | None, body: protocol.
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/deputies/{deputy}/sign-in", permission="attendance",
-    body=None, summary="补签 / sign a deputy in",
+    "POST",
+    "/api/meetings/{meeting}/deputies/{deputy}/sign-in",
+    permission="attendance",
+    body=None,
+    summary="补签 / sign a deputy in",
 )
 async def operator_sign_in(request: Request, who: Principal | None, _: None) -> Any:
     deputy = _path(request, "deputy")
@@ -297,8 +334,11 @@ async def operator_sign_in(request: Request, who: Principal | None, _: None) -> 
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/deputies/{deputy}/sign-out", permission="attendance",
-    body=None, summary="中途退场 / sign a deputy out",
+    "POST",
+    "/api/meetings/{meeting}/deputies/{deputy}/sign-out",
+    permission="attendance",
+    body=None,
+    summary="中途退场 / sign a deputy out",
 )
 async def operator_sign_out(request: Request, who: Principal | None, _: None) -> Any:
     deputy = _path(request, "deputy")
@@ -309,8 +349,11 @@ async def operator_sign_out(request: Request, who: Principal | None, _: None) ->
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/deputies/{deputy}/leave", permission="attendance",
-    body=protocol.Leave, summary="请假登记 / record leave",
+    "POST",
+    "/api/meetings/{meeting}/deputies/{deputy}/leave",
+    permission="attendance",
+    body=protocol.Leave,
+    summary="请假登记 / record leave",
 )
 async def record_leave(request: Request, who: Principal | None, body: protocol.Leave) -> Any:
     deputy = _path(request, "deputy")
@@ -321,8 +364,11 @@ async def record_leave(request: Request, who: Principal | None, body: protocol.L
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/deputies/{deputy}/pairing-code", permission="device.pairing",
-    body=None, summary="生成一次性配对码 / issue a one-time pairing code",
+    "POST",
+    "/api/meetings/{meeting}/deputies/{deputy}/pairing-code",
+    permission="device.pairing",
+    body=None,
+    summary="生成一次性配对码 / issue a one-time pairing code",
 )
 async def pairing_code(request: Request, _: Principal | None, __: None) -> Any:
     rt = runtime(request)
@@ -332,8 +378,11 @@ async def pairing_code(request: Request, _: Principal | None, __: None) -> Any:
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/deputies/{deputy}/revoke-device", permission="device.pairing",
-    body=None, summary="注销代表的平板 / revoke a deputy's tablet",
+    "POST",
+    "/api/meetings/{meeting}/deputies/{deputy}/revoke-device",
+    permission="device.pairing",
+    body=None,
+    summary="注销代表的平板 / revoke a deputy's tablet",
 )
 async def revoke_device(request: Request, who: Principal | None, _: None) -> Any:
     deputy = _path(request, "deputy")
@@ -344,7 +393,10 @@ async def revoke_device(request: Request, who: Principal | None, _: None) -> Any
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/pair", permission=None, body=protocol.Pair,
+    "POST",
+    "/api/meetings/{meeting}/pair",
+    permission=None,
+    body=protocol.Pair,
     summary="平板以一次性配对码登记公钥 / a tablet registers its key with a pairing code",
 )
 async def pair(request: Request, _: Principal | None, body: protocol.Pair) -> Any:
@@ -372,7 +424,10 @@ async def pair(request: Request, _: Principal | None, body: protocol.Pair) -> An
 
 
 @endpoint(
-    "PUT", "/api/meetings/{meeting}/agenda", permission="agenda", body=protocol.Agenda,
+    "PUT",
+    "/api/meetings/{meeting}/agenda",
+    permission="agenda",
+    body=protocol.Agenda,
     summary="设置议程 / set the agenda",
 )
 async def put_agenda(request: Request, _: Principal | None, body: protocol.Agenda) -> Any:
@@ -383,7 +438,10 @@ async def put_agenda(request: Request, _: Principal | None, body: protocol.Agend
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/items/{item}/current", permission="agenda", body=None,
+    "POST",
+    "/api/meetings/{meeting}/items/{item}/current",
+    permission="agenda",
+    body=None,
     summary="推送当前议程 / make an item current",
 )
 async def make_current(request: Request, who: Principal | None, _: None) -> Any:
@@ -394,8 +452,11 @@ async def make_current(request: Request, who: Principal | None, _: None) -> Any:
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/items/{item}/withdraw", permission="agenda",
-    body=protocol.Reason, summary="撤回议程 / withdraw an item",
+    "POST",
+    "/api/meetings/{meeting}/items/{item}/withdraw",
+    permission="agenda",
+    body=protocol.Reason,
+    summary="撤回议程 / withdraw an item",
 )
 async def withdraw_item(request: Request, who: Principal | None, body: protocol.Reason) -> Any:
     item = _path(request, "item")
@@ -406,7 +467,10 @@ async def withdraw_item(request: Request, who: Principal | None, body: protocol.
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/polls", permission="poll", body=protocol.NewPoll,
+    "POST",
+    "/api/meetings/{meeting}/polls",
+    permission="poll",
+    body=protocol.NewPoll,
     summary="开始表决 / open a poll",
 )
 async def open_poll(request: Request, who: Principal | None, body: protocol.NewPoll) -> Any:
@@ -437,7 +501,10 @@ async def open_poll(request: Request, who: Principal | None, body: protocol.NewP
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/polls/{poll}/close", permission="poll", body=None,
+    "POST",
+    "/api/meetings/{meeting}/polls/{poll}/close",
+    permission="poll",
+    body=None,
     summary="结束表决并计票 / close a poll and count",
 )
 async def close_poll(request: Request, who: Principal | None, _: None) -> Any:
@@ -450,10 +517,15 @@ async def close_poll(request: Request, who: Principal | None, _: None) -> Any:
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/polls/{poll}/manual-result", permission="poll",
-    body=protocol.ManualResult, summary="录入举手或纸质表决结果 / enter a manual result",
+    "POST",
+    "/api/meetings/{meeting}/polls/{poll}/manual-result",
+    permission="poll",
+    body=protocol.ManualResult,
+    summary="录入举手或纸质表决结果 / enter a manual result",
 )
-async def manual_result(request: Request, who: Principal | None, body: protocol.ManualResult) -> Any:
+async def manual_result(
+    request: Request, who: Principal | None, body: protocol.ManualResult
+) -> Any:
     poll = _path(request, "poll")
     result = await runtime(request).command(
         _path(request, "meeting"),
@@ -472,7 +544,10 @@ async def manual_result(request: Request, who: Principal | None, body: protocol.
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/polls/{poll}/announce", permission="poll", body=None,
+    "POST",
+    "/api/meetings/{meeting}/polls/{poll}/announce",
+    permission="poll",
+    body=None,
     summary="宣布结果 / announce the result",
 )
 async def announce(request: Request, who: Principal | None, _: None) -> Any:
@@ -483,7 +558,10 @@ async def announce(request: Request, who: Principal | None, _: None) -> Any:
 
 
 @endpoint(
-    "POST", "/api/meetings/{meeting}/polls/{poll}/void", permission="poll", body=protocol.Reason,
+    "POST",
+    "/api/meetings/{meeting}/polls/{poll}/void",
+    permission="poll",
+    body=protocol.Reason,
     summary="宣布表决无效（须说明原因）/ void a poll with a reason",
 )
 async def void_poll(request: Request, who: Principal | None, body: protocol.Reason) -> Any:
@@ -514,7 +592,10 @@ def _b64(items: list[bytes]) -> list[str]:
 
 
 @endpoint(
-    "GET", "/api/meetings/{meeting}/log/checkpoint", permission=None, body=None,
+    "GET",
+    "/api/meetings/{meeting}/log/checkpoint",
+    permission=None,
+    body=None,
     summary="最新签名检查点 / the newest signed checkpoint",
 )
 async def checkpoint(request: Request, _: Principal | None, __: None) -> Any:
@@ -526,7 +607,10 @@ async def checkpoint(request: Request, _: Principal | None, __: None) -> Any:
 
 
 @endpoint(
-    "GET", "/api/meetings/{meeting}/log/proof/inclusion", permission=None, body=None,
+    "GET",
+    "/api/meetings/{meeting}/log/proof/inclusion",
+    permission=None,
+    body=None,
     summary="包含证明 / inclusion proof (?seq=&size=)",
 )
 async def inclusion(request: Request, _: Principal | None, __: None) -> Any:
@@ -539,7 +623,10 @@ async def inclusion(request: Request, _: Principal | None, __: None) -> Any:
 
 
 @endpoint(
-    "GET", "/api/meetings/{meeting}/log/proof/consistency", permission=None, body=None,
+    "GET",
+    "/api/meetings/{meeting}/log/proof/consistency",
+    permission=None,
+    body=None,
     summary="一致性证明 / consistency proof (?from=&to=)",
 )
 async def consistency(request: Request, _: Principal | None, __: None) -> Any:
@@ -548,23 +635,35 @@ async def consistency(request: Request, _: Principal | None, __: None) -> Any:
     second = _int_param(request, "to", service.log.size)
     if not 0 <= first <= second <= service.log.size:
         raise invalid("need 0 ≤ from ≤ to ≤ log size")
-    return {"from": first, "to": second, "proof": _b64(service.log.consistency_proof(first, second))}
+    return {
+        "from": first,
+        "to": second,
+        "proof": _b64(service.log.consistency_proof(first, second)),
+    }
 
 
 @endpoint(
-    "GET", "/api/meetings/{meeting}/log/ballots/{receipt}", permission=None, body=None,
+    "GET",
+    "/api/meetings/{meeting}/log/ballots/{receipt}",
+    permission=None,
+    body=None,
     summary="按回执查找选票条目 / find a ballot entry by receipt",
 )
 async def ballot_by_receipt(request: Request, _: Principal | None, __: None) -> Any:
     service = runtime(request).congress.service(_path(request, "meeting"))
     seq = service.state.ballot_seq.get(_path(request, "receipt"))
     if seq is None:
-        raise NotFound("unknown-receipt", "未找到该回执（表决结束后才会公开）", "no such receipt yet")
+        raise NotFound(
+            "unknown-receipt", "未找到该回执（表决结束后才会公开）", "no such receipt yet"
+        )
     return {"seq": seq, "entry": json.loads(service.log.entry(seq))}
 
 
 @endpoint(
-    "GET", "/api/meetings/{meeting}/log/entries", permission="log.read", body=None,
+    "GET",
+    "/api/meetings/{meeting}/log/entries",
+    permission="log.read",
+    body=None,
     summary="日志条目（JSON Lines）/ log entries as JSON Lines (?start=&end=)",
 )
 async def entries(request: Request, _: Principal | None, __: None) -> Any:

@@ -10,9 +10,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from voting.commands import demo, export, init, tally
+from voting.commands import demo, export, init, tally, verify
 
-COMMANDS = (tally, demo, init, export)
+COMMANDS = (tally, demo, init, export, verify)
 
 
 def build_parser() -> argparse.ArgumentParser:

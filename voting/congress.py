@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel, col, select
 
 from audit.entries import format_at
 from audit.keys import check_key_name
@@ -129,7 +129,7 @@ class Congress:
         with Session(self.engine) as session, session.begin():
             if session.get(MeetingRow, meeting) is not None:
                 raise Conflict("meeting-exists", "会议编号已存在", f"meeting {meeting} exists")
-            if session.exec(select(MeetingRow).where(MeetingRow.origin == origin)).first():  # type: ignore[arg-type]
+            if session.exec(select(MeetingRow).where(MeetingRow.origin == origin)).first():
                 raise Conflict("origin-exists", "日志名称已被使用", f"origin {origin} is taken")
             session.add(
                 MeetingRow(
@@ -150,18 +150,20 @@ class Congress:
 
     def meetings(self) -> list[MeetingRow]:
         with Session(self.engine) as session:
-            return [r[0] for r in session.exec(select(MeetingRow).order_by(MeetingRow.id))]  # type: ignore[arg-type]
+            return list(session.exec(select(MeetingRow).order_by(col(MeetingRow.id))))
 
     def set_roster(self, meeting: str, lines: Sequence[RosterLine]) -> None:
         """Replace the roster of a draft meeting."""
         row = self.meeting_row(meeting)
         if row.status != "draft":
             raise Conflict(
-                "meeting-open", "会议已开始，名册变更请使用代表状态调整", "the meeting is already open"
+                "meeting-open",
+                "会议已开始，名册变更请使用代表状态调整",
+                "the meeting is already open",
             )
         with Session(self.engine) as session, session.begin():
-            for old in session.exec(select(RosterRow).where(RosterRow.meeting == meeting)):  # type: ignore[arg-type]
-                session.delete(old[0])
+            for old in session.exec(select(RosterRow).where(RosterRow.meeting == meeting)):
+                session.delete(old)
             session.flush()
             for line in lines:
                 session.add(
@@ -176,8 +178,8 @@ class Congress:
 
     def roster(self, meeting: str) -> list[RosterRow]:
         with Session(self.engine) as session:
-            rows = session.exec(select(RosterRow).where(RosterRow.meeting == meeting))  # type: ignore[arg-type]
-            return sorted((r[0] for r in rows), key=lambda r: r.seat)
+            rows = session.exec(select(RosterRow).where(RosterRow.meeting == meeting))
+            return sorted(rows, key=lambda r: r.seat)
 
     async def open_meeting(self, meeting: str, *, by: str) -> MeetingService:
         """Create the meeting's log with ``meeting_opened`` (the roster snapshot) as entry 0."""
@@ -190,7 +192,9 @@ class Congress:
                 raise Conflict("empty-roster", "请先导入代表名册", "import the roster first")
             log_signer = self.signer_for(row.origin)
             log = self._open_log(row.origin, log_signer)
-            service = MeetingService(meeting_id=meeting, engine=self.engine, log=log, signer=log_signer)
+            service = MeetingService(
+                meeting_id=meeting, engine=self.engine, log=log, signer=log_signer
+            )
             entry = {
                 "type": "meeting_opened",
                 "meeting": {"id": row.id, "title": row.title, "date": row.date},
@@ -225,7 +229,9 @@ class Congress:
                 return found
             row = self.meeting_row(meeting)
             if row.status == "draft":
-                raise Conflict("meeting-not-open", "会议尚未开始", "the meeting has not been opened")
+                raise Conflict(
+                    "meeting-not-open", "会议尚未开始", "the meeting has not been opened"
+                )
             signer = self.signer_for(row.origin)
             found = MeetingService(
                 meeting_id=meeting,

@@ -83,9 +83,7 @@ class Hub:
 
     def peers(self, meeting: str, channels: frozenset[str] | None = None) -> list[Peer]:
         return [
-            p
-            for p in self._peers.get(meeting, ())
-            if channels is None or p.channel in channels
+            p for p in self._peers.get(meeting, ()) if channels is None or p.channel in channels
         ]
 
     def online_devices(self, meeting: str) -> set[str]:

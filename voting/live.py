@@ -64,7 +64,9 @@ class Live:
     def send_own(self, service: MeetingService, deputy: str) -> None:
         for peer in self.hub.peers(service.meeting_id, TABLETS):
             if peer.deputy == deputy:
-                self.hub.send(peer, {"type": "you", "you": views.deputy_view(service.state, deputy)})
+                self.hub.send(
+                    peer, {"type": "you", "you": views.deputy_view(service.state, deputy)}
+                )
 
     def schedule_watchers(self, service: MeetingService) -> None:
         meeting = service.meeting_id

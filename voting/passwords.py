@@ -70,7 +70,7 @@ class LoginThrottle:
         count, last = self._failures.get(key, (0, 0.0))
         if count < self.free_attempts:
             return 0.0
-        delay = min(self.max_delay, self.base_delay * 2 ** (count - self.free_attempts))
+        delay = min(self.max_delay, self.base_delay * 2.0 ** (count - self.free_attempts))
         return max(0.0, last + delay - now)
 
     def failed(self, key: str, now: float) -> None:

@@ -83,9 +83,15 @@ def parse_roster(text: str) -> list[RosterLine]:
         values = {
             column: cell.strip() for column, cell in zip(columns, row, strict=False) if column
         }
-        deputy, name, seat = values.get("deputy", ""), values.get("name", ""), values.get("seat", "")
+        deputy, name, seat = (
+            values.get("deputy", ""),
+            values.get("name", ""),
+            values.get("seat", ""),
+        )
         if not deputy or not name or not seat:
-            raise _error(number, "代表编号、姓名和座位号不能为空", "deputy, name and seat are required")
+            raise _error(
+                number, "代表编号、姓名和座位号不能为空", "deputy, name and seat are required"
+            )
         if deputy in seen_ids:
             raise _error(number, f"代表编号“{deputy}”重复", f'repeated deputy id "{deputy}"')
         if seat in seen_seats:

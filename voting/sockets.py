@@ -41,7 +41,9 @@ def _error(error: CommandError, ref: str | None) -> dict[str, Any]:
 
 
 def _invalid(problem: str) -> CommandError:
-    return CommandError("invalid-message", f"消息格式错误：{problem}", f"invalid message: {problem}")
+    return CommandError(
+        "invalid-message", f"消息格式错误：{problem}", f"invalid message: {problem}"
+    )
 
 
 def _validation_problem(error: ValidationError) -> str:
@@ -250,9 +252,7 @@ async def watcher_socket(websocket: WebSocket) -> None:
                 strikes = 0
             except (ValidationError, CommandError):
                 strikes += 1
-                rt.hub.send(
-                    peer, _error(_invalid("only ping is accepted on this channel"), None)
-                )
+                rt.hub.send(peer, _error(_invalid("only ping is accepted on this channel"), None))
                 if strikes >= MAX_STRIKES:
                     await websocket.close(status.WS_1008_POLICY_VIOLATION)
                     return

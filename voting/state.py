@@ -96,9 +96,7 @@ class MeetingState:
     @property
     def present(self) -> frozenset[str]:
         """Seated deputies signed in now (实到)."""
-        return frozenset(
-            d for d in self.signed_in if self.roster[d].status in SEATED_STATUSES
-        )
+        return frozenset(d for d in self.signed_in if self.roster[d].status in SEATED_STATUSES)
 
     @property
     def leave_count(self) -> int:

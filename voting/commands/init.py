@@ -1,0 +1,111 @@
+"""``congress init --origin ORIGIN [--key PATH]``: set up what a meeting's server needs.
+
+For now that is the log signing key: an Ed25519 key written with mode 0600, never overwritten.
+Its verifier key (vkey) goes to standard output, alone on its line, so it can be captured; the
+explanation goes to standard error. Each set-up step is a function in :data:`STEPS`, run in
+order; a step that fails stops ``init`` with exit status 1 and a message in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from audit.keys import KeyFileError, KeyFileExists, check_key_name, create_key_file
+from voting.settings import Settings
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+
+class StepFailed(Exception):
+    """A set-up step failed; the message is ``<Chinese> / <English>``."""
+
+    def __init__(self, chinese: str, english: str) -> None:
+        super().__init__(f"{chinese} / {english}")
+
+
+def origin_argument(value: str) -> str:
+    """argparse type of ``--origin``: a log origin (non-empty, no whitespace, no '+')."""
+    try:
+        check_key_name(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"日志名称无效，不能为空、不能含空白或“+” / {exc}"
+        ) from None
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "init",
+        help="初始化：创建日志签名密钥 / set up: create the log signing key",
+        description=(
+            "初始化：为一次会议的审计日志创建签名密钥，并输出其公钥（vkey）。"
+            " Set up: create the signing key of a meeting's audit log and print its public key"
+            " (vkey)."
+        ),
+    )
+    parser.add_argument(
+        "--origin",
+        required=True,
+        type=origin_argument,
+        metavar="ORIGIN",
+        help=(
+            "日志名称，如 xinzhou.congress.local/2026-3 / log origin, e.g."
+            " xinzhou.congress.local/2026-3"
+        ),
+    )
+    parser.add_argument(
+        "--key",
+        type=Path,
+        metavar="PATH",
+        help="密钥文件（默认 $CONGRESS_DATA/log-key.pem）/ key file (default: var/log-key.pem)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    try:
+        for step in STEPS:
+            step(args, settings)
+    except StepFailed as exc:
+        print(f"congress init: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def create_log_key(args: argparse.Namespace, settings: Settings) -> None:
+    """Create the log signing key and print its vkey."""
+    path: Path = args.key or settings.log_key_path
+    try:
+        signer = create_key_file(path, args.origin)
+    except KeyFileExists:
+        raise StepFailed(
+            f"密钥文件 {path} 已存在，不会覆盖",
+            f"key file {path} already exists; refusing to overwrite it",
+        ) from None
+    except KeyFileError as exc:
+        raise StepFailed("无法创建日志签名密钥", exc.message) from None
+    except OSError as exc:
+        raise StepFailed(
+            f"无法写入密钥文件 {path}", f"cannot write key file {path}: {exc.strerror}"
+        ) from None
+    print(signer.vkey(), flush=True)
+    print(
+        f"已创建日志签名密钥 / log signing key created: {path} (权限 600 / mode 600)\n"
+        "标准输出中的那一行是本次会议日志的公钥（vkey）。请把它印入会议记录，"
+        "审计人员用它核验导出的日志。\n"
+        "The line on standard output is the public key (vkey) of this meeting's log. Print it in"
+        " the minutes: auditors use it to verify the exported log.\n"
+        "请备份并妥善保管密钥文件：持有它的人可以用本日志的名义签名。\n"
+        "Back up the key file and keep it private: whoever holds it can sign in this log's name.",
+        file=sys.stderr,
+    )
+
+
+#: Set-up steps, in order.
+STEPS: tuple[Callable[[argparse.Namespace, Settings], None], ...] = (create_log_key,)

@@ -1,0 +1,241 @@
+"""``congress verify BUNDLE [--vkey V] [--receipt R] [--json] [--lang zh|en]``: check an export
+bundle without trusting the server (docs/verifying.md).
+
+Prints one line per numbered check, ``✓`` passed, ``✗`` failed (with its failures, each naming
+the entry), ``–`` not run because an earlier check failed. Exit status: 0 only if every check
+passed (and the receipt, if given, was found and proved), 1 if verification failed, 2 on a
+usage error (no such directory, an unreadable ``--vkey``, a malformed receipt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Final, TextIO
+
+from audit.errors import NoteError
+from audit.note import NoteVerifier
+from audit.verify import (
+    PROGRESS_EVERY,
+    CheckResult,
+    ReceiptResult,
+    Report,
+    Status,
+    verify_bundle,
+)
+from audit.verify.receipt import normalize_receipt
+
+EXIT_OK: Final = 0
+EXIT_FAILED: Final = 1
+EXIT_USAGE: Final = 2
+
+#: Failures printed per check; the rest are counted.
+SHOWN_FAILURES: Final = 20
+#: Without a terminal, a progress line every this many entries.
+PLAIN_PROGRESS_EVERY: Final = 100_000
+_BAR_WIDTH: Final = 30
+
+_MARKS: Final = {Status.PASSED: "✓", Status.FAILED: "✗", Status.NOT_RUN: "–"}
+
+
+class UsageError(Exception):
+    """A bad argument; the message says which."""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "verify",
+        help="验证审计日志导出包 / verify an exported audit log bundle",
+        description=(
+            "验证审计日志导出包：签名、默克尔树、出席、表决与计票结果。"
+            " Verify an exported audit log bundle: signatures, Merkle tree, attendance, votes "
+            "and results."
+        ),
+    )
+    parser.add_argument(
+        "bundle", metavar="BUNDLE", type=Path, help="导出包目录 / the bundle directory"
+    )
+    parser.add_argument(
+        "--vkey",
+        metavar="V",
+        help=(
+            "会议纪要中印出的日志公钥，或存有该公钥的文件 / the log key printed in the minutes, "
+            "or a file holding it (default: the bundle's log.vkey, with a warning)"
+        ),
+    )
+    parser.add_argument(
+        "--receipt",
+        metavar="R",
+        help="核对一张选票的回执（32 位十六进制）/ a ballot receipt to find and prove (32 hex digits)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="以 JSON 输出报告 / print the report as JSON"
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        help="只用一种语言输出（默认中英文）/ print in one language only (default: both)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        vkey = read_vkey(args.vkey) if args.vkey is not None else None
+        if not args.bundle.is_dir():
+            raise UsageError(f"{args.bundle}: no such directory")
+        if args.receipt is not None and normalize_receipt(args.receipt) is None:
+            raise UsageError(f"--receipt: {args.receipt!r} is not a receipt (32 hex digits)")
+    except UsageError as exc:
+        print(f"congress verify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    lang = args.lang
+    progress = Progress(sys.stderr)
+    report = verify_bundle(args.bundle, vkey=vkey, receipt=args.receipt, progress=progress)
+    progress.done()
+    if vkey is None:
+        print(
+            _say(
+                lang,
+                "警告：未给出 --vkey，使用导出包自带的 log.vkey。请将下面的公钥与会议纪要中印出的"
+                "公钥逐字核对，不一致则验证结果不可信。",
+                "warning: no --vkey given, so the bundle's own log.vkey is used. Compare the key "
+                "below with the one printed in the minutes; if they differ, this verification "
+                "proves nothing.",
+            ),
+            file=sys.stderr,
+        )
+        if report.vkey is not None:
+            print(f"  {report.vkey}", file=sys.stderr)
+    if args.json:
+        document = report.to_json()
+        document["vkey_source"] = "bundle" if vkey is None else "argument"
+        write_stdout(json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+    else:
+        write_stdout(render(report, lang))
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def read_vkey(value: str) -> str:
+    """The vkey given on the command line, or read from the file it names."""
+    path = Path(value)
+    text = value
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--vkey: cannot read {value}: {exc}") from None
+    elif "+" not in value:
+        raise UsageError(f"--vkey: {value} is neither a log key nor a readable file")
+    try:
+        NoteVerifier.from_vkey(text)
+    except NoteError as exc:
+        raise UsageError(f"--vkey: {exc.message}") from None
+    return text
+
+
+def render(report: Report, lang: str | None) -> str:
+    """The report as text: a line per check, failures indented under a failed check."""
+    lines = []
+    for check in report.checks:
+        lines.extend(_check_lines(check, lang))
+    if report.receipt is not None:
+        lines.extend(_receipt_lines(report.receipt, lang))
+    failed = report.first_failure
+    if report.ok:
+        lines.append(_say(lang, "结果：全部检查通过", "result: every check passed"))
+    elif failed is not None:
+        lines.append(
+            _say(
+                lang,
+                f"结果：验证失败，第 {failed.number} 项未通过",
+                f"result: verification failed at check {failed.number}",
+            )
+        )
+    else:
+        lines.append(_say(lang, "结果：回执未能核实", "result: the receipt was not verified"))
+    return "\n".join(lines) + "\n"
+
+
+def _check_lines(check: CheckResult, lang: str | None) -> list[str]:
+    title = _say(lang, check.title_zh, check.title_en)
+    if check.status is Status.NOT_RUN:
+        return [
+            f"[{check.number}] {_MARKS[check.status]} {title} ({_say(lang, '未运行', 'not run')})"
+        ]
+    lines = [f"[{check.number}] {_MARKS[check.status]} {title}"]
+    if check.status is Status.PASSED:
+        if check.detail:
+            lines.append(f"    {check.detail}")
+        return lines
+    shown = check.failures[:SHOWN_FAILURES]
+    lines.extend(f"    {failure}" for failure in shown)
+    more = check.failure_count - len(shown)
+    if more > 0:
+        lines.append(f"    …{_say(lang, f'另有 {more} 项', f'and {more} more')}")
+    return lines
+
+
+def _receipt_lines(receipt: ReceiptResult, lang: str | None) -> list[str]:
+    title = _say(lang, f"回执 {receipt.receipt}", f"receipt {receipt.receipt}")
+    if not receipt.ok:
+        return [f"[R] ✗ {title}", f"    {receipt.failure}"]
+    choice = json.dumps(receipt.choice, ensure_ascii=False, sort_keys=True)
+    return [
+        f"[R] ✓ {title}",
+        "    "
+        + _say(
+            lang,
+            f"表决 {receipt.poll}，选择 {choice}，记录 {receipt.seq}，包含于 {receipt.checkpoint}",
+            f"poll {receipt.poll}, choice {choice}, entry {receipt.seq}, included in "
+            f"{receipt.checkpoint}",
+        ),
+    ]
+
+
+def _say(lang: str | None, zh: str, en: str) -> str:
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return en
+    return f"{zh} / {en}"
+
+
+class Progress:
+    """A progress bar on a terminal; otherwise a plain line every 100,000 entries."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.shown = False
+        self.last_line = 0
+
+    def __call__(self, entries: int, done: int, total: int) -> None:
+        if self.tty and (self.shown or entries >= PROGRESS_EVERY):
+            share = done / total if total else 1.0
+            filled = int(share * _BAR_WIDTH)
+            bar = "#" * filled + "-" * (_BAR_WIDTH - filled)
+            self.stream.write(f"\r[{bar}] {share:4.0%} {entries:,} entries")
+            self.stream.flush()
+            self.shown = True
+        elif entries - self.last_line >= PLAIN_PROGRESS_EVERY:
+            self.last_line = entries - entries % PLAIN_PROGRESS_EVERY
+            self.stream.write(f"verified {self.last_line:,} entries\n")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def write_stdout(text: str) -> None:
+    """Write to standard output as UTF-8, whatever the locale."""
+    stream = sys.stdout
+    if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower() not in ("utf-8", "utf8"):
+        stream.reconfigure(encoding="utf-8")
+    stream.write(text)
+    stream.flush()
