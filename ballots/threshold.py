@@ -83,4 +83,3 @@ def parse_fraction(value: object, path: str) -> tuple[int, int]:
             return numerator, denominator
     problem = f'expected "p/q" with whole numbers 0 < p ≤ q, got {describe(value)}'
     raise InputError(path, problem)
-

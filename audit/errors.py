@@ -1,0 +1,46 @@
+"""Errors raised while building or checking the audit log.
+
+Verification raises one of these; it never returns ``False``. Each error carries ``message``, a
+sentence naming what failed and where.
+
+Hierarchy::
+
+    AuditError              base of every error below
+    ├── CanonicalError      bytes or objects that are not canonical JSON (audit-log.md §1)
+    ├── ProofError          an inclusion or consistency proof is malformed or does not verify
+    ├── NoteError           a signed note or verifier key is malformed, or a signature fails
+    └── CheckpointError     checkpoint text is malformed or names the wrong origin
+
+Wrong arguments to proof *generation* (a size beyond the tree, an index beyond the size) are
+programming errors and raise :class:`ValueError` instead.
+"""
+
+from __future__ import annotations
+
+__all__ = ["AuditError", "CanonicalError", "CheckpointError", "NoteError", "ProofError"]
+
+
+class AuditError(Exception):
+    """Base class of the audit log's errors."""
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CanonicalError(AuditError):
+    """A value or byte string is not canonical JSON of the allowed subset."""
+
+
+class ProofError(AuditError):
+    """An inclusion or consistency proof is malformed or does not verify."""
+
+
+class NoteError(AuditError):
+    """A signed note or a verifier key is malformed, or a known key's signature fails."""
+
+
+class CheckpointError(AuditError):
+    """Checkpoint text is malformed, or the checkpoint is for another log."""
