@@ -215,14 +215,3 @@ def test_subprocess_output_is_utf8(tmp_path: Path) -> None:
         env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", "PYTHONIOENCODING": "ascii"},
     )
     assert done.stdout.decode("utf-8").startswith("测试表决\n")
-
-
-def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--port", "8123"]) == 0
-    out = capsys.readouterr().out
-    assert "关于新洲镇2026年财政预算的决议" in out
-    assert "表决结果：通过" in out
-    assert "当选：陈建国" in out
-    assert out.endswith(
-        "会议服务器将在后续版本中提供。 The meeting server arrives in a later version.\n"
-    )
