@@ -153,9 +153,7 @@ def test_operator_may_not_open_polls(hall: Hall) -> None:
         headers=hall.chair.headers,
     )
     operator = Staff.login(hall.client, "op", "operator-pass")
-    refused = operator.post(
-        "/polls", {"item": "a", "definition": {"kind": "motion"}}, status=403
-    )
+    refused = operator.post("/polls", {"item": "a", "definition": {"kind": "motion"}}, status=403)
     assert refused == {
         "error": "forbidden",
         "message": "当前角色无权主持表决",

@@ -1,0 +1,194 @@
+"""The audit log's database tables, their append-only triggers, and engine set-up.
+
+One database may hold the logs of many meetings; each row names its log by ``log_origin``.
+
+``audit_entry``       one row per entry: its exact canonical bytes and leaf hash
+``audit_checkpoint``  one row per signed checkpoint: the note and the root it signs
+
+Both tables reject UPDATE and DELETE (and, on PostgreSQL, TRUNCATE) with a trigger. The triggers
+stop application bugs and careless hands; someone with full control of the database can still
+drop them, which is why the checkpoints are signed and every stored row is re-hashed when a log
+is opened.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import BigInteger, CheckConstraint, Connection, Engine, LargeBinary, Text, event
+from sqlalchemy import create_engine as sa_create_engine
+from sqlalchemy.engine import URL, make_url
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "AUDIT_TABLES",
+    "CHECKPOINT_TABLE",
+    "ENTRY_TABLE",
+    "IMMEDIATE",
+    "AuditCheckpoint",
+    "AuditEntry",
+    "create_engine_for",
+    "init_schema",
+    "sqlite_file",
+    "trigger_statements",
+]
+
+
+class AuditEntry(SQLModel, table=True):
+    """One log entry: ``data`` is the entry's canonical JSON, ``leaf_hash`` its RFC 6962 hash."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (
+        CheckConstraint("seq >= 0", name="audit_entry_seq_non_negative"),
+        CheckConstraint("length(leaf_hash) = 32", name="audit_entry_leaf_hash_length"),
+    )
+
+    log_origin: str = Field(primary_key=True)
+    seq: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    data: bytes = Field(sa_type=LargeBinary)
+    leaf_hash: bytes = Field(sa_type=LargeBinary)
+
+
+class AuditCheckpoint(SQLModel, table=True):
+    """One signed checkpoint of a log: the signed note and the root hash it names."""
+
+    __tablename__ = "audit_checkpoint"
+    __table_args__ = (
+        CheckConstraint("size >= 0", name="audit_checkpoint_size_non_negative"),
+        CheckConstraint("length(root) = 32", name="audit_checkpoint_root_length"),
+    )
+
+    log_origin: str = Field(primary_key=True)
+    size: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    note: str = Field(sa_type=Text)
+    root: bytes = Field(sa_type=LargeBinary)
+
+
+ENTRY_TABLE: Final = AuditEntry.__table__  # type: ignore[attr-defined]
+CHECKPOINT_TABLE: Final = AuditCheckpoint.__table__  # type: ignore[attr-defined]
+AUDIT_TABLES: Final = (ENTRY_TABLE, CHECKPOINT_TABLE)
+
+# Triggers ---------------------------------------------------------------------------------------
+
+
+def _sqlite_triggers(table: str) -> list[str]:
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{action.lower()} BEFORE {action} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+        for action in ("UPDATE", "DELETE")
+    ]
+
+
+# Row triggers do not fire on TRUNCATE, so a statement trigger covers it. The message is built
+# with || rather than a % format so the text holds no DBAPI placeholder characters; the error
+# code (23001, an integrity error like SQLite's RAISE(ABORT)) gives callers the same exception
+# class on both databases.
+_POSTGRESQL_FUNCTION: Final = """
+CREATE OR REPLACE FUNCTION audit_reject_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION USING
+        MESSAGE = TG_TABLE_NAME || ' is append-only', ERRCODE = 'restrict_violation';
+END;
+$$
+"""
+
+
+def _postgresql_triggers(table: str) -> list[str]:
+    statements = []
+    for trigger, timing in (
+        (f"{table}_no_update_delete", "BEFORE UPDATE OR DELETE ON {t} FOR EACH ROW"),
+        (f"{table}_no_truncate", "BEFORE TRUNCATE ON {t} FOR EACH STATEMENT"),
+    ):
+        statements.append(
+            "DO $$ BEGIN\n"
+            "    IF NOT EXISTS (SELECT 1 FROM pg_trigger\n"
+            f"                   WHERE tgname = '{trigger}' AND tgrelid = '{table}'::regclass)\n"
+            "    THEN\n"
+            f"        CREATE TRIGGER {trigger} {timing.format(t=table)}\n"
+            "            EXECUTE FUNCTION audit_reject_change();\n"
+            "    END IF;\n"
+            "END $$"
+        )
+    return statements
+
+
+def trigger_statements(dialect: str) -> list[str]:
+    """The DDL making both audit tables append-only on ``dialect``."""
+    tables = [table.name for table in AUDIT_TABLES]
+    if dialect == "sqlite":
+        return [statement for table in tables for statement in _sqlite_triggers(table)]
+    if dialect == "postgresql":
+        return [_POSTGRESQL_FUNCTION] + [s for table in tables for s in _postgresql_triggers(table)]
+    raise ValueError(
+        f"append-only triggers exist for sqlite and postgresql only, not for {dialect!r}"
+    )
+
+
+def init_schema(engine: Engine) -> None:
+    """Create the audit tables and their append-only triggers, if missing, in one transaction."""
+    statements = trigger_statements(engine.dialect.name)
+    with engine.begin() as conn:
+        SQLModel.metadata.create_all(conn, tables=list(AUDIT_TABLES))
+        raw = conn.execution_options(no_parameters=True)
+        for statement in statements:
+            raw.exec_driver_sql(statement)
+
+
+# Engine -----------------------------------------------------------------------------------------
+
+#: Execution option: begin the SQLite transaction with ``BEGIN IMMEDIATE``, taking the write lock
+#: up front (waiting up to the busy timeout) instead of failing when a read turns into a write.
+IMMEDIATE: Final = "congress_begin_immediate"
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The database file of a SQLite URL, or ``None`` for other databases and in-memory SQLite."""
+    url = make_url(url)
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def create_engine_for(url: str | URL, *, busy_timeout: float = 10.0, **options: Any) -> Engine:
+    """Create an engine for ``url``; ``options`` go to :func:`sqlalchemy.create_engine`.
+
+    For SQLite the parent directory of the file is created, and every connection uses WAL
+    journaling, ``synchronous=FULL``, foreign keys and a busy timeout of ``busy_timeout``
+    seconds. Transactions are begun explicitly (the pysqlite recipe of the SQLAlchemy docs), so a
+    transaction covers its reads as well as its writes.
+    """
+    url = make_url(url)
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = sa_create_engine(url, **options)
+    if engine.dialect.name == "sqlite":
+        timeout_ms = int(busy_timeout * 1000)
+
+        @event.listens_for(engine, "connect")
+        def _configure(dbapi_connection: Any, _record: Any) -> None:
+            # Let the "begin" listener below emit BEGIN instead of the driver's implicit one.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=FULL")
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
+            finally:
+                cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            immediate = conn.get_execution_options().get(IMMEDIATE, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine

@@ -1,0 +1,178 @@
+"""Signed messages from tablets (audit-log.md §5).
+
+A tablet signs ``b"congress-vote/v1\\n" || canonical(body)`` with its device key, made at pairing:
+Ed25519 (raw 32-byte public key, base64) or, where a browser lacks Ed25519, ECDSA P-256 with
+SHA-256 (SubjectPublicKeyInfo DER public key, base64; signatures raw ``r || s``, 64 bytes, as
+WebCrypto gives them). The log keeps the body and the signature unchanged, so anyone can check
+them again with the key from the ``device_paired`` entry.
+
+Body types (every body carries ``type``, ``deputy``, ``device`` and ``n``, the device's counter,
+which increases with every message):
+
+``sign_in``, ``sign_out``   attendance by tablet
+``vote``                    named polls; carries ``poll`` and ``choice``
+``participation``           secret polls; carries ``poll`` and nothing that links to the ballot
+
+Errors::
+
+    AuditError
+    └── TabletSignatureError   a device key or a signature is malformed, or does not verify
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from typing import Any, Final
+
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
+
+from audit.canonical import canonical_bytes
+from audit.errors import AuditError, CanonicalError
+
+__all__ = [
+    "BODY_TYPES",
+    "TABLET_CONTEXT",
+    "DeviceKey",
+    "TabletSignatureError",
+    "sign_tablet_body",
+    "signing_payload",
+    "verify_tablet_signature",
+]
+
+#: Domain separation: a tablet signature can never be mistaken for any other signature.
+TABLET_CONTEXT: Final = b"congress-vote/v1\n"
+
+#: Body ``type`` per log entry type that carries a signed body.
+BODY_TYPES: Final[Mapping[str, str]] = {
+    "signed_in": "sign_in",
+    "signed_out": "sign_out",
+    "vote": "vote",
+    "participation": "participation",
+}
+
+_ED25519_KEY_SIZE: Final = 32
+_ED25519_SIG_SIZE: Final = 64
+_P256_COORDINATE_SIZE: Final = 32
+_ECDSA_SHA256: Final = ec.ECDSA(hashes.SHA256())
+
+
+class TabletSignatureError(AuditError):
+    """A device public key or a tablet signature is malformed, or the signature does not verify
+    over the body."""
+
+
+def signing_payload(body: Mapping[str, Any]) -> bytes:
+    """The bytes a tablet signs: the context line followed by the body's canonical JSON."""
+    try:
+        return TABLET_CONTEXT + canonical_bytes(dict(body), name="body")
+    except CanonicalError as exc:
+        raise TabletSignatureError(f"the body is not canonical JSON: {exc.message}") from None
+
+
+class DeviceKey:
+    """A tablet's public key, parsed once from its ``device_paired`` entry."""
+
+    __slots__ = ("_key", "alg")
+
+    def __init__(self, alg: str, key: Ed25519PublicKey | ec.EllipticCurvePublicKey) -> None:
+        self.alg = alg
+        self._key = key
+
+    @classmethod
+    def parse(cls, alg: str, public_key: str) -> DeviceKey:
+        """Parse ``public_key`` (base64) for ``alg``; raises :class:`TabletSignatureError`."""
+        raw = _b64decode(public_key, "public key")
+        if alg == "ed25519":
+            if len(raw) != _ED25519_KEY_SIZE:
+                raise TabletSignatureError(
+                    f"ed25519 public key is {len(raw)} bytes, expected {_ED25519_KEY_SIZE}"
+                )
+            return cls(alg, Ed25519PublicKey.from_public_bytes(raw))
+        if alg == "p256":
+            try:
+                key = serialization.load_der_public_key(raw)
+            except (ValueError, UnsupportedAlgorithm):
+                raise TabletSignatureError(
+                    "p256 public key is not a DER SubjectPublicKeyInfo"
+                ) from None
+            if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(
+                key.curve, ec.SECP256R1
+            ):
+                raise TabletSignatureError("p256 public key is not a key on the P-256 curve")
+            return cls(alg, key)
+        raise TabletSignatureError(f'unknown device key algorithm "{alg}"')
+
+    def verify(self, body: Mapping[str, Any], sig: str) -> None:
+        """Check ``sig`` over ``body``; raises :class:`TabletSignatureError`."""
+        self.verify_payload(signing_payload(body), sig)
+
+    def verify_payload(self, payload: bytes, sig: str) -> None:
+        """Check ``sig`` over ready-made ``payload`` bytes; raises
+        :class:`TabletSignatureError`."""
+        raw = _b64decode(sig, "signature")
+        try:
+            if isinstance(self._key, Ed25519PublicKey):
+                if len(raw) != _ED25519_SIG_SIZE:
+                    raise TabletSignatureError(
+                        f"ed25519 signature is {len(raw)} bytes, expected {_ED25519_SIG_SIZE}"
+                    )
+                self._key.verify(raw, payload)
+            else:
+                if len(raw) != 2 * _P256_COORDINATE_SIZE:
+                    raise TabletSignatureError(
+                        f"p256 signature is {len(raw)} bytes, expected raw r||s of "
+                        f"{2 * _P256_COORDINATE_SIZE}"
+                    )
+                r = int.from_bytes(raw[:_P256_COORDINATE_SIZE], "big")
+                s = int.from_bytes(raw[_P256_COORDINATE_SIZE:], "big")
+                self._key.verify(encode_dss_signature(r, s), payload, _ECDSA_SHA256)
+        except InvalidSignature:
+            raise TabletSignatureError(f"{self.alg} signature does not verify") from None
+
+
+def verify_tablet_signature(alg: str, public_key: str, body: Mapping[str, Any], sig: str) -> None:
+    """Check a tablet's signature ``sig`` over ``body`` with the device key ``public_key``.
+
+    Raises :class:`TabletSignatureError` with the reason: a malformed key or signature, or a
+    signature that does not verify.
+    """
+    DeviceKey.parse(alg, public_key).verify(body, sig)
+
+
+def sign_tablet_body(
+    private_key: Ed25519PrivateKey | ec.EllipticCurvePrivateKey, body: Mapping[str, Any]
+) -> str:
+    """Sign ``body`` as a tablet does and return the base64 signature.
+
+    For tablet simulators and tests. P-256 signatures are deterministic (RFC 6979) and returned
+    as raw ``r || s``, as WebCrypto returns them.
+    """
+    payload = signing_payload(body)
+    if isinstance(private_key, Ed25519PrivateKey):
+        raw = private_key.sign(payload)
+    else:
+        if not isinstance(private_key.curve, ec.SECP256R1):
+            raise ValueError("device keys on curves other than P-256 are not supported")
+        der = private_key.sign(payload, ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
+        r, s = decode_dss_signature(der)
+        raw = r.to_bytes(_P256_COORDINATE_SIZE, "big") + s.to_bytes(_P256_COORDINATE_SIZE, "big")
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _b64decode(text: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (UnicodeEncodeError, binascii.Error, ValueError):
+        raise TabletSignatureError(f"{what} is not valid base64") from None

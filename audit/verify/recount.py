@@ -1,0 +1,160 @@
+"""Check 8: every ``result`` is the recount of its poll by the counting rules, verdict included.
+
+The recount uses the same code as ``congress tally``: :func:`ballots.tally` over the secret
+ballots, or over the vote that counts for each deputy in a named poll (the last under change
+policy ``last``, the first under ``first``); :func:`ballots.decide` over the counts of a
+``manual_result``. Its input is the poll's ``definition`` with ``issued`` taken from
+``poll_closed``. The whole result object must match; a mismatch names the first differing
+JSON path. A closed poll that is not voided needs exactly one result, and a result is announced
+only once it is written.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from audit.verify.base import Check, Entry
+from audit.verify.difference import describe_difference
+from audit.verify.state import Meeting, Poll
+from ballots import InputError, decide, parse_poll, tally
+
+__all__ = ["RecountCheck"]
+
+_BALLOT_PATH: Final = re.compile(r"ballots\[(\d+)\](.*)")
+
+
+class RecountCheck(Check):
+    number = 8
+
+    def __init__(self, *args: Any, meeting: Meeting) -> None:
+        super().__init__(*args)
+        self.meeting = meeting
+        self.recounted = {"secret": 0, "named": 0, "manual": 0}
+
+    def feed(self, seq: int, entry: Entry) -> None:
+        kind = entry["type"]
+        if kind == "result_announced":
+            self._announced(seq, entry)
+        if kind != "result":
+            return
+        poll_id = entry["poll"]
+        poll = self.meeting.polls.get(poll_id)
+        if poll is None:
+            self.fail(seq, f"entry {seq}: result for poll {poll_id}, which was never opened")
+            return
+        if poll.result_at is not None:
+            self.fail(
+                seq,
+                f"entry {seq}: second result for poll {poll_id} (the first is entry "
+                f"{poll.result_at})",
+            )
+            return
+        poll.result_at = seq
+        if poll.closed_at is None or poll.closing is None:
+            self.fail(seq, f"entry {seq}: result for poll {poll_id}, which has not closed")
+            return
+        if poll.voided_at is not None:
+            self.fail(
+                seq, f"entry {seq}: result for poll {poll_id}, voided at entry {poll.voided_at}"
+            )
+            return
+        expected = self._recount(seq, poll)
+        poll.release()
+        if expected is None:
+            return
+        difference = describe_difference(expected, entry["result"], "result")
+        if difference is not None:
+            self.fail(
+                seq,
+                f"entry {seq}: result of poll {poll_id} differs from the recount at {difference}",
+            )
+            return
+        self.recounted[poll.mode] += 1
+
+    def _announced(self, seq: int, entry: Entry) -> None:
+        poll = self.meeting.polls.get(entry["poll"])
+        if poll is None or poll.result_at is None:
+            self.fail(
+                seq, f"entry {seq}: result of poll {entry['poll']} announced before it exists"
+            )
+
+    def finish(self, entries: int) -> None:
+        for poll in self.meeting.polls.values():
+            if poll.closed_at is not None and poll.voided_at is None and poll.result_at is None:
+                self.fail(
+                    poll.closed_at,
+                    f"entry {poll.closed_at}: poll {poll.poll} closed but no result entry follows",
+                )
+
+    def _recount(self, seq: int, poll: Poll) -> dict[str, Any] | None:
+        """The result the rules give, or ``None`` (after recording why) if they cannot."""
+        assert poll.closing is not None
+        definition = {**poll.definition, "issued": poll.closing["issued"]}
+        if poll.mode == "manual":
+            return self._decide(seq, poll, definition)
+        if poll.mode == "secret":
+            counted = poll.ballots
+        else:
+            counted = sorted(poll.votes.values(), key=lambda vote: vote[0])
+        try:
+            result: dict[str, Any] = tally(
+                {"poll": definition, "ballots": [choice for _, choice in counted]}
+            )
+        except InputError as exc:
+            self._input_error(seq, poll, exc, [position for position, _ in counted])
+            return None
+        return result
+
+    def _decide(self, seq: int, poll: Poll, definition: dict[str, Any]) -> dict[str, Any] | None:
+        manual = poll.manual
+        if manual is None or poll.manual_at is None:
+            self.fail(
+                seq, f"entry {seq}: result for manual poll {poll.poll} without a manual_result"
+            )
+            return None
+        totals = manual["ballots"]
+        try:
+            result: dict[str, Any] = decide(
+                parse_poll(definition),
+                cast=totals["cast"],
+                valid=totals["valid"],
+                void=totals["void"],
+                counts=manual["counts"],
+                write_ins=manual["write_ins"],
+            )
+        except InputError as exc:
+            if exc.path.startswith("poll"):
+                self._input_error(seq, poll, exc, [])
+            else:
+                self.fail(
+                    poll.manual_at,
+                    f"entry {poll.manual_at}: the manual counts cannot be counted: {exc}",
+                )
+            return None
+        return result
+
+    def _input_error(self, seq: int, poll: Poll, exc: InputError, positions: list[int]) -> None:
+        """Name the entry behind a counting error: a ballot or vote, or the poll's definition."""
+        match = _BALLOT_PATH.fullmatch(exc.path)
+        if match and int(match.group(1)) < len(positions):
+            where = positions[int(match.group(1))]
+            self.fail(
+                where, f"entry {where}: choice{match.group(2)} cannot be counted: {exc.problem}"
+            )
+            return
+        if exc.path.startswith("poll"):
+            path = "definition" + exc.path.removeprefix("poll")
+            self.fail(
+                poll.opened_at,
+                f"entry {poll.opened_at}: poll {poll.poll} cannot be counted: "
+                f"{path}: {exc.problem}",
+            )
+            return
+        self.fail(seq, f"entry {seq}: poll {poll.poll} cannot be recounted: {exc}")
+
+    def detail(self) -> str:
+        counts = self.recounted
+        total = sum(counts.values())
+        parts = ", ".join(f"{mode} {count:,}" for mode, count in counts.items() if count)
+        return f"{total:,} results recounted" + (f" ({parts})" if parts else "")

@@ -1,0 +1,150 @@
+"""The verifier's report: one result per numbered check, and the receipt look-up."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+__all__ = [
+    "CHECK_TITLES",
+    "MAX_KEPT_FAILURES",
+    "CheckResult",
+    "Failures",
+    "ReceiptResult",
+    "Report",
+    "Status",
+]
+
+#: Failures kept per check; the rest are only counted.
+MAX_KEPT_FAILURES: Final = 1000
+
+#: Number → (Chinese title, English title). Check 0 is reading the bundle; 1–8 are
+#: audit-log.md §7.
+CHECK_TITLES: Final[Mapping[int, tuple[str, str]]] = {
+    0: ("导出包可读", "bundle readable"),
+    1: ("日志公钥与检查点签名", "log key and checkpoint signatures"),
+    2: ("记录格式、序号与类型", "entry encoding, sequence numbers and types"),
+    3: ("默克尔树根与检查点", "Merkle roots of the checkpoints"),
+    4: ("会议、名册与设备", "meeting, roster and devices"),
+    5: ("平板签名与计数器", "tablet signatures and counters"),
+    6: ("出席与表决时段", "attendance and voting windows"),
+    7: ("无记名选票", "secret ballots"),
+    8: ("结果复核", "results recounted"),
+}
+
+
+class Status(enum.Enum):
+    """A check passed, failed, or was not run because an earlier check failed."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_RUN = "not_run"
+
+
+class Failures:
+    """The failures of one check: the first :data:`MAX_KEPT_FAILURES` kept, the rest counted."""
+
+    __slots__ = ("count", "kept")
+
+    def __init__(self) -> None:
+        self.kept: list[tuple[int, str]] = []
+        self.count = 0
+
+    def add(self, message: str, order: int = 0) -> None:
+        """Record a failure; ``order`` (usually the entry's seq) sorts the kept messages."""
+        self.count += 1
+        if len(self.kept) < MAX_KEPT_FAILURES:
+            self.kept.append((order, message))
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def messages(self) -> list[str]:
+        return [message for _, message in sorted(self.kept, key=lambda item: item[0])]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One numbered check. ``failures`` each name the entry (or file) concerned; at most
+    :data:`MAX_KEPT_FAILURES` are kept and ``failure_count`` counts them all."""
+
+    number: int
+    title_zh: str
+    title_en: str
+    status: Status
+    failures: list[str] = field(default_factory=list)
+    failure_count: int = 0
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.PASSED
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "status": self.status.value,
+            "ok": self.ok,
+            "failures": list(self.failures),
+            "failure_count": self.failure_count,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class ReceiptResult:
+    """A deputy's receipt looked up in the bundle. ``ok`` means the ballot was found and its
+    inclusion proof verified against the newest checkpoint; otherwise ``failure`` says why."""
+
+    receipt: str
+    ok: bool
+    seq: int | None = None
+    poll: str | None = None
+    choice: Any = None
+    checkpoint: str | None = None
+    failure: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "receipt": self.receipt,
+            "ok": self.ok,
+            "seq": self.seq,
+            "poll": self.poll,
+            "choice": self.choice,
+            "checkpoint": self.checkpoint,
+            "failure": self.failure,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole verification: every check in order and, if asked for, the receipt."""
+
+    checks: list[CheckResult]
+    vkey: str | None
+    receipt: ReceiptResult | None = None
+    entries: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True only if every check passed (and the receipt, when asked for, was verified)."""
+        checks_ok = bool(self.checks) and all(check.ok for check in self.checks)
+        return checks_ok and (self.receipt is None or self.receipt.ok)
+
+    @property
+    def first_failure(self) -> CheckResult | None:
+        """The check that failed, if any (later checks were not run)."""
+        return next((c for c in self.checks if c.status is Status.FAILED), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "vkey": self.vkey,
+            "entries": self.entries,
+            "checks": [check.to_json() for check in self.checks],
+            "receipt": None if self.receipt is None else self.receipt.to_json(),
+        }

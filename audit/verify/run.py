@@ -1,0 +1,239 @@
+"""The verifier: read a bundle once, run the numbered checks, and report.
+
+Check 0 reads the bundle: a bundle that cannot be read to its last byte fails it, so the
+verifier never reports success for bytes it has not seen. Check 1 verifies the checkpoints'
+signatures. Then one streaming pass over ``entries.jsonl`` parses each entry once and feeds it
+to checks 2 to 8 in order. The lowest-numbered check that fails is reported with its failures;
+every later check is reported as not run, never as passed (audit-log.md §7: the verifier stops
+at the first class of failure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final
+
+from audit.bundle import Bundle, BundleError, read_bundle
+from audit.verify.base import Gate
+from audit.verify.encoding import EncodingCheck
+from audit.verify.receipt import FoundBallot, normalize_receipt, prove_receipt
+from audit.verify.recount import RecountCheck
+from audit.verify.report import (
+    CHECK_TITLES,
+    CheckResult,
+    Failures,
+    ReceiptResult,
+    Report,
+    Status,
+)
+from audit.verify.roster import RosterCheck
+from audit.verify.secrecy import SecrecyCheck
+from audit.verify.signature_pool import SignaturePool
+from audit.verify.signatures import SignatureCheck, check_signatures
+from audit.verify.state import Meeting
+from audit.verify.tablets import TabletCheck
+from audit.verify.tree import TreeCheck
+from audit.verify.windows import WindowCheck
+
+__all__ = ["PROGRESS_EVERY", "Progress", "verify_bundle"]
+
+#: ``progress(entries_done, bytes_done, bytes_total)``, called every :data:`PROGRESS_EVERY`
+#: entries and once at the end.
+Progress = Callable[[int, int, int], None]
+PROGRESS_EVERY: Final = 10_000
+
+_LAST_CHECK: Final = 8
+
+
+def verify_bundle(
+    directory: Path,
+    *,
+    vkey: str | None = None,
+    receipt: str | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> Report:
+    """Verify the bundle in ``directory`` and return the report (this never raises for a bad
+    bundle: every problem is a failure in the report).
+
+    ``vkey`` is the log key to trust, as printed in the meeting's minutes; without it the
+    bundle's own ``log.vkey`` is used, which proves only that the bundle is consistent with
+    itself. ``receipt`` (32 hex digits) is a deputy's ballot receipt to look up and prove.
+    ``workers``: processes checking tablet signatures (default: one per core for bundles
+    over 8 MB, else none); the report is the same whatever the number.
+    """
+    results: dict[int, tuple[Failures, str]] = {}
+    try:
+        bundle = read_bundle(Path(directory))
+    except BundleError as exc:
+        failures = Failures()
+        failures.add(exc.message)
+        results[0] = (failures, "")
+        not_run = None if receipt is None else _receipt_not_run(receipt)
+        return _report(results, vkey, 0, not_run)
+    signatures = check_signatures(bundle, vkey)
+    results[1] = (signatures.failures, signatures.detail())
+    key_text = bundle.vkey if vkey is None else vkey
+    wanted = None if receipt is None else normalize_receipt(receipt)
+    if workers is None:
+        workers = SignaturePool.automatic_workers(bundle.entries_bytes)
+    stream = _Stream(bundle, signatures, key_text, wanted, progress, workers)
+    read_failure = stream.run()
+    results[0] = (
+        read_failure,
+        f"{stream.entries:,} entries, {len(bundle.checkpoints):,} checkpoints",
+    )
+    results.update(stream.results())
+    receipt_result = None
+    if receipt is not None:
+        receipt_result = stream.receipt_result(receipt, wanted)
+    return _report(results, key_text, stream.entries, receipt_result)
+
+
+class _Stream:
+    """One pass over the entries feeding checks 2 to 8."""
+
+    def __init__(
+        self,
+        bundle: Bundle,
+        signatures: SignatureCheck,
+        vkey: str,
+        receipt: str | None,
+        progress: Progress | None,
+        workers: int,
+    ) -> None:
+        self.bundle = bundle
+        self.progress = progress
+        self.receipt = receipt
+        self.found: FoundBallot | None = None
+        self.entries = 0
+        self.gate = gate = Gate()
+        self.active = not signatures.failures and signatures.verifier is not None
+        if not self.active:
+            gate.lower(1)
+        origin = signatures.verifier.name if signatures.verifier is not None else ""
+        self.meeting = meeting = Meeting(vkey=vkey, origin=origin)
+        self.encoding = EncodingCheck(gate)
+        self.tree = TreeCheck(
+            gate, checkpoints=signatures.checkpoints, keep_tree=receipt is not None
+        )
+        self.roster = RosterCheck(gate, meeting=meeting)
+        self.tablets = TabletCheck(gate, meeting=meeting, workers=workers if self.active else 1)
+        self.windows = WindowCheck(gate, meeting=meeting)
+        self.secrecy = SecrecyCheck(gate, meeting=meeting)
+        self.recount = RecountCheck(gate, meeting=meeting)
+
+    def run(self) -> Failures:
+        """Stream every entry; returns check 0's failures (an unreadable line stops the pass)."""
+        try:
+            return self._run()
+        finally:
+            self.tablets.close()
+
+    def _run(self) -> Failures:
+        failures = Failures()
+        total = self.bundle.entries_bytes
+        done_bytes = 0
+        semantic = (self.roster, self.tablets, self.windows, self.secrecy, self.recount)
+        gate, encoding, tree = self.gate, self.encoding, self.tree
+        try:
+            for seq, (data, text) in enumerate(self.bundle.entry_lines()):
+                self.entries = seq + 1
+                done_bytes += len(data) + 1
+                if self.progress is not None and seq % PROGRESS_EVERY == 0 and seq:
+                    self.progress(seq, done_bytes, total)
+                if not self.active:
+                    continue
+                entry = encoding.parse(seq, data, text)
+                if gate.limit >= 3:
+                    tree.feed(data)
+                if entry is None:
+                    continue
+                if self.receipt is not None and entry["type"] == "ballot":
+                    self._look_for_receipt(seq, data, entry)
+                for check in semantic:
+                    if check.number > gate.limit:
+                        break
+                    try:
+                        check.feed(seq, entry)
+                    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+                        # Never skip an entry a check cannot process: it fails that check.
+                        check.fail(seq, f"entry {seq}: cannot be checked ({exc!r})")
+        except BundleError as exc:
+            failures.add(exc.message, self.entries)
+            return failures
+        if self.progress is not None:
+            self.progress(self.entries, done_bytes, total)
+        if self.active:
+            self.tree.finish()
+            self.roster.finish(self.entries)
+            self.tablets.finish()
+            self.secrecy.finish(self.entries)
+            self.recount.finish(self.entries)
+        return failures
+
+    def _look_for_receipt(self, seq: int, data: bytes, entry: dict[str, object]) -> None:
+        if entry["receipt"] == self.receipt and self.found is None:
+            self.found = FoundBallot(seq, data, str(entry["poll"]), entry["choice"])
+
+    def results(self) -> dict[int, tuple[Failures, str]]:
+        checks = (
+            self.encoding,
+            self.tree,
+            self.roster,
+            self.tablets,
+            self.windows,
+            self.secrecy,
+            self.recount,
+        )
+        return {check.number: (check.failures, check.detail()) for check in checks}
+
+    def receipt_result(self, given: str, wanted: str | None) -> ReceiptResult:
+        if wanted is None:
+            return ReceiptResult(
+                given, ok=False, failure=f"{given!r} is not a receipt (32 hex digits)"
+            )
+        if self.gate.limit <= 3:
+            return _receipt_not_run(given)
+        return prove_receipt(wanted, self.found, self.tree.tree, self.tree.newest)
+
+
+def _receipt_not_run(receipt: str) -> ReceiptResult:
+    return ReceiptResult(
+        receipt,
+        ok=False,
+        failure="not checked: the bundle failed a check that the receipt's proof depends on",
+    )
+
+
+def _report(
+    results: dict[int, tuple[Failures, str]],
+    vkey: str | None,
+    entries: int,
+    receipt: ReceiptResult | None,
+) -> Report:
+    checks = []
+    failed = False
+    for number in range(_LAST_CHECK + 1):
+        title_zh, title_en = CHECK_TITLES[number]
+        failures, detail = results.get(number, (None, ""))
+        if failed or failures is None:
+            status = Status.NOT_RUN
+            checks.append(CheckResult(number, title_zh, title_en, status))
+            failed = True
+            continue
+        status = Status.FAILED if failures else Status.PASSED
+        failed = bool(failures)
+        checks.append(
+            CheckResult(
+                number,
+                title_zh,
+                title_en,
+                status,
+                failures.messages(),
+                failures.count,
+                detail if status is Status.PASSED else "",
+            )
+        )
+    return Report(checks, vkey, receipt, entries)

@@ -1,0 +1,128 @@
+"""Check 5: every signed tablet message verifies under its device's key, says what its entry
+says, and carries a counter higher than the device's previous message.
+
+The body must match the entry: its ``type`` (``sign_in``, ``sign_out``, ``vote``,
+``participation``), ``deputy``, ``device`` and ``poll``; a vote's ``choice``; and its ``origin``
+must be the log's, so that a message signed for one meeting cannot be replayed into another. A
+participation's body carries nothing beyond ``type``, ``origin``, ``deputy``, ``device``, ``poll``
+and ``n``: nothing that could link the deputy to the secret ballot. A sign-in or sign-out by tablet names the device
+as its actor (``by`` is ``device:<id>``); no other entry names a device as its actor, and an
+operator's sign-in or sign-out carries no tablet body.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+from audit.tablet import BODY_TYPES, TABLET_CONTEXT
+from audit.verify.base import Check, Entry, same_json, show
+from audit.verify.roster import message_device
+from audit.verify.signature_pool import SignatureFailure, SignaturePool
+from audit.verify.state import Meeting
+
+__all__ = ["PARTICIPATION_BODY_FIELDS", "TabletCheck"]
+
+# The body comes from an entry that check 2 found canonical, so it is inside the canonical
+# subset and plain encoding gives its canonical bytes (audit.tablet.signing_payload, faster).
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+#: Everything a participation body may carry.
+PARTICIPATION_BODY_FIELDS: Final = frozenset({"type", "origin", "deputy", "device", "poll", "n"})
+
+
+class TabletCheck(Check):
+    number = 5
+
+    def __init__(self, *args: Any, meeting: Meeting, workers: int = 1) -> None:
+        super().__init__(*args)
+        self.meeting = meeting
+        self.pool = SignaturePool(workers)
+
+    def feed(self, seq: int, entry: Entry) -> None:
+        device_id = message_device(entry)
+        if device_id is None:
+            self._unsigned(seq, entry)
+            return
+        body, sig = entry["body"], entry["sig"]
+        self._match_entry(seq, entry, body, device_id)
+        device = self.meeting.devices.get(device_id)
+        if device is None or device.key is None:
+            return  # check 4 has failed for this entry or for the pairing
+        n = body["n"]
+        if device.last_n is not None and n <= device.last_n:
+            self.fail(
+                seq,
+                f"entry {seq}: counter n={n} of device {device_id} does not increase (entry "
+                f"{device.last_n_at} had n={device.last_n}); a replayed or reordered message",
+            )
+        else:
+            device.last_n, device.last_n_at = n, seq
+        payload = TABLET_CONTEXT + _ENCODER.encode(body).encode("utf-8")
+        job = (seq, device_id, device.alg, device.public_key, payload, sig)
+        self._report(self.pool.add(job))
+
+    def _unsigned(self, seq: int, entry: Entry) -> None:
+        """An entry without a tablet message must not claim one: no device as its actor, no
+        tablet body on an operator's sign-in or sign-out."""
+        actor = entry.get("by")
+        if type(actor) is str and actor.startswith("device:"):
+            self.fail(
+                seq,
+                f"entry {seq}: {entry['type']} names {actor} as its actor, but a device acts "
+                "only through signed messages",
+            )
+        if entry.get("method") == "operator" and ("body" in entry or "sig" in entry):
+            self.fail(seq, f"entry {seq}: an operator's {entry['type']} carries a tablet body")
+
+    def finish(self) -> None:
+        """Wait for the signatures still being checked."""
+        self._report(self.pool.finish())
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def _report(self, failures: list[SignatureFailure]) -> None:
+        for seq, device, reason in failures:
+            self.fail(
+                seq, f"entry {seq}: signature does not verify under device {device} ({reason})"
+            )
+
+    def _match_entry(self, seq: int, entry: Entry, body: dict[str, Any], device: str) -> None:
+        kind = entry["type"]
+        problems = []
+        if body["type"] != BODY_TYPES[kind]:
+            problems.append(f"body.type is {show(body['type'])}, expected {BODY_TYPES[kind]!r}")
+        if body.get("origin") != self.meeting.origin:
+            found = show(body["origin"]) if "origin" in body else "missing"
+            problems.append(f"body.origin is {found}, the log's {self.meeting.origin!r}")
+        if body["deputy"] != entry["deputy"]:
+            problems.append(f"body.deputy is {show(body['deputy'])}, the entry's {entry['deputy']}")
+        if kind in ("vote", "participation"):
+            if body["device"] != device:
+                problems.append(f"body.device is {show(body['device'])}, the entry's {device}")
+            if body["poll"] != entry["poll"]:
+                problems.append(f"body.poll is {show(body['poll'])}, the entry's {entry['poll']}")
+        elif entry["by"] != f"device:{device}":
+            problems.append(f"by is {show(entry['by'])}, expected device:{device}")
+        if kind == "vote" and (
+            "choice" not in body or not same_json(body["choice"], entry["choice"])
+        ):
+            found = show(body["choice"]) if "choice" in body else "missing"
+            problems.append(f"body.choice is {found}, the entry's {show(entry['choice'])}")
+        if kind == "participation":
+            extra = sorted(body.keys() - PARTICIPATION_BODY_FIELDS)
+            if extra:
+                names = ", ".join(f'"{name}"' for name in extra)
+                problems.append(
+                    f"participation body carries {names}; it must carry nothing that could "
+                    "link the deputy to the ballot"
+                )
+        for problem in problems:
+            self.fail(seq, f"entry {seq}: {problem}")
+
+    def detail(self) -> str:
+        verified = self.pool.verified
+        total = sum(verified.values())
+        parts = ", ".join(f"{alg} {verified[alg]:,}" for alg in sorted(verified))
+        return f"{total:,} tablet signatures verified" + (f" ({parts})" if parts else "")
