@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from audit.note import NoteSigner, NoteVerifier
 from audit.store import AuditLog
 from audit.tables import ENTRY_TABLE, create_engine_for, init_schema
 from voting.cli import main
+from voting.congress import Congress
 from voting.settings import Settings
 
 ORIGIN = "xinzhou.congress.local/2026-3"
@@ -313,4 +315,30 @@ def test_export_of_a_database_without_audit_tables_fails(
     assert err == (
         f"congress export: 数据库 sqlite:///{database} 中没有审计日志 / "
         f"database sqlite:///{database} holds no audit log tables\n"
+    )
+
+
+def test_init_creates_the_first_administrator(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
+    assert main(["init", "--origin", ORIGIN, "--admin", "chair"]) == 0
+    assert "已创建管理员账户 / administrator account created: chair" in capsys.readouterr().err
+    congress = Congress(
+        engine=create_engine_for(Settings.from_env().database_url),
+        signer_for=lambda origin: load_signer(Settings.from_env().log_key_path, origin),
+        clock=lambda: datetime(2026, 3, 1, tzinfo=UTC),
+    )
+    _token, role = congress.login("chair", "a-long-password")
+    assert role == "admin"
+
+
+def test_init_refuses_a_short_administrator_password(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["init", "--origin", ORIGIN, "--admin", "chair"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "congress init: 无法创建管理员账户：密码至少需要8个字符 / "
+        "the password needs at least 8 characters"
     )

@@ -1,6 +1,8 @@
-"""``congress init --origin ORIGIN [--key PATH]``: set up what a meeting's server needs.
+"""``congress init --origin ORIGIN [--key PATH] [--admin NAME]``: set up a meeting's server.
 
-For now that is the log signing key: an Ed25519 key written with mode 0600, never overwritten.
+The log signing key: an Ed25519 key written with mode 0600, never overwritten; and, with
+``--admin``, the first administrator account (its password is read from the terminal, or from
+standard input when that is not a terminal).
 Its verifier key (vkey) goes to standard output, alone on its line, so it can be captured; the
 explanation goes to standard error. Each set-up step is a function in :data:`STEPS`, run in
 order; a step that fails stops ``init`` with exit status 1 and a message in Chinese and English.
@@ -9,11 +11,17 @@ order; a step that fails stops ``init`` with exit status 1 and a message in Chin
 from __future__ import annotations
 
 import argparse
+import functools
+import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from audit.keys import KeyFileError, KeyFileExists, check_key_name, create_key_file
+from audit.keys import KeyFileError, KeyFileExists, check_key_name, create_key_file, load_signer
+from audit.tables import create_engine_for
+from voting.app import utc_now
+from voting.congress import Congress
+from voting.errors import CommandError
 from voting.settings import Settings
 
 EXIT_OK = 0
@@ -64,6 +72,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PATH",
         help="密钥文件（默认 $CONGRESS_DATA/log-key.pem）/ key file (default: var/log-key.pem)",
     )
+    parser.add_argument(
+        "--admin",
+        metavar="NAME",
+        help="同时创建管理员账户（密码从终端或标准输入读取）/ also create an administrator account",
+    )
     parser.set_defaults(func=run)
 
 
@@ -107,5 +120,31 @@ def create_log_key(args: argparse.Namespace, settings: Settings) -> None:
     )
 
 
+def read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("管理员密码 / administrator password: ")
+        if getpass.getpass("再输入一次 / again: ") != first:
+            raise StepFailed("两次输入的密码不一致", "the passwords do not match")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def create_admin(args: argparse.Namespace, settings: Settings) -> None:
+    """Create the first administrator account in the database."""
+    if not args.admin:
+        return
+    key_path: Path = args.key or settings.log_key_path
+    congress = Congress(
+        engine=create_engine_for(settings.database_url),
+        signer_for=functools.partial(load_signer, key_path),
+        clock=utc_now,
+    )
+    try:
+        congress.create_account(args.admin, "admin", read_password())
+    except CommandError as exc:
+        raise StepFailed(f"无法创建管理员账户：{exc.zh}", exc.en) from None
+    print(f"已创建管理员账户 / administrator account created: {args.admin}", file=sys.stderr)
+
+
 #: Set-up steps, in order.
-STEPS: tuple[Callable[[argparse.Namespace, Settings], None], ...] = (create_log_key,)
+STEPS: tuple[Callable[[argparse.Namespace, Settings], None], ...] = (create_log_key, create_admin)
