@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import ballots
-from audit.tablet import TabletSignatureError, verify_tablet_signature
+from audit.tablet import DeviceKey, TabletSignatureError, verify_tablet_signature
 from voting.errors import CommandError, Conflict, Forbidden, NotFound
 from voting.state import SEATED_STATUSES, Device, MeetingState, Poll
 
@@ -120,7 +120,8 @@ def _check_seated(state: MeetingState, deputy: str) -> None:
 def pair_device(
     state: MeetingState, *, deputy: str, device: str, alg: str, public_key: str, by: str
 ) -> list[Entry]:
-    """Register a tablet's public key; the deputy's previous device, if any, is revoked."""
+    """Register a tablet's public key. A deputy has at most one active device: a second one is
+    refused until an operator revokes the first (lost or broken tablet)."""
     require_open(state)
     _deputy(state, deputy)
     _check_seated(state, deputy)
@@ -128,11 +129,17 @@ def pair_device(
         raise Conflict("device-exists", "该设备编号已被使用", f"device {device} already exists")
     if alg not in {"ed25519", "p256"}:
         raise CommandError("invalid-key", "不支持的设备密钥算法", f'unsupported algorithm "{alg}"')
-    entries: list[Entry] = []
-    old = state.active_device.get(deputy)
-    if old is not None:
-        entries.append({"type": "device_revoked", "deputy": deputy, "device": old, "by": by})
-    entries.append(
+    try:
+        DeviceKey.parse(alg, public_key)
+    except TabletSignatureError as error:
+        raise CommandError("invalid-key", "设备公钥格式错误", str(error)) from None
+    if deputy in state.active_device:
+        raise Conflict(
+            "device-active",
+            "该代表已有配对的平板，请先注销原平板再重新配对",
+            f"deputy {deputy} already has an active device; revoke it first",
+        )
+    return [
         {
             "type": "device_paired",
             "deputy": deputy,
@@ -141,8 +148,7 @@ def pair_device(
             "public_key": public_key,
             "by": by,
         }
-    )
-    return entries
+    ]
 
 
 def revoke_device(state: MeetingState, *, deputy: str, by: str) -> list[Entry]:

@@ -172,11 +172,29 @@ def test_garbage_closes_the_connection_with_1008(hall: Hall) -> None:
     assert message == {"type": "websocket.close", "code": 1008, "reason": ""}
 
 
+def test_a_second_device_for_a_deputy_is_refused_until_the_first_is_revoked(hall: Hall) -> None:
+    code = hall.chair.post("/deputies/d01/pairing-code")["code"]
+    spare = Tablet(origin=ORIGIN, device="spare", deputy="d01")
+    before = hall.log_size()
+    refused = hall.client.post(f"/api/meetings/{MEETING}/pair", json=spare.pair_request(code))
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "device-active"
+    assert refused.json()["message"] == "该代表已有配对的平板，请先注销原平板再重新配对"
+    assert hall.log_size() == before
+    hall.chair.post("/deputies/d01/revoke-device")
+    paired = hall.client.post(f"/api/meetings/{MEETING}/pair", json=spare.pair_request(code))
+    assert paired.status_code == 200, paired.text
+    old = hall.sessions[0]
+    hall.refused(old, old.tablet.sign_in(), "device-revoked")
+
+
 def test_pairing_codes_are_single_use(hall: Hall) -> None:
+    hall.chair.post("/deputies/d01/revoke-device")
     code = hall.chair.post("/deputies/d01/pairing-code")["code"]
     tablet = Tablet(origin=ORIGIN, device="spare", deputy="d01")
     first = hall.client.post(f"/api/meetings/{MEETING}/pair", json=tablet.pair_request(code))
     assert first.status_code == 200
+    hall.chair.post("/deputies/d01/revoke-device")
     again = hall.client.post(
         f"/api/meetings/{MEETING}/pair",
         json=Tablet(origin=ORIGIN, device="spare2", deputy="d01").pair_request(code),
