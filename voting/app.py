@@ -17,7 +17,7 @@ from starlette.routing import Route
 from audit.keys import load_signer
 from audit.note import NoteSigner
 from audit.tables import create_engine_for
-from voting import api, sockets
+from voting import api, pages, sockets
 from voting.congress import Congress, SignerFor
 from voting.openapi import openapi_document
 from voting.runtime import Runtime
@@ -67,6 +67,7 @@ def create_app(
             Route("/healthz", health, methods=["GET"]),
             *api.routes(),
             *sockets.routes(),
+            *pages.routes(),
         ],
         lifespan=lifespan,
     )
