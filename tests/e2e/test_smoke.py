@@ -13,5 +13,12 @@ def test_chromium_loads_the_tablet_page(demo_server: DemoServer, browser: Browse
     response = page.goto(f"{demo_server.base}/tablet/{MEETING}")
     assert response is not None and response.status == 200
     assert page.evaluate("window.isSecureContext") is True
-    assert page.evaluate("typeof crypto.subtle.generateKey") == "function"
+    ed25519 = page.evaluate(
+        """async () => {
+            const key = await crypto.subtle.generateKey({name: "Ed25519"}, false, ["sign"]);
+            const signature = await crypto.subtle.sign("Ed25519", key.privateKey, new Uint8Array(1));
+            return [key.privateKey.extractable, signature.byteLength];
+        }"""
+    )
+    assert ed25519 == [False, 64]
     context.close()
