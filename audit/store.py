@@ -346,6 +346,8 @@ class LogTransaction:
         self.session = session
         self._base = log.size
         self._leaves: list[bytes] = []
+        #: The bytes of every entry appended in this transaction, in seq order.
+        self.appended: list[bytes] = []
         self._head: _Head | None = None
         self._closed = False
 
@@ -377,14 +379,17 @@ class LogTransaction:
 
         rows: list[dict[str, Any]] = []
         leaves: list[bytes] = []
+        built: list[bytes] = []
         for seq, entry in enumerate(entries, start=first):
             data = log._build_entry(entry, seq, now)
             digest = leaf_hash(data)
             rows.append({"log_origin": log.origin, "seq": seq, "data": data, "leaf_hash": digest})
             leaves.append(digest)
+            built.append(data)
         if rows:
             self.session.connection().execute(insert(ENTRY_TABLE), rows)
             self._leaves.extend(leaves)
+            self.appended.extend(built)
         return range(first, first + len(rows))
 
     def sign_checkpoint(self) -> str:

@@ -118,7 +118,7 @@ class MeetingService:
         also: SessionWork | None,
     ) -> list[bytes]:
         with self.log.transaction() as tx:
-            seqs = tx.append_many(entries)
+            tx.append_many(entries)
             if seal is not None:
                 tx.session.add(
                     SealedBallotRow(
@@ -140,7 +140,7 @@ class MeetingService:
                 also(tx.session)
             if any(e["type"] in CHECKPOINT_AFTER for e in entries):
                 tx.sign_checkpoint()
-        return list(self.log.entries(seqs.start, seqs.stop))
+        return tx.appended
 
     # Polls with sealed ballots ------------------------------------------------------------
 
