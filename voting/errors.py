@@ -6,7 +6,8 @@
     ├── NotFound                 the meeting, deputy, item or poll does not exist (HTTP 404)
     ├── Forbidden                the caller's role may not do this (HTTP 403)
     ├── Unauthenticated          no valid credentials (HTTP 401)
-    └── Conflict                 the command does not fit the current state (HTTP 409)
+    ├── Conflict                 the command does not fit the current state (HTTP 409)
+    └── TooManyAttempts          too many failed logins; wait and retry (HTTP 429)
 
 A refused command changes nothing: the service raises before its transaction commits.
 """
@@ -49,3 +50,7 @@ class Unauthenticated(CommandError):
 
 class Conflict(CommandError):
     status = 409
+
+
+class TooManyAttempts(CommandError):
+    status = 429

@@ -14,11 +14,12 @@ import asyncio
 import base64
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, select, text
 from sqlmodel import Session
 
 from audit.canonical import canonical_bytes
@@ -38,10 +39,19 @@ SessionWork = Callable[[Session], None]
 #: A checkpoint is signed in the same transaction as any of these entry types.
 CHECKPOINT_AFTER = frozenset({"meeting_opened", "result", "poll_voided", "meeting_closed"})
 
+log = logging.getLogger(__name__)
+
 
 def ballot_hash(ballot: dict[str, Any]) -> bytes:
     """SHA-256 of a secret ballot's canonical bytes ``{"choice", "poll", "receipt"}``."""
     return hashlib.sha256(canonical_bytes(ballot)).digest()
+
+
+def _zero_deleted_bytes(session: Session) -> None:
+    """Have SQLite overwrite what this transaction deletes or rewrites: a deleted sealed ballot
+    must not survive in free space, where cell positions show the order ballots arrived in."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA secure_delete = ON"))
 
 
 def token_hash(token: str) -> str:
@@ -130,6 +140,7 @@ class MeetingService:
                     )
                 )
             if drop_sealed_of_poll is not None:
+                _zero_deleted_bytes(tx.session)
                 tx.session.execute(
                     delete(SealedBallotRow).where(
                         SealedBallotRow.origin == self.origin,  # type: ignore[arg-type]
@@ -148,16 +159,44 @@ class MeetingService:
         """Close a poll: its sealed ballots are revealed in receipt order and deleted."""
         async with self._lock:
             sealed = await asyncio.to_thread(self._sealed, poll)
-            return await self._submit(
+            written = await self._submit(
                 lambda state: actions.close_poll(state, poll=poll, sealed=sealed, by=by), poll, None
             )
+            if sealed:
+                await asyncio.to_thread(self._empty_write_ahead_log)
+            return written
 
     async def void_poll(self, poll: str, *, reason: str, by: str) -> Written:
         """Void a poll; the sealed ballots of an open poll are discarded unrevealed."""
-        return await self.submit(
-            lambda state: actions.void_poll(state, poll=poll, reason=reason, by=by),
-            drop_sealed_of_poll=poll,
-        )
+        async with self._lock:
+            found = self.state.polls.get(poll)
+            had_sealed = found is not None and found.mode == "secret" and found.status == "open"
+            written = await self._submit(
+                lambda state: actions.void_poll(state, poll=poll, reason=reason, by=by), poll, None
+            )
+            if had_sealed:
+                await asyncio.to_thread(self._empty_write_ahead_log)
+            return written
+
+    def _empty_write_ahead_log(self) -> None:
+        """Copy SQLite's write-ahead log into the database file and truncate it.
+
+        Frame by frame, the WAL records which sealed ballot was committed together with which
+        deputy's participation; once a poll's sealed ballots are deleted, that record must go
+        too. Best effort: a reader holding an old snapshot makes SQLite leave the log as it is.
+        """
+        if self.engine.dialect.name != "sqlite":
+            return
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            row = cursor.fetchone()  # (busy, frames in the log, frames copied)
+            cursor.close()
+        finally:
+            connection.close()
+        if row is None or row[0]:
+            log.warning("meeting %s: the write-ahead log could not be emptied", self.meeting_id)
 
     def _sealed(self, poll: str) -> list[Sealed]:
         with Session(self.engine) as session:
@@ -195,6 +234,7 @@ class MeetingService:
 
     def _replace(self, poll: str, receipt: str, token_digest: str, choice: Any) -> None:
         with Session(self.engine) as session, session.begin():
+            _zero_deleted_bytes(session)
             row = session.get(SealedBallotRow, (self.origin, poll, receipt))
             if row is None or row.token_hash != token_digest:
                 raise CommandError(

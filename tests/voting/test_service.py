@@ -1,0 +1,395 @@
+"""The service layer without HTTP: one transaction per command, applied only after the commit."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, inspect, text
+from sqlmodel import Session
+
+from audit.note import NoteSigner
+from audit.store import AuditLog
+from audit.tables import create_engine_for
+from devices.tablet import Tablet
+from tests.voting.conftest import LOG_KEY, ORIGIN
+from voting import actions, views
+from voting.actions import Duplicate
+from voting.congress import Congress
+from voting.errors import CommandError, Conflict, NotFound
+from voting.roster import RosterLine
+from voting.service import Decision, MeetingService, Written
+
+NOW = datetime(2026, 3, 1, 1, 30, tzinfo=UTC)
+AGENDA = [{"item": "a", "title": "议案一", "kind": "motion"}]
+
+
+def signer_for(origin: str) -> NoteSigner:
+    return NoteSigner(origin, LOG_KEY)
+
+
+OpenMeeting = Callable[[int], Awaitable[MeetingService]]
+
+
+@pytest.fixture
+async def open_meeting(tmp_path: Path) -> AsyncIterator[OpenMeeting]:
+    """Opens meeting ``m1`` with ``n`` active deputies d01, d02, … on a fresh SQLite file."""
+    engines: list[Engine] = []
+
+    async def opener(deputies: int) -> MeetingService:
+        engine = create_engine_for(f"sqlite:///{tmp_path}/x.sqlite")
+        engines.append(engine)
+        congress = Congress(engine=engine, signer_for=signer_for, clock=lambda: NOW)
+        congress.create_meeting(
+            meeting="m1", origin=ORIGIN, title="镇人代会", date="2026-03-01", settings={}
+        )
+        congress.set_roster(
+            "m1",
+            [
+                RosterLine(f"d{i:02}", f"代表{i:02}", f"{i:02}", "active")
+                for i in range(1, deputies + 1)
+            ],
+        )
+        return await congress.open_meeting("m1", by="admin")
+
+    yield opener
+    for engine in engines:
+        engine.dispose()
+
+
+def sign_in(service: MeetingService, deputy: str) -> Awaitable[Written]:
+    return service.submit(lambda s: actions.sign_in_by_operator(s, deputy=deputy, by="op"))
+
+
+async def pair(service: MeetingService, deputy: str) -> Tablet:
+    tablet = Tablet(origin=ORIGIN, device=f"tab-{deputy}", deputy=deputy)
+    await service.submit(
+        lambda s: actions.pair_device(
+            s,
+            deputy=deputy,
+            device=tablet.device,
+            alg=tablet.alg,
+            public_key=tablet.public_key,
+            by="op",
+        )
+    )
+    return tablet
+
+
+def decide_ballot(message: dict[str, Any]) -> Decision:
+    return lambda s: actions.cast_secret(
+        s,
+        body=message["body"],
+        sig=message["sig"],
+        ballot=message["ballot"],
+        token_hash=message["replace_token_hash"],
+    )
+
+
+async def secret_poll(service: MeetingService, deputies: list[str], **options: Any) -> None:
+    """Sign ``deputies`` in, set the agenda and open secret poll p1 on item a."""
+    for deputy in deputies:
+        await sign_in(service, deputy)
+    await service.submit(lambda s: actions.set_agenda(s, items=AGENDA))
+    await service.submit(
+        lambda s: actions.open_poll(
+            s,
+            poll="p1",
+            item="a",
+            definition={"kind": "motion"},
+            mode="secret",
+            change_policy=options.get("change_policy", "last"),
+            by="chair",
+        )
+    )
+
+
+def sealed_rows(engine: Engine) -> list[dict[str, Any]]:
+    with Session(engine) as session:
+        result = session.execute(text("SELECT * FROM sealed_ballot"))
+        return [dict(row._mapping) for row in result]
+
+
+def stored_entries(engine: Engine) -> int:
+    with engine.connect() as conn:
+        count: int = conn.execute(text("SELECT count(*) FROM audit_entry")).scalar_one()
+        return count
+
+
+def checkpoint_size(service: MeetingService) -> int:
+    note = service.log.latest_checkpoint()
+    assert note is not None
+    return int(note.split("\n")[1])
+
+
+def boom(_: Session) -> None:
+    raise RuntimeError("disk full")
+
+
+# Refused and failed commands -------------------------------------------------------------------
+
+
+async def test_a_refused_command_writes_nothing(open_meeting: OpenMeeting) -> None:
+    service = await open_meeting(3)
+    entries = list(service.log.entries())
+    view = views.console_view(service.state, set())
+    with pytest.raises(Conflict) as caught:
+        await service.submit(lambda s: actions.sign_out_by_operator(s, deputy="d01", by="op"))
+    assert (caught.value.code, caught.value.zh) == ("not-signed-in", "该代表尚未签到")
+    with pytest.raises(NotFound) as missing:
+        await sign_in(service, "d99")
+    assert missing.value.code == "unknown-deputy"
+    assert list(service.log.entries()) == entries
+    assert views.console_view(service.state, set()) == view
+    assert service.state.size == service.log.size == stored_entries(service.engine) == 1
+
+
+async def test_entries_are_applied_only_after_the_commit(open_meeting: OpenMeeting) -> None:
+    service = await open_meeting(3)
+    seen: list[tuple[int, bool]] = []
+
+    def look(_: Session) -> None:
+        seen.append((service.state.size, "d01" in service.state.signed_in))
+
+    written = await service.submit(
+        lambda s: actions.sign_in_by_operator(s, deputy="d01", by="op"), also=look
+    )
+    assert seen == [(1, False)]  # inside the transaction the state had not changed yet
+    assert [e["seq"] for e in written.entries] == [1]
+    assert "d01" in service.state.signed_in
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        await service.submit(
+            lambda s: actions.sign_in_by_operator(s, deputy="d02", by="op"), also=boom
+        )
+    assert service.log.size == service.state.size == stored_entries(service.engine) == 2
+    assert "d02" not in service.state.signed_in
+    assert checkpoint_size(service) == 1
+
+    written = await sign_in(service, "d02")
+    assert [e["seq"] for e in written.entries] == [2]
+    assert service.state.signed_in == {"d01", "d02"}
+
+
+async def test_a_failed_transaction_seals_no_ballot_and_keeps_the_counter(
+    open_meeting: OpenMeeting,
+) -> None:
+    service = await open_meeting(3)
+    tablet = await pair(service, "d01")
+    await secret_poll(service, ["d01", "d02"])
+    size = service.log.size
+    message = tablet.secret_ballot("p1", "for")
+    with pytest.raises(RuntimeError, match="disk full"):
+        await service.submit(decide_ballot(message), also=boom)
+    assert sealed_rows(service.engine) == []
+    assert service.log.size == size
+    assert service.state.polls["p1"].participants == set()
+    assert service.state.devices["tab-d01"].counter == -1
+
+    written = await service.submit(decide_ballot(message))
+    assert written.types == ["participation"]
+    assert written.entries[0]["seq"] == size
+    assert len(sealed_rows(service.engine)) == 1
+
+
+# Concurrency ----------------------------------------------------------------------------------
+
+
+async def test_concurrent_commands_get_contiguous_seqs(open_meeting: OpenMeeting) -> None:
+    service = await open_meeting(60)
+    deputies = [f"d{i:02}" for i in range(1, 51)]
+    written = await asyncio.gather(*(sign_in(service, d) for d in deputies))
+    seqs = [w.entries[0]["seq"] for w in written]
+    assert all(len(w.entries) == 1 for w in written)
+    assert sorted(seqs) == list(range(1, 51))
+    assert {w.entries[0]["deputy"] for w in written} == set(deputies)
+    assert service.state.signed_in == set(deputies)
+    assert service.state.size == service.log.size == stored_entries(service.engine) == 51
+    stored = [json.loads(e) for e in service.log.entries()]
+    assert [e["seq"] for e in stored] == list(range(51))
+
+    replayed = MeetingService(
+        meeting_id="m1",
+        engine=service.engine,
+        log=AuditLog.open(
+            service.engine, origin=ORIGIN, signer=signer_for(ORIGIN), clock=lambda: NOW
+        ),
+        signer=signer_for(ORIGIN),
+    )
+    assert views.console_view(replayed.state, set()) == views.console_view(service.state, set())
+
+
+async def test_concurrent_repeats_of_one_command_succeed_once(open_meeting: OpenMeeting) -> None:
+    service = await open_meeting(3)
+    outcomes = await asyncio.gather(
+        *(sign_in(service, "d01") for _ in range(20)), return_exceptions=True
+    )
+    done = [o for o in outcomes if isinstance(o, Written)]
+    refused = [o for o in outcomes if isinstance(o, CommandError)]
+    assert len(done) == 1
+    assert [e.code for e in refused] == ["already-signed-in"] * 19
+    assert service.log.size == 2
+
+
+# Checkpoints ----------------------------------------------------------------------------------
+
+
+async def test_a_checkpoint_is_signed_only_when_entries_were_added(
+    open_meeting: OpenMeeting,
+) -> None:
+    service = await open_meeting(3)
+    assert checkpoint_size(service) == 1  # meeting_opened is checkpointed at once
+    assert await service.sign_checkpoint_if_behind() is False
+    await sign_in(service, "d01")
+    await sign_in(service, "d02")
+    assert checkpoint_size(service) == 1
+    assert await service.sign_checkpoint_if_behind() is True
+    assert checkpoint_size(service) == service.log.size == 3
+    assert await service.sign_checkpoint_if_behind() is False
+    assert [size for size, _ in service.log.checkpoints()] == [1, 3]
+
+
+async def test_a_checkpoint_is_signed_with_every_result(open_meeting: OpenMeeting) -> None:
+    service = await open_meeting(3)
+    tablets = [await pair(service, d) for d in ("d01", "d02")]
+    await secret_poll(service, ["d01", "d02"])
+    for tablet in tablets:
+        await service.submit(decide_ballot(tablet.secret_ballot("p1", "for")))
+    assert checkpoint_size(service) < service.log.size
+
+    written = await service.close_poll("p1", by="chair")
+    assert written.types == ["poll_closed", "ballot", "ballot", "result"]
+    assert written.entries[-1]["seq"] + 1 == service.log.size
+    assert checkpoint_size(service) == service.log.size
+    assert service.log.size in [size for size, _ in service.log.checkpoints()]
+
+    await service.submit(
+        lambda s: actions.open_poll(
+            s,
+            poll="p2",
+            item="a",
+            definition={"kind": "motion"},
+            mode="named",
+            change_policy="last",
+            by="chair",
+        )
+    )
+    await service.void_poll("p2", reason="表决器故障", by="chair")
+    assert checkpoint_size(service) == service.log.size
+    await service.submit(lambda s: actions.close_meeting(s, by="chair"))
+    assert checkpoint_size(service) == service.log.size
+
+
+# Sealed ballots -------------------------------------------------------------------------------
+
+
+async def test_a_sealed_ballot_has_no_deputy_device_or_time(open_meeting: OpenMeeting) -> None:
+    service = await open_meeting(3)
+    tablet = await pair(service, "d01")
+    await secret_poll(service, ["d01", "d02"])
+    message = tablet.secret_ballot("p1", "against")
+    written = await service.submit(decide_ballot(message))
+    assert written.types == ["participation"]
+    assert "receipt" not in json.dumps(written.entries[0])
+
+    columns = {c["name"] for c in inspect(service.engine).get_columns("sealed_ballot")}
+    assert columns == {"origin", "poll", "receipt", "choice_json", "token_hash"}
+    with service.engine.connect() as conn:
+        ddl = conn.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = 'sealed_ballot'")
+        ).scalar_one()
+    assert "WITHOUT ROWID" in ddl
+    vote = tablet.votes["p1"]
+    assert sealed_rows(service.engine) == [
+        {
+            "origin": ORIGIN,
+            "poll": "p1",
+            "receipt": vote.receipt,
+            "choice_json": '"against"',
+            "token_hash": hashlib.sha256(vote.replace_token.encode()).hexdigest(),
+        }
+    ]
+
+    closed = await service.close_poll("p1", by="chair")
+    assert sealed_rows(service.engine) == []
+    ballot = closed.entries[1]
+    assert ballot == {
+        "v": ballot["v"],
+        "seq": ballot["seq"],
+        "type": "ballot",
+        "poll": "p1",
+        "receipt": vote.receipt,
+        "choice": "against",
+    }
+    assert service.state.ballot_seq == {vote.receipt: ballot["seq"]}
+
+
+async def test_voiding_an_open_poll_discards_its_sealed_ballots(
+    open_meeting: OpenMeeting,
+) -> None:
+    service = await open_meeting(3)
+    tablet = await pair(service, "d01")
+    await secret_poll(service, ["d01", "d02"])
+    await service.submit(decide_ballot(tablet.secret_ballot("p1", "for")))
+    written = await service.void_poll("p1", reason="程序错误", by="chair")
+    assert written.types == ["poll_voided"]
+    assert sealed_rows(service.engine) == []
+
+
+async def test_a_resent_ballot_is_a_duplicate_and_writes_nothing(
+    open_meeting: OpenMeeting,
+) -> None:
+    service = await open_meeting(3)
+    tablet = await pair(service, "d01")
+    await secret_poll(service, ["d01", "d02"])
+    message = tablet.secret_ballot("p1", "for")
+    await service.submit(decide_ballot(message))
+    size = service.log.size
+    with pytest.raises(Duplicate):
+        await service.submit(decide_ballot(message))
+    assert service.log.size == size
+    assert len(sealed_rows(service.engine)) == 1
+    assert service.sealed_choice("p1", tablet.votes["p1"].receipt) == "for"
+
+
+async def test_a_ballot_is_replaced_with_its_token_and_nothing_is_logged(
+    open_meeting: OpenMeeting,
+) -> None:
+    service = await open_meeting(3)
+    tablet = await pair(service, "d01")
+    await secret_poll(service, ["d01", "d02"])
+    await service.submit(decide_ballot(tablet.secret_ballot("p1", "for")))
+    vote = tablet.votes["p1"]
+    size = service.log.size
+    with pytest.raises(CommandError) as caught:
+        await service.replace_ballot(
+            poll="p1", receipt=vote.receipt, token="not-the-token-at-all", choice="against"
+        )
+    assert (caught.value.code, caught.value.zh) == ("bad-replace-token", "回执或改票凭证无效")
+    await service.replace_ballot(
+        poll="p1", receipt=vote.receipt, token=vote.replace_token, choice="against"
+    )
+    assert service.log.size == size
+    assert service.sealed_choice("p1", vote.receipt) == "against"
+    closed = await service.close_poll("p1", by="chair")
+    assert closed.entries[-1]["result"]["counts"]["against"] == 1
+
+
+async def test_first_press_final_polls_refuse_replacement(open_meeting: OpenMeeting) -> None:
+    service = await open_meeting(3)
+    tablet = await pair(service, "d01")
+    await secret_poll(service, ["d01", "d02"], change_policy="first")
+    await service.submit(decide_ballot(tablet.secret_ballot("p1", "for")))
+    vote = tablet.votes["p1"]
+    with pytest.raises(Conflict) as caught:
+        await service.replace_ballot(
+            poll="p1", receipt=vote.receipt, token=vote.replace_token, choice="against"
+        )
+    assert (caught.value.code, caught.value.zh) == ("vote-final", "按本次表决规则，投票后不能更改")
+    assert service.sealed_choice("p1", vote.receipt) == "for"
