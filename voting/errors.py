@@ -7,7 +7,8 @@
     ├── Forbidden                the caller's role may not do this (HTTP 403)
     ├── Unauthenticated          no valid credentials (HTTP 401)
     ├── Conflict                 the command does not fit the current state (HTTP 409)
-    └── TooManyAttempts          too many failed logins; wait and retry (HTTP 429)
+    ├── TooManyAttempts          too many failed logins; wait and retry (HTTP 429)
+    └── Unavailable              the command could not be stored; retry (HTTP 503)
 
 A refused command changes nothing: the service raises before its transaction commits.
 """
@@ -54,3 +55,7 @@ class Conflict(CommandError):
 
 class TooManyAttempts(CommandError):
     status = 429
+
+
+class Unavailable(CommandError):
+    status = 503

@@ -1,11 +1,12 @@
 """One open meeting at run time: its state, its log, and the one way to change them.
 
-:meth:`MeetingService.submit` is the only path that writes. Under the meeting's lock it runs a
-decision (a function of :mod:`voting.actions`) against the current state, writes the resulting
-audit entries together with any side rows (a sealed ballot) in ONE database transaction — in a
-worker thread, so the event loop keeps serving while the disk syncs — and applies the entries to
-the in-memory state only after the commit. A refused command raises before anything is written.
-The state is read and changed only on the event loop's thread.
+:meth:`MeetingService.submit` is the only path that writes. Under the meeting's lock it runs
+decisions (functions of :mod:`voting.actions`) against the current state and writes the
+resulting audit entries together with any side rows (sealed ballots) in ONE database
+transaction — in a worker thread, so the event loop keeps serving while the disk syncs. A
+command is answered only after that commit; a refused command raises and writes nothing; if the
+transaction fails, the state is rebuilt from the committed log. The state is read and changed
+only on the event loop's thread.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from audit.note import NoteSigner
 from audit.store import AuditLog
 from voting import actions
 from voting.actions import Sealed
-from voting.errors import CommandError, Conflict
+from voting.errors import CommandError, Conflict, Unavailable
 from voting.state import MeetingState
 from voting.tables import SealedBallotRow
 
@@ -38,6 +39,8 @@ SessionWork = Callable[[Session], None]
 
 #: A checkpoint is signed in the same transaction as any of these entry types.
 CHECKPOINT_AFTER = frozenset({"meeting_opened", "result", "poll_voided", "meeting_closed"})
+#: Commands committed together in one transaction, at most.
+MAX_BATCH = 500
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,37 @@ class Written:
         return [e["type"] for e in self.entries]
 
 
+class _Pending:
+    """A command waiting for its transaction, and the future its caller awaits."""
+
+    __slots__ = ("also", "decide", "drop_sealed_of_poll", "future")
+
+    def __init__(
+        self, decide: Decision, drop_sealed_of_poll: str | None, also: SessionWork | None
+    ) -> None:
+        self.decide = decide
+        self.drop_sealed_of_poll = drop_sealed_of_poll
+        self.also = also
+        self.future: asyncio.Future[Written] = asyncio.get_running_loop().create_future()
+
+    def succeed(self, written: Written) -> None:
+        if not self.future.done():  # the caller may have gone (a dropped connection)
+            self.future.set_result(written)
+
+    def fail(self, error: BaseException) -> None:
+        if not self.future.done():
+            self.future.set_exception(error)
+
+
+def _storage_failed(error: BaseException) -> CommandError:
+    log.error("a transaction failed: %s", error)
+    return Unavailable(
+        "storage-failed",
+        "暂时无法保存，请稍后重试（您的表决尚未记录）",
+        "could not store the command; try again (nothing was recorded)",
+    )
+
+
 class MeetingService:
     """The run-time side of one meeting whose log exists."""
 
@@ -80,10 +114,12 @@ class MeetingService:
         self.engine = engine
         self.log = log
         self.signer = signer
-        self.state = MeetingState(origin=log.origin)
         self._lock = asyncio.Lock()
-        for data in log.entries():
-            self.state.apply(json.loads(data))
+        self._queue: list[_Pending] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self.state = MeetingState(origin=log.origin)
+        self._receipts: dict[str, set[str]] = {}
+        self._rebuild()
 
     @property
     def origin(self) -> str:
@@ -98,38 +134,85 @@ class MeetingService:
         drop_sealed_of_poll: str | None = None,
         also: SessionWork | None = None,
     ) -> Written:
-        """Decide, write the entries (and a sealed ballot) in one transaction, then apply them.
+        """Decide, write the entries (and a sealed ballot) durably, then apply them.
 
-        ``drop_sealed_of_poll``: delete that poll's sealed ballots in the same transaction (they
-        were revealed as ``ballot`` entries, or the open poll was voided). ``also``: more work on
-        the transaction's session (e.g. marking a pairing code used); raising there rolls back.
+        Plain commands (votes, sign-ins, most chair actions) that arrive while a transaction is
+        being written are decided one after the other and committed together in the next one
+        (group commit): each still sees the state left by those before it, and each is
+        acknowledged only after that commit. ``drop_sealed_of_poll``: delete that poll's sealed
+        ballots in the same transaction (they were revealed as ``ballot`` entries, or the open
+        poll was voided). ``also``: more work on the transaction's session (e.g. marking a
+        pairing code used); raising there rolls back. Commands with either run alone.
         """
-        async with self._lock:
-            return await self._submit(decide, drop_sealed_of_poll, also)
+        pending = _Pending(decide, drop_sealed_of_poll, also)
+        if drop_sealed_of_poll is not None or also is not None:
+            async with self._lock:
+                await self._run([pending])
+        else:
+            self._queue.append(pending)
+            if self._flusher is None or self._flusher.done():
+                self._flusher = asyncio.get_running_loop().create_task(self._flush())
+        return await pending.future
 
-    async def _submit(
-        self, decide: Decision, drop_sealed_of_poll: str | None, also: SessionWork | None
-    ) -> Written:
-        decided = decide(self.state)
-        entries, seal = decided if isinstance(decided, tuple) else (decided, None)
-        if not entries:
-            return Written([])
-        stored = await asyncio.to_thread(self._write, entries, seal, drop_sealed_of_poll, also)
-        full = [json.loads(data) for data in stored]
-        for entry in full:
-            self.state.apply(entry)
-        return Written(full)
+    async def _flush(self) -> None:
+        while self._queue:
+            async with self._lock:
+                batch = self._queue[:MAX_BATCH]
+                del self._queue[:MAX_BATCH]
+                await self._run(batch)
+
+    async def _run(self, batch: list[_Pending]) -> None:
+        """Decide each command against the state its predecessors leave, write every accepted
+        one in one transaction, then answer each. Held under the meeting's lock."""
+        accepted: list[tuple[_Pending, int]] = []
+        entries: Entries = []
+        seals: list[Sealed] = []
+        for pending in batch:
+            try:
+                decided = pending.decide(self.state)
+                found, seal = decided if isinstance(decided, tuple) else (decided, None)
+                if seal is not None:
+                    self._check_receipt(seal)
+            except Exception as error:  # a refused command: answer it, go on with the others
+                pending.fail(error)
+                continue
+            if seal is not None:
+                seals.append(seal)
+                self._receipts.setdefault(seal.poll, set()).add(seal.receipt)
+            # Apply now, so that the next command in this batch sees this one's effect; the
+            # state is rebuilt from the log if the transaction fails.
+            for entry in found:
+                self.state.apply(dict(entry, v=1, seq=self.state.size))
+            accepted.append((pending, len(found)))
+            entries.extend(found)
+        if not accepted:
+            return
+        drops = [p.drop_sealed_of_poll for p, _ in accepted if p.drop_sealed_of_poll is not None]
+        hooks = [p.also for p, _ in accepted if p.also is not None]
+        try:
+            stored = await asyncio.to_thread(self._write, entries, seals, drops, hooks)
+        except Exception as error:
+            self._rebuild()
+            failure = error if isinstance(error, CommandError) else _storage_failed(error)
+            for pending, _ in accepted:
+                pending.fail(failure)
+            return
+        start = 0
+        for pending, count in accepted:
+            written = [json.loads(data) for data in stored[start : start + count]]
+            start += count
+            pending.succeed(Written(written))
 
     def _write(
         self,
-        entries: list[dict[str, Any]],
-        seal: Sealed | None,
-        drop_sealed_of_poll: str | None,
-        also: SessionWork | None,
+        entries: Entries,
+        seals: list[Sealed],
+        drops: list[str],
+        hooks: list[SessionWork],
     ) -> list[bytes]:
         with self.log.transaction() as tx:
             tx.append_many(entries)
-            if seal is not None:
+            for seal in seals:
                 tx.session.add(
                     SealedBallotRow(
                         origin=self.origin,
@@ -139,19 +222,44 @@ class MeetingService:
                         token_hash=seal.token_hash,
                     )
                 )
-            if drop_sealed_of_poll is not None:
+            for poll in drops:
                 _zero_deleted_bytes(tx.session)
                 tx.session.execute(
                     delete(SealedBallotRow).where(
                         SealedBallotRow.origin == self.origin,  # type: ignore[arg-type]
-                        SealedBallotRow.poll == drop_sealed_of_poll,  # type: ignore[arg-type]
+                        SealedBallotRow.poll == poll,  # type: ignore[arg-type]
                     )
                 )
-            if also is not None:
-                also(tx.session)
+            for hook in hooks:
+                hook(tx.session)
             if any(e["type"] in CHECKPOINT_AFTER for e in entries):
                 tx.sign_checkpoint()
         return tx.appended
+
+    def _check_receipt(self, seal: Sealed) -> None:
+        if seal.receipt in self._receipts.get(seal.poll, ()):
+            raise Conflict(
+                "receipt-taken", "回执编号重复，请重新提交", "this receipt is taken; draw a new one"
+            )
+
+    def _rebuild(self) -> None:
+        """Replay the committed log: the state after a failed transaction."""
+        self.state = MeetingState(origin=self.log.origin)
+        for data in self.log.entries():
+            self.state.apply(json.loads(data))
+        self._receipts = self._load_receipts()
+
+    def _load_receipts(self) -> dict[str, set[str]]:
+        receipts: dict[str, set[str]] = {}
+        with Session(self.engine) as session:
+            rows = session.execute(
+                select(SealedBallotRow).where(
+                    SealedBallotRow.origin == self.origin  # type: ignore[arg-type]
+                )
+            ).scalars()
+            for row in rows:
+                receipts.setdefault(row.poll, set()).add(row.receipt)
+        return receipts
 
     # Polls with sealed ballots ------------------------------------------------------------
 
@@ -159,9 +267,12 @@ class MeetingService:
         """Close a poll: its sealed ballots are revealed in receipt order and deleted."""
         async with self._lock:
             sealed = await asyncio.to_thread(self._sealed, poll)
-            written = await self._submit(
+            pending = _Pending(
                 lambda state: actions.close_poll(state, poll=poll, sealed=sealed, by=by), poll, None
             )
+            await self._run([pending])
+            written = await pending.future
+            self._receipts.pop(poll, None)
             if sealed:
                 await asyncio.to_thread(self._empty_write_ahead_log)
             return written
@@ -171,9 +282,12 @@ class MeetingService:
         async with self._lock:
             found = self.state.polls.get(poll)
             had_sealed = found is not None and found.mode == "secret" and found.status == "open"
-            written = await self._submit(
+            pending = _Pending(
                 lambda state: actions.void_poll(state, poll=poll, reason=reason, by=by), poll, None
             )
+            await self._run([pending])
+            written = await pending.future
+            self._receipts.pop(poll, None)
             if had_sealed:
                 await asyncio.to_thread(self._empty_write_ahead_log)
             return written

@@ -22,7 +22,7 @@ from tests.voting.conftest import LOG_KEY, ORIGIN
 from voting import actions, views
 from voting.actions import Duplicate
 from voting.congress import Congress
-from voting.errors import CommandError, Conflict, NotFound
+from voting.errors import CommandError, Conflict, NotFound, Unavailable
 from voting.roster import RosterLine
 from voting.service import Decision, MeetingService, Written
 
@@ -150,24 +150,20 @@ async def test_a_refused_command_writes_nothing(open_meeting: OpenMeeting) -> No
     assert service.state.size == service.log.size == stored_entries(service.engine) == 1
 
 
-async def test_entries_are_applied_only_after_the_commit(open_meeting: OpenMeeting) -> None:
+async def test_a_failed_transaction_is_answered_and_leaves_no_trace(
+    open_meeting: OpenMeeting,
+) -> None:
     service = await open_meeting(3)
-    seen: list[tuple[int, bool]] = []
-
-    def look(_: Session) -> None:
-        seen.append((service.state.size, "d01" in service.state.signed_in))
-
-    written = await service.submit(
-        lambda s: actions.sign_in_by_operator(s, deputy="d01", by="op"), also=look
-    )
-    assert seen == [(1, False)]  # inside the transaction the state had not changed yet
+    written = await service.submit(lambda s: actions.sign_in_by_operator(s, deputy="d01", by="op"))
     assert [e["seq"] for e in written.entries] == [1]
     assert "d01" in service.state.signed_in
 
-    with pytest.raises(RuntimeError, match="disk full"):
+    with pytest.raises(Unavailable) as failed:
         await service.submit(
             lambda s: actions.sign_in_by_operator(s, deputy="d02", by="op"), also=boom
         )
+    assert (failed.value.code, failed.value.status) == ("storage-failed", 503)
+    assert failed.value.zh == "暂时无法保存，请稍后重试（您的表决尚未记录）"
     assert service.log.size == service.state.size == stored_entries(service.engine) == 2
     assert "d02" not in service.state.signed_in
     assert checkpoint_size(service) == 1
@@ -185,7 +181,7 @@ async def test_a_failed_transaction_seals_no_ballot_and_keeps_the_counter(
     await secret_poll(service, ["d01", "d02"])
     size = service.log.size
     message = tablet.secret_ballot("p1", "for")
-    with pytest.raises(RuntimeError, match="disk full"):
+    with pytest.raises(Unavailable):
         await service.submit(decide_ballot(message), also=boom)
     assert sealed_rows(service.engine) == []
     assert service.log.size == size
@@ -223,6 +219,38 @@ async def test_concurrent_commands_get_contiguous_seqs(open_meeting: OpenMeeting
         signer=signer_for(ORIGIN),
     )
     assert views.console_view(replayed.state, set()) == views.console_view(service.state, set())
+
+
+async def test_concurrent_ballots_share_transactions(
+    open_meeting: OpenMeeting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Group commit: ballots arriving while a transaction is written share the next one."""
+    service = await open_meeting(40)
+    deputies = [f"d{i:02}" for i in range(1, 41)]
+    tablets = [await pair(service, d) for d in deputies]
+    await secret_poll(service, deputies)
+    transactions: list[int] = []
+    write = service._write
+
+    def counting_write(entries: list[dict[str, Any]], *args: Any) -> list[bytes]:
+        transactions.append(len(entries))
+        return write(entries, *args)
+
+    monkeypatch.setattr(service, "_write", counting_write)
+    messages = [t.secret_ballot("p1", "for") for t in tablets]
+    # Two receipts drawn the same: the second is refused, the others are not disturbed.
+    messages[1]["ballot"]["receipt"] = messages[0]["ballot"]["receipt"]
+    outcomes = await asyncio.gather(
+        *(service.submit(decide_ballot(m)) for m in messages), return_exceptions=True
+    )
+    refused = [o for o in outcomes if isinstance(o, CommandError)]
+    assert [e.code for e in refused] == ["receipt-taken"]
+    assert isinstance(outcomes[1], CommandError)
+    assert sum(transactions) == 39
+    assert len(transactions) < 39
+    assert len(sealed_rows(service.engine)) == 39
+    assert service.state.polls["p1"].participants == set(deputies) - {"d02"}
+    assert service.state.size == service.log.size == stored_entries(service.engine)
 
 
 async def test_concurrent_repeats_of_one_command_succeed_once(open_meeting: OpenMeeting) -> None:
