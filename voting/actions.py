@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import ballots
-from audit.tablet import DeviceKey, TabletSignatureError, verify_tablet_signature
+from audit.tablet import DeviceKey, TabletSignatureError
 from voting.errors import CommandError, Conflict, Forbidden, NotFound
 from voting.state import SEATED_STATUSES, Device, MeetingState, Poll
 
@@ -177,7 +177,7 @@ def check_tablet_message(
     if not device.active:
         raise Forbidden("device-revoked", "设备已被注销", f"device {device.id} has been revoked")
     try:
-        verify_tablet_signature(device.alg, device.public_key, body, sig)
+        device.key().verify(body, sig)
     except TabletSignatureError as error:
         raise Forbidden(
             "bad-signature", "签名验证失败", f"signature from device {device.id}: {error}"

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from audit.tablet import DeviceKey
+
 SEATED_STATUSES = frozenset({"active", "suspended"})
 
 
@@ -35,6 +37,13 @@ class Device:
     counter: int = -1  # the highest message counter accepted so far
     last_body: Mapping[str, Any] | None = None  # that message, for idempotent re-sends
     active: bool = True
+    _key: DeviceKey | None = None
+
+    def key(self) -> DeviceKey:
+        """The parsed public key (parsed once; pairing checked that it parses)."""
+        if self._key is None:
+            self._key = DeviceKey.parse(self.alg, self.public_key)
+        return self._key
 
 
 @dataclass
@@ -61,6 +70,8 @@ class Poll:
     issued: int | None = None
     result: dict[str, Any] | None = None
     announced: bool = False
+    confirmed_by: list[str] = field(default_factory=list)  # manual: scrutineers who confirmed
+    void_reason: str | None = None
 
     @property
     def cast_count(self) -> int:
@@ -239,7 +250,8 @@ class MeetingState:
         self.ballot_seq[e["receipt"]] = e["seq"]
 
     def _apply_manual_result(self, e: Mapping[str, Any]) -> None:
-        """The counts are kept in the ``result`` entry that follows."""
+        """The counts are kept in the ``result`` entry that follows; the scrutineers here."""
+        self.polls[e["poll"]].confirmed_by = list(e["confirmed_by"])
 
     def _apply_result(self, e: Mapping[str, Any]) -> None:
         self.polls[e["poll"]].result = dict(e["result"])
@@ -248,7 +260,9 @@ class MeetingState:
         self.polls[e["poll"]].announced = True
 
     def _apply_poll_voided(self, e: Mapping[str, Any]) -> None:
-        self.polls[e["poll"]].status = "voided"
+        poll = self.polls[e["poll"]]
+        poll.status = "voided"
+        poll.void_reason = e["reason"]
 
     def _apply_meeting_closed(self, e: Mapping[str, Any]) -> None:
         self.closed = True
