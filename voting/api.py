@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,15 +18,18 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from devices import cards
+from devices.qr import qr_svg
 from voting import actions, protocol, views
 from voting.auth import authorise
 from voting.congress import Principal
-from voting.errors import CommandError, NotFound, Unauthenticated
+from voting.errors import CommandError, NotFound, TooManyAttempts, Unauthenticated
 from voting.roster import decode, parse_roster
 from voting.runtime import Runtime
+from voting.state import SEATED_STATUSES
 
 MAX_BODY = 1024 * 1024
 
@@ -129,8 +133,8 @@ async def login(request: Request, _: Principal | None, body: protocol.Login) -> 
     now = rt.monotonic()
     wait = rt.throttle.wait_time(key, now)
     if wait > 0:
-        seconds = int(wait) + 1
-        raise CommandError(
+        seconds = math.ceil(wait)
+        raise TooManyAttempts(
             "too-many-attempts",
             f"登录失败次数过多，请{seconds}秒后再试",
             f"too many failed logins; try again in {seconds} s",
@@ -393,6 +397,85 @@ async def revoke_device(request: Request, who: Principal | None, _: None) -> Any
 
 
 @endpoint(
+    "GET",
+    "/api/meetings/{meeting}/deputies/{deputy}/pairing-card",
+    permission="device.pairing",
+    body=None,
+    summary="打印配对卡（新的一次性配对码）/ a printable pairing card with a fresh code (HTML)",
+)
+async def pairing_card(request: Request, _: Principal | None, __: None) -> Any:
+    card = _pairing_card(request, _path(request, "meeting"), _path(request, "deputy"))
+    return HTMLResponse(cards.card_page(card), headers=cards.PAGE_HEADERS)
+
+
+@endpoint(
+    "GET",
+    "/api/meetings/{meeting}/pairing-cards",
+    permission="device.pairing",
+    body=None,
+    summary="打印全部未配对代表的配对卡（A4）/ printable cards of every unpaired deputy (HTML)",
+)
+async def pairing_cards(request: Request, _: Principal | None, __: None) -> Any:
+    meeting = _path(request, "meeting")
+    state = runtime(request).congress.service(meeting).state
+    seated = sorted(
+        (d for d in state.roster.values() if d.status in SEATED_STATUSES),
+        key=lambda d: d.seat,
+    )
+    unpaired = [d.id for d in seated if d.id not in state.active_device]
+    page = cards.cards_page(
+        str(state.meeting.get("title", meeting)),
+        [_pairing_card(request, meeting, deputy) for deputy in unpaired],
+        already_paired=len(seated) - len(unpaired),
+    )
+    return HTMLResponse(page, headers=cards.PAGE_HEADERS)
+
+
+def _pairing_card(request: Request, meeting: str, deputy: str) -> cards.PairingCard:
+    rt = runtime(request)
+    code, expires_at = rt.congress.issue_pairing_code(meeting, deputy)
+    state = rt.congress.service(meeting).state
+    who = state.roster[deputy]
+    return cards.PairingCard(
+        meeting_title=str(state.meeting.get("title", meeting)),
+        deputy=deputy,
+        name=who.name,
+        seat=who.seat,
+        url=cards.tablet_url(str(request.base_url), meeting, code),
+        code=code,
+        expires_at=expires_at,
+    )
+
+
+@endpoint(
+    "GET",
+    "/api/meetings/{meeting}/devices",
+    permission="device.pairing",
+    body=None,
+    summary="平板状态：在线、最后联系时间 / tablets: online, last seen",
+)
+async def list_devices(request: Request, _: Principal | None, __: None) -> Any:
+    rt = runtime(request)
+    meeting = _path(request, "meeting")
+    state = rt.congress.service(meeting).state
+    online = rt.hub.online_devices(meeting)
+    last_seen = rt.hub.last_seen(meeting)
+    return {
+        "devices": [
+            {
+                "device": d.id,
+                "deputy": d.deputy,
+                "alg": d.alg,
+                "active": d.active,
+                "online": d.id in online,
+                "last_seen": last_seen.get(d.id),
+            }
+            for d in sorted(state.devices.values(), key=lambda d: (d.deputy, d.id))
+        ]
+    }
+
+
+@endpoint(
     "POST",
     "/api/meetings/{meeting}/pair",
     permission=None,
@@ -416,7 +499,10 @@ async def pair(request: Request, _: Principal | None, body: protocol.Pair) -> An
         also=lambda session: rt.congress.use_pairing_code(session, meeting, body.code),
     )
     service = rt.congress.service(meeting)
-    result.update(deputy=deputy, device=body.device, origin=service.origin)
+    # The log key lets the tablet pin the key that signs checkpoints and ballot receipts.
+    result.update(
+        deputy=deputy, device=body.device, origin=service.origin, log_key=service.log.vkey
+    )
     return result
 
 
@@ -573,6 +659,17 @@ async def void_poll(request: Request, who: Principal | None, body: protocol.Reas
     return {"seq": [e["seq"] for e in written.entries]}
 
 
+@endpoint(
+    "GET",
+    "/api/meetings/{meeting}/polls",
+    permission="meeting.read",
+    body=None,
+    summary="全部表决及结果（会议纪要）/ every poll with its result",
+)
+async def list_polls(request: Request, _: Principal | None, __: None) -> Any:
+    return views.polls_view(runtime(request).congress.service(_path(request, "meeting")).state)
+
+
 # The log: checkpoints and proofs are public, entries are for auditors ----------------------
 
 
@@ -582,7 +679,7 @@ def _int_param(request: Request, name: str, default: int | None = None) -> int:
         if default is None:
             raise invalid(f"missing query parameter {name}")
         return default
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         raise invalid(f"query parameter {name} must be a whole number")
     return int(raw)
 
@@ -604,6 +701,21 @@ async def checkpoint(request: Request, _: Principal | None, __: None) -> Any:
     if note is None:
         raise NotFound("no-checkpoint", "尚无签名检查点", "no checkpoint has been signed yet")
     return PlainTextResponse(note)
+
+
+@endpoint(
+    "GET",
+    "/api/meetings/{meeting}/log/checkpoint.svg",
+    permission=None,
+    body=None,
+    summary="最新签名检查点的二维码 / the newest checkpoint as a QR code (SVG)",
+)
+async def checkpoint_qr(request: Request, _: Principal | None, __: None) -> Any:
+    service = runtime(request).congress.service(_path(request, "meeting"))
+    note = service.log.latest_checkpoint()
+    if note is None:
+        raise NotFound("no-checkpoint", "尚无签名检查点", "no checkpoint has been signed yet")
+    return Response(qr_svg(note), media_type="image/svg+xml")
 
 
 @endpoint(

@@ -17,7 +17,7 @@ from starlette.routing import Route
 from audit.keys import load_signer
 from audit.note import NoteSigner
 from audit.tables import create_engine_for
-from voting import api, pages, sockets
+from voting import api, ca, pages, sockets
 from voting.congress import Congress, SignerFor
 from voting.openapi import openapi_document
 from voting.runtime import Runtime
@@ -68,6 +68,7 @@ def create_app(
             *api.routes(),
             *sockets.routes(),
             *pages.routes(),
+            *ca.routes(settings.tls_ca_path),
         ],
         lifespan=lifespan,
     )

@@ -10,9 +10,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from voting.commands import demo, export, init, serve, tally, verify
+from voting.commands import demo, export, init, serve, simulate, tally, verify
 
-COMMANDS = (init, serve, demo, tally, export, verify)
+COMMANDS = (init, serve, demo, tally, export, verify, simulate)
 
 
 def build_parser() -> argparse.ArgumentParser:

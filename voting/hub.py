@@ -68,14 +68,29 @@ class Peer:
 
 
 class Hub:
-    """The peers of every meeting, by meeting id."""
+    """The peers of every meeting, by meeting id, and when each tablet was last heard from.
 
-    def __init__(self) -> None:
+    ``clock`` gives the time recorded as a tablet's last sign of life (the log's time format).
+    """
+
+    def __init__(self, clock: Callable[[], str]) -> None:
         self._peers: dict[str, set[Peer]] = {}
+        self._clock = clock
+        self._last_seen: dict[str, dict[str, str]] = {}
 
     def add(self, meeting: str, peer: Peer) -> None:
         self._peers.setdefault(meeting, set()).add(peer)
+        if peer.device is not None:
+            self.seen(meeting, peer.device)
         peer.start()
+
+    def seen(self, meeting: str, device: str) -> None:
+        """Note that ``device`` was heard from now: it connected or sent a message (a ping too)."""
+        self._last_seen.setdefault(meeting, {})[device] = self._clock()
+
+    def last_seen(self, meeting: str) -> dict[str, str]:
+        """When each device of ``meeting`` was last heard from, since the server started."""
+        return dict(self._last_seen.get(meeting, {}))
 
     async def remove(self, meeting: str, peer: Peer) -> None:
         self._peers.get(meeting, set()).discard(peer)

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from voting.api import ENDPOINTS
+from voting.protocol import Roster
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -16,6 +17,16 @@ ERROR_SCHEMA = {
         "message_en": {"type": "string"},
         "details": {"type": "object"},
     },
+}
+
+
+#: Endpoints whose answer is not JSON, by handler name.
+TEXT_RESPONSES = {
+    "checkpoint": "text/plain",
+    "checkpoint_qr": "image/svg+xml",
+    "entries": "application/jsonl",
+    "pairing_card": "text/html",
+    "pairing_cards": "text/html",
 }
 
 
@@ -52,22 +63,35 @@ def openapi_document() -> dict[str, Any]:
             operation["responses"]["403"] = _error("role not allowed / 无权操作")
         if spec.handler.__name__ == "login":
             operation["responses"]["401"] = _error("wrong username or password")
-            operation["responses"]["429"] = _error("too many failed logins / 登录失败次数过多")
+            operation["responses"]["429"] = dict(
+                _error("too many failed logins / 登录失败次数过多"),
+                headers={
+                    "Retry-After": {
+                        "description": "seconds to wait before the next attempt",
+                        "schema": {"type": "integer"},
+                    }
+                },
+            )
         if spec.handler.__name__ == "pair":
             operation["responses"]["401"] = _error("bad, used or expired pairing code")
             operation["responses"]["403"] = _error("deputy's seat has ended")
-        if spec.body is not None:
-            name = spec.body.__name__
-            schema = spec.body.model_json_schema(ref_template="#/components/schemas/{model}")
+        if spec.handler.__name__ in TEXT_RESPONSES:
+            media_type = TEXT_RESPONSES[spec.handler.__name__]
+            operation["responses"]["200"]["content"] = {media_type: {"schema": {"type": "string"}}}
+        body = spec.body or (Roster if spec.handler.__name__ == "put_roster" else None)
+        if body is not None:
+            name = body.__name__
+            schema = body.model_json_schema(ref_template="#/components/schemas/{model}")
             for sub_name, sub in schema.pop("$defs", {}).items():
                 schemas[sub_name] = sub
             schemas[name] = schema
-            operation["requestBody"] = {
-                "required": True,
-                "content": {
-                    "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
-                },
+            content: dict[str, Any] = {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
             }
+            if body is Roster:
+                # The roster may also be a CSV file (voting.roster): UTF-8 or GB18030.
+                content["text/csv"] = {"schema": {"type": "string"}}
+            operation["requestBody"] = {"required": True, "content": content}
         paths.setdefault(spec.path, {})[spec.method.lower()] = operation
     return {
         "openapi": "3.1.0",

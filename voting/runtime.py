@@ -33,7 +33,7 @@ class Runtime:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.congress = congress
-        self.hub = Hub()
+        self.hub = Hub(congress.now_at)
         self.live = Live(self.hub)
         self.throttle = LoginThrottle()
         self.monotonic = monotonic

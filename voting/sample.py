@@ -96,3 +96,17 @@ def agenda_items() -> list[dict[str, Any]]:
             row["rule"] = item.rule
         rows.append(row)
     return rows
+
+
+#: The chair console prefills the poll definitions of the sample meeting from this file.
+DEFINITIONS_FILE = Path(voting.__file__).resolve().parent / "static" / "sample-definitions.json"
+
+
+def definitions_json() -> str:
+    """The contents of :data:`DEFINITIONS_FILE`: the sample agenda's poll definitions by item."""
+    found = {item.item: item.definition for item in agenda() if item.definition is not None}
+    return json.dumps({MEETING: found}, ensure_ascii=False, indent=2) + "\n"
+
+
+if __name__ == "__main__":  # python -m voting.sample: regenerate the console's sample file
+    DEFINITIONS_FILE.write_text(definitions_json(), encoding="utf-8")

@@ -4,8 +4,10 @@
 ``CONGRESS_DB``    SQLAlchemy database URL (default: the SQLite file ``congress.sqlite`` in the
                    data directory, i.e. ``sqlite:///var/congress.sqlite``)
 
-The log signing key lives at ``log-key.pem`` in the data directory; commands take ``--key`` to
-use another file.
+Files in the data directory: the log signing key ``log-key.pem`` (commands take ``--key`` to use
+another file), and for HTTPS on the hall LAN, made by ``congress init --host/--ip``, the local
+CA certificate ``tls/ca.pem``, the server certificate ``tls/server.pem`` and its key
+``tls/server-key.pem``.
 """
 
 from __future__ import annotations
@@ -25,14 +27,26 @@ class Settings:
     database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'congress.sqlite'}"
     # Keys
     log_key_path: Path = DEFAULT_DATA_DIR / "log-key.pem"
+    # HTTPS on the hall LAN
+    tls_ca_path: Path = DEFAULT_DATA_DIR / "tls" / "ca.pem"
+    tls_cert_path: Path = DEFAULT_DATA_DIR / "tls" / "server.pem"
+    tls_key_path: Path = DEFAULT_DATA_DIR / "tls" / "server-key.pem"
+
+    @classmethod
+    def in_directory(cls, data_dir: Path, database_url: str | None = None) -> Settings:
+        """The settings of an installation in ``data_dir``; the database defaults to the SQLite
+        file ``congress.sqlite`` there."""
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url or f"sqlite:///{data_dir / 'congress.sqlite'}",
+            log_key_path=data_dir / "log-key.pem",
+            tls_ca_path=data_dir / "tls" / "ca.pem",
+            tls_cert_path=data_dir / "tls" / "server.pem",
+            tls_key_path=data_dir / "tls" / "server-key.pem",
+        )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         """Read the settings from ``environ``; unset or empty variables take their defaults."""
         data_dir = Path(environ.get("CONGRESS_DATA") or DEFAULT_DATA_DIR)
-        database_url = environ.get("CONGRESS_DB") or f"sqlite:///{data_dir / 'congress.sqlite'}"
-        return cls(
-            data_dir=data_dir,
-            database_url=database_url,
-            log_key_path=data_dir / "log-key.pem",
-        )
+        return cls.in_directory(data_dir, environ.get("CONGRESS_DB") or None)

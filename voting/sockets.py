@@ -31,6 +31,8 @@ from voting.service import MeetingService, ballot_hash
 log = logging.getLogger(__name__)
 
 HELLO_TIMEOUT_S = 10.0
+#: The largest client message, in bytes of UTF-8 (``congress serve`` sets uvicorn's frame limit to
+#: the same size).
 MAX_MESSAGE = 64 * 1024
 #: Malformed or refused messages in a row before the connection is closed with 1008.
 MAX_STRIKES = 20
@@ -59,7 +61,8 @@ async def _receive(websocket: WebSocket) -> str:
     text = message.get("text")
     if text is None:
         raise _invalid("binary frames are not accepted")
-    if len(text) > MAX_MESSAGE:
+    # Characters first: no need to encode a huge text to know it is too large.
+    if len(text) > MAX_MESSAGE or len(text.encode()) > MAX_MESSAGE:
         raise _invalid("message too large")
     return str(text)
 
@@ -119,6 +122,7 @@ async def tablet_socket(websocket: WebSocket) -> None:
             ref = None
             try:
                 text = await _receive(websocket)
+                rt.hub.seen(meeting, hello.device)
                 try:
                     raw = json.loads(text)
                     ref = raw.get("id") if isinstance(raw, dict) else None
@@ -247,8 +251,8 @@ async def watcher_socket(websocket: WebSocket) -> None:
         while True:
             try:
                 text = await _receive(websocket)
-                protocol.Ping.model_validate_json(text)
-                rt.hub.send(peer, {"type": "pong", "seq": service.state.size})
+                ping = protocol.Ping.model_validate_json(text)
+                rt.hub.send(peer, {"type": "pong", "id": ping.id, "seq": service.state.size})
                 strikes = 0
             except (ValidationError, CommandError):
                 strikes += 1

@@ -42,6 +42,10 @@ def poll_view(state: MeetingState, poll: Poll) -> dict[str, Any]:
         view["result"] = poll.result
         if poll.mode == "named":
             view["votes"] = {d: poll.votes[d] for d in sorted(poll.votes)}
+    if poll.confirmed_by:
+        view["confirmed_by"] = poll.confirmed_by
+    if poll.void_reason is not None:
+        view["void_reason"] = poll.void_reason
     return view
 
 
@@ -105,16 +109,12 @@ def console_view(state: MeetingState, online: Set[str]) -> dict[str, Any]:
         }
         for d in sorted(state.roster.values(), key=lambda d: d.seat)
     ]
-    view["polls"] = [
-        {
-            "poll": p.id,
-            "item": p.item,
-            "mode": p.mode,
-            "status": p.status,
-            "cast": p.cast_count,
-            "announced": p.announced,
-            "result": p.result,
-        }
-        for p in state.polls.values()
-    ]
+    # Every poll in full, so the console can show any earlier result; a voided poll keeps
+    # the result it had, for the chair's eyes only.
+    view["polls"] = [{**poll_view(state, p), "result": p.result} for p in state.polls.values()]
     return view
+
+
+def polls_view(state: MeetingState) -> dict[str, Any]:
+    """Every poll of the meeting in order, as the public view shows one (printed minutes)."""
+    return {"polls": [poll_view(state, p) for p in state.polls.values()]}

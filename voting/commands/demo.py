@@ -1,7 +1,10 @@
 """``congress demo``: the meeting server with a sample 54-deputy town meeting, ready to use.
 
 The first run creates ``var/demo/`` (database, log key, demo accounts) and opens the sample
-meeting; later runs reuse it, so nothing done in a demo is lost by restarting it.
+meeting; later runs reuse it, so nothing done in a demo is lost by restarting it. With ``--tls``
+it serves HTTPS, with a local CA and a server certificate for ``localhost``, this computer's
+name and the ``--host`` address, made on the first such run (tablets install the CA from
+``/ca``).
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ import asyncio
 import json
 import os
 import shutil
+import socket
 from pathlib import Path
 from typing import Any
 
 from audit.keys import create_key_file, load_signer
 from audit.tables import create_engine_for
+from devices import tls
 from voting import actions, sample
 from voting.app import utc_now
 from voting.commands.serve import serve
@@ -44,15 +49,42 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--data", type=Path, default=DEMO_DIR, help="演示数据目录 / demo data directory"
     )
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="使用本地根证书提供 HTTPS / serve HTTPS with a local CA",
+    )
     parser.set_defaults(func=run)
 
 
 def demo_settings(data: Path) -> Settings:
-    return Settings(
-        data_dir=data,
-        database_url=f"sqlite:///{data / 'congress.sqlite'}",
-        log_key_path=data / "log-key.pem",
-    )
+    return Settings.in_directory(data)
+
+
+def prepare_tls(settings: Settings, host: str) -> str | None:
+    """Make the demo's CA and server certificate unless they exist; return the CA's
+    fingerprint when new."""
+    paths = tls.TlsPaths(settings.tls_ca_path, settings.tls_cert_path, settings.tls_key_path)
+    if paths.existing():
+        return None
+    names = ["localhost"]
+    hostname = socket.gethostname()
+    ips = ["127.0.0.1", "::1"]
+    try:
+        tls.parse_ip(host)
+    except tls.TlsNamesInvalid:
+        names.append(host)
+    else:
+        if host not in {"0.0.0.0", "::"}:
+            ips.append(host)
+    try:
+        tls.check_names([hostname], [])
+    except tls.TlsNamesInvalid:
+        pass
+    else:
+        names.append(hostname)
+    made = tls.create_hall_certificates(paths, origin=sample.ORIGIN, names=names, ips=ips)
+    return made.ca_fingerprint
 
 
 async def seed(settings: Settings) -> dict[str, Any]:
@@ -110,8 +142,61 @@ def prepare(data: Path) -> dict[str, Any]:
     return credentials
 
 
-def banner(credentials: dict[str, Any], host: str, port: int, data: Path) -> str:
-    base = f"http://{host}:{port}"
+#: Deputies whose tablet pairing links the banner prints, fresh at every start.
+LINKED_DEPUTIES = ("d01", "d02", "d03")
+
+
+def issue_tablet_links(settings: Settings) -> list[tuple[str, str, str, bool]]:
+    """Fresh one-time pairing codes (valid 30 minutes) for the first deputies' tablets:
+    ``(deputy, name, code, already paired)``."""
+    engine = create_engine_for(settings.database_url)
+    try:
+        congress = Congress(
+            engine=engine,
+            signer_for=lambda origin: load_signer(settings.log_key_path, origin),
+            clock=utc_now,
+        )
+        state = congress.service(sample.MEETING).state
+        links = []
+        for deputy in LINKED_DEPUTIES:
+            code, _ = congress.issue_pairing_code(sample.MEETING, deputy)
+            paired = deputy in state.active_device
+            links.append((deputy, state.roster[deputy].name, code, paired))
+        return links
+    finally:
+        engine.dispose()
+
+
+def tablet_lines(base: str, links: list[tuple[str, str, str, bool]]) -> str:
+    if not links:
+        return ""
+    rows = "".join(
+        f"\n   {deputy} {name}  {base}/tablet/{sample.MEETING}#code={code}"
+        + ("（已配对，需先注销原平板 / already paired: revoke first）" if paired else "")
+        for deputy, name, code, paired in links
+    )
+    return (
+        "\n\n 代表平板 / tablets（配对链接30分钟内有效 / links valid for 30 minutes）"
+        + rows
+        + "\n   1. 打开代表链接 → 2. 点击签到 → 3. 主持人开始表决后投票"
+        + "\n   1. open a deputy's link → 2. press 签到 (sign in) → 3. vote when the chair opens"
+        + f"\n 主持人控制台 / chair console  {base}/chair"
+    )
+
+
+def banner(
+    credentials: dict[str, Any],
+    host: str,
+    port: int,
+    data: Path,
+    *,
+    tls: bool = False,
+    links: list[tuple[str, str, str, bool]] | None = None,
+) -> str:
+    base = f"{'https' if tls else 'http'}://{host}:{port}"
+    tablets = tablet_lines(base, links or [])
+    ca_line = f"\n 根证书 / CA          {base}/ca（平板安装 / install on tablets）" if tls else ""
+    curl = f"curl -s --cacert {data / 'tls' / 'ca.pem'}" if tls else "curl -s"
     return f"""
 ==================================================================
  congress-vote 演示 / demo — {sample.TITLE}
@@ -123,12 +208,12 @@ def banner(credentials: dict[str, Any], host: str, port: int, data: Path) -> str
  工作人员 / operator  用户名 {credentials["operator"]["username"]}  密码 {credentials["operator"]["password"]}
  大屏令牌 / display   {credentials["display_token"]}
  审计令牌 / auditor   {credentials["auditor_token"]}
- 日志公钥 / log key   {credentials["log_key"]}
+ 日志公钥 / log key   {credentials["log_key"]}{ca_line}{tablets}
 
  试一试 / try:
-   curl -s -X POST {base}/api/login -H 'content-type: application/json' \\
+   {curl} -X POST {base}/api/login -H 'content-type: application/json' \\
         -d '{{"username":"chair","password":"{credentials["chair"]["password"]}"}}'
-   curl -s {base}/api/meetings/{sample.MEETING} -H "Authorization: Bearer <token>"
+   {curl} {base}/api/meetings/{sample.MEETING} -H "Authorization: Bearer <token>"
  数据目录 / data: {data}（删除它即可重置演示 / delete it to reset the demo）
  按 Ctrl+C 停止 / press Ctrl+C to stop
 ==================================================================
@@ -137,5 +222,12 @@ def banner(credentials: dict[str, Any], host: str, port: int, data: Path) -> str
 
 def run(args: argparse.Namespace) -> int:
     credentials = prepare(args.data)
-    print(banner(credentials, args.host, args.port, args.data), flush=True)
-    return serve(demo_settings(args.data), args.host, args.port)
+    settings = demo_settings(args.data)
+    if args.tls:
+        made = prepare_tls(settings, args.host)
+        if made is not None:
+            print(f"已创建本地根证书 / local CA created, SHA-256 {made}", flush=True)
+    links = issue_tablet_links(settings)
+    text = banner(credentials, args.host, args.port, args.data, tls=args.tls, links=links)
+    print(text, flush=True)
+    return serve(settings, args.host, args.port, tls=args.tls)

@@ -1,8 +1,11 @@
-"""``congress init --origin ORIGIN [--key PATH] [--admin NAME]``: set up a meeting's server.
+"""``congress init --origin ORIGIN [--key PATH] [--admin NAME] [--host NAME]... [--ip ADDR]...``:
+set up a meeting's server.
 
-The log signing key: an Ed25519 key written with mode 0600, never overwritten; and, with
-``--admin``, the first administrator account (its password is read from the terminal, or from
-standard input when that is not a terminal).
+The log signing key: an Ed25519 key written with mode 0600, never overwritten; with ``--host``
+or ``--ip`` (each repeatable), HTTPS for the hall LAN: a local CA and a server certificate for
+those names and addresses (:mod:`devices.tls`; the server key with mode 0600, nothing
+overwritten); and, with ``--admin``, the first administrator account (its password is read from
+the terminal, or from standard input when that is not a terminal).
 Its verifier key (vkey) goes to standard output, alone on its line, so it can be captured; the
 explanation goes to standard error. Each set-up step is a function in :data:`STEPS`, run in
 order; a step that fails stops ``init`` with exit status 1 and a message in Chinese and English.
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from audit.keys import KeyFileError, KeyFileExists, check_key_name, create_key_file, load_signer
 from audit.tables import create_engine_for
+from devices import tls
 from voting.app import utc_now
 from voting.congress import Congress
 from voting.errors import CommandError
@@ -77,6 +81,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="NAME",
         help="同时创建管理员账户（密码从终端或标准输入读取）/ also create an administrator account",
     )
+    parser.add_argument(
+        "--host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=(
+            "会场局域网中服务器的主机名，可重复；给出后创建本地根证书和服务器证书"
+            " / the server's host name on the hall LAN, repeatable: also create a local CA and"
+            " a server certificate"
+        ),
+    )
+    parser.add_argument(
+        "--ip",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="会场局域网中服务器的 IP 地址，可重复 / the server's IP address on the hall LAN, repeatable",
+    )
     parser.set_defaults(func=run)
 
 
@@ -89,6 +111,23 @@ def run(args: argparse.Namespace) -> int:
         print(f"congress init: {exc}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def tls_paths(settings: Settings) -> tls.TlsPaths:
+    return tls.TlsPaths(
+        ca=settings.tls_ca_path, cert=settings.tls_cert_path, key=settings.tls_key_path
+    )
+
+
+def check_tls_targets(args: argparse.Namespace, settings: Settings) -> None:
+    """Before anything is written: refuse existing certificate files and bad names."""
+    if not (args.host or args.ip):
+        return
+    try:
+        tls.check_names(args.host, args.ip)
+        tls.check_paths_free(tls_paths(settings))
+    except tls.TlsError as exc:
+        raise StepFailed(exc.zh, exc.en) from None
 
 
 def create_log_key(args: argparse.Namespace, settings: Settings) -> None:
@@ -120,6 +159,35 @@ def create_log_key(args: argparse.Namespace, settings: Settings) -> None:
     )
 
 
+def create_hall_tls(args: argparse.Namespace, settings: Settings) -> None:
+    """With ``--host``/``--ip``: the local CA and the server certificate for the hall LAN."""
+    if not (args.host or args.ip):
+        return
+    paths = tls_paths(settings)
+    try:
+        made = tls.create_hall_certificates(paths, origin=args.origin, names=args.host, ips=args.ip)
+    except tls.TlsError as exc:
+        raise StepFailed(exc.zh, exc.en) from None
+    except OSError as exc:
+        raise StepFailed(
+            "无法写入证书文件", f"cannot write the certificate files: {exc.strerror}"
+        ) from None
+    names = ", ".join([*args.host, *args.ip])
+    print(
+        f"已创建会场局域网证书 / hall LAN certificates created for {names}:\n"
+        f"  本地根证书 / local CA            {paths.ca}\n"
+        f"  服务器证书 / server certificate  {paths.cert}\n"
+        f"  服务器私钥 / server key          {paths.key} (权限 600 / mode 600)\n"
+        f"  根证书指纹 / CA fingerprint (SHA-256)\n    {made.ca_fingerprint}\n"
+        "用 congress serve --tls 启动服务器，平板打开 https://<主机>/ca 安装根证书，"
+        "安装时核对上面的指纹。根证书的私钥已销毁，不能再签发其他证书。\n"
+        "Start the server with congress serve --tls; tablets install the CA from"
+        " https://<host>/ca (check the fingerprint above). The CA's private key was discarded:"
+        " no other certificate can ever be issued under it.",
+        file=sys.stderr,
+    )
+
+
 def read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("管理员密码 / administrator password: ")
@@ -146,5 +214,10 @@ def create_admin(args: argparse.Namespace, settings: Settings) -> None:
     print(f"已创建管理员账户 / administrator account created: {args.admin}", file=sys.stderr)
 
 
-#: Set-up steps, in order.
-STEPS: tuple[Callable[[argparse.Namespace, Settings], None], ...] = (create_log_key, create_admin)
+#: Set-up steps, in order. The first only checks, so that refused certificates leave no key behind.
+STEPS: tuple[Callable[[argparse.Namespace, Settings], None], ...] = (
+    check_tls_targets,
+    create_log_key,
+    create_hall_tls,
+    create_admin,
+)

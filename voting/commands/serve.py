@@ -1,4 +1,10 @@
-"""``congress serve``: run the meeting server (uvicorn) on the configured database."""
+"""``congress serve [--tls]``: run the meeting server (uvicorn) on the configured database.
+
+With ``--tls`` the server speaks HTTPS with the certificate that ``congress init --host/--ip``
+made for the hall LAN. The server pings every WebSocket every :data:`PING_INTERVAL_S` seconds and
+drops one that has not answered within :data:`PING_TIMEOUT_S`: a tablet whose connection died
+without a close frame (out of Wi-Fi range, battery out) is shown offline within seconds.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,13 @@ import uvicorn
 
 from voting.app import create_app
 from voting.settings import Settings
+from voting.sockets import MAX_MESSAGE
+
+# Timeouts
+#: Seconds between the server's WebSocket pings.
+PING_INTERVAL_S = 3.0
+#: Seconds a peer has to answer a ping before its connection is closed as dead.
+PING_TIMEOUT_S = 3.0
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,6 +44,14 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000, help="端口 / port (default %(default)s)")
     parser.add_argument("--db", help="数据库 URL / SQLAlchemy database URL")
     parser.add_argument("--key", help="日志签名密钥文件 / log signing key file")
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help=(
+            "使用 congress init --host/--ip 创建的证书提供 HTTPS / serve HTTPS with the"
+            " certificate made by congress init --host/--ip"
+        ),
+    )
 
 
 def settings_from(args: argparse.Namespace, base: Settings | None = None) -> Settings:
@@ -45,7 +66,7 @@ def settings_from(args: argparse.Namespace, base: Settings | None = None) -> Set
     return settings
 
 
-def serve(settings: Settings, host: str, port: int) -> int:
+def serve(settings: Settings, host: str, port: int, *, tls: bool = False) -> int:
     if not settings.log_key_path.exists():
         print(
             f"congress serve: 找不到日志签名密钥 {settings.log_key_path}，请先运行 congress init。"
@@ -53,16 +74,35 @@ def serve(settings: Settings, host: str, port: int) -> int:
             file=sys.stderr,
         )
         return 1
+    certificate: dict[str, Any] = {}
+    if tls:
+        missing = [p for p in (settings.tls_cert_path, settings.tls_key_path) if not p.exists()]
+        if missing:
+            print(
+                f"congress serve: 找不到证书文件 {missing[0]}，请先运行"
+                " congress init --host 主机名 --ip 地址。"
+                f" No certificate file {missing[0]}: run `congress init --host NAME --ip ADDR`"
+                " first.",
+                file=sys.stderr,
+            )
+            return 1
+        certificate = {
+            "ssl_certfile": str(settings.tls_cert_path),
+            "ssl_keyfile": str(settings.tls_key_path),
+        }
     uvicorn.run(
         create_app(settings),
         host=host,
         port=port,
         ws="websockets-sansio",
-        ws_max_size=64 * 1024,
+        ws_max_size=MAX_MESSAGE,
+        ws_ping_interval=PING_INTERVAL_S,
+        ws_ping_timeout=PING_TIMEOUT_S,
         log_level="info",
+        **certificate,
     )
     return 0
 
 
 def run(args: argparse.Namespace) -> int:
-    return serve(settings_from(args), args.host, args.port)
+    return serve(settings_from(args), args.host, args.port, tls=args.tls)

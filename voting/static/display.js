@@ -1,0 +1,252 @@
+// The hall's big screen: the item, the live count of ballots cast (never a choice before the
+// close), the countdown, then the result with its verdict; attendance while no vote runs.
+
+import { Watcher, pageToken, serverNow } from "./api.js";
+import { $, clock, fill, h } from "./dom.js";
+import { attendanceLine, lang, onLang, register, setupLanguage, t } from "./i18n.js";
+import {
+  MOTION_MARKS,
+  ballotsLine,
+  evaluationRows,
+  headline,
+  levelWord,
+  levels,
+  requiredLine,
+  seatRows,
+  verdictLines,
+  word,
+} from "./results.js";
+
+register({
+  zh: {
+    no_token: "缺少大屏令牌：请在地址中加入 ?token=…",
+    bad_token: "大屏令牌无效或已失效",
+    hall_voting: "表决进行中",
+    hall_manual: "正在举手或纸质表决，结果由工作人员录入",
+    hall_result_motion: "表决结果",
+    hall_result_election: "选举结果",
+    hall_result_selection: "票决结果",
+    hall_result_evaluation: "测评结果",
+    hall_announced: "已宣布",
+    hall_voided: "本次表决已作废，将重新表决",
+    hall_closed_meeting: "会议已闭会",
+    hall_waiting: "请代表就座",
+    hall_no_item: "会议即将开始",
+    hall_votes: "{n} 票",
+  },
+  en: {
+    no_token: "Display token missing: add ?token=… to the address",
+    bad_token: "The display token is not valid",
+    hall_voting: "Voting in progress",
+    hall_manual: "Show of hands or paper vote; the result will be entered by the staff",
+    hall_result_motion: "Result of the vote",
+    hall_result_election: "Result of the election",
+    hall_result_selection: "Result of the selection",
+    hall_result_evaluation: "Result of the evaluation",
+    hall_announced: "Announced",
+    hall_voided: "This vote was voided and will be held again",
+    hall_closed_meeting: "The meeting is closed",
+    hall_waiting: "Deputies, please take your seats",
+    hall_no_item: "The meeting will begin shortly",
+    hall_votes: "{n}",
+  },
+});
+
+const meeting = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
+let state = null;
+let connection = "connecting";
+
+function itemTitle(id) {
+  const item = (state.items || []).find((i) => i.item === id);
+  return item ? item.title : "";
+}
+
+function render() {
+  if (!state) return;
+  $("#meeting-title").textContent = state.meeting?.title || "";
+  const poll = state.poll;
+  const itemId = poll && (poll.status === "open" || poll.item === state.current_item) ? poll.item : state.current_item;
+  $("#item-title").textContent = itemId ? itemTitle(itemId) : t("hall_no_item");
+  const stage = $("#stage");
+  const attendance = $("#attendance");
+  attendance.textContent = attendanceLine(state.attendance);
+  attendance.className = `hall-attendance ${state.attendance.quorum_met ? "good" : "bad"}`;
+  if (state.closed) {
+    stage.className = "stage idle";
+    fill(stage, h("p", { class: "big-note" }, t("hall_closed_meeting")));
+    return;
+  }
+  if (poll && poll.status === "open") {
+    stage.className = "stage voting";
+    fill(stage, voting(poll));
+  } else if (poll && poll.item === state.current_item && poll.status === "closed" && poll.result) {
+    stage.className = `stage result kind-${poll.kind}`;
+    fill(stage, result(poll));
+  } else if (poll && poll.item === state.current_item && poll.status === "voided") {
+    stage.className = "stage idle";
+    fill(stage, h("p", { class: "big-note" }, t("hall_voided")), attendanceBlock());
+  } else {
+    stage.className = "stage idle";
+    fill(stage, attendanceBlock());
+  }
+  renderConnection();
+}
+
+function attendanceBlock() {
+  const a = state.attendance;
+  return h(
+    "div",
+    { class: "attendance-block" },
+    h(
+      "dl",
+      { class: "hall-numbers" },
+      ...[["electorate", a.electorate], ["present", a.present], ["leave", a.leave]].map(([key, value]) => h(
+        "div",
+        { class: `hall-number ${key}` },
+        h("dt", {}, t(key)),
+        h("dd", { "data-count": key }, String(value)),
+      )),
+    ),
+    h("p", { class: `quorum-line ${a.quorum_met ? "good" : "bad"}` }, attendanceLine(a)),
+  );
+}
+
+function voting(poll) {
+  if (poll.mode === "manual") {
+    return h(
+      "div",
+      { class: "voting-block" },
+      h("p", { class: "voting-label" }, t("hall_voting"), " · ", t(`mode_${poll.mode}`)),
+      h("p", { class: "big-note" }, t("hall_manual")),
+    );
+  }
+  return h(
+    "div",
+    { class: "voting-block" },
+    h("p", { class: "voting-label" }, h("span", { class: "pulse", "aria-hidden": "true" }), t("hall_voting"), " · ", t(`mode_${poll.mode}`)),
+    h("p", { class: "live-count", id: "live-count" }, t("cast_of_hall", { cast: poll.cast, present: poll.present })),
+    h("div", { class: "hall-progress", "aria-hidden": "true" }, h("div", { class: "hall-progress-bar", css: { width: `${poll.present ? Math.min(100, (100 * poll.cast) / poll.present) : 0}%` } })),
+    poll.closes_at
+      ? h("p", { class: "hall-countdown", id: "countdown", dataset: { closesAt: poll.closes_at } }, countdown(poll.closes_at))
+      : null,
+  );
+}
+
+function countdown(closesAt) {
+  return t("time_left", { time: clock((Date.parse(closesAt) - serverNow()) / 1000) });
+}
+
+function bar(count, whole, tone) {
+  const share = whole ? Math.min(100, (100 * count) / whole) : 0;
+  return h("div", { class: "bar-track" }, h("div", { class: `bar-fill ${tone}`, css: { width: `${share}%` } }));
+}
+
+function result(poll) {
+  const l = lang();
+  const r = poll.result;
+  const def = poll.definition;
+  const head = h(
+    "p",
+    { class: "result-head" },
+    t(`hall_result_${r.kind}`),
+    poll.announced ? h("span", { class: "announced" }, t("hall_announced")) : null,
+  );
+  const facts = h("p", { class: "result-facts" }, ballotsLine(l, r), " · ", requiredLine(l, def, r));
+  const big = headline(l, r);
+  const verdict = big ? h("p", { class: `big-verdict ${big.tone}`, id: "verdict" }, big.text) : null;
+  if (r.kind === "motion") {
+    const whole = r.electorate;
+    const rows = MOTION_MARKS.map((mark) => {
+      const count = r.counts[mark];
+      return h(
+        "div",
+        { class: `bar-row mark-${mark}` },
+        h("span", { class: "bar-label" }, word(l, mark)),
+        bar(count || 0, whole, mark),
+        h("span", { class: "bar-count" }, count === null ? word(l, "none") : t("hall_votes", { n: count })),
+      );
+    });
+    return h("div", { class: "result-wrap" }, head, h("div", { class: "motion-result" }, h("div", { class: "bars" }, ...rows), verdict), facts);
+  }
+  if (r.kind === "evaluation") {
+    const all = levels(def);
+    const rows = evaluationRows(l, def, r).map((row) => h(
+      "div",
+      { class: "eval-row" },
+      h("span", { class: "bar-label" }, row.label),
+      h(
+        "div",
+        { class: "stack" },
+        ...row.counts.map((count, i) => h(
+          "div",
+          { class: `stack-part level-${i}`, css: { width: `${r.ballots.valid ? (100 * count) / r.ballots.valid : 0}%` } },
+          count ? String(count) : "",
+        )),
+      ),
+      h("span", { class: `eval-rating level-${all.indexOf(row.ratingLevel)}` }, row.rating),
+    ));
+    const legend = h(
+      "p",
+      { class: "eval-legend" },
+      ...all.map((level, i) => h("span", { class: `legend-part level-${i}` }, levelWord(l, level))),
+    );
+    return h("div", { class: "result-wrap" }, head, verdict, legend, h("div", { class: "eval-rows" }, ...rows), facts);
+  }
+  const rows = seatRows(l, def, r).map((row) => h(
+    "div",
+    { class: `seat-result${row.elected ? " elected" : ""}${row.runoff ? " runoff" : ""}`, dataset: { key: row.key } },
+    h("span", { class: "bar-label" }, row.label),
+    bar(row.votes.for, r.electorate, "for"),
+    h("span", { class: "bar-count" }, t("hall_votes", { n: row.votes.for })),
+    row.marks.length > 1 && !row.writeIn
+      ? h("span", { class: "minor-counts" }, `${word(l, "against")} ${row.votes.against} · ${word(l, "abstain")} ${row.votes.abstain}`)
+      : h("span", { class: "minor-counts" }),
+    h("span", { class: "seat-verdict" }, row.elected ? "✓ " : "", row.text),
+  ));
+  let lines = verdictLines(l, def, r).filter((line) => !big || line !== word(l, `round_invalid_${r.kind}`));
+  const many = rows.length > 8;
+  // With many rows (projects) each row already says 入选; the list of names would not fit.
+  if (many && r.outcome?.elected?.length) lines = lines.slice(1);
+  return h(
+    "div",
+    { class: "result-wrap" },
+    head,
+    verdict,
+    h("div", { class: `seat-results count-${many ? "many" : "few"}` }, ...rows),
+    h("div", { class: "verdict-lines" }, ...lines.map((line) => h("p", {}, line))),
+    facts,
+  );
+}
+
+function renderConnection() {
+  const el = $("#conn");
+  el.textContent = connection === "online" ? "" : t(connection);
+}
+
+function start() {
+  setupLanguage();
+  onLang(render);
+  const token = pageToken();
+  if (!token) {
+    fill($("#stage"), h("p", { class: "big-note bad" }, t("no_token")));
+    return;
+  }
+  const watcher = new Watcher(meeting, token, {
+    onState: (next) => {
+      state = next;
+      render();
+    },
+    onStatus: (status) => {
+      connection = status;
+      renderConnection();
+    },
+    onRefused: () => fill($("#stage"), h("p", { class: "big-note bad" }, t("bad_token"))),
+  });
+  watcher.start();
+  setInterval(() => {
+    const el = document.getElementById("countdown");
+    if (el && el.dataset.closesAt) el.textContent = countdown(el.dataset.closesAt);
+  }, 250);
+}
+
+start();
