@@ -3,8 +3,8 @@ system Chromium driven by Playwright.
 
 ``demo_server`` starts one server per test module with the sample 54-deputy meeting
 ``xinzhou-17-3`` (chair account ``chair`` / ``chair-demo-2026``). ``browser`` is one headless
-Chromium per session; make a fresh context per tablet (``new_context``) so that each has its own
-storage and keys.
+Chromium per test module; make a fresh context per tablet (``new_context``) so that each has its
+own storage and keys.
 """
 
 from __future__ import annotations
@@ -105,13 +105,15 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         log.close()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running while it lives,
+# and the asyncio tests that run after tests/e2e could not start their own.
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     browser = playwright.chromium.launch(
         executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True

@@ -1,4 +1,5 @@
-// The HTTP API and the watcher WebSocket, as the console, the display and the print sheets use them.
+// The HTTP API and the watcher WebSocket, as the console, the display and the print sheets
+// use them.
 
 import { lang } from "./i18n.js";
 
@@ -19,7 +20,11 @@ export class ApiError extends Error {
   }
 }
 
-const NETWORK = { error: "network", message: "无法连接服务器，请检查网络", message_en: "cannot reach the server" };
+const NETWORK = {
+  error: "network",
+  message: "无法连接服务器，请检查网络",
+  message_en: "cannot reach the server",
+};
 
 /** Milliseconds to add to the local clock to get the server's (from the HTTP Date header). */
 let serverOffset = 0;
@@ -101,7 +106,8 @@ export class Watcher {
 
   connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const url = `${scheme}://${location.host}/ws/meetings/${encodeURIComponent(this.meeting)}/watch`;
+    const path = `/ws/meetings/${encodeURIComponent(this.meeting)}/watch`;
+    const url = `${scheme}://${location.host}${path}`;
     this.onStatus(this.attempt === 0 ? "connecting" : "reconnecting");
     let welcomed = false;
     let socket;

@@ -30,43 +30,51 @@ export function renderAgenda(state) {
       const actions = [];
       if (!closed && !withdrawn) {
         if (!isCurrent && !busy) {
-          actions.push(h(
-            "button",
-            {
-              type: "button",
-              class: "secondary small",
-              "aria-label": `${t("agenda_make_current")}：${item.title}`,
-              onclick: () => run(
-                () => api("POST", meetingPath(`/items/${encodeURIComponent(item.item)}/current`)),
-                t("done_current", { title: item.title }),
-              ),
-            },
-            t("agenda_make_current"),
-          ));
+          actions.push(
+            h(
+              "button",
+              {
+                type: "button",
+                class: "secondary small",
+                "aria-label": `${t("agenda_make_current")}：${item.title}`,
+                onclick: () =>
+                  run(
+                    () =>
+                      api("POST", meetingPath(`/items/${encodeURIComponent(item.item)}/current`)),
+                    t("done_current", { title: item.title }),
+                  ),
+              },
+              t("agenda_make_current"),
+            ),
+          );
         }
         if (votable && !busy) {
-          actions.push(h(
-            "button",
-            {
-              type: "button",
-              class: "primary small",
-              "aria-label": `${t("agenda_open_poll")}：${item.title}`,
-              onclick: () => openPollDialog(item),
-            },
-            t("agenda_open_poll"),
-          ));
+          actions.push(
+            h(
+              "button",
+              {
+                type: "button",
+                class: "primary small",
+                "aria-label": `${t("agenda_open_poll")}：${item.title}`,
+                onclick: () => openPollDialog(item),
+              },
+              t("agenda_open_poll"),
+            ),
+          );
         }
         if (item.status === "draft" || (item.status === "current" && !busy)) {
-          actions.push(h(
-            "button",
-            {
-              type: "button",
-              class: "danger small",
-              "aria-label": `${t("agenda_withdraw")}：${item.title}`,
-              onclick: () => withdrawDialog(item),
-            },
-            t("agenda_withdraw"),
-          ));
+          actions.push(
+            h(
+              "button",
+              {
+                type: "button",
+                class: "danger small",
+                "aria-label": `${t("agenda_withdraw")}：${item.title}`,
+                onclick: () => withdrawDialog(item),
+              },
+              t("agenda_withdraw"),
+            ),
+          );
         }
       }
       return h(
@@ -80,7 +88,11 @@ export function renderAgenda(state) {
             "span",
             { class: "agenda-meta" },
             h("span", { class: "kind" }, t(`kind_${item.kind}`)),
-            h("span", { class: `badge status-${item.status}`, "data-status": item.status }, t(`status_${item.status}`)),
+            h(
+              "span",
+              { class: `badge status-${item.status}`, "data-status": item.status },
+              t(`status_${item.status}`),
+            ),
           ),
         ),
         actions.length ? h("div", { class: "agenda-actions" }, ...actions) : null,
@@ -118,11 +130,20 @@ function template(item) {
         kind: "election",
         title,
         seats: 1,
-        candidates: [{ id: "c1", name: "" }, { id: "c2", name: "" }],
+        candidates: [
+          { id: "c1", name: "" },
+          { id: "c2", name: "" },
+        ],
         write_ins: true,
       };
     case "selection":
-      return { kind: "selection", title, seats: 1, form: "choose", candidates: [{ id: "p1", name: "" }] };
+      return {
+        kind: "selection",
+        title,
+        seats: 1,
+        form: "choose",
+        candidates: [{ id: "p1", name: "" }],
+      };
     case "evaluation":
       return { kind: "evaluation", title, subjects: [{ id: "s1", name: "" }] };
     default:
@@ -136,15 +157,19 @@ function template(item) {
  */
 export function openPollDialog(item, again = null) {
   const base = again ? again.definition : ctx.definitions[item.item] || template(item);
-  const definition = Object.fromEntries(Object.entries(base).filter(([key]) => !SERVER_FILLED.has(key)));
+  const definition = Object.fromEntries(
+    Object.entries(base).filter(([key]) => !SERVER_FILLED.has(key)),
+  );
   const mode = h(
     "select",
     {},
-    ["secret", "named", "manual"].map((value) => h(
-      "option",
-      { value, disabled: value === "named" && item.kind === "election" },
-      t(`mode_${value}`),
-    )),
+    ["secret", "named", "manual"].map((value) =>
+      h(
+        "option",
+        { value, disabled: value === "named" && item.kind === "election" },
+        t(`mode_${value}`),
+      ),
+    ),
   );
   mode.value = again ? again.mode : "secret";
   const policy = h(
@@ -153,7 +178,13 @@ export function openPollDialog(item, again = null) {
     ["last", "first"].map((value) => h("option", { value }, t(`policy_${value}`))),
   );
   policy.value = again ? again.change_policy : "last";
-  const minutes = h("input", { type: "number", min: "1", max: "1440", step: "1", inputmode: "numeric" });
+  const minutes = h("input", {
+    type: "number",
+    min: "1",
+    max: "1440",
+    step: "1",
+    inputmode: "numeric",
+  });
   const text = h("textarea", { rows: "8", class: "code", spellcheck: "false" });
   text.value = JSON.stringify(definition, null, 2);
   openDialog({
@@ -175,7 +206,12 @@ export function openPollDialog(item, again = null) {
           } catch (error) {
             throw new Error(t("open_bad_json", { problem: error.message }));
           }
-          const body = { item: item.item, definition: parsed, mode: mode.value, change_policy: policy.value };
+          const body = {
+            item: item.item,
+            definition: parsed,
+            mode: mode.value,
+            change_policy: policy.value,
+          };
           if (minutes.value.trim()) {
             const value = Number(minutes.value);
             if (!Number.isInteger(value) || value < 1) throw new Error(t("open_bad_minutes"));

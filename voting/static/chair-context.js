@@ -81,10 +81,14 @@ export async function openAuthorisedPage(path) {
   target.title = source.title;
   target.documentElement.lang = source.documentElement.lang || "zh-CN";
   const sheet = new win.CSSStyleSheet();
-  sheet.replaceSync([...source.querySelectorAll("style")].map((style) => style.textContent).join("\n"));
+  sheet.replaceSync(
+    [...source.querySelectorAll("style")].map((style) => style.textContent).join("\n"),
+  );
   target.adoptedStyleSheets = [sheet];
   for (const script of source.querySelectorAll("script, style, link")) script.remove();
-  target.body.replaceChildren(...[...source.body.childNodes].map((node) => target.importNode(node, true)));
+  target.body.replaceChildren(
+    ...[...source.body.childNodes].map((node) => target.importNode(node, true)),
+  );
   return win;
 }
 

@@ -36,7 +36,10 @@ export function renderPoll(state) {
     "p",
     { class: "poll-meta" },
     `${poll.poll} · `,
-    t("poll_mode_line", { mode: t(`mode_${poll.mode}`), policy: t(`policy_${poll.change_policy}`) }),
+    t("poll_mode_line", {
+      mode: t(`mode_${poll.mode}`),
+      policy: t(`policy_${poll.change_policy}`),
+    }),
   );
   if (poll.status === "open") {
     fill(body, openPanel(poll, title, meta));
@@ -57,10 +60,14 @@ function idle(state, current) {
     h("p", { class: "muted-line" }, t("poll_none")),
     votable && !state.closed
       ? h(
-        "div",
-        { class: "button-row" },
-        h("button", { type: "button", class: "primary", onclick: () => openPollDialog(current) }, t("agenda_open_poll")),
-      )
+          "div",
+          { class: "button-row" },
+          h(
+            "button",
+            { type: "button", class: "primary", onclick: () => openPollDialog(current) },
+            t("agenda_open_poll"),
+          ),
+        )
       : null,
   );
 }
@@ -71,17 +78,30 @@ function openPanel(poll, title, meta) {
   return h(
     "div",
     { class: "poll-open" },
-    h("p", { class: "poll-state voting" }, h("span", { "aria-hidden": "true" }, "● "), t("poll_voting")),
+    h(
+      "p",
+      { class: "poll-state voting" },
+      h("span", { "aria-hidden": "true" }, "● "),
+      t("poll_voting"),
+    ),
     h("p", { class: "poll-item" }, t("poll_item", { title })),
     meta,
     manual
       ? h("p", { class: "muted-line" }, t("poll_manual_waiting"))
       : h(
-        "div",
-        {},
-        h("p", { class: "live-count", id: "live-count", "aria-live": "polite" }, t("cast_of", { cast: poll.cast, present: poll.present })),
-        h("div", { class: "progress", "aria-hidden": "true" }, h("div", { class: "progress-bar", css: { width: `${share}%` } })),
-      ),
+          "div",
+          {},
+          h(
+            "p",
+            { class: "live-count", id: "live-count", "aria-live": "polite" },
+            t("cast_of", { cast: poll.cast, present: poll.present }),
+          ),
+          h(
+            "div",
+            { class: "progress", "aria-hidden": "true" },
+            h("div", { class: "progress-bar", css: { width: `${share}%` } }),
+          ),
+        ),
     h(
       "p",
       { class: "countdown", id: "countdown", dataset: { closesAt: poll.closes_at || "" } },
@@ -91,9 +111,21 @@ function openPanel(poll, title, meta) {
       "div",
       { class: "button-row" },
       manual
-        ? h("button", { type: "button", class: "primary", onclick: () => manualDialog(poll) }, t("poll_enter_result"))
-        : h("button", { type: "button", class: "primary", onclick: () => closePoll(poll) }, t("poll_close")),
-      h("button", { type: "button", class: "danger", onclick: () => voidDialog(poll) }, t("poll_void_rerun")),
+        ? h(
+            "button",
+            { type: "button", class: "primary", onclick: () => manualDialog(poll) },
+            t("poll_enter_result"),
+          )
+        : h(
+            "button",
+            { type: "button", class: "primary", onclick: () => closePoll(poll) },
+            t("poll_close"),
+          ),
+      h(
+        "button",
+        { type: "button", class: "danger", onclick: () => voidDialog(poll) },
+        t("poll_void_rerun"),
+      ),
     ),
   );
 }
@@ -107,18 +139,46 @@ function closedPanel(poll, title, meta) {
     meta,
     h("h3", { class: "result-title" }, t("poll_result_title")),
     resultBlock(l, poll.definition, poll.result),
-    poll.confirmed_by ? h("p", { class: "result-line" }, t("manual_confirmed_by", { names: poll.confirmed_by.join("、") })) : null,
+    poll.confirmed_by
+      ? h(
+          "p",
+          { class: "result-line" },
+          t("manual_confirmed_by", { names: poll.confirmed_by.join("、") }),
+        )
+      : null,
     namedDetail(poll),
     h(
       "div",
       { class: "button-row" },
       poll.announced
-        ? h("p", { class: "badge-line good" }, h("span", { "aria-hidden": "true" }, "✓ "), t("poll_announced"))
-        : h("button", { type: "button", class: "primary", onclick: () => run(() => api("POST", pollPath(poll, "/announce")), t("done_announce")) }, t("poll_announce")),
+        ? h(
+            "p",
+            { class: "badge-line good" },
+            h("span", { "aria-hidden": "true" }, "✓ "),
+            t("poll_announced"),
+          )
+        : h(
+            "button",
+            {
+              type: "button",
+              class: "primary",
+              onclick: () =>
+                run(() => api("POST", pollPath(poll, "/announce")), t("done_announce")),
+            },
+            t("poll_announce"),
+          ),
       poll.announced
         ? null
-        : h("button", { type: "button", class: "danger", onclick: () => voidDialog(poll) }, t("poll_void_rerun")),
-      h("button", { type: "button", class: "secondary", onclick: () => openPrint(poll.poll) }, t("poll_print")),
+        : h(
+            "button",
+            { type: "button", class: "danger", onclick: () => voidDialog(poll) },
+            t("poll_void_rerun"),
+          ),
+      h(
+        "button",
+        { type: "button", class: "secondary", onclick: () => openPrint(poll.poll) },
+        t("poll_print"),
+      ),
     ),
   );
 }
@@ -130,16 +190,30 @@ function voidedPanel(poll, title, meta) {
     { class: "poll-voided" },
     h("p", { class: "poll-item" }, t("poll_item", { title })),
     meta,
-    h("p", { class: "verdict-line bad" }, t("poll_voided_line", { reason: poll.void_reason || "" })),
+    h(
+      "p",
+      { class: "verdict-line bad" },
+      t("poll_voided_line", { reason: poll.void_reason || "" }),
+    ),
     item && !ctx.state.closed
-      ? h("div", { class: "button-row" }, h("button", { type: "button", class: "primary", onclick: () => openPollDialog(item, poll) }, t("poll_rerun")))
+      ? h(
+          "div",
+          { class: "button-row" },
+          h(
+            "button",
+            { type: "button", class: "primary", onclick: () => openPollDialog(item, poll) },
+            t("poll_rerun"),
+          ),
+        )
       : null,
   );
 }
 
 function namedDetail(poll) {
   if (poll.mode !== "named" || !poll.votes) return null;
-  const names = Object.fromEntries((ctx.state.roster || []).map((d) => [d.deputy, `${d.seat} ${d.name}`]));
+  const names = Object.fromEntries(
+    (ctx.state.roster || []).map((d) => [d.deputy, `${d.seat} ${d.name}`]),
+  );
   const l = lang();
   return h(
     "details",
@@ -148,13 +222,15 @@ function namedDetail(poll) {
     h(
       "ul",
       {},
-      Object.entries(poll.votes).map(([deputy, choice]) => h(
-        "li",
-        {},
-        `${names[deputy] || deputy}：${typeof choice === "string" ? word(l, choice) : JSON.stringify(choice)}`,
-      )),
+      Object.entries(poll.votes).map(([deputy, choice]) =>
+        h("li", {}, `${names[deputy] || deputy}：${choiceText(l, choice)}`),
+      ),
     ),
   );
+}
+
+function choiceText(l, choice) {
+  return typeof choice === "string" ? word(l, choice) : JSON.stringify(choice);
 }
 
 export function countdownText(closesAt) {
@@ -212,7 +288,13 @@ function voidDialog(poll) {
 // Manual results: counts typed from a show of hands or a paper count, confirmed by scrutineers.
 
 function numberInput(value = "") {
-  return h("input", { type: "number", min: "0", step: "1", inputmode: "numeric", value: String(value) });
+  return h("input", {
+    type: "number",
+    min: "0",
+    step: "1",
+    inputmode: "numeric",
+    value: String(value),
+  });
 }
 
 /** The count inputs for the poll's kind: [{path: [..keys], label, input}]. */
@@ -222,21 +304,37 @@ function countFields(poll) {
   const out = [];
   const marks = ["for", "against", "abstain"];
   if (def.kind === "motion") {
-    for (const mark of marks) out.push({ path: [mark], label: word(l, mark), input: numberInput(0) });
+    for (const mark of marks)
+      out.push({ path: [mark], label: word(l, mark), input: numberInput(0) });
   } else if (def.kind === "election" || (def.kind === "selection" && def.form === "each")) {
     for (const c of def.candidates) {
       for (const mark of marks) {
-        out.push({ path: [c.id, mark], label: `${c.name ?? c.id} · ${word(l, mark)}`, input: numberInput(0) });
+        out.push({
+          path: [c.id, mark],
+          label: `${c.name ?? c.id} · ${word(l, mark)}`,
+          input: numberInput(0),
+        });
       }
     }
   } else if (def.kind === "selection") {
-    for (const c of def.candidates) out.push({ path: [c.id, "for"], label: `${c.name ?? c.id} · ${word(l, "for")}`, input: numberInput(0) });
+    for (const c of def.candidates)
+      out.push({
+        path: [c.id, "for"],
+        label: `${c.name ?? c.id} · ${word(l, "for")}`,
+        input: numberInput(0),
+      });
   } else {
     const levels = def.levels || ["satisfied", "basically_satisfied", "dissatisfied"];
     for (const s of def.subjects) {
       for (const level of levels) {
-        const name = ["satisfied", "basically_satisfied", "dissatisfied"].includes(level) ? word(l, level) : level;
-        out.push({ path: [s.id, level], label: `${s.name ?? s.id} · ${name}`, input: numberInput(0) });
+        const name = ["satisfied", "basically_satisfied", "dissatisfied"].includes(level)
+          ? word(l, level)
+          : level;
+        out.push({
+          path: [s.id, level],
+          label: `${s.name ?? s.id} · ${name}`,
+          input: numberInput(0),
+        });
       }
     }
   }
@@ -267,16 +365,20 @@ export function manualDialog(poll, kept = null) {
     const n = writeIns.children.length + 1;
     const nameInput = h("input", { type: "text", value: name });
     const votesInput = numberInput(votes);
-    writeIns.appendChild(h(
-      "div",
-      { class: "write-in-row" },
-      field(`write-in-name-${n}`, `${t("manual_write_in_name")} ${n}`, nameInput),
-      field(`write-in-votes-${n}`, `${t("manual_write_in_votes")} ${n}`, votesInput),
-    ));
+    writeIns.appendChild(
+      h(
+        "div",
+        { class: "write-in-row" },
+        field(`write-in-name-${n}`, `${t("manual_write_in_name")} ${n}`, nameInput),
+        field(`write-in-votes-${n}`, `${t("manual_write_in_votes")} ${n}`, votesInput),
+      ),
+    );
   };
   if (kept) for (const [name, votes] of Object.entries(kept.write_ins)) addWriteIn(name, votes);
   const roles = [t("manual_chief"), t("manual_scrutineer"), t("manual_scrutineer")];
-  const people = roles.map((role, i) => h("input", { type: "text", value: kept ? kept.people[i] || "" : "" }));
+  const people = roles.map((role, i) =>
+    h("input", { type: "text", value: kept ? kept.people[i] || "" : "" }),
+  );
   let n = 0;
   const countInputs = counts.map((c) => field(`manual-count-${(n += 1)}`, c.label, c.input));
   const election = poll.definition.kind === "election" && poll.definition.write_ins !== false;
@@ -292,21 +394,36 @@ export function manualDialog(poll, kept = null) {
         field("manual-valid", t("manual_valid"), valid),
         field("manual-void", t("manual_void"), voidCount),
       ),
-      h("fieldset", {}, h("legend", {}, t("manual_counts")), h("div", { class: "grid-fields" }, ...countInputs)),
+      h(
+        "fieldset",
+        {},
+        h("legend", {}, t("manual_counts")),
+        h("div", { class: "grid-fields" }, ...countInputs),
+      ),
       election
         ? h(
-          "fieldset",
-          {},
-          h("legend", {}, t("manual_write_ins")),
-          writeIns,
-          h("button", { type: "button", class: "secondary small", onclick: () => addWriteIn() }, t("manual_add_write_in")),
-        )
+            "fieldset",
+            {},
+            h("legend", {}, t("manual_write_ins")),
+            writeIns,
+            h(
+              "button",
+              { type: "button", class: "secondary small", onclick: () => addWriteIn() },
+              t("manual_add_write_in"),
+            ),
+          )
         : null,
       h(
         "fieldset",
         {},
         h("legend", {}, t("manual_scrutineers")),
-        h("div", { class: "grid-fields" }, ...people.map((input, i) => field(`manual-person-${i + 1}`, `${roles[i]}${i ? ` ${i}` : ""}`, input))),
+        h(
+          "div",
+          { class: "grid-fields" },
+          ...people.map((input, i) =>
+            field(`manual-person-${i + 1}`, `${roles[i]}${i ? ` ${i}` : ""}`, input),
+          ),
+        ),
       ),
     ],
     actions: [
@@ -334,7 +451,11 @@ export function manualDialog(poll, kept = null) {
           }
           for (const row of writeIns.querySelectorAll(".write-in-row")) {
             const [nameInput, votesInput] = row.querySelectorAll("input");
-            if (nameInput.value.trim()) entry.write_ins[nameInput.value.trim()] = whole(votesInput, t("manual_write_in_votes"));
+            if (nameInput.value.trim())
+              entry.write_ins[nameInput.value.trim()] = whole(
+                votesInput,
+                t("manual_write_in_votes"),
+              );
           }
           entry.people = people.map((input) => input.value.trim());
           if (!entry.people.some(Boolean)) throw new Error(t("manual_need_scrutineer"));
@@ -354,7 +475,12 @@ function confirmManual(poll, entry, roles) {
     box: h("input", { type: "checkbox", id: `confirm-${i + 1}` }),
   }));
   const lines = [
-    `${t("manual_issued")} ${entry.issued} · ${t("manual_cast")} ${entry.ballots.cast} · ${t("manual_valid")} ${entry.ballots.valid} · ${t("manual_void")} ${entry.ballots.void}`,
+    [
+      `${t("manual_issued")} ${entry.issued}`,
+      `${t("manual_cast")} ${entry.ballots.cast}`,
+      `${t("manual_valid")} ${entry.ballots.valid}`,
+      `${t("manual_void")} ${entry.ballots.void}`,
+    ].join(" · "),
   ];
   const countRows = countFields(poll).map((c) => {
     const value = c.path.reduce((obj, key) => obj[key], entry.counts);
@@ -373,12 +499,18 @@ function confirmManual(poll, entry, roles) {
         "fieldset",
         {},
         h("legend", {}, t("manual_scrutineers")),
-        ...checks.map(({ person, box }) => h(
-          "div",
-          { class: "check" },
-          box,
-          h("label", { for: box.id }, t("manual_confirm_check", { role: person.role, name: person.name })),
-        )),
+        ...checks.map(({ person, box }) =>
+          h(
+            "div",
+            { class: "check" },
+            box,
+            h(
+              "label",
+              { for: box.id },
+              t("manual_confirm_check", { role: person.role, name: person.name }),
+            ),
+          ),
+        ),
       ),
     ],
     actions: [
@@ -424,15 +556,36 @@ export function renderHistory(state) {
     h(
       "table",
       { class: "history" },
-      h("thead", {}, h("tr", {}, ...["history_poll", "history_item", "history_status", "history_cast", "history_verdict", "history_actions"].map((key) => h("th", { scope: "col" }, t(key))))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ...[
+            "history_poll",
+            "history_item",
+            "history_status",
+            "history_cast",
+            "history_verdict",
+            "history_actions",
+          ].map((key) => h("th", { scope: "col" }, t(key))),
+        ),
+      ),
       h(
         "tbody",
         {},
         ...polls.map((poll) => {
-          const verdict = poll.status === "closed" && poll.result
-            ? verdictLines(l, poll.definition, poll.result).join("；")
-            : poll.status === "voided" ? t("poll_voided_line", { reason: poll.void_reason || "" }) : "";
-          const status = poll.status === "closed" && poll.announced ? t("status_announced") : t(`poll_${poll.status}`);
+          const verdict =
+            poll.status === "closed" && poll.result
+              ? verdictLines(l, poll.definition, poll.result).join("；")
+              : poll.status === "voided"
+                ? t("poll_voided_line", { reason: poll.void_reason || "" })
+                : "";
+          const status =
+            poll.status === "closed" && poll.announced
+              ? t("status_announced")
+              : t(`poll_${poll.status}`);
           return h(
             "tr",
             { dataset: { poll: poll.poll } },
@@ -445,7 +598,16 @@ export function renderHistory(state) {
               "td",
               {},
               poll.status === "closed"
-                ? h("button", { type: "button", class: "secondary small", "aria-label": t("history_print", { poll: poll.poll }), onclick: () => openPrint(poll.poll) }, t("history_print_short"))
+                ? h(
+                    "button",
+                    {
+                      type: "button",
+                      class: "secondary small",
+                      "aria-label": t("history_print", { poll: poll.poll }),
+                      onclick: () => openPrint(poll.poll),
+                    },
+                    t("history_print_short"),
+                  )
                 : null,
             ),
           );

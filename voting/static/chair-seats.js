@@ -32,21 +32,53 @@ export function renderAttendance(state) {
       ["present", a.present],
       ["leave", a.leave],
       ["absent", absent],
-    ].map(([key, value]) => h(
-      "div",
-      { class: `tile tile-${key}` },
-      h("dt", {}, t(key)),
-      h("dd", { "data-count": key }, String(value)),
-    )),
+    ].map(([key, value]) =>
+      h(
+        "div",
+        { class: `tile tile-${key}` },
+        h("dt", {}, t(key)),
+        h("dd", { "data-count": key }, String(value)),
+      ),
+    ),
   );
   fill(
     $("#legend"),
-    h("li", { class: "legend-item present" }, h("span", { class: "chip present", "aria-hidden": "true" }, "✓"), t("seat_present")),
-    h("li", { class: "legend-item leave" }, h("span", { class: "chip leave", "aria-hidden": "true" }, "假"), t("seat_leave")),
-    h("li", { class: "legend-item absent" }, h("span", { class: "chip absent", "aria-hidden": "true" }, "✗"), t("seat_absent")),
-    h("li", { class: "legend-item" }, h("span", { class: "dot online", "aria-hidden": "true" }), t("device_online")),
-    h("li", { class: "legend-item" }, h("span", { class: "dot offline", "aria-hidden": "true" }), t("device_offline")),
-    h("li", { class: "legend-item" }, h("span", { class: "dot none", "aria-hidden": "true" }), t("device_none")),
+    h(
+      "li",
+      { class: "legend-item present" },
+      h("span", { class: "chip present", "aria-hidden": "true" }, "✓"),
+      t("seat_present"),
+    ),
+    h(
+      "li",
+      { class: "legend-item leave" },
+      h("span", { class: "chip leave", "aria-hidden": "true" }, "假"),
+      t("seat_leave"),
+    ),
+    h(
+      "li",
+      { class: "legend-item absent" },
+      h("span", { class: "chip absent", "aria-hidden": "true" }, "✗"),
+      t("seat_absent"),
+    ),
+    h(
+      "li",
+      { class: "legend-item" },
+      h("span", { class: "dot online", "aria-hidden": "true" }),
+      t("device_online"),
+    ),
+    h(
+      "li",
+      { class: "legend-item" },
+      h("span", { class: "dot offline", "aria-hidden": "true" }),
+      t("device_offline"),
+    ),
+    h(
+      "li",
+      { class: "legend-item" },
+      h("span", { class: "dot none", "aria-hidden": "true" }),
+      t("device_none"),
+    ),
   );
 }
 
@@ -67,10 +99,12 @@ function layout(roster) {
     if (!rows.has(row)) rows.set(row, []);
     rows.get(row).push({ deputy, seat });
   }
-  const ordered = [...rows.keys()].sort((a, b) => a - b).map((row) => ({
-    label: t("row_label", { row }),
-    seats: rows.get(row).sort((a, b) => a.seat - b.seat),
-  }));
+  const ordered = [...rows.keys()]
+    .sort((a, b) => a - b)
+    .map((row) => ({
+      label: t("row_label", { row }),
+      seats: rows.get(row).sort((a, b) => a.seat - b.seat),
+    }));
   if (others.length) {
     ordered.push({
       label: t("other_seats"),
@@ -87,12 +121,14 @@ export function renderSeats(state) {
   map.style.setProperty("--seats", String(width));
   fill(
     map,
-    ...rows.map((row) => h(
-      "div",
-      { class: "seat-row", role: "group", "aria-label": row.label },
-      h("span", { class: "row-label", "aria-hidden": "true" }, row.label),
-      ...row.seats.map(({ deputy, seat }) => seatButton(deputy, seat)),
-    )),
+    ...rows.map((row) =>
+      h(
+        "div",
+        { class: "seat-row", role: "group", "aria-label": row.label },
+        h("span", { class: "row-label", "aria-hidden": "true" }, row.label),
+        ...row.seats.map(({ deputy, seat }) => seatButton(deputy, seat)),
+      ),
+    ),
   );
 }
 
@@ -143,12 +179,28 @@ export function seatDialog(id) {
     },
   });
   if (deputy.status !== "ended") {
-    actions.push(deputy.signed_in
-      ? simple(t("act_sign_out"), "/sign-out", undefined, t("done_sign_out", { name }), "secondary")
-      : simple(t("act_sign_in"), "/sign-in", undefined, t("done_sign_in", { name })));
-    actions.push(deputy.leave
-      ? simple(t("act_cancel_leave"), "/leave", { leave: false }, t("done_cancel_leave", { name }), "secondary")
-      : simple(t("act_leave"), "/leave", { leave: true }, t("done_leave", { name }), "secondary"));
+    actions.push(
+      deputy.signed_in
+        ? simple(
+            t("act_sign_out"),
+            "/sign-out",
+            undefined,
+            t("done_sign_out", { name }),
+            "secondary",
+          )
+        : simple(t("act_sign_in"), "/sign-in", undefined, t("done_sign_in", { name })),
+    );
+    actions.push(
+      deputy.leave
+        ? simple(
+            t("act_cancel_leave"),
+            "/leave",
+            { leave: false },
+            t("done_cancel_leave", { name }),
+            "secondary",
+          )
+        : simple(t("act_leave"), "/leave", { leave: true }, t("done_leave", { name }), "secondary"),
+    );
     actions.push({
       label: t("act_pairing"),
       tone: "secondary",
@@ -183,7 +235,11 @@ export function seatDialog(id) {
     title: t("seat_dialog_title", { seat: deputy.seat, name }),
     body: [
       h("p", {}, t("seat_id", { deputy: deputy.deputy })),
-      h("p", { class: `seat-summary ${s.key}` }, t("seat_attendance", { state: `${s.icon} ${s.text}` })),
+      h(
+        "p",
+        { class: `seat-summary ${s.key}` },
+        t("seat_attendance", { state: `${s.icon} ${s.text}` }),
+      ),
       h("p", {}, t("seat_device", { state: d.text })),
       deputy.status === "suspended" ? h("p", { class: "warn" }, t("seat_status_suspended")) : null,
       h("div", { id: "pairing-result", "aria-live": "polite" }),

@@ -225,7 +225,8 @@ export const CHAIR_WORDS = {
     open_timer_help: "The vote closes by itself when the time is up",
     open_definition: "Poll definition (JSON)",
     open_definition_help:
-      "Candidates, projects or subjects are listed here; the numbers of deputies are filled in by the system.",
+      "Candidates, projects or subjects are listed here; " +
+      "the numbers of deputies are filled in by the system.",
     open_confirm: "Start the vote",
     open_bad_json: "The poll definition is not valid JSON: {problem}",
     open_bad_minutes: "The time limit must be a whole number of minutes",

@@ -35,7 +35,10 @@ function remember(answer) {
   ctx.username = answer.username;
   ctx.role = answer.role;
   sessionStorage.setItem(SESSION, answer.token);
-  sessionStorage.setItem("congress-user", JSON.stringify({ username: answer.username, role: answer.role }));
+  sessionStorage.setItem(
+    "congress-user",
+    JSON.stringify({ username: answer.username, role: answer.role }),
+  );
 }
 
 function forget() {
@@ -106,16 +109,23 @@ async function showPicker() {
   }
   fill(
     list,
-    ...meetings.map((m) => h(
-      "li",
-      {},
+    ...meetings.map((m) =>
       h(
-        "button",
-        { type: "button", class: "meeting-choice", dataset: { meeting: m.meeting }, onclick: () => openMeeting(m.meeting) },
-        h("span", { class: "meeting-name" }, m.title),
-        h("span", { class: "meeting-meta" }, `${m.date} · ${t(`meeting_status_${m.status}`)}`),
+        "li",
+        {},
+        h(
+          "button",
+          {
+            type: "button",
+            class: "meeting-choice",
+            dataset: { meeting: m.meeting },
+            onclick: () => openMeeting(m.meeting),
+          },
+          h("span", { class: "meeting-name" }, m.title),
+          h("span", { class: "meeting-meta" }, `${m.date} · ${t(`meeting_status_${m.status}`)}`),
+        ),
       ),
-    )),
+    ),
   );
 }
 
@@ -138,14 +148,21 @@ async function openMeeting(meeting) {
       h(
         "li",
         {},
-        h("button", {
-          type: "button",
-          class: "primary",
-          onclick: async () => {
-            const done = await run(() => api("POST", meetingPath("/open")), t("meeting_status_open"));
-            if (done) await openMeeting(meeting);
+        h(
+          "button",
+          {
+            type: "button",
+            class: "primary",
+            onclick: async () => {
+              const done = await run(
+                () => api("POST", meetingPath("/open")),
+                t("meeting_status_open"),
+              );
+              if (done) await openMeeting(meeting);
+            },
           },
-        }, t("open_meeting")),
+          t("open_meeting"),
+        ),
       ),
     );
     return;
@@ -229,7 +246,9 @@ function start() {
     window.open(`/display/${encodeURIComponent(ctx.meeting)}`, "_blank");
   });
   $("#open-minutes").addEventListener("click", () => openPrint());
-  $("#print-cards").addEventListener("click", () => run(() => openAuthorisedPage(meetingPath("/pairing-cards"))));
+  $("#print-cards").addEventListener("click", () =>
+    run(() => openAuthorisedPage(meetingPath("/pairing-cards"))),
+  );
   setInterval(tick, 250);
 
   ctx.token = sessionStorage.getItem(SESSION) || "";

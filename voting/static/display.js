@@ -65,7 +65,10 @@ function render() {
   if (!state) return;
   $("#meeting-title").textContent = state.meeting?.title || "";
   const poll = state.poll;
-  const itemId = poll && (poll.status === "open" || poll.item === state.current_item) ? poll.item : state.current_item;
+  const itemId =
+    poll && (poll.status === "open" || poll.item === state.current_item)
+      ? poll.item
+      : state.current_item;
   $("#item-title").textContent = itemId ? itemTitle(itemId) : t("hall_no_item");
   const stage = $("#stage");
   const attendance = $("#attendance");
@@ -100,12 +103,18 @@ function attendanceBlock() {
     h(
       "dl",
       { class: "hall-numbers" },
-      ...[["electorate", a.electorate], ["present", a.present], ["leave", a.leave]].map(([key, value]) => h(
-        "div",
-        { class: `hall-number ${key}` },
-        h("dt", {}, t(key)),
-        h("dd", { "data-count": key }, String(value)),
-      )),
+      ...[
+        ["electorate", a.electorate],
+        ["present", a.present],
+        ["leave", a.leave],
+      ].map(([key, value]) =>
+        h(
+          "div",
+          { class: `hall-number ${key}` },
+          h("dt", {}, t(key)),
+          h("dd", { "data-count": key }, String(value)),
+        ),
+      ),
     ),
     h("p", { class: `quorum-line ${a.quorum_met ? "good" : "bad"}` }, attendanceLine(a)),
   );
@@ -123,11 +132,33 @@ function voting(poll) {
   return h(
     "div",
     { class: "voting-block" },
-    h("p", { class: "voting-label" }, h("span", { class: "pulse", "aria-hidden": "true" }), t("hall_voting"), " · ", t(`mode_${poll.mode}`)),
-    h("p", { class: "live-count", id: "live-count" }, t("cast_of_hall", { cast: poll.cast, present: poll.present })),
-    h("div", { class: "hall-progress", "aria-hidden": "true" }, h("div", { class: "hall-progress-bar", css: { width: `${poll.present ? Math.min(100, (100 * poll.cast) / poll.present) : 0}%` } })),
+    h(
+      "p",
+      { class: "voting-label" },
+      h("span", { class: "pulse", "aria-hidden": "true" }),
+      t("hall_voting"),
+      " · ",
+      t(`mode_${poll.mode}`),
+    ),
+    h(
+      "p",
+      { class: "live-count", id: "live-count" },
+      t("cast_of_hall", { cast: poll.cast, present: poll.present }),
+    ),
+    h(
+      "div",
+      { class: "hall-progress", "aria-hidden": "true" },
+      h("div", {
+        class: "hall-progress-bar",
+        css: { width: `${poll.present ? Math.min(100, (100 * poll.cast) / poll.present) : 0}%` },
+      }),
+    ),
     poll.closes_at
-      ? h("p", { class: "hall-countdown", id: "countdown", dataset: { closesAt: poll.closes_at } }, countdown(poll.closes_at))
+      ? h(
+          "p",
+          { class: "hall-countdown", id: "countdown", dataset: { closesAt: poll.closes_at } },
+          countdown(poll.closes_at),
+        )
       : null,
   );
 }
@@ -138,7 +169,11 @@ function countdown(closesAt) {
 
 function bar(count, whole, tone) {
   const share = whole ? Math.min(100, (100 * count) / whole) : 0;
-  return h("div", { class: "bar-track" }, h("div", { class: `bar-fill ${tone}`, css: { width: `${share}%` } }));
+  return h(
+    "div",
+    { class: "bar-track" },
+    h("div", { class: `bar-fill ${tone}`, css: { width: `${share}%` } }),
+  );
 }
 
 function result(poll) {
@@ -151,9 +186,17 @@ function result(poll) {
     t(`hall_result_${r.kind}`),
     poll.announced ? h("span", { class: "announced" }, t("hall_announced")) : null,
   );
-  const facts = h("p", { class: "result-facts" }, ballotsLine(l, r), " · ", requiredLine(l, def, r));
+  const facts = h(
+    "p",
+    { class: "result-facts" },
+    ballotsLine(l, r),
+    " · ",
+    requiredLine(l, def, r),
+  );
   const big = headline(l, r);
-  const verdict = big ? h("p", { class: `big-verdict ${big.tone}`, id: "verdict" }, big.text) : null;
+  const verdict = big
+    ? h("p", { class: `big-verdict ${big.tone}`, id: "verdict" }, big.text)
+    : null;
   if (r.kind === "motion") {
     const whole = r.electorate;
     const rows = MOTION_MARKS.map((mark) => {
@@ -163,47 +206,86 @@ function result(poll) {
         { class: `bar-row mark-${mark}` },
         h("span", { class: "bar-label" }, word(l, mark)),
         bar(count || 0, whole, mark),
-        h("span", { class: "bar-count" }, count === null ? word(l, "none") : t("hall_votes", { n: count })),
+        h(
+          "span",
+          { class: "bar-count" },
+          count === null ? word(l, "none") : t("hall_votes", { n: count }),
+        ),
       );
     });
-    return h("div", { class: "result-wrap" }, head, h("div", { class: "motion-result" }, h("div", { class: "bars" }, ...rows), verdict), facts);
+    return h(
+      "div",
+      { class: "result-wrap" },
+      head,
+      h("div", { class: "motion-result" }, h("div", { class: "bars" }, ...rows), verdict),
+      facts,
+    );
   }
   if (r.kind === "evaluation") {
     const all = levels(def);
-    const rows = evaluationRows(l, def, r).map((row) => h(
-      "div",
-      { class: "eval-row" },
-      h("span", { class: "bar-label" }, row.label),
+    const rows = evaluationRows(l, def, r).map((row) =>
       h(
         "div",
-        { class: "stack" },
-        ...row.counts.map((count, i) => h(
+        { class: "eval-row" },
+        h("span", { class: "bar-label" }, row.label),
+        h(
           "div",
-          { class: `stack-part level-${i}`, css: { width: `${r.ballots.valid ? (100 * count) / r.ballots.valid : 0}%` } },
-          count ? String(count) : "",
-        )),
+          { class: "stack" },
+          ...row.counts.map((count, i) =>
+            h(
+              "div",
+              {
+                class: `stack-part level-${i}`,
+                css: { width: `${r.ballots.valid ? (100 * count) / r.ballots.valid : 0}%` },
+              },
+              count ? String(count) : "",
+            ),
+          ),
+        ),
+        h("span", { class: `eval-rating level-${all.indexOf(row.ratingLevel)}` }, row.rating),
       ),
-      h("span", { class: `eval-rating level-${all.indexOf(row.ratingLevel)}` }, row.rating),
-    ));
+    );
     const legend = h(
       "p",
       { class: "eval-legend" },
       ...all.map((level, i) => h("span", { class: `legend-part level-${i}` }, levelWord(l, level))),
     );
-    return h("div", { class: "result-wrap" }, head, verdict, legend, h("div", { class: "eval-rows" }, ...rows), facts);
+    return h(
+      "div",
+      { class: "result-wrap" },
+      head,
+      verdict,
+      legend,
+      h("div", { class: "eval-rows" }, ...rows),
+      facts,
+    );
   }
-  const rows = seatRows(l, def, r).map((row) => h(
-    "div",
-    { class: `seat-result${row.elected ? " elected" : ""}${row.runoff ? " runoff" : ""}`, dataset: { key: row.key } },
-    h("span", { class: "bar-label" }, row.label),
-    bar(row.votes.for, r.electorate, "for"),
-    h("span", { class: "bar-count" }, t("hall_votes", { n: row.votes.for })),
-    row.marks.length > 1 && !row.writeIn
-      ? h("span", { class: "minor-counts" }, `${word(l, "against")} ${row.votes.against} · ${word(l, "abstain")} ${row.votes.abstain}`)
-      : h("span", { class: "minor-counts" }),
-    h("span", { class: "seat-verdict" }, row.elected ? "✓ " : "", row.text),
-  ));
-  let lines = verdictLines(l, def, r).filter((line) => !big || line !== word(l, `round_invalid_${r.kind}`));
+  const rows = seatRows(l, def, r).map((row) =>
+    h(
+      "div",
+      {
+        class: `seat-result${row.elected ? " elected" : ""}${row.runoff ? " runoff" : ""}`,
+        dataset: { key: row.key },
+      },
+      h("span", { class: "bar-label" }, row.label),
+      bar(row.votes.for, r.electorate, "for"),
+      h("span", { class: "bar-count" }, t("hall_votes", { n: row.votes.for })),
+      row.marks.length > 1 && !row.writeIn
+        ? h(
+            "span",
+            { class: "minor-counts" },
+            [
+              `${word(l, "against")} ${row.votes.against}`,
+              `${word(l, "abstain")} ${row.votes.abstain}`,
+            ].join(" · "),
+          )
+        : h("span", { class: "minor-counts" }),
+      h("span", { class: "seat-verdict" }, row.elected ? "✓ " : "", row.text),
+    ),
+  );
+  let lines = verdictLines(l, def, r).filter(
+    (line) => !big || line !== word(l, `round_invalid_${r.kind}`),
+  );
   const many = rows.length > 8;
   // With many rows (projects) each row already says 入选; the list of names would not fit.
   if (many && r.outcome?.elected?.length) lines = lines.slice(1);

@@ -11,8 +11,7 @@ const WORDS = {
   zh: {
     switch_to: "English",
     switch_label: "切换为英文界面",
-    attendance_line:
-      "本次大会应出席代表{electorate}名，实到{present}名，请假{leave}名，{quorum}",
+    attendance_line: "本次大会应出席代表{electorate}名，实到{present}名，请假{leave}名，{quorum}",
     quorum_met: "符合法定人数",
     quorum_not_met: "不足法定人数",
     electorate: "应出席",
@@ -117,7 +116,9 @@ export function register(words) {
 /** The word for `key` in the current language, with {name} placeholders filled in. */
 export function t(key, params = {}) {
   const text = WORDS[current][key] ?? WORDS.zh[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  return text.replace(/\{(\w+)\}/g, (whole, name) =>
+    name in params ? String(params[name]) : whole,
+  );
 }
 
 export function onLang(listener) {

@@ -65,7 +65,9 @@ register({
     log_key: "Log key",
     checkpoint: "Newest signed checkpoint",
     checkpoint_note:
-      "The checkpoint is signed with the meeting's log key and covers every log entry written when this sheet was printed. Scan the QR code for its text and check an exported log against it with congress verify.",
+      "The checkpoint is signed with the meeting's log key and covers every log entry written " +
+      "when this sheet was printed. Scan the QR code for its text and check an exported log " +
+      "against it with congress verify.",
     checkpoint_qr: "QR code of the signed checkpoint",
     no_checkpoint: "No checkpoint has been signed yet",
     signatures: "Chief scrutineer: ________ Scrutineer: ________ Teller: ________",
@@ -74,7 +76,8 @@ register({
     not_closed: "Poll {poll} is not closed: there is no result to print",
     voided: "This vote was voided. Reason: {reason}",
     no_polls: "No votes yet",
-    no_token: "Token missing: open this page from the chair console, or add ?token=… to the address",
+    no_token:
+      "Token missing: open this page from the chair console, or add ?token=… to the address",
     confirmed_by: "Confirmed by the scrutineers: {names}",
     named_votes: "Roll-call detail",
     announced_yes: "Result announced",
@@ -108,12 +111,11 @@ function facts(rows) {
   return h(
     "dl",
     { class: "facts" },
-    ...rows.filter(Boolean).map(([label, value, wide]) => h(
-      "div",
-      { class: wide ? "fact wide" : "fact" },
-      h("dt", {}, label),
-      h("dd", {}, value),
-    )),
+    ...rows
+      .filter(Boolean)
+      .map(([label, value, wide]) =>
+        h("div", { class: wide ? "fact wide" : "fact" }, h("dt", {}, label), h("dd", {}, value)),
+      ),
   );
 }
 
@@ -122,22 +124,30 @@ function itemTitle(id) {
   return item ? item.title : id;
 }
 
+/** The tree size: the second line of a checkpoint note. */
+function treeSize(note) {
+  return note.split("\n")[1] || "";
+}
+
 function checkpointBlock() {
   const section = [h("h2", {}, t("checkpoint"))];
   if (!data.note) {
     section.push(h("p", {}, t("no_checkpoint")));
   } else {
-    section.push(h(
-      "div",
-      { class: "checkpoint" },
-      h("pre", { class: "note", id: "checkpoint-text" }, data.note),
-      h("img", {
-        class: "qr",
-        id: "checkpoint-qr",
-        src: `${base("/log/checkpoint.svg")}?size=${encodeURIComponent(data.note.split("\n")[1] || "")}`,
-        alt: t("checkpoint_qr"),
-      }),
-    ));
+    section.push(
+      h(
+        "div",
+        { class: "checkpoint" },
+        h("pre", { class: "note", id: "checkpoint-text" }, data.note),
+        h("img", {
+          class: "qr",
+          id: "checkpoint-qr",
+          // The size in the address keeps a cached image of an older checkpoint from showing.
+          src: `${base("/log/checkpoint.svg")}?size=${encodeURIComponent(treeSize(data.note))}`,
+          alt: t("checkpoint_qr"),
+        }),
+      ),
+    );
     section.push(h("p", { class: "small" }, t("checkpoint_note")));
   }
   return h("section", { class: "log" }, ...section);
@@ -150,11 +160,17 @@ function namedVotes(poll) {
     "section",
     {},
     h("h2", {}, t("named_votes")),
-    h("ul", { class: "named" }, ...Object.entries(poll.votes).map(([deputy, choice]) => h(
-      "li",
-      {},
-      `${deputy}：${typeof choice === "string" ? word(l, choice) : JSON.stringify(choice)}`,
-    ))),
+    h(
+      "ul",
+      { class: "named" },
+      ...Object.entries(poll.votes).map(([deputy, choice]) =>
+        h(
+          "li",
+          {},
+          `${deputy}：${typeof choice === "string" ? word(l, choice) : JSON.stringify(choice)}`,
+        ),
+      ),
+    ),
   );
 }
 
@@ -179,21 +195,42 @@ function resultSheet(poll) {
       [t("field_mode"), t(`mode_${poll.mode}`)],
       poll.mode === "manual" ? null : [t("field_policy"), t(`policy_${poll.change_policy}`)],
       [t("field_date"), data.view.meeting.date],
-      [t("field_status"), poll.status === "voided" ? t("poll_voided") : t(poll.announced ? "announced_yes" : "announced_no")],
+      [
+        t("field_status"),
+        poll.status === "voided"
+          ? t("poll_voided")
+          : t(poll.announced ? "announced_yes" : "announced_no"),
+      ],
     ]),
   ];
   if (poll.status === "voided") {
-    sheet.push(h("p", { class: "verdict-line bad" }, t("voided", { reason: poll.void_reason || "" })));
+    sheet.push(
+      h("p", { class: "verdict-line bad" }, t("voided", { reason: poll.void_reason || "" })),
+    );
   } else if (poll.status !== "closed" || !poll.result) {
     sheet.push(h("p", { class: "verdict-line bad" }, t("not_closed", { poll: poll.poll })));
   } else {
-    sheet.push(h("section", {}, h("h2", {}, t("section_counts")), resultBlock(l, poll.definition, poll.result)));
-    if (poll.confirmed_by) sheet.push(h("p", {}, t("confirmed_by", { names: poll.confirmed_by.join("、") })));
+    sheet.push(
+      h(
+        "section",
+        {},
+        h("h2", {}, t("section_counts")),
+        resultBlock(l, poll.definition, poll.result),
+      ),
+    );
+    if (poll.confirmed_by)
+      sheet.push(h("p", {}, t("confirmed_by", { names: poll.confirmed_by.join("、") })));
     sheet.push(namedVotes(poll));
   }
   sheet.push(checkpointBlock());
   sheet.push(signatureLine(t("signatures")));
-  sheet.push(h("p", { class: "small printed" }, `${t("field_printed")}：${data.printed.toLocaleString(l === "en" ? "en-GB" : "zh-CN")}`));
+  sheet.push(
+    h(
+      "p",
+      { class: "small printed" },
+      `${t("field_printed")}：${data.printed.toLocaleString(l === "en" ? "en-GB" : "zh-CN")}`,
+    ),
+  );
   return sheet;
 }
 
@@ -201,9 +238,18 @@ function minutes() {
   const l = lang();
   const v = data.view;
   const pollBlocks = data.polls.map((poll) => {
-    const heading = h("h3", {}, `${poll.poll} · ${itemTitle(poll.item)}（${t(`mode_${poll.mode}`)}）`);
+    const heading = h(
+      "h3",
+      {},
+      `${poll.poll} · ${itemTitle(poll.item)}（${t(`mode_${poll.mode}`)}）`,
+    );
     if (poll.status === "voided") {
-      return h("article", { class: "poll" }, heading, h("p", { class: "verdict-line bad" }, t("voided", { reason: poll.void_reason || "" })));
+      return h(
+        "article",
+        { class: "poll" },
+        heading,
+        h("p", { class: "verdict-line bad" }, t("voided", { reason: poll.void_reason || "" })),
+      );
     }
     if (poll.status !== "closed" || !poll.result) {
       return h("article", { class: "poll" }, heading, h("p", {}, t("poll_open")));
@@ -213,7 +259,9 @@ function minutes() {
       { class: "poll" },
       heading,
       resultBlock(l, poll.definition, poll.result),
-      poll.confirmed_by ? h("p", {}, t("confirmed_by", { names: poll.confirmed_by.join("、") })) : null,
+      poll.confirmed_by
+        ? h("p", {}, t("confirmed_by", { names: poll.confirmed_by.join("、") }))
+        : null,
     );
   });
   return [
@@ -227,9 +275,20 @@ function minutes() {
       "section",
       {},
       h("h2", {}, t("section_agenda")),
-      h("ol", { class: "agenda" }, ...(v.items || []).map((item) => h("li", {}, `${item.title}（${t(`status_${item.status}`)}）`))),
+      h(
+        "ol",
+        { class: "agenda" },
+        ...(v.items || []).map((item) =>
+          h("li", {}, `${item.title}（${t(`status_${item.status}`)}）`),
+        ),
+      ),
     ),
-    h("section", {}, h("h2", {}, t("section_polls")), pollBlocks.length ? pollBlocks : h("p", {}, t("no_polls"))),
+    h(
+      "section",
+      {},
+      h("h2", {}, t("section_polls")),
+      pollBlocks.length ? pollBlocks : h("p", {}, t("no_polls")),
+    ),
     h(
       "section",
       { class: "log" },
@@ -238,7 +297,11 @@ function minutes() {
     ),
     checkpointBlock(),
     signatureLine(t("minutes_signatures")),
-    h("p", { class: "small printed" }, `${t("field_printed")}：${data.printed.toLocaleString(l === "en" ? "en-GB" : "zh-CN")}`),
+    h(
+      "p",
+      { class: "small printed" },
+      `${t("field_printed")}：${data.printed.toLocaleString(l === "en" ? "en-GB" : "zh-CN")}`,
+    ),
   ];
 }
 
@@ -248,7 +311,12 @@ function render() {
   if (wanted) {
     const poll = data.polls.find((p) => p.poll === wanted);
     document.title = `${t("sheet_result")} ${wanted} · ${data.view.meeting.title}`;
-    fill(sheet, ...(poll ? resultSheet(poll) : [h("p", { class: "verdict-line bad" }, t("not_found", { poll: wanted }))]));
+    fill(
+      sheet,
+      ...(poll
+        ? resultSheet(poll)
+        : [h("p", { class: "verdict-line bad" }, t("not_found", { poll: wanted }))]),
+    );
   } else {
     document.title = `${t("sheet_minutes")} · ${data.view.meeting.title}`;
     fill(sheet, ...minutes());
@@ -264,7 +332,14 @@ async function start() {
     data = await load();
     render();
   } catch (error) {
-    fill($("#sheet"), h("p", { class: "verdict-line bad", role: "alert" }, error instanceof ApiError ? error.text : String(error.message || error)));
+    fill(
+      $("#sheet"),
+      h(
+        "p",
+        { class: "verdict-line bad", role: "alert" },
+        error instanceof ApiError ? error.text : String(error.message || error),
+      ),
+    );
   }
 }
 

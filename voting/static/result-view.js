@@ -18,17 +18,40 @@ function table(caption, headings, rows, kind) {
     "table",
     { class: `counts ${kind}` },
     caption ? h("caption", { class: "visually-hidden" }, caption) : null,
-    h("thead", {}, h("tr", {}, headings.map((text, i) => h("th", { scope: "col", class: i >= numericFrom ? "num" : null }, text)))),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        headings.map((text, i) =>
+          h("th", { scope: "col", class: i >= numericFrom ? "num" : null }, text),
+        ),
+      ),
+    ),
     h(
       "tbody",
       {},
-      rows.map((row) => h(
-        "tr",
-        { class: row.className || null },
-        row.cells.map((text, i) => (i === 0
-          ? h("th", { scope: "row" }, text)
-          : h("td", { class: i >= numericFrom && i < row.cells.length - (row.verdictLast ? 1 : 0) ? "num" : null }, text))),
-      )),
+      rows.map((row) =>
+        h(
+          "tr",
+          { class: row.className || null },
+          row.cells.map((text, i) =>
+            i === 0
+              ? h("th", { scope: "row" }, text)
+              : h(
+                  "td",
+                  {
+                    class:
+                      i >= numericFrom && i < row.cells.length - (row.verdictLast ? 1 : 0)
+                        ? "num"
+                        : null,
+                  },
+                  text,
+                ),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -41,7 +64,10 @@ export function countsTable(lang, definition, result) {
       word(lang, "votes"),
       ["", word(lang, "votes")],
       MOTION_MARKS.map((mark) => ({
-        cells: [word(lang, mark), result.counts[mark] === null ? none : String(result.counts[mark])],
+        cells: [
+          word(lang, mark),
+          result.counts[mark] === null ? none : String(result.counts[mark]),
+        ],
         className: `mark-${mark}`,
       })),
       "motion",
@@ -52,7 +78,14 @@ export function countsTable(lang, definition, result) {
       word(lang, "subject"),
       evaluationHeadings(lang, definition),
       evaluationRows(lang, definition, result).map((row) => ({
-        cells: [row.label, ...row.counts.map(String), row.rate, ...(row.goodRate === null ? [] : [row.goodRate]), row.rating, row.rank],
+        cells: [
+          row.label,
+          ...row.counts.map(String),
+          row.rate,
+          ...(row.goodRate === null ? [] : [row.goodRate]),
+          row.rating,
+          row.rank,
+        ],
       })),
       "evaluation",
     );
@@ -74,7 +107,10 @@ export function countsTable(lang, definition, result) {
         row.label,
         ...marks.map((mark) => (mark in row.votes ? String(row.votes[mark]) : none)),
         ...(rates
-          ? [percent(lang, row.votes.for, result.electorate), percent(lang, row.votes.for, result.ballots.cast)]
+          ? [
+              percent(lang, row.votes.for, result.electorate),
+              percent(lang, row.votes.for, result.ballots.cast),
+            ]
           : []),
         row.text,
       ],
@@ -90,17 +126,20 @@ export function resultBlock(lang, definition, result, { header = true } = {}) {
   const verdicts = verdictLines(lang, definition, result);
   const heads = header ? headerLines(lang, definition, result) : [];
   const invalid = result.round_valid ? null : word(lang, `round_invalid_${result.kind}`);
+  const bad = result.outcome?.passed === false || !result.round_valid;
   return h(
     "div",
     { class: "result-block" },
     heads.filter((line) => line !== invalid).map((line) => h("p", { class: "result-line" }, line)),
     countsTable(lang, definition, result),
-    verdicts.map((line) => h(
-      "p",
-      {
-        class: `verdict-line ${result.outcome?.passed === false || !result.round_valid ? "bad" : "good"}`,
-      },
-      line,
-    )),
+    verdicts.map((line) =>
+      h(
+        "p",
+        {
+          class: `verdict-line ${bad ? "bad" : "good"}`,
+        },
+        line,
+      ),
+    ),
   );
 }

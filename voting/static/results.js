@@ -157,7 +157,9 @@ export const MOTION_MARKS = ["for", "against", "abstain", "not_voted"];
 /** The word `key` of the result table in `lang`, placeholders filled. */
 export function word(lang, key, params = {}) {
   const text = (WORDS[lang] || ZH)[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  return text.replace(/\{(\w+)\}/g, (whole, name) =>
+    name in params ? String(params[name]) : whole,
+  );
 }
 
 /** A level's word: the default levels are translated, custom ones shown as given. */
@@ -186,7 +188,9 @@ export function ruleText(lang, threshold) {
   const t = threshold || {};
   const base = word(lang, `base_${t.base || "electorate"}`);
   const rule = t.rule || "more_than";
-  const [numerator, denominator] = String(t.fraction || "1/2").split("/").map(Number);
+  const [numerator, denominator] = String(t.fraction || "1/2")
+    .split("/")
+    .map(Number);
   if (rule === "more_than" && numerator === 1 && denominator === 2) {
     return word(lang, "more_than_half", { base });
   }
@@ -249,9 +253,10 @@ export function seatRows(lang, definition, result) {
   const kind = result.kind;
   const outcome = result.outcome;
   const names = labels(lang, definition, result);
-  const marks = definition.form === "choose" || (kind === "selection" && !definition.form)
-    ? ["for"]
-    : ["for", "against", "abstain"];
+  const marks =
+    definition.form === "choose" || (kind === "selection" && !definition.form)
+      ? ["for"]
+      : ["for", "against", "abstain"];
   const rows = [];
   const verdict = (key) => {
     if (!outcome) return { text: word(lang, "none"), elected: false, runoff: false };
@@ -265,10 +270,24 @@ export function seatRows(lang, definition, result) {
   };
   for (const entry of definition.candidates || []) {
     const votes = result.counts[entry.id];
-    rows.push({ key: entry.id, label: names[entry.id], votes, marks, writeIn: false, ...verdict(entry.id) });
+    rows.push({
+      key: entry.id,
+      label: names[entry.id],
+      votes,
+      marks,
+      writeIn: false,
+      ...verdict(entry.id),
+    });
   }
   for (const [name, count] of Object.entries(result.write_ins || {})) {
-    rows.push({ key: name, label: names[name], votes: { for: count }, marks: ["for"], writeIn: true, ...verdict(name) });
+    rows.push({
+      key: name,
+      label: names[name],
+      votes: { for: count },
+      marks: ["for"],
+      writeIn: true,
+      ...verdict(name),
+    });
   }
   return rows;
 }
@@ -286,15 +305,21 @@ export function verdictLines(lang, definition, result) {
     const names = labels(lang, definition, result);
     const sep = word(lang, "list_sep");
     if (outcome.elected.length) {
-      lines.push(word(lang, `elected_list_${kind}`, { names: outcome.elected.map((k) => names[k]).join(sep) }));
+      lines.push(
+        word(lang, `elected_list_${kind}`, {
+          names: outcome.elected.map((k) => names[k]).join(sep),
+        }),
+      );
     } else if (!outcome.runoff) {
       lines.push(word(lang, `nobody_${kind}`));
     }
     if (outcome.runoff) {
-      lines.push(word(lang, "runoff_line", {
-        names: outcome.runoff.candidates.map((k) => names[k]).join(sep),
-        seats: outcome.runoff.seats,
-      }));
+      lines.push(
+        word(lang, "runoff_line", {
+          names: outcome.runoff.candidates.map((k) => names[k]).join(sep),
+          seats: outcome.runoff.seats,
+        }),
+      );
     }
     if (outcome.unfilled) lines.push(word(lang, `unfilled_${kind}`, { count: outcome.unfilled }));
   }
@@ -330,7 +355,9 @@ export function evaluationRows(lang, definition, result) {
       counts: all.map((level) => byLevel[level]),
       rate: percent(lang, best, valid),
       goodRate: good === null ? null : percent(lang, good, valid),
-      rating: result.outcome ? levelWord(lang, result.outcome.ratings[subject.id]) : word(lang, "none"),
+      rating: result.outcome
+        ? levelWord(lang, result.outcome.ratings[subject.id])
+        : word(lang, "none"),
       ratingLevel: result.outcome ? result.outcome.ratings[subject.id] : null,
       rank: result.outcome ? String(ranks[subject.id]) : word(lang, "none"),
     };
@@ -345,9 +372,11 @@ export function evaluationHeadings(lang, definition) {
   return [
     word(lang, "subject"),
     ...all.map((level) => levelWord(lang, level, true)),
-    ...groups.map((group) => word(lang, "rate", {
-      levels: group.map((level) => levelWord(lang, level, true)).join(word(lang, "level_sep")),
-    })),
+    ...groups.map((group) =>
+      word(lang, "rate", {
+        levels: group.map((level) => levelWord(lang, level, true)).join(word(lang, "level_sep")),
+      }),
+    ),
     word(lang, "rating"),
     word(lang, "rank"),
   ];

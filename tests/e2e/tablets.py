@@ -1,0 +1,57 @@
+"""Deputies' tablets for browser tests: paired through the HTTP API, then speaking the tablet
+protocol over a real WebSocket (``devices.tablet.Tablet`` signs, ``websockets`` carries)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import secrets
+from typing import Any
+
+from websockets.sync.client import ClientConnection, connect
+
+from devices.tablet import Tablet
+from tests.e2e.conftest import MEETING, DemoServer
+
+TIMEOUT_S = 10.0
+
+
+class HallTablet:
+    """One deputy's paired and connected tablet."""
+
+    def __init__(self, server: DemoServer, deputy: str, staff_token: str) -> None:
+        base = f"/api/meetings/{MEETING}"
+        code = server.api("POST", f"{base}/deputies/{deputy}/pairing-code", token=staff_token)
+        self.tablet = Tablet(origin="", device=f"tab-{deputy}-{secrets.token_hex(3)}")
+        paired = server.api("POST", f"{base}/pair", self.tablet.pair_request(code["code"]))
+        self.tablet.origin = paired["origin"]
+        self.tablet.deputy = paired["deputy"]
+        url = server.base.replace("http://", "ws://") + f"/ws/meetings/{MEETING}/tablet"
+        self._stack = contextlib.ExitStack()
+        self.ws: ClientConnection = self._stack.enter_context(connect(url, open_timeout=TIMEOUT_S))
+        self.ws.send(json.dumps(self.tablet.hello()))
+        self._until(lambda m: m.get("type") == "welcome")
+        self._refs = 0
+
+    def _until(self, wanted: Any) -> dict[str, Any]:
+        while True:
+            message: dict[str, Any] = json.loads(self.ws.recv(timeout=TIMEOUT_S))
+            if wanted(message):
+                return message
+
+    def _request(self, build: Any) -> dict[str, Any]:
+        self._refs += 1
+        ref = f"r{self._refs}"
+        self.ws.send(json.dumps(build(ref)))
+        reply = self._until(lambda m: m.get("id") == ref)
+        assert reply["type"] in {"ack", "ballot_ack"}, reply
+        return reply
+
+    def sign_in(self) -> dict[str, Any]:
+        return self._request(lambda ref: self.tablet.sign_in(ref))
+
+    def secret_ballot(self, poll: str, choice: Any) -> dict[str, Any]:
+        return self._request(lambda ref: self.tablet.secret_ballot(poll, choice, ref))
+
+    def close(self) -> None:
+        self._stack.close()

@@ -1,0 +1,234 @@
+"""Print sheets in a real browser: a poll's result sheet on A4 with the signed checkpoint, its QR
+code and the scrutineers' signature lines; the minutes of the meeting; English."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from devices.qr import qr_svg
+from tests.e2e import scenario
+from tests.e2e.a11y import low_contrast_text, unnamed_controls
+from tests.e2e.conftest import MEETING, SCREENSHOTS, DemoServer
+
+MOTION = {"kind": "motion", "title": "关于新洲镇2026年财政预算的决议"}
+MAYOR = {
+    "kind": "election",
+    "title": "选举镇长",
+    "seats": 1,
+    "candidates": [{"id": "c1", "name": "陈建国"}, {"id": "c2", "name": "林晓东"}],
+}
+A4_POINTS = (595.28, 841.89)
+
+
+@pytest.fixture(scope="module")
+def token(demo_server: DemoServer) -> str:
+    """A sitting with a secret motion passed (p1), a voided poll (p2) and a paper election (p3)."""
+    token = demo_server.login()
+    scenario.sign_in(demo_server, token, scenario.deputies(1, 6))
+    tablets = scenario.tablets(demo_server, token, scenario.deputies(7, 36))
+    scenario.make_current(demo_server, token, "i02")
+    poll = scenario.open_poll(demo_server, token, "i02", MOTION)
+    scenario.vote(tablets, poll, ["for"] * 28 + ["against", "abstain"])
+    scenario.close_poll(demo_server, token, poll)
+    for tablet in tablets:
+        tablet.close()
+    base = f"/api/meetings/{MEETING}/polls"
+    demo_server.api("POST", f"{base}/p1/announce", token=token)
+    scenario.make_current(demo_server, token, "i03")
+    scenario.open_poll(demo_server, token, "i03", MAYOR)
+    demo_server.api("POST", f"{base}/p2/void", {"reason": "表决器故障"}, token=token)
+    scenario.open_poll(demo_server, token, "i03", MAYOR, mode="manual")
+    demo_server.api(
+        "POST",
+        f"{base}/p3/manual-result",
+        {
+            "issued": 36,
+            "ballots": {"cast": 36, "valid": 35, "void": 1},
+            "counts": {
+                "c1": {"for": 30, "against": 3, "abstain": 2},
+                "c2": {"for": 4, "against": 25, "abstain": 6},
+            },
+            "confirmed_by": ["何金凤", "林永福"],
+        },
+        token=token,
+    )
+    return token
+
+
+@pytest.fixture(scope="module")
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport={"width": 1000, "height": 1300}, locale="zh-CN")
+    yield context
+    context.close()
+
+
+def open_sheet(context: BrowserContext, url: str) -> Page:
+    page = context.new_page()
+    page.goto(url)
+    expect(page.locator("#sheet")).to_have_attribute("data-ready", "true")
+    return page
+
+
+def table_rows(page: Page) -> list[list[str]]:
+    rows: list[list[str]] = page.locator("table.counts tbody tr").evaluate_all(
+        "rows => rows.map(row => [...row.cells].map(cell => cell.textContent))"
+    )
+    return rows
+
+
+def facts(page: Page) -> dict[str, str]:
+    pairs: list[list[str]] = page.locator(".fact").evaluate_all(
+        "facts => facts.map(f => [...f.children].map(cell => cell.textContent))"
+    )
+    return dict((label, value) for label, value in pairs)
+
+
+def fetch(server: DemoServer, path: str) -> tuple[str, str]:
+    with urllib.request.urlopen(server.base + path, timeout=10) as response:
+        return response.headers["content-type"], response.read().decode()
+
+
+def test_the_result_sheet_has_counts_verdict_checkpoint_and_signature_lines(
+    demo_server: DemoServer, context: BrowserContext, token: str
+) -> None:
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p1&token={token}")
+    expect(page.locator("h1")).to_have_text("表决结果单")
+    expect(page.locator(".meeting-name")).to_have_text("新洲镇第十七届人民代表大会第三次会议")
+    assert facts(page) == {
+        "议程": "关于新洲镇2026年财政预算的决议",
+        "表决编号": "p1",
+        "表决方式": "无记名投票",
+        "改票规则": "表决结束前可改票，以最后一次为准",
+        "日期": "2026-03-01",
+        "状态": "结果已宣布",
+    }
+    assert page.locator(".result-line").all_inner_texts() == [
+        "应出席 54 名，实到 36 名",
+        "发出选票 30 张，收回选票 30 张，有效票 30 张，废票 0 张",
+        "符合法定人数",
+        "通过所需票数：28 票（全体代表过半数）",
+    ]
+    assert table_rows(page) == [["赞成", "28"], ["反对", "1"], ["弃权", "1"], ["未表决", "6"]]
+    expect(page.locator(".verdict-line")).to_have_text("表决结果：通过")
+
+    _, note = fetch(demo_server, f"/api/meetings/{MEETING}/log/checkpoint")
+    assert page.locator("#checkpoint-text").text_content() == note
+    assert note.startswith("xinzhou.congress.local/17-3\n")
+    qr = page.locator("#checkpoint-qr")
+    expect(qr).to_have_attribute("alt", "签名检查点二维码")
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    content_type, svg = fetch(demo_server, f"/api/meetings/{MEETING}/log/checkpoint.svg")
+    assert content_type == "image/svg+xml"
+    assert svg == qr_svg(note)
+
+    expect(page.locator("#signatures")).to_have_text(
+        "总监票人：＿＿＿＿ 监票人：＿＿＿＿ 计票人：＿＿＿＿"
+    )
+    assert unnamed_controls(page) == []
+    assert low_contrast_text(page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "print-result.png"), full_page=True)
+    page.close()
+
+
+def test_the_result_sheet_prints_on_a4(
+    demo_server: DemoServer, context: BrowserContext, token: str
+) -> None:
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p1&token={token}")
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    assert pdf.startswith(b"%PDF-")
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert len(boxes) == 1, boxes  # one page
+    width, height = (float(value) for value in boxes[0])
+    assert abs(width - A4_POINTS[0]) < 2 and abs(height - A4_POINTS[1]) < 2, (width, height)
+    page.close()
+
+
+def test_a_paper_result_names_the_scrutineers(
+    demo_server: DemoServer, context: BrowserContext, token: str
+) -> None:
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p3&token={token}")
+    assert facts(page)["表决方式"] == "举手或纸质表决（手工录入）"
+    assert table_rows(page) == [
+        ["陈建国", "30", "3", "2", "当选"],
+        ["林晓东", "4", "25", "6", "未当选"],
+    ]
+    expect(page.locator(".verdict-line")).to_have_text("当选：陈建国")
+    expect(page.locator("#sheet")).to_contain_text("监票人确认：何金凤、林永福")
+    page.close()
+
+
+def test_a_voided_poll_prints_its_reason(
+    demo_server: DemoServer, context: BrowserContext, token: str
+) -> None:
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p2&token={token}")
+    expect(page.locator(".verdict-line")).to_have_text("该表决已作废，原因：表决器故障")
+    expect(page.locator("table.counts")).to_have_count(0)
+    page.close()
+
+
+def test_the_minutes_list_every_poll_with_the_log_key_and_checkpoint(
+    demo_server: DemoServer, context: BrowserContext, token: str
+) -> None:
+    display = demo_server.credentials()["display_token"]
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?token={display}")
+    expect(page.locator("h1")).to_have_text("会议表决纪要")
+    assert facts(page)["出席情况"] == "本次大会应出席代表54名，实到36名，请假0名，符合法定人数"
+    assert page.locator("article.poll h3").all_inner_texts() == [
+        "p1 · 关于新洲镇2026年财政预算的决议（无记名投票）",
+        "p2 · 选举镇长（无记名投票）",
+        "p3 · 选举镇长（举手或纸质表决（手工录入））",
+    ]
+    assert page.locator("article.poll .verdict-line").all_inner_texts() == [
+        "表决结果：通过",
+        "该表决已作废，原因：表决器故障",
+        "当选：陈建国",
+    ]
+    expect(page.locator("#log-key")).to_have_text(demo_server.credentials()["log_key"])
+    _, note = fetch(demo_server, f"/api/meetings/{MEETING}/log/checkpoint")
+    assert page.locator("#checkpoint-text").text_content() == note
+    expect(page.locator(".agenda li").nth(1)).to_have_text(
+        "关于新洲镇2026年财政预算的决议（已宣布）"
+    )
+    expect(page.locator(".signatures")).to_have_text("主持人：＿＿＿＿ 记录人：＿＿＿＿")
+    page.close()
+
+
+def test_the_sheet_switches_to_english(
+    demo_server: DemoServer, context: BrowserContext, token: str
+) -> None:
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p1&token={token}")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Result sheet")
+    expect(page.locator(".verdict-line")).to_have_text("Result: passed")
+    assert table_rows(page)[0] == ["For", "28"]
+    expect(page.locator("#signatures")).to_have_text(
+        "Chief scrutineer: ________ Scrutineer: ________ Teller: ________"
+    )
+    page.get_by_role("button", name="中文").click()
+    expect(page.locator("h1")).to_have_text("表决结果单")
+    page.close()
+
+
+def test_missing_token_and_unknown_poll_are_explained(
+    demo_server: DemoServer, context: BrowserContext, token: str
+) -> None:
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p9&token={token}")
+    expect(page.locator(".verdict-line")).to_have_text("没有表决 p9")
+    page.close()
+    fresh = context.browser.new_context() if context.browser else None
+    assert fresh is not None
+    page = fresh.new_page()
+    page.goto(f"{demo_server.base}/print/{MEETING}?poll=p1")
+    expect(page.locator("#sheet [role=alert]")).to_have_text(
+        "缺少令牌：请从主持人控制台打开，或在地址中加入 ?token=…"
+    )
+    page.goto(f"{demo_server.base}/print/{MEETING}?poll=p1&token=wrong")
+    expect(page.locator("#sheet [role=alert]")).to_have_text("登录已失效，请重新登录")
+    fresh.close()
