@@ -16,11 +16,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Browser tests drive the system Chromium; install it from the distribution when it is missing.
+# Browser tests drive the system Chromium; install it (and a Chinese font, so that pages and
+# screenshots show Chinese text) from the distribution when missing.
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		echo "Chromium not found: installing it with apt-get"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then \
+		echo "Installing Chromium and fonts-noto-cjk with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium fonts-noto-cjk; \
 	fi
 
 demo: $(STAMP)
