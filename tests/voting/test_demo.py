@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from devices.tablet import Tablet
 
 
 def free_port() -> int:
@@ -83,6 +86,18 @@ def test_demo_serves_the_sample_meeting_and_keeps_it(tmp_path: Path) -> None:
         out = stop(process)
     assert f"服务器 / server      http://127.0.0.1:{port}" in out
     assert "主持人 / chair       用户名 chair  密码 chair-demo-2026" in out
+    links = re.findall(
+        rf"^   (d0[123]) (\S+)  http://127\.0\.0\.1:{port}/tablet/xinzhou-17-3#code=(\S+)$",
+        out,
+        re.MULTILINE,
+    )
+    assert [(deputy, name) for deputy, name, _ in links] == [
+        ("d01", "王建国"),
+        ("d02", "李秀英"),
+        ("d03", "张志强"),
+    ]
+    assert "   1. 打开代表链接 → 2. 点击签到 → 3. 主持人开始表决后投票" in out
+    assert f" 主持人控制台 / chair console  http://127.0.0.1:{port}/chair" in out
 
     port = free_port()
     process = start_demo(data, port)
@@ -94,5 +109,13 @@ def test_demo_serves_the_sample_meeting_and_keeps_it(tmp_path: Path) -> None:
         )
         state = fetch(f"{base}/api/meetings/xinzhou-17-3", token=login["token"])
         assert state["attendance"]["present"] == 1
+        # The first run's link still pairs d02's tablet (codes live 30 minutes).
+        tablet = Tablet(origin="", device="demo-link-test")
+        paired = fetch(
+            f"{base}/api/meetings/xinzhou-17-3/pair", data=tablet.pair_request(links[1][2])
+        )
+        assert paired["deputy"] == "d02"
     finally:
-        stop(process)
+        out = stop(process)
+    again = re.findall(r"^   d0[123] \S+  \S+#code=(\S+)$", out, re.MULTILINE)
+    assert len(again) == 3 and not set(again) & {code for _, _, code in links}  # fresh codes

@@ -1,0 +1,58 @@
+// The tablet's device key (audit-log.md §5): made once at pairing with WebCrypto, NON-extractable,
+// kept as a CryptoKey in IndexedDB. Ed25519 where the browser has it, else ECDSA P-256 (public key
+// as SPKI DER, signatures raw r||s, as WebCrypto gives them).
+
+import { canonicalBytes } from "./canonical.js";
+import { concat, fromBase64, sha256, toBase64, utf8 } from "./bytes.js";
+import { verifyEd25519 } from "./note.js";
+
+const CONTEXT = utf8("congress-vote/v1\n");
+const ECDSA = { name: "ECDSA", hash: "SHA-256" };
+
+/** Make a device key: {alg, privateKey (non-extractable CryptoKey), publicKey (base64)}. */
+export async function makeDeviceKey() {
+  try {
+    const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"]);
+    const raw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
+    return { alg: "ed25519", privateKey: pair.privateKey, publicKey: toBase64(raw) };
+  } catch {
+    const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, [
+      "sign",
+      "verify",
+    ]);
+    const spki = new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey));
+    return { alg: "p256", privateKey: pair.privateKey, publicKey: toBase64(spki) };
+  }
+}
+
+/** The bytes a tablet signs: the context line and the body's canonical JSON. */
+export function signingPayload(body) {
+  return concat(CONTEXT, canonicalBytes(body));
+}
+
+/** Sign a message body with the device key; returns the base64 signature. */
+export async function signBody(alg, privateKey, body) {
+  const payload = signingPayload(body);
+  const params = alg === "ed25519" ? "Ed25519" : ECDSA;
+  return toBase64(new Uint8Array(await crypto.subtle.sign(params, privateKey, payload)));
+}
+
+/** SHA-256 of a secret ballot's canonical bytes: what the log key signs in a ballot_ack. */
+export function ballotHash(ballot) {
+  return sha256(canonicalBytes(ballot));
+}
+
+/** Check the server's signed promise for a ballot: the log key's Ed25519 signature over the
+ * SHA-256 of the ballot's canonical bytes. `logKey` is a parsed vkey. */
+export async function checkBallotAck(logKey, ballot, ack) {
+  const hash = await ballotHash(ballot);
+  if (toBase64(hash) !== ack.ballot_hash) return false;
+  let signature;
+  try {
+    signature = fromBase64(ack.signature);
+  } catch {
+    return false;
+  }
+  if (signature.length !== 64) return false;
+  return verifyEd25519(logKey.publicKey, signature, hash);
+}

@@ -1,0 +1,112 @@
+// The tablet's own check that its secret ballot was counted (audit-log.md §6 step 5): the ballot
+// entry under its receipt, re-encoded canonically, is a leaf of the log; the newest checkpoint
+// is signed by the log key pinned at pairing; the inclusion proof leads from the leaf to the
+// checkpoint's root; and the entry holds the choice this tablet submitted.
+
+import { canonicalBytes, canonicalJSON } from "./canonical.js";
+import { fromBase64 } from "./bytes.js";
+import { leafHash, verifyInclusion } from "./merkle.js";
+import { openCheckpoint, parseVkey } from "./note.js";
+
+export class VerifyError extends Error {
+  /** `reason` names the failed check (an i18n key suffix); `detail` says what exactly. */
+  constructor(reason, detail) {
+    super(detail || reason);
+    this.name = "VerifyError";
+    this.reason = reason;
+    this.detail = detail || "";
+  }
+}
+
+async function get(url, kind, missing) {
+  let response;
+  try {
+    response = await fetch(url, { cache: "no-store" });
+  } catch (error) {
+    throw new VerifyError("network", String(error));
+  }
+  if (response.status === 404) {
+    const body = await response.json().catch(() => ({}));
+    throw new VerifyError(missing, body.message_en || `${url}: not found`);
+  }
+  if (!response.ok) throw new VerifyError("network", `${url}: HTTP ${response.status}`);
+  try {
+    return kind === "text" ? await response.text() : await response.json();
+  } catch {
+    throw new VerifyError("malformed", `${url}: unreadable answer`);
+  }
+}
+
+/**
+ * Check one secret ballot; resolves to {seq, size} or throws VerifyError.
+ * `logKey` is the vkey pinned at pairing, `origin` the log's name, `choice` what was submitted.
+ */
+export async function verifyReceipt({ meeting, origin, logKey, poll, receipt, choice }) {
+  if (!logKey) throw new VerifyError("no-log-key", "");
+  let verifier;
+  try {
+    verifier = await parseVkey(logKey);
+  } catch (error) {
+    throw new VerifyError("log-key", error.message);
+  }
+  if (verifier.name !== origin) {
+    throw new VerifyError("log-key", `the log key is named ${verifier.name}, the log ${origin}`);
+  }
+  const base = `/api/meetings/${encodeURIComponent(meeting)}/log`;
+
+  const found = await get(`${base}/ballots/${receipt}`, "json", "not-found");
+  const { seq, entry } = found;
+  if (!Number.isSafeInteger(seq) || entry === null || typeof entry !== "object") {
+    throw new VerifyError("malformed", "the ballot answer has no seq or entry");
+  }
+  if (
+    entry.type !== "ballot" ||
+    entry.seq !== seq ||
+    entry.poll !== poll ||
+    entry.receipt !== receipt
+  ) {
+    throw new VerifyError(
+      "mismatch",
+      `entry ${seq} is not the ballot of poll ${poll} with this receipt`,
+    );
+  }
+  let entryBytes;
+  try {
+    entryBytes = canonicalBytes(entry);
+    if (canonicalJSON(entry.choice) !== canonicalJSON(choice)) {
+      throw new VerifyError("mismatch", `entry ${seq} holds ${canonicalJSON(entry.choice)}`);
+    }
+  } catch (error) {
+    if (error instanceof VerifyError) throw error;
+    throw new VerifyError("malformed", error.message);
+  }
+  const leaf = await leafHash(entryBytes);
+
+  const note = await get(`${base}/checkpoint`, "text", "not-covered");
+  let checkpoint;
+  try {
+    checkpoint = await openCheckpoint(note, [verifier], origin);
+  } catch (error) {
+    if (error.name === "NotSupportedError") throw new VerifyError("no-ed25519", error.message);
+    throw new VerifyError("signature", error.message);
+  }
+  if (checkpoint.size <= seq) {
+    throw new VerifyError("not-covered", `checkpoint size ${checkpoint.size}, ballot entry ${seq}`);
+  }
+
+  const proof = await get(
+    `${base}/proof/inclusion?seq=${seq}&size=${checkpoint.size}`,
+    "json",
+    "proof",
+  );
+  if (proof.seq !== seq || proof.size !== checkpoint.size || !Array.isArray(proof.proof)) {
+    throw new VerifyError("malformed", "the inclusion proof answer does not match the request");
+  }
+  try {
+    const hashes = proof.proof.map((hash) => fromBase64(hash));
+    await verifyInclusion(leaf, seq, checkpoint.size, hashes, checkpoint.root);
+  } catch (error) {
+    throw new VerifyError("proof", error.message);
+  }
+  return { seq, size: checkpoint.size };
+}
