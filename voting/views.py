@@ -86,6 +86,7 @@ def deputy_view(state: MeetingState, deputy: str) -> dict[str, Any]:
         "seat": d.seat,
         "status": d.status,
         "signed_in": deputy in state.signed_in,
+        "poll": None if poll is None else poll.id,  # the open poll that ``took_part`` is about
         "took_part": took_part,
     }
     if poll is not None and poll.mode == "named" and deputy in poll.votes:

@@ -277,6 +277,7 @@ def test_a_reconnecting_tablet_is_welcomed_with_the_current_state(hall: Hall) ->
         "seat": "01",
         "status": "active",
         "signed_in": True,
+        "poll": "p1",
         "took_part": False,
     }
     hall.sessions = hall.sessions[1:]
