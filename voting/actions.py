@@ -429,10 +429,11 @@ def _open(state: MeetingState, poll: str) -> Poll:
     return found
 
 
-def check_choice(definition: Mapping[str, Any], choice: Any) -> None:
-    """A choice must be a well-formed ballot of the tally format (a void one is allowed)."""
+def check_choice(poll: Poll, choice: Any) -> None:
+    """A choice must be a well-formed ballot of the tally format (a void one is allowed): it is
+    counted, alone, by the rules of the poll's definition (parsed once per poll)."""
     try:
-        ballots.tally({"poll": definition, "ballots": [choice]})
+        ballots.count_ballots(poll.parsed(), [choice])
     except ballots.InputError as error:
         problem = str(error).removeprefix("ballots[0]").lstrip(".: ")
         raise CommandError(
@@ -467,7 +468,7 @@ def cast_named(state: MeetingState, *, body: Mapping[str, Any], sig: str) -> lis
         raise Conflict(
             "double-vote", "您已表决，按规则不能改票", "already voted (first press final)"
         )
-    check_choice(poll.definition, body.get("choice"))
+    check_choice(poll, body.get("choice"))
     return [
         {
             "type": "vote",
@@ -503,7 +504,7 @@ def cast_secret(
     if device.deputy in poll.participants:
         raise Conflict("double-vote", "您已投票", "this deputy has already taken part")
     receipt = check_ballot_shape(ballot, poll)
-    check_choice(poll.definition, ballot["choice"])
+    check_choice(poll, ballot["choice"])
     entry = {
         "type": "participation",
         "poll": poll.id,

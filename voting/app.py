@@ -10,8 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from audit.keys import load_signer
@@ -30,6 +31,26 @@ def utc_now() -> datetime:
 
 def _signer_from_file(path: Path, origin: str) -> NoteSigner:
     return load_signer(path, origin)
+
+
+#: Answers of the router itself under /api/, in the API's error shape.
+ROUTING_ERRORS = {
+    404: ("not-found", "接口不存在", "no such endpoint"),
+    405: ("method-not-allowed", "不支持该请求方法", "method not allowed"),
+}
+
+
+async def routing_error(request: Request, error: Exception) -> Response:
+    """No route (404) or a method the route does not take (405): under /api/ the error JSON
+    every other API error has (a path parameter holding "/" matches no route, for example);
+    elsewhere, the plain text of a web server."""
+    assert isinstance(error, HTTPException)
+    known = ROUTING_ERRORS.get(error.status_code)
+    if known is None or not request.url.path.startswith("/api/"):
+        return PlainTextResponse(error.detail, error.status_code, headers=error.headers)
+    code, zh, en = known
+    body = {"error": code, "message": zh, "message_en": en}
+    return JSONResponse(body, error.status_code, headers=error.headers)
 
 
 def create_app(
@@ -71,6 +92,7 @@ def create_app(
             *ca.routes(settings.tls_ca_path),
         ],
         lifespan=lifespan,
+        exception_handlers={HTTPException: routing_error},
     )
     app.state.runtime = runtime
     return app

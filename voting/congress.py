@@ -29,7 +29,7 @@ from audit.tables import init_schema
 from voting.errors import CommandError, Conflict, NotFound, Unauthenticated
 from voting.passwords import MIN_PASSWORD_LENGTH, check_password, hash_password
 from voting.roster import RosterLine
-from voting.service import MeetingService
+from voting.service import CommitListener, MeetingService
 from voting.tables import AccountRow, MeetingRow, PairingCodeRow, RosterRow, TokenRow
 
 Clock = Callable[[], datetime]
@@ -64,10 +64,18 @@ class Congress:
         self.signer_for = signer_for
         self.clock = clock
         self._services: dict[str, MeetingService] = {}
+        self._on_commit: CommitListener | None = None
         self._lock = threading.Lock()
         self._open_lock = asyncio.Lock()
         init_schema(engine)
         SQLModel.metadata.create_all(engine)
+
+    def on_commit(self, listener: CommitListener) -> None:
+        """Tell ``listener`` of every transaction committed in any meeting (the live pushes)."""
+        with self._lock:
+            self._on_commit = listener
+            for service in self._services.values():
+                service.on_commit = listener
 
     def now_at(self, delta: timedelta = timedelta()) -> str:
         return format_at(self.clock() + delta)
@@ -193,7 +201,11 @@ class Congress:
             log_signer = self.signer_for(row.origin)
             log = self._open_log(row.origin, log_signer)
             service = MeetingService(
-                meeting_id=meeting, engine=self.engine, log=log, signer=log_signer
+                meeting_id=meeting,
+                engine=self.engine,
+                log=log,
+                signer=log_signer,
+                on_commit=self._on_commit,
             )
             entry = {
                 "type": "meeting_opened",
@@ -238,6 +250,7 @@ class Congress:
                 engine=self.engine,
                 log=self._open_log(row.origin, signer),
                 signer=signer,
+                on_commit=self._on_commit,
             )
             self._services[meeting] = found
             return found

@@ -59,3 +59,12 @@ class TooManyAttempts(CommandError):
 
 class Unavailable(CommandError):
     status = 503
+
+
+def storage_failed() -> Unavailable:
+    """A transaction could not be stored (database locked, disk full): nothing was recorded."""
+    return Unavailable(
+        "storage-failed",
+        "暂时无法保存，请稍后重试（您的表决尚未记录）",
+        "could not store the command; try again (nothing was recorded)",
+    )

@@ -1,7 +1,8 @@
 """Live connections of a meeting and the fan-out of messages to them.
 
 Every connection has its own bounded outgoing queue drained by its own task, so a slow tablet
-never stalls the others: when its queue is full the connection is closed, and the tablet
+never stalls the others: when its queue is full — by a broadcast or by a reply of its own — the
+connection is dropped from the hub and closed with 1013 (try again later), and the tablet
 resynchronises when it reconnects. A broadcast serialises its message once.
 """
 
@@ -36,6 +37,7 @@ class Peer:
     deputy: str | None = None
     queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
     task: asyncio.Task[None] | None = None
+    stuck: bool = False  # its queue overflowed; it is being closed
 
     def start(self) -> None:
         self.task = asyncio.get_running_loop().create_task(self._drain())
@@ -75,11 +77,15 @@ class Hub:
 
     def __init__(self, clock: Callable[[], str]) -> None:
         self._peers: dict[str, set[Peer]] = {}
+        self._tablets: dict[str, dict[str, set[Peer]]] = {}  # meeting -> deputy -> tablets
         self._clock = clock
         self._last_seen: dict[str, dict[str, str]] = {}
+        self._closing: set[asyncio.Task[None]] = set()
 
     def add(self, meeting: str, peer: Peer) -> None:
         self._peers.setdefault(meeting, set()).add(peer)
+        if peer.deputy is not None:
+            self._tablets.setdefault(meeting, {}).setdefault(peer.deputy, set()).add(peer)
         if peer.device is not None:
             self.seen(meeting, peer.device)
         peer.start()
@@ -94,12 +100,27 @@ class Hub:
 
     async def remove(self, meeting: str, peer: Peer) -> None:
         self._peers.get(meeting, set()).discard(peer)
+        self._unindex(peer)
         await peer.stop()
+
+    def _unindex(self, peer: Peer) -> None:
+        if peer.deputy is None:
+            return
+        for tablets in self._tablets.values():
+            own = tablets.get(peer.deputy)
+            if own is not None and peer in own:
+                own.discard(peer)
+                if not own:
+                    del tablets[peer.deputy]
 
     def peers(self, meeting: str, channels: frozenset[str] | None = None) -> list[Peer]:
         return [
             p for p in self._peers.get(meeting, ()) if channels is None or p.channel in channels
         ]
+
+    def tablets_of(self, meeting: str, deputy: str) -> list[Peer]:
+        """The connected tablets of ``deputy`` (normally one)."""
+        return list(self._tablets.get(meeting, {}).get(deputy, ()))
 
     def online_devices(self, meeting: str) -> set[str]:
         return {p.device for p in self._peers.get(meeting, ()) if p.device is not None}
@@ -111,15 +132,28 @@ class Hub:
         text = encode(message)
         for peer in self.peers(meeting, channels):
             if not peer.push(text):
-                log.warning("closing a stuck %s connection of meeting %s", peer.channel, meeting)
-                self._peers[meeting].discard(peer)
-                asyncio.get_running_loop().create_task(_close_stuck(peer))
+                self._drop_stuck(peer)
 
     def send(self, peer: Peer, message: dict[str, Any]) -> None:
-        peer.push(encode(message))
+        if not peer.push(encode(message)):
+            self._drop_stuck(peer)
+
+    def _drop_stuck(self, peer: Peer) -> None:
+        """Forget a peer whose queue is full and close it with 1013, once."""
+        if peer.stuck:
+            return
+        peer.stuck = True
+        log.warning("closing a stuck %s connection (device %s)", peer.channel, peer.device)
+        for peers in self._peers.values():
+            peers.discard(peer)
+        self._unindex(peer)
+        task = asyncio.get_running_loop().create_task(_close_stuck(peer))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
 
 async def _close_stuck(peer: Peer) -> None:
     await peer.stop()
+    # The close frame goes out once the client reads what is already buffered (or never).
     with contextlib.suppress(Exception):
         await peer.close(1013)  # try again later

@@ -1,9 +1,11 @@
 """Pushing committed changes to the connected clients of a meeting.
 
-After each command commits, :meth:`Live.committed` decides who must hear of it: tablets and the
-hall display get the public view when the agenda, a poll or the attendance changes; the chair
-console gets its fuller view. Console and display updates are coalesced (at most one every
-``COALESCE_S`` seconds), so a burst of votes costs a few messages, not one per vote.
+After each transaction commits, :meth:`Live.committed` decides who must hear of it: tablets and
+the hall display get the public view when the agenda, a poll or the attendance changes; the chair
+console gets its fuller view. A transaction holding many commands (group commit: a whole hall
+signing in at once) costs one push to each tablet, not one per command. Console and display
+updates are coalesced (at most one every ``COALESCE_S`` seconds), so a burst of votes costs a few
+messages, not one per vote.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from voting import views
 from voting.hub import Hub, Peer
-from voting.service import MeetingService, Written
+from voting.service import Entries, MeetingService
 
 COALESCE_S = 0.2
 
@@ -42,6 +44,8 @@ OWN_CHANGES = frozenset(
 
 TABLETS = frozenset({"tablet"})
 WATCHERS = frozenset({"console", "display"})
+CONSOLES = frozenset({"console"})
+DISPLAYS = frozenset({"display"})
 
 
 class Live:
@@ -49,24 +53,25 @@ class Live:
         self.hub = hub
         self._pending: dict[str, asyncio.TimerHandle] = {}
 
-    def committed(self, service: MeetingService, written: Written) -> None:
-        types = set(written.types)
+    def committed(self, service: MeetingService, entries: Entries) -> None:
+        """Push what one committed transaction changed (the service calls this, before the
+        transaction's commands are answered)."""
         meeting = service.meeting_id
-        if types & PUBLIC_CHANGES:
+        if any(entry["type"] in PUBLIC_CHANGES for entry in entries):
             self.hub.broadcast(
                 meeting, {"type": "state", "state": views.public_view(service.state)}, TABLETS
             )
-        for entry in written.entries:
-            if entry["type"] in OWN_CHANGES:
-                self.send_own(service, entry["deputy"])
+        own = dict.fromkeys(e["deputy"] for e in entries if e["type"] in OWN_CHANGES)
+        for deputy in own:
+            self.send_own(service, deputy)
         self.schedule_watchers(service)
 
     def send_own(self, service: MeetingService, deputy: str) -> None:
-        for peer in self.hub.peers(service.meeting_id, TABLETS):
-            if peer.deputy == deputy:
-                self.hub.send(
-                    peer, {"type": "you", "you": views.deputy_view(service.state, deputy)}
-                )
+        peers = self.hub.tablets_of(service.meeting_id, deputy)
+        if peers:
+            message = {"type": "you", "you": views.deputy_view(service.state, deputy)}
+            for peer in peers:
+                self.hub.send(peer, message)
 
     def schedule_watchers(self, service: MeetingService) -> None:
         meeting = service.meeting_id
@@ -78,11 +83,14 @@ class Live:
     def _flush(self, service: MeetingService) -> None:
         meeting = service.meeting_id
         self._pending.pop(meeting, None)
-        online = self.hub.online_devices(meeting)
-        console = {"type": "state", "state": views.console_view(service.state, online)}
-        display = {"type": "state", "state": views.public_view(service.state)}
-        self.hub.broadcast(meeting, console, frozenset({"console"}))
-        self.hub.broadcast(meeting, display, frozenset({"display"}))
+        # A view is built only if someone watches: the console's lists every deputy.
+        if self.hub.peers(meeting, CONSOLES):
+            online = self.hub.online_devices(meeting)
+            console = {"type": "state", "state": views.console_view(service.state, online)}
+            self.hub.broadcast(meeting, console, CONSOLES)
+        if self.hub.peers(meeting, DISPLAYS):
+            display = {"type": "state", "state": views.public_view(service.state)}
+            self.hub.broadcast(meeting, display, DISPLAYS)
 
     def welcome_tablet(self, service: MeetingService, peer: Peer) -> dict[str, Any]:
         state = service.state

@@ -30,6 +30,16 @@ TEXT_RESPONSES = {
 }
 
 
+#: Query parameters, by handler name: (name, required). All are whole numbers of at most 12
+#: ASCII digits.
+QUERY = {
+    "inclusion": (("seq", True), ("size", False)),
+    "consistency": (("from", True), ("to", False)),
+    "entries": (("start", False), ("end", False)),
+}
+WHOLE_NUMBER = {"type": "integer", "minimum": 0, "maximum": 999_999_999_999}
+
+
 def _error(description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -49,11 +59,16 @@ def openapi_document() -> dict[str, Any]:
                 "400": _error("invalid request / 请求格式错误"),
                 "404": _error("not found / 不存在"),
                 "409": _error("conflicts with the meeting's state / 与当前状态冲突"),
+                "503": _error("could not be stored; retry / 暂时无法保存，请重试"),
             },
         }
         parameters = [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
             for name in re.findall(r"{(\w+)}", spec.path)
+        ]
+        parameters += [
+            {"name": name, "in": "query", "required": required, "schema": WHOLE_NUMBER}
+            for name, required in QUERY.get(spec.handler.__name__, ())
         ]
         if parameters:
             operation["parameters"] = parameters

@@ -35,6 +35,7 @@ class Runtime:
         self.congress = congress
         self.hub = Hub(congress.now_at)
         self.live = Live(self.hub)
+        congress.on_commit(self.live.committed)
         self.throttle = LoginThrottle()
         self.monotonic = monotonic
         self._timers: dict[tuple[str, str], asyncio.TimerHandle] = {}
@@ -43,10 +44,10 @@ class Runtime:
     async def command(
         self, meeting: str, decide: Decision, *, also: Callable[[Session], None] | None = None
     ) -> dict[str, Any]:
-        """Run one command on an open meeting, push the change, and return the written seqs."""
+        """Run one command on an open meeting and return the written seqs (the change was pushed
+        when it committed)."""
         service = self.congress.service(meeting)
         written = await service.submit(decide, also=also)
-        self.live.committed(service, written)
         return {"seq": [e["seq"] for e in written.entries]}
 
     # Lifecycle ------------------------------------------------------------------------------
@@ -89,11 +90,9 @@ class Runtime:
         if found is None or found.status != "open":
             return
         try:
-            written = await service.close_poll(poll, by="timer")
+            await service.close_poll(poll, by="timer")
         except CommandError as error:
             log.warning("timer could not close poll %s of %s: %s", poll, meeting, error.code)
-            return
-        self.live.committed(service, written)
 
     async def _checkpoint_ticker(self) -> None:
         while True:

@@ -36,6 +36,8 @@ Entries = list[dict[str, Any]]
 #: A decision returns the entries to write, and for a secret ballot also the ballot to seal.
 Decision = Callable[[MeetingState], Entries | tuple[Entries, Sealed]]
 SessionWork = Callable[[Session], None]
+#: Told of every committed transaction: the service and the entries written, as stored.
+CommitListener = Callable[["MeetingService", Entries], None]
 
 #: A checkpoint is signed in the same transaction as any of these entry types.
 CHECKPOINT_AFTER = frozenset({"meeting_opened", "result", "poll_voided", "meeting_closed"})
@@ -108,9 +110,19 @@ class MeetingService:
     """The run-time side of one meeting whose log exists."""
 
     def __init__(
-        self, *, meeting_id: str, engine: Engine, log: AuditLog, signer: NoteSigner
+        self,
+        *,
+        meeting_id: str,
+        engine: Engine,
+        log: AuditLog,
+        signer: NoteSigner,
+        on_commit: CommitListener | None = None,
     ) -> None:
         self.meeting_id = meeting_id
+        #: Called once per committed transaction, before any of its commands is answered, while
+        #: the state is exactly the committed one (the live pushes: one per transaction, however
+        #: many commands it holds).
+        self.on_commit = on_commit
         self.engine = engine
         self.log = log
         self.signer = signer
@@ -139,10 +151,11 @@ class MeetingService:
         Plain commands (votes, sign-ins, most chair actions) that arrive while a transaction is
         being written are decided one after the other and committed together in the next one
         (group commit): each still sees the state left by those before it, and each is
-        acknowledged only after that commit. ``drop_sealed_of_poll``: delete that poll's sealed
-        ballots in the same transaction (they were revealed as ``ballot`` entries, or the open
-        poll was voided). ``also``: more work on the transaction's session (e.g. marking a
-        pairing code used); raising there rolls back. Commands with either run alone.
+        acknowledged only after that commit, and after :attr:`on_commit` was told of it.
+        ``drop_sealed_of_poll``: delete that poll's sealed ballots in the same transaction (they
+        were revealed as ``ballot`` entries, or the open poll was voided). ``also``: more work on
+        the transaction's session (e.g. marking a pairing code used); raising there rolls back.
+        Commands with either run alone.
         """
         pending = _Pending(decide, drop_sealed_of_poll, also)
         if drop_sealed_of_poll is not None or also is not None:
@@ -197,11 +210,16 @@ class MeetingService:
             for pending, _ in accepted:
                 pending.fail(failure)
             return
+        committed = [json.loads(data) for data in stored]
+        if self.on_commit is not None:
+            try:
+                self.on_commit(self, committed)
+            except Exception:  # the commit stands; a push that failed must not hide it
+                log.exception("meeting %s: telling of a commit failed", self.meeting_id)
         start = 0
         for pending, count in accepted:
-            written = [json.loads(data) for data in stored[start : start + count]]
+            pending.succeed(Written(committed[start : start + count]))
             start += count
-            pending.succeed(Written(written))
 
     def _write(
         self,
@@ -337,7 +355,7 @@ class MeetingService:
                 raise Conflict(
                     "vote-final", "按本次表决规则，投票后不能更改", "first press is final"
                 )
-            actions.check_choice(found.definition, choice)
+            actions.check_choice(found, choice)
             await asyncio.to_thread(self._replace, poll, receipt, token_hash(token), choice)
 
     def sealed_choice(self, poll: str, receipt: str) -> Any:

@@ -2,8 +2,10 @@
 
 A connection starts with ``hello``; then every client message is validated by a model in
 :mod:`voting.protocol` and answered with ``ack``/``ballot_ack`` or ``error`` carrying the request's
-``id``. A client that keeps sending malformed messages is closed with 1008 (policy violation).
-The message types and their order are described in ``docs/protocol.md``.
+``id``. Each connection may send :data:`RATE_PER_S` messages a second on average and
+:data:`RATE_BURST` at once; more are answered with ``rate-limited``. A client that keeps sending
+malformed, refused or rate-limited messages is closed with 1008 (policy violation). The message
+types and their order are described in ``docs/protocol.md``.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import json
 import logging
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import from_json
 from starlette import status
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -23,7 +25,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from voting import actions, protocol, views
 from voting.actions import Duplicate
 from voting.auth import authorise
-from voting.errors import CommandError
+from voting.errors import CommandError, TooManyAttempts
 from voting.hub import Peer, encode
 from voting.runtime import Runtime
 from voting.service import MeetingService, ballot_hash
@@ -34,8 +36,34 @@ HELLO_TIMEOUT_S = 10.0
 #: The largest client message, in bytes of UTF-8 (``congress serve`` sets uvicorn's frame limit to
 #: the same size).
 MAX_MESSAGE = 64 * 1024
-#: Malformed or refused messages in a row before the connection is closed with 1008.
+#: Malformed, refused or rate-limited messages in a row before the connection is closed with 1008.
 MAX_STRIKES = 20
+#: Messages one connection may send: this many a second on average, and this many at once.
+RATE_PER_S = 20.0
+RATE_BURST = 40
+#: The longest request ``id`` echoed in a reply (the protocol's limit).
+MAX_ID = 64
+
+
+class TokenBucket:
+    """A rate limit: ``burst`` tokens at most, refilled at ``rate`` a second; a message takes one."""
+
+    __slots__ = ("burst", "rate", "stamp", "tokens")
+
+    def __init__(self, rate: float, burst: int, now: float) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.tokens = float(burst)
+        self.stamp = now
+
+    def take(self, now: float) -> bool:
+        """Take a token at time ``now`` (seconds, monotonic); False if none is left."""
+        self.tokens = min(float(self.burst), self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1.0:
+            return False
+        self.tokens -= 1.0
+        return True
 
 
 def _error(error: CommandError, ref: str | None) -> dict[str, Any]:
@@ -45,6 +73,14 @@ def _error(error: CommandError, ref: str | None) -> dict[str, Any]:
 def _invalid(problem: str) -> CommandError:
     return CommandError(
         "invalid-message", f"消息格式错误：{problem}", f"invalid message: {problem}"
+    )
+
+
+def _rate_limited() -> CommandError:
+    return TooManyAttempts(
+        "rate-limited",
+        "消息过于频繁，请稍后再发",
+        f"more than {RATE_PER_S:g} messages a second; slow down",
     )
 
 
@@ -62,7 +98,13 @@ async def _receive(websocket: WebSocket) -> str:
     if text is None:
         raise _invalid("binary frames are not accepted")
     # Characters first: no need to encode a huge text to know it is too large.
-    if len(text) > MAX_MESSAGE or len(text.encode()) > MAX_MESSAGE:
+    if len(text) > MAX_MESSAGE:
+        raise _invalid("message too large")
+    try:
+        size = len(text.encode())
+    except UnicodeEncodeError:  # lone surrogates: only an in-process client can send them
+        raise _invalid("not UTF-8") from None
+    if size > MAX_MESSAGE:
         raise _invalid("message too large")
     return str(text)
 
@@ -117,6 +159,7 @@ async def tablet_socket(websocket: WebSocket) -> None:
     rt.hub.send(peer, rt.live.welcome_tablet(service, peer))
     rt.live.schedule_watchers(service)
     strikes = 0
+    bucket = TokenBucket(RATE_PER_S, RATE_BURST, rt.monotonic())
     try:
         while True:
             ref = None
@@ -124,21 +167,23 @@ async def tablet_socket(websocket: WebSocket) -> None:
                 text = await _receive(websocket)
                 rt.hub.seen(meeting, hello.device)
                 try:
-                    raw = json.loads(text)
-                    ref = raw.get("id") if isinstance(raw, dict) else None
+                    # pydantic's parser refuses lone surrogates and nesting deeper than 200.
+                    raw = from_json(text)
+                except ValueError:
+                    raise _invalid("not JSON") from None
+                ref = raw.get("id") if isinstance(raw, dict) else None
+                if not bucket.take(rt.monotonic()):
+                    raise _rate_limited()
+                try:
                     message = protocol.TABLET_MESSAGE.validate_python(raw)
-                except (ValueError, ValidationError) as error:
-                    problem = (
-                        _validation_problem(error)
-                        if isinstance(error, ValidationError)
-                        else "not JSON"
-                    )
-                    raise _invalid(problem) from None
+                except ValidationError as error:
+                    raise _invalid(_validation_problem(error)) from None
                 reply = await _tablet_command(rt, service, peer, message)
                 strikes = 0
             except CommandError as error:
                 strikes += 1
-                reply = _error(error, ref if isinstance(ref, str) else None)
+                echo = ref if isinstance(ref, str) and len(ref) <= MAX_ID else None
+                reply = _error(error, echo)
                 if strikes >= MAX_STRIKES:
                     rt.hub.send(peer, reply)
                     await asyncio.sleep(0)
@@ -182,14 +227,12 @@ async def _tablet_command(
                     "replayed-message", "重复提交的选票与原选票不符", "re-sent ballot differs"
                 ) from None
             return _ballot_ack(service, message.id, ballot, duplicate=True)
-        rt.live.committed(service, written)
         return _ballot_ack(service, message.id, ballot, seq=written.entries[0]["seq"])
     decide = actions.sign_in_by_tablet if message.type == "sign_in" else actions.cast_named
     try:
         written = await service.submit(lambda state: decide(state, body=body, sig=sig))
     except Duplicate:
         return {"type": "ack", "id": message.id, "duplicate": True}
-    rt.live.committed(service, written)
     return {"type": "ack", "id": message.id, "seq": written.entries[0]["seq"]}
 
 
@@ -247,16 +290,24 @@ async def watcher_socket(websocket: WebSocket) -> None:
     )
     rt.hub.send(peer, {"type": "welcome", "role": principal.role, "state": view})
     strikes = 0
+    bucket = TokenBucket(RATE_PER_S, RATE_BURST, rt.monotonic())
     try:
         while True:
             try:
                 text = await _receive(websocket)
+                if not bucket.take(rt.monotonic()):
+                    raise _rate_limited()
                 ping = protocol.Ping.model_validate_json(text)
                 rt.hub.send(peer, {"type": "pong", "id": ping.id, "seq": service.state.size})
                 strikes = 0
-            except (ValidationError, CommandError):
+            except (ValidationError, CommandError) as error:
                 strikes += 1
-                rt.hub.send(peer, _error(_invalid("only ping is accepted on this channel"), None))
+                refusal = (
+                    error
+                    if isinstance(error, TooManyAttempts)
+                    else _invalid("only ping is accepted on this channel")
+                )
+                rt.hub.send(peer, _error(refusal, None))
                 if strikes >= MAX_STRIKES:
                     await websocket.close(status.WS_1008_POLICY_VIOLATION)
                     return

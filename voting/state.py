@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import ballots
 from audit.tablet import DeviceKey
 
 SEATED_STATUSES = frozenset({"active", "suspended"})
@@ -72,6 +73,13 @@ class Poll:
     announced: bool = False
     confirmed_by: list[str] = field(default_factory=list)  # manual: scrutineers who confirmed
     void_reason: str | None = None
+    _parsed: ballots.PollDefinition | None = field(default=None, compare=False, repr=False)
+
+    def parsed(self) -> ballots.PollDefinition:
+        """The definition, parsed once (opening the poll checked that it parses)."""
+        if self._parsed is None:
+            self._parsed = ballots.parse_poll(self.definition)
+        return self._parsed
 
     @property
     def cast_count(self) -> int:

@@ -137,6 +137,7 @@ class LocalServer:
     env: dict[str, str]
     admin: str
     password: str
+    pid: int  # of the server process
 
     @property
     def key_path(self) -> Path:
@@ -214,7 +215,7 @@ def local_server(origin: str, db: str | None) -> Iterator[LocalServer]:
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_healthy(base, process, log_path)
-            yield LocalServer(base, data_dir, url, env, admin, password)
+            yield LocalServer(base, data_dir, url, env, admin, password, process.pid)
         finally:
             process.terminate()
             try:

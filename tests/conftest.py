@@ -1,0 +1,49 @@
+"""Options and fixtures shared by every test package.
+
+``--long`` runs the long variants of the reliability tests (the crash test with 40 kill points
+instead of 5). ``figures`` records the numbers a reliability test reports (kill points
+survived, votes acknowledged and counted, hostile messages sent, server errors) as a small JSON
+file under the pytest temporary directory, ``<basetemp>/figures/<name>.json``, and prints them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+Figures = Callable[[str, dict[str, Any]], None]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--long",
+        action="store_true",
+        default=False,
+        help="run the long reliability tests (the crash test with 40 kill points instead of 5)",
+    )
+
+
+@pytest.fixture(scope="session")
+def long_run(pytestconfig: pytest.Config) -> bool:
+    """True under ``pytest --long``."""
+    return bool(pytestconfig.getoption("--long"))
+
+
+@pytest.fixture(scope="session")
+def figures(tmp_path_factory: pytest.TempPathFactory) -> Figures:
+    """``figures(name, numbers)``: keep a test's reported numbers (merged with earlier ones of
+    the same name) in ``<basetemp>/figures/<name>.json`` and print them."""
+    folder = tmp_path_factory.getbasetemp() / "figures"
+    folder.mkdir(exist_ok=True)
+
+    def record(name: str, numbers: dict[str, Any]) -> None:
+        path = folder / f"{name}.json"
+        merged = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        merged.update(numbers)
+        path.write_text(json.dumps(merged, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"figures {name}: {json.dumps(merged, sort_keys=True)} ({path})")
+
+    return record
