@@ -37,6 +37,7 @@ from voting.errors import (
 )
 from voting.roster import decode, parse_roster
 from voting.runtime import Runtime
+from voting.service import Decision
 from voting.state import SEATED_STATUSES
 
 MAX_BODY = 1024 * 1024
@@ -69,6 +70,31 @@ def endpoint(
         return handler
 
     return register
+
+
+#: A command endpoint's decision, from the path parameters, the actor and the request body.
+DecisionFor = Callable[[dict[str, str], str, Any], Decision]
+
+
+def command(
+    method: str,
+    path: str,
+    *,
+    name: str,
+    permission: str,
+    body: type[BaseModel] | None,
+    summary: str,
+    decide: DecisionFor,
+) -> None:
+    """Register an endpoint that runs one decision of :mod:`voting.actions` on an open meeting
+    and answers ``{"seq": [...]}`` once it is committed."""
+
+    async def handler(request: Request, who: Principal | None, payload: Any) -> Any:
+        params = dict(request.path_params)
+        return await runtime(request).command(params["meeting"], decide(params, _who(who), payload))
+
+    handler.__name__ = handler.__qualname__ = name
+    ENDPOINTS.append(Endpoint(method, path, permission, body, summary, handler))
 
 
 def invalid(problem: str) -> CommandError:
@@ -305,82 +331,66 @@ async def open_meeting(request: Request, who: Principal | None, _: None) -> Any:
     return {"meeting": service.meeting_id, "status": "open", "log_key": service.log.vkey}
 
 
-@endpoint(
+command(
     "POST",
     "/api/meetings/{meeting}/close",
+    name="close_meeting",
     permission="meeting.close",
     body=None,
     summary="闭会 / close the meeting",
+    decide=lambda p, who, _: lambda s: actions.close_meeting(s, by=who),
 )
-async def close_meeting(request: Request, who: Principal | None, _: None) -> Any:
-    return await runtime(request).command(
-        _path(request, "meeting"), lambda s: actions.close_meeting(s, by=_who(who))
-    )
 
 
 # Roster, attendance, devices ---------------------------------------------------------------
 
 
-@endpoint(
+command(
     "POST",
     "/api/meetings/{meeting}/deputies/{deputy}/status",
+    name="deputy_status",
     permission="roster.status",
     body=protocol.RosterStatus,
     summary="调整代表状态 / change a deputy's status",
+    decide=lambda p, who, body: (
+        lambda s: actions.change_roster(s, deputy=p["deputy"], status=body.status, by=who)
+    ),
 )
-async def deputy_status(
-    request: Request, who: Principal | None, body: protocol.RosterStatus
-) -> Any:
-    deputy = _path(request, "deputy")
-    return await runtime(request).command(
-        _path(request, "meeting"),
-        lambda s: actions.change_roster(s, deputy=deputy, status=body.status, by=_who(who)),
-    )
 
 
-@endpoint(
+command(
     "POST",
     "/api/meetings/{meeting}/deputies/{deputy}/sign-in",
+    name="operator_sign_in",
     permission="attendance",
     body=None,
     summary="补签 / sign a deputy in",
+    decide=lambda p, who, _: lambda s: actions.sign_in_by_operator(s, deputy=p["deputy"], by=who),
 )
-async def operator_sign_in(request: Request, who: Principal | None, _: None) -> Any:
-    deputy = _path(request, "deputy")
-    return await runtime(request).command(
-        _path(request, "meeting"),
-        lambda s: actions.sign_in_by_operator(s, deputy=deputy, by=_who(who)),
-    )
 
 
-@endpoint(
+command(
     "POST",
     "/api/meetings/{meeting}/deputies/{deputy}/sign-out",
+    name="operator_sign_out",
     permission="attendance",
     body=None,
     summary="中途退场 / sign a deputy out",
+    decide=lambda p, who, _: lambda s: actions.sign_out_by_operator(s, deputy=p["deputy"], by=who),
 )
-async def operator_sign_out(request: Request, who: Principal | None, _: None) -> Any:
-    deputy = _path(request, "deputy")
-    return await runtime(request).command(
-        _path(request, "meeting"),
-        lambda s: actions.sign_out_by_operator(s, deputy=deputy, by=_who(who)),
-    )
 
 
-@endpoint(
+command(
     "POST",
     "/api/meetings/{meeting}/deputies/{deputy}/leave",
+    name="record_leave",
     permission="attendance",
     body=protocol.Leave,
     summary="请假登记 / record leave",
+    decide=lambda p, who, body: (
+        lambda s: actions.record_leave(s, deputy=p["deputy"], leave=body.leave, by=who)
+    ),
 )
-async def record_leave(request: Request, who: Principal | None, body: protocol.Leave) -> Any:
-    deputy = _path(request, "deputy")
-    return await runtime(request).command(
-        _path(request, "meeting"),
-        lambda s: actions.record_leave(s, deputy=deputy, leave=body.leave, by=_who(who)),
-    )
 
 
 @endpoint(
@@ -397,19 +407,15 @@ async def pairing_code(request: Request, _: Principal | None, __: None) -> Any:
     return {"deputy": deputy, "code": code, "expires_at": expires_at}
 
 
-@endpoint(
+command(
     "POST",
     "/api/meetings/{meeting}/deputies/{deputy}/revoke-device",
+    name="revoke_device",
     permission="device.pairing",
     body=None,
     summary="注销代表的平板 / revoke a deputy's tablet",
+    decide=lambda p, who, _: lambda s: actions.revoke_device(s, deputy=p["deputy"], by=who),
 )
-async def revoke_device(request: Request, who: Principal | None, _: None) -> Any:
-    deputy = _path(request, "deputy")
-    return await runtime(request).command(
-        _path(request, "meeting"),
-        lambda s: actions.revoke_device(s, deputy=deputy, by=_who(who)),
-    )
 
 
 @endpoint(
@@ -539,33 +545,28 @@ async def put_agenda(request: Request, _: Principal | None, body: protocol.Agend
     )
 
 
-@endpoint(
+command(
     "POST",
     "/api/meetings/{meeting}/items/{item}/current",
+    name="make_current",
     permission="agenda",
     body=None,
     summary="推送当前议程 / make an item current",
+    decide=lambda p, who, _: lambda s: actions.make_current(s, item=p["item"], by=who),
 )
-async def make_current(request: Request, who: Principal | None, _: None) -> Any:
-    item = _path(request, "item")
-    return await runtime(request).command(
-        _path(request, "meeting"), lambda s: actions.make_current(s, item=item, by=_who(who))
-    )
 
 
-@endpoint(
+command(
     "POST",
     "/api/meetings/{meeting}/items/{item}/withdraw",
+    name="withdraw_item",
     permission="agenda",
     body=protocol.Reason,
     summary="撤回议程 / withdraw an item",
+    decide=lambda p, who, body: (
+        lambda s: actions.withdraw_item(s, item=p["item"], reason=body.reason, by=who)
+    ),
 )
-async def withdraw_item(request: Request, who: Principal | None, body: protocol.Reason) -> Any:
-    item = _path(request, "item")
-    return await runtime(request).command(
-        _path(request, "meeting"),
-        lambda s: actions.withdraw_item(s, item=item, reason=body.reason, by=_who(who)),
-    )
 
 
 @endpoint(
@@ -644,18 +645,15 @@ async def manual_result(
     return result
 
 
-@endpoint(
+command(
     "POST",
     "/api/meetings/{meeting}/polls/{poll}/announce",
+    name="announce",
     permission="poll",
     body=None,
     summary="宣布结果 / announce the result",
+    decide=lambda p, who, _: lambda s: actions.announce(s, poll=p["poll"], by=who),
 )
-async def announce(request: Request, who: Principal | None, _: None) -> Any:
-    poll = _path(request, "poll")
-    return await runtime(request).command(
-        _path(request, "meeting"), lambda s: actions.announce(s, poll=poll, by=_who(who))
-    )
 
 
 @endpoint(
