@@ -65,7 +65,7 @@ def fetch(
 
 
 def wait_ready(url: str, process: subprocess.Popen[str], context: ssl.SSLContext | None) -> None:
-    for _ in range(300):
+    for _ in range(600):
         if process.poll() is not None:
             raise AssertionError(process.stdout.read() if process.stdout else "exited")
         try:

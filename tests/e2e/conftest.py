@@ -88,7 +88,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     )
     server = DemoServer(f"http://127.0.0.1:{port}", data, process)
     try:
-        for _ in range(300):
+        for _ in range(600):
             if process.poll() is not None:
                 raise AssertionError((data.parent / "server.log").read_text())
             try:

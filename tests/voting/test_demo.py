@@ -43,7 +43,7 @@ def start_demo(data: Path, port: int) -> subprocess.Popen[str]:
 
 
 def wait_ready(port: int, process: subprocess.Popen[str]) -> None:
-    for _ in range(200):
+    for _ in range(600):
         assert process.poll() is None, process.stdout.read() if process.stdout else ""
         try:
             fetch(f"http://127.0.0.1:{port}/healthz")
