@@ -16,6 +16,7 @@ from typing import Any
 from voting import views
 from voting.hub import Hub, Peer
 from voting.service import Entries, MeetingService
+from voting.state import MeetingState
 
 COALESCE_S = 0.2
 
@@ -52,6 +53,21 @@ class Live:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
         self._pending: dict[str, asyncio.TimerHandle] = {}
+        # meeting -> (state, its size, its public view): the view of the newest state
+        self._public: dict[str, tuple[MeetingState, int, dict[str, Any]]] = {}
+
+    def public_view(self, service: MeetingService) -> dict[str, Any]:
+        """The public view of the meeting's state, built once per state: every entry applied
+        changes ``size``, and a rebuilt state is a new object. Building it walks the roster, so
+        a hall of 3,000 tablets reconnecting at once must not build it 3,000 times. The view
+        is shared: do not change it."""
+        state = service.state
+        cached = self._public.get(service.meeting_id)
+        if cached is not None and cached[0] is state and cached[1] == state.size:
+            return cached[2]
+        view = views.public_view(state)
+        self._public[service.meeting_id] = (state, state.size, view)
+        return view
 
     def committed(self, service: MeetingService, entries: Entries) -> None:
         """Push what one committed transaction changed (the service calls this, before the
@@ -59,7 +75,7 @@ class Live:
         meeting = service.meeting_id
         if any(entry["type"] in PUBLIC_CHANGES for entry in entries):
             self.hub.broadcast(
-                meeting, {"type": "state", "state": views.public_view(service.state)}, TABLETS
+                meeting, {"type": "state", "state": self.public_view(service)}, TABLETS
             )
         own = dict.fromkeys(e["deputy"] for e in entries if e["type"] in OWN_CHANGES)
         for deputy in own:
@@ -89,12 +105,12 @@ class Live:
             console = {"type": "state", "state": views.console_view(service.state, online)}
             self.hub.broadcast(meeting, console, CONSOLES)
         if self.hub.peers(meeting, DISPLAYS):
-            display = {"type": "state", "state": views.public_view(service.state)}
+            display = {"type": "state", "state": self.public_view(service)}
             self.hub.broadcast(meeting, display, DISPLAYS)
 
     def welcome_tablet(self, service: MeetingService, peer: Peer) -> dict[str, Any]:
         state = service.state
-        message: dict[str, Any] = {"type": "welcome", "state": views.public_view(state)}
+        message: dict[str, Any] = {"type": "welcome", "state": self.public_view(service)}
         if peer.deputy is not None:
             message["you"] = views.deputy_view(state, peer.deputy)
         return message

@@ -18,6 +18,7 @@ from voting.hub import Hub
 from voting.live import Live
 from voting.passwords import LoginThrottle
 from voting.service import Decision
+from voting.signatures import SignatureChecker
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +32,10 @@ class Runtime:
         congress: Congress,
         *,
         monotonic: Callable[[], float] = time.monotonic,
+        signature_workers: int = 0,
     ) -> None:
         self.congress = congress
+        self.signatures = SignatureChecker(signature_workers)
         self.hub = Hub(congress.now_at)
         self.live = Live(self.hub)
         congress.on_commit(self.live.committed)
@@ -53,7 +56,9 @@ class Runtime:
     # Lifecycle ------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Load every open meeting (replaying its log) and re-arm the timers of open polls."""
+        """Start the signature workers, load every open meeting (replaying its log) and re-arm
+        the timers of open polls."""
+        await self.signatures.start()
         for row in self.congress.meetings():
             if row.status != "open":
                 continue
@@ -71,6 +76,7 @@ class Runtime:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._ticker
+        await self.signatures.stop()
 
     # Timers ---------------------------------------------------------------------------------
 

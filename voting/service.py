@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, select, text
+from sqlalchemy import Engine, delete, insert, select, text
 from sqlmodel import Session
 
 from audit.canonical import canonical_bytes
@@ -43,6 +43,8 @@ CommitListener = Callable[["MeetingService", Entries], None]
 CHECKPOINT_AFTER = frozenset({"meeting_opened", "result", "poll_voided", "meeting_closed"})
 #: Commands committed together in one transaction, at most.
 MAX_BATCH = 500
+
+SEALED_TABLE = SealedBallotRow.__table__  # type: ignore[attr-defined]
 
 log = logging.getLogger(__name__)
 
@@ -230,15 +232,19 @@ class MeetingService:
     ) -> list[bytes]:
         with self.log.transaction() as tx:
             tx.append_many(entries)
-            for seal in seals:
-                tx.session.add(
-                    SealedBallotRow(
-                        origin=self.origin,
-                        poll=seal.poll,
-                        receipt=seal.receipt,
-                        choice_json=json.dumps(seal.choice, ensure_ascii=False),
-                        token_hash=seal.token_hash,
-                    )
+            if seals:  # one statement for the batch (rows, not ORM objects: thousands in a vote)
+                tx.session.connection().execute(
+                    insert(SEALED_TABLE),
+                    [
+                        {
+                            "origin": self.origin,
+                            "poll": seal.poll,
+                            "receipt": seal.receipt,
+                            "choice_json": json.dumps(seal.choice, ensure_ascii=False),
+                            "token_hash": seal.token_hash,
+                        }
+                        for seal in seals
+                    ],
                 )
             for poll in drops:
                 _zero_deleted_bytes(tx.session)
@@ -375,10 +381,10 @@ class MeetingService:
             row.choice_json = json.dumps(choice, ensure_ascii=False)
             session.add(row)
 
-    def acknowledge(self, ballot: dict[str, Any]) -> str:
-        """The log key's signature (base64) over the SHA-256 of the ballot's canonical bytes:
-        the server's signed promise, kept by the tablet, that this ballot will be counted."""
-        return base64.b64encode(self.signer.sign_bytes(ballot_hash(ballot))).decode()
+    def acknowledge(self, digest: bytes) -> str:
+        """The log key's signature (base64) over ``digest``, a ballot's :func:`ballot_hash`: the
+        server's signed promise, kept by the tablet, that this ballot will be counted."""
+        return base64.b64encode(self.signer.sign_bytes(digest)).decode()
 
     # Checkpoints --------------------------------------------------------------------------
 

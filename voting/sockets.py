@@ -212,6 +212,7 @@ async def _tablet_command(
         )
         return _ballot_ack(service, message.id, ballot)
     body, sig = message.body, message.sig
+    await rt.signatures.check_ahead(service.state, body, sig)
     if isinstance(message, protocol.BallotMessage):
         ballot = message.ballot.model_dump()
         token = message.replace_token_hash
@@ -245,13 +246,14 @@ def _ballot_ack(
     duplicate: bool = False,
 ) -> dict[str, Any]:
     """The signed promise: the log key's signature over SHA-256 of the ballot's bytes."""
+    digest = ballot_hash(ballot)
     reply: dict[str, Any] = {
         "type": "ballot_ack",
         "id": ref,
         "poll": ballot["poll"],
         "receipt": ballot["receipt"],
-        "ballot_hash": base64.b64encode(ballot_hash(ballot)).decode(),
-        "signature": service.acknowledge(ballot),
+        "ballot_hash": base64.b64encode(digest).decode(),
+        "signature": service.acknowledge(digest),
         "log_key": service.log.vkey,
     }
     if seq is not None:

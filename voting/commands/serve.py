@@ -3,15 +3,19 @@
 With ``--tls`` the server speaks HTTPS with the certificate that ``congress init --host/--ip``
 made for the hall LAN. The server pings every WebSocket every :data:`PING_INTERVAL_S` seconds and
 drops one that has not answered within :data:`PING_TIMEOUT_S`: a tablet whose connection died
-without a close frame (out of Wi-Fi range, battery out) is shown offline within seconds. A plenary
-of 3,000 tablets needs more open files than the usual soft limit of 1,024, so the server raises
-its own limit to the hard limit, and its listening socket queues up to :data:`BACKLOG`
-connections: every tablet of the hall reconnects at once after a Wi-Fi outage.
+without a close frame (out of Wi-Fi range, battery out) is shown offline within seconds.
+
+A plenary holds 3,000 connections (``docs/performance.md``): the server raises its own limit of
+open files to the hard limit (the usual soft limit is 1,024), its listening socket queues up to
+:data:`BACKLOG` connections (every tablet of the hall reconnects at once after a Wi-Fi outage),
+and its garbage collector is tuned (:func:`tune_process`).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import resource
 import sys
 from dataclasses import replace
@@ -31,6 +35,9 @@ PING_INTERVAL_S = 3.0
 PING_TIMEOUT_S = 3.0
 #: Connections waiting to be accepted (the kernel caps it at ``net.core.somaxconn``).
 BACKLOG = 4096
+#: Net allocations of container objects between two collections of the youngest generation
+#: (CPython's default is 700).
+GC_YOUNGEST = 10_000
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,6 +79,30 @@ def settings_from(args: argparse.Namespace, base: Settings | None = None) -> Set
     return settings
 
 
+def tune_process() -> None:
+    """Prepare this process to hold thousands of WebSockets: raise its limit of open files, and
+    make garbage collection rarer.
+
+    With 3,000 tablets connected the heap holds some 600,000 objects that the collector tracks,
+    and with CPython's default thresholds it walks all of them, stopping the event loop for
+    about 0.3 s each time, a dozen times while a hall votes: the objects of messages in flight
+    outlive the tiny youngest generation and pile up in the oldest. A youngest generation of
+    :data:`GC_YOUNGEST` lets them die young, and the objects made at start-up (modules,
+    schemas) are frozen out of every collection (``docs/performance.md`` has the figures).
+    """
+    raise_open_file_limit()
+    gc.collect()
+    gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNGEST, middle, oldest)
+
+
+def signature_workers() -> int:
+    """Processes verifying tablet signatures (:mod:`voting.signatures`): one, given a second
+    core to run on."""
+    return 1 if (os.cpu_count() or 1) > 1 else 0
+
+
 def raise_open_file_limit() -> int:
     """Raise this process's soft limit of open files to the hard limit; return the new limit.
 
@@ -95,6 +126,10 @@ def uvicorn_options() -> dict[str, Any]:
         "ws_max_size": MAX_MESSAGE,
         "ws_ping_interval": PING_INTERVAL_S,
         "ws_ping_timeout": PING_TIMEOUT_S,
+        # No per-message compression: tablet messages are small JSON on a LAN, and a zlib
+        # context per connection costs some 40 KiB of memory and CPU for every message sent
+        # (a broadcast would be compressed once per tablet).
+        "ws_per_message_deflate": False,
         "backlog": BACKLOG,
         "log_level": "info",
     }
@@ -124,8 +159,9 @@ def serve(settings: Settings, host: str, port: int, *, tls: bool = False) -> int
             "ssl_certfile": str(settings.tls_cert_path),
             "ssl_keyfile": str(settings.tls_key_path),
         }
-    raise_open_file_limit()
-    uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options(), **certificate)
+    app = create_app(settings, signature_workers=signature_workers())
+    tune_process()
+    uvicorn.run(app, host=host, port=port, **uvicorn_options(), **certificate)
     return 0
 
 

@@ -1,0 +1,288 @@
+"""The plenary benchmark: one machine, N tablets, the goals of a national plenary (3,000).
+
+    .venv/bin/python bench/run.py [--tablets 3000] [--clients 2] [--verify-entries 1000000] [--json]
+
+Starts ``congress serve`` (a fresh ``congress init`` data directory) and drives it from separate
+client processes over real WebSockets with the tablet simulator (:mod:`bench.plenary`), then
+runs the same scenario against a bare Starlette/uvicorn echo server with the same settings, the
+same client processes and the same message sizes (:mod:`bench.echo`): the baseline. Then
+``congress verify``'s verifier on a bundle of ``--verify-entries`` entries built by
+``bench/audit.py`` (0 skips it), and ``ballots.tally`` on 3,000 election ballots × 50 candidates
+(``bench/tally.py``). Prints a table; with ``--json`` one JSON object instead (the table then goes
+to standard error). Progress goes to standard error. See ``bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, this file's folder comes first on the import path, where ``audit.py`` would
+# hide the ``audit`` package: put the repository's root there instead.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import random  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+from audit.verify import verify_bundle  # noqa: E402
+from audit.verify.signature_pool import SignaturePool  # noqa: E402
+from ballots import tally  # noqa: E402
+from bench import tally as tally_bench  # noqa: E402
+from bench.audit import build_bundle  # noqa: E402
+from bench.load import BenchError, Clients  # noqa: E402
+from bench.plenary import Figures, percentile, run_congress, run_echo  # noqa: E402
+from voting.commands.serve import raise_open_file_limit  # noqa: E402
+
+#: Deputies in the verified bundle at most: the national plenary.
+BUNDLE_DEPUTIES = 3_000
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def measure_verify(entries: int, scratch: Path) -> dict[str, Any]:
+    """Build a bundle of about ``entries`` entries and time the full verification."""
+    if entries <= 0:
+        return {"entries": 0, "entries_per_s": None, "seconds": None, "workers": None}
+    directory = scratch / "bundle"
+    deputies = min(BUNDLE_DEPUTIES, max(2, entries // 300))
+    meeting = build_bundle(entries, deputies, directory)
+    file_bytes = (directory / "entries.jsonl").stat().st_size
+    workers = SignaturePool.automatic_workers(file_bytes)
+    say(f"verifying {meeting.tree.size:,} entries ({workers} signature process(es))")
+    started = time.monotonic()
+    report = verify_bundle(directory, vkey=meeting.signer.vkey())
+    seconds = time.monotonic() - started
+    if not report.ok:
+        raise BenchError("the benchmark's bundle did not verify")
+    say(f"  {meeting.tree.size / seconds:,.0f} entries/s ({seconds:.1f} s)")
+    return {
+        "entries": meeting.tree.size,
+        "entries_per_s": round(meeting.tree.size / seconds),
+        "seconds": round(seconds, 2),
+        "workers": workers,
+        "signatures": meeting.signatures,
+        "megabytes": round(file_bytes / 1e6),
+    }
+
+
+def measure_tally() -> dict[str, Any]:
+    document = tally_bench.election_document(random.Random(tally_bench.SEED))
+    counted = tally_bench.best_ms(lambda: tally(document))
+    baseline = tally_bench.best_ms(lambda: tally_bench.counter_marks(document))
+    say(f"tally: {counted:.1f} ms (plain Counter pass {baseline:.1f} ms)")
+    return {"ms_3000x50": round(counted, 1), "baseline_ms": round(baseline, 1)}
+
+
+def _r(value: float, digits: int = 3) -> float:
+    return round(value, digits)
+
+
+def results(
+    tablets: int,
+    clients: int,
+    congress: Figures,
+    echo: Figures,
+    verify: dict[str, Any],
+    counting: dict[str, Any],
+    load: tuple[list[float], list[float]],
+) -> dict[str, Any]:
+    vs_echo = congress.per_s / echo.per_s if echo.per_s else 0.0
+    document: dict[str, Any] = {
+        "tablets": tablets,
+        "clients": clients,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_before": [_r(v, 2) for v in load[0]],
+            "load_after": [_r(v, 2) for v in load[1]],
+        },
+        "burst": {
+            "accepted": congress.accepted,
+            "sent": len(congress.burst),
+            "p50_ack_s": _r(percentile(congress.burst, 0.50)),
+            "p99_ack_s": _r(percentile(congress.burst, 0.99)),
+            "per_s": round(congress.per_s),
+            "vs_echo": _r(vs_echo),
+            "echo_p99_ack_s": _r(percentile(echo.burst, 0.99)),
+            "echo_per_s": round(echo.per_s),
+        },
+        "fanout": {
+            "p50_s": _r(percentile(congress.fanout, 0.50)),
+            "p99_s": _r(percentile(congress.fanout, 0.99)),
+            "echo_p99_s": _r(percentile(echo.fanout, 0.99)),
+        },
+        "reconnect": {
+            "resynced_s": _r(congress.reconnect_s, 2),
+            "failed": congress.reconnect_failed,
+            "echo_resynced_s": _r(echo.reconnect_s, 2),
+        },
+        "memory": {
+            "kib_per_tablet": _r(congress.kib_per_tablet, 1),
+            "rss_before_mib": _r(congress.rss_before_kib / 1024, 1),
+            "rss_after_mib": _r(congress.rss_after_kib / 1024, 1),
+            "echo_kib_per_tablet": _r(echo.kib_per_tablet, 1),
+        },
+        "sign_in": {
+            "all_s": _r(congress.sign_in_s, 2),
+            "failed": congress.sign_in_failed,
+            "echo_all_s": _r(echo.sign_in_s, 2),
+        },
+        "close": {"s": _r(congress.close_s or 0.0, 2)},
+        "verify": verify,
+        "tally": counting,
+    }
+    document["goals"] = goals(document, tablets)
+    return document
+
+
+#: The goals at 3,000 tablets: figure → (text, test).
+GOALS: dict[str, tuple[str, Callable[[Any, int], bool]]] = {
+    "burst.accepted": ("all", lambda v, n: v == n),
+    "burst.p99_ack_s": ("≤ 1.0", lambda v, n: v <= 1.0),
+    "burst.vs_echo": ("≥ 0.5", lambda v, n: v >= 0.5),
+    "fanout.p99_s": ("≤ 0.25", lambda v, n: v <= 0.25),
+    "reconnect.resynced_s": ("≤ 5", lambda v, n: v <= 5.0),
+    "memory.kib_per_tablet": ("≤ 64", lambda v, n: v <= 64.0),
+    "verify.entries_per_s": ("≥ 100,000", lambda v, n: v >= 100_000),
+    "tally.ms_3000x50": ("≤ 100", lambda v, n: v <= 100.0),
+}
+
+
+def figure(document: dict[str, Any], name: str) -> Any:
+    group, key = name.split(".")
+    return document[group][key]
+
+
+def goals(document: dict[str, Any], tablets: int) -> dict[str, bool | None]:
+    met: dict[str, bool | None] = {}
+    for name, (_, test) in GOALS.items():
+        value = figure(document, name)
+        met[name] = None if value is None else bool(test(value, tablets))
+    return met
+
+
+#: Table rows: figure, its echo-baseline counterpart (or None), unit.
+ROWS: list[tuple[str, str | None, str]] = [
+    ("burst.accepted", None, "ballots"),
+    ("burst.p50_ack_s", None, "s"),
+    ("burst.p99_ack_s", "burst.echo_p99_ack_s", "s"),
+    ("burst.per_s", "burst.echo_per_s", "ballots/s"),
+    ("burst.vs_echo", None, ""),
+    ("fanout.p50_s", None, "s"),
+    ("fanout.p99_s", "fanout.echo_p99_s", "s"),
+    ("reconnect.resynced_s", "reconnect.echo_resynced_s", "s"),
+    ("memory.kib_per_tablet", "memory.echo_kib_per_tablet", "KiB"),
+    ("sign_in.all_s", "sign_in.echo_all_s", "s"),
+    ("close.s", None, "s"),
+    ("verify.entries_per_s", None, "entries/s"),
+    ("tally.ms_3000x50", "tally.baseline_ms", "ms"),
+]
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "skipped"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
+    return str(value)
+
+
+def table(document: dict[str, Any]) -> list[str]:
+    machine = document["machine"]
+    lines = [
+        f"plenary benchmark: {document['tablets']:,} tablets, {document['clients']} client "
+        f"processes, {machine['cpus']} cores, Python {machine['python']}, load average "
+        f"{machine['load_before'][0]:.2f} before, {machine['load_after'][0]:.2f} after",
+        "",
+        f"{'figure':<24}{'congress':>12}{'echo baseline':>16}  {'unit':<11}{'goal':<11}met",
+    ]
+    met = document["goals"]
+    for name, echo_name, unit in ROWS:
+        value = _show(figure(document, name))
+        echo = _show(figure(document, echo_name)) if echo_name else ""
+        goal = GOALS[name][0] if name in GOALS else ""
+        if name == "burst.accepted":
+            goal = f"all {document['tablets']:,}"
+            value = f"{value} of {document['burst']['sent']:,}"
+        verdict = {True: "yes", False: "NO", None: "—"}[met[name]] if name in met else ""
+        lines.append(f"{name:<24}{value:>12}{echo:>16}  {unit:<11}{goal:<11}{verdict}")
+    verify = document["verify"]
+    if verify["entries"]:
+        lines.append("")
+        lines.append(
+            f"verify: {verify['entries']:,} entries ({verify['megabytes']:,} MB, "
+            f"{verify['signatures']:,} tablet signatures) in {verify['seconds']} s with "
+            f"{verify['workers']} signature process(es)"
+        )
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tablets", type=int, default=3_000, metavar="N")
+    parser.add_argument("--clients", type=int, default=2, metavar="K", help="client processes")
+    parser.add_argument(
+        "--verify-entries",
+        type=int,
+        default=1_000_000,
+        metavar="N",
+        help="entries in the verified bundle (0 skips the verification figure)",
+    )
+    parser.add_argument(
+        "--connect-limit", type=int, default=64, metavar="L", help="handshakes in flight per client"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    if args.tablets < 2 or args.clients < 1 or args.clients > args.tablets:
+        parser.error("need at least 2 tablets and between 1 and N client processes")
+    raise_open_file_limit()
+    load_before = list(os.getloadavg())
+    try:
+        with (
+            tempfile.TemporaryDirectory(prefix="congress-bench-") as scratch,
+            Clients(args.clients) as clients,
+        ):
+            congress = run_congress(
+                clients, args.tablets, connect_limit=args.connect_limit, say=say
+            )
+            echo = run_echo(
+                clients,
+                args.tablets,
+                congress.sizes,
+                connect_limit=args.connect_limit,
+                scratch=Path(scratch),
+                say=say,
+            )
+            clients.close()
+            load_after = list(os.getloadavg())
+            verify = measure_verify(args.verify_entries, Path(scratch))
+            counting = measure_tally()
+    except BenchError as error:
+        say(f"bench/run.py: {error}")
+        return 1
+    document = results(
+        args.tablets, args.clients, congress, echo, verify, counting, (load_before, load_after)
+    )
+    lines = table(document)
+    if args.json:
+        say("\n".join(lines))
+        print(json.dumps(document, ensure_ascii=False))
+    else:
+        print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,364 @@
+"""What lets one server carry a plenary (docs/performance.md), with every guarantee kept.
+
+One push per committed transaction, however many commands it holds, sent before any of them is
+answered; the public view built once per state; a poll's definition parsed once; signatures
+verified in a worker process ahead of the decision, which still refuses every bad one; the
+server process's settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import time
+from typing import Any
+
+import pytest
+
+from audit.tablet import DeviceKey, TabletSignatureError, signing_payload
+from devices.tablet import Tablet
+from tests.voting.test_service import (
+    OpenMeeting,
+    decide_ballot,
+    open_meeting,  # noqa: F401 (a fixture)
+    pair,
+    secret_poll,
+    sign_in,
+)
+from voting import actions, views
+from voting.commands import serve
+from voting.errors import CommandError
+from voting.hub import Hub, Peer
+from voting.live import Live
+from voting.service import MeetingService
+from voting.signatures import SignatureChecker, verify_batch
+
+# One push per transaction --------------------------------------------------------------------
+
+
+async def test_a_transaction_is_told_once_before_any_of_its_commands_is_answered(
+    open_meeting: OpenMeeting,  # noqa: F811
+) -> None:
+    service = await open_meeting(40)
+    deputies = [f"d{i:02}" for i in range(1, 41)]
+    told: list[tuple[list[str], int, int]] = []
+    answered: list[str] = []
+
+    def listener(told_by: MeetingService, entries: list[dict[str, Any]]) -> None:
+        assert told_by is service
+        assert [e["seq"] for e in entries] == list(
+            range(service.log.size - len(entries), service.log.size)
+        )
+        told.append(([e["deputy"] for e in entries], told_by.state.size, len(answered)))
+
+    service.on_commit = listener
+
+    async def one(deputy: str) -> None:
+        await sign_in(service, deputy)
+        answered.append(deputy)
+
+    await asyncio.gather(*(one(d) for d in deputies))
+    assert sorted(d for names, _, _ in told for d in names) == deputies
+    assert len(told) < len(deputies)  # group commit: transactions of several sign-ins
+    size, done = 1, 0
+    for names, state_size, answered_before in told:
+        size += len(names)
+        assert state_size == size  # the state is exactly the committed one
+        assert answered_before == done  # none of this transaction's commands answered yet
+        done += len(names)
+
+
+async def collecting_peer(hub: Hub, meeting: str, deputy: str | None) -> list[dict[str, Any]]:
+    received: list[dict[str, Any]] = []
+
+    async def send(text: str) -> None:
+        received.append(json.loads(text))
+
+    async def close(_: int) -> None:
+        return None
+
+    channel = "tablet" if deputy is not None else "display"
+    hub.add(meeting, Peer(channel, send, close, f"tab-{deputy}" if deputy else None, deputy))
+    return received
+
+
+async def test_a_hall_signing_in_at_once_gets_a_push_per_transaction_not_per_deputy(
+    open_meeting: OpenMeeting,  # noqa: F811
+) -> None:
+    service = await open_meeting(30)
+    deputies = [f"d{i:02}" for i in range(1, 31)]
+    hub = Hub(lambda: "2026-03-01T01:30:00Z")
+    live = Live(hub)
+    service.on_commit = live.committed
+    inboxes = {d: await collecting_peer(hub, "m1", d) for d in deputies}
+    transactions: list[int] = []
+    original = live.committed
+
+    def counting(told_by: MeetingService, entries: list[dict[str, Any]]) -> None:
+        transactions.append(len(entries))
+        original(told_by, entries)
+
+    service.on_commit = counting
+    await asyncio.gather(*(sign_in(service, d) for d in deputies))
+    await asyncio.sleep(0.05)  # let every peer's queue drain
+    assert len(transactions) < len(deputies)
+    for deputy, inbox in inboxes.items():
+        states = [m["state"] for m in inbox if m["type"] == "state"]
+        assert len(states) == len(transactions)
+        assert states[-1]["attendance"]["present"] == 30
+        own = [m["you"] for m in inbox if m["type"] == "you"]
+        assert own == [views.deputy_view(service.state, deputy)]
+    for peer in hub.peers("m1"):
+        await hub.remove("m1", peer)
+
+
+async def test_the_public_view_is_built_once_per_state(
+    open_meeting: OpenMeeting,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    service = await open_meeting(3)
+    live = Live(Hub(lambda: "2026-03-01T01:30:00Z"))
+    built: list[int] = []
+    public_view = views.public_view
+
+    def counting(state: Any) -> dict[str, Any]:
+        built.append(state.size)
+        return public_view(state)
+
+    monkeypatch.setattr(views, "public_view", counting)
+    first = live.public_view(service)
+    assert live.public_view(service) is first
+    assert built == [1]
+    await sign_in(service, "d01")
+    second = live.public_view(service)
+    assert second["attendance"]["present"] == 1
+    assert live.public_view(service) is second
+    assert built == [1, 2]
+    service._rebuild()  # a new state object, same size: built anew
+    assert live.public_view(service) == second
+    assert built == [1, 2, 2]
+
+
+async def test_each_deputy_reaches_only_their_own_tablets() -> None:
+    hub = Hub(lambda: "2026-03-01T01:30:00Z")
+    await collecting_peer(hub, "m1", "d01")
+    await collecting_peer(hub, "m1", "d02")
+    await collecting_peer(hub, "m1", None)
+    (own,) = hub.tablets_of("m1", "d01")
+    assert own.deputy == "d01"
+    assert hub.tablets_of("m1", "d09") == []
+    assert hub.tablets_of("m2", "d01") == []
+    await hub.remove("m1", own)
+    assert hub.tablets_of("m1", "d01") == []
+    assert [p.deputy for p in hub.tablets_of("m1", "d02")] == ["d02"]
+    for peer in hub.peers("m1"):
+        await hub.remove("m1", peer)
+
+
+# A poll's definition, parsed once --------------------------------------------------------------
+
+
+async def test_ballots_are_checked_against_the_definition_parsed_once(
+    open_meeting: OpenMeeting,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    service = await open_meeting(5)
+    deputies = [f"d{i:02}" for i in range(1, 6)]
+    tablets = [await pair(service, d) for d in deputies]
+    await secret_poll(service, deputies)
+    parsed: list[str] = []
+    parse_poll = actions.ballots.parse_poll
+
+    def counting(definition: Any) -> Any:
+        parsed.append(definition["kind"])
+        return parse_poll(definition)
+
+    monkeypatch.setattr(actions.ballots, "parse_poll", counting)
+    monkeypatch.setattr("voting.state.ballots.parse_poll", counting)
+    for tablet in tablets[:4]:
+        await service.submit(decide_ballot(tablet.secret_ballot("p1", "for")))
+    with pytest.raises(CommandError) as refused:
+        await service.submit(decide_ballot(tablets[4].secret_ballot("p1", "maybe")))
+    assert refused.value.code == "invalid-ballot"
+    assert refused.value.en.endswith('got "maybe"')
+    assert parsed == ["motion"]
+
+
+# Signatures verified ahead of the decision ---------------------------------------------------
+
+
+def test_a_key_skips_only_the_pair_verified_elsewhere() -> None:
+    tablet = Tablet(origin="o", device="t1", deputy="d01")
+    message = tablet.sign_in()
+    key = DeviceKey.parse(tablet.alg, tablet.public_key)
+    forged = dict(message["body"], n=99)
+    with pytest.raises(TabletSignatureError):
+        key.verify(forged, message["sig"])
+    key.verified_elsewhere(signing_payload(message["body"]), message["sig"])
+    key.verify(message["body"], message["sig"])
+    with pytest.raises(TabletSignatureError):  # another body under the same signature
+        key.verify(forged, message["sig"])
+
+
+def test_the_worker_verifies_with_the_same_code() -> None:
+    good = Tablet(origin="o", device="t1", deputy="d01")
+    other = Tablet(origin="o", device="t2", deputy="d02")
+    signed = good.sign_in()
+    payload = signing_payload(signed["body"])
+    assert verify_batch(
+        [
+            ("ed25519", good.public_key, payload, signed["sig"]),
+            ("ed25519", other.public_key, payload, signed["sig"]),
+            ("ed25519", good.public_key, payload + b" ", signed["sig"]),
+            ("ed25519", good.public_key, payload, "not base64!"),
+            ("ed25519", "AAAA", payload, signed["sig"]),
+        ]
+    ) == [True, False, False, False, False]
+
+
+@pytest.mark.slow
+async def test_signatures_checked_by_the_worker_and_refused_by_the_decision(
+    open_meeting: OpenMeeting,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    service = await open_meeting(4)
+    tablets = [await pair(service, f"d0{i}") for i in range(1, 5)]
+    checker = SignatureChecker(workers=1)
+    await checker.start()
+    try:
+        assert checker.running
+        messages = [t.sign_in() for t in tablets]
+        messages[3]["sig"] = messages[2]["sig"]  # another tablet's signature
+        await asyncio.gather(
+            *(checker.check_ahead(service.state, m["body"], m["sig"]) for m in messages)
+        )
+        arithmetic: list[bytes] = []
+        verify_payload = DeviceKey.verify_payload
+
+        def counting(key: DeviceKey, payload: bytes, sig: str) -> None:
+            arithmetic.append(payload)
+            verify_payload(key, payload, sig)
+
+        monkeypatch.setattr(DeviceKey, "verify_payload", counting)
+        for message in messages[:3]:
+            await service.submit(
+                lambda s, m=message: actions.sign_in_by_tablet(s, body=m["body"], sig=m["sig"])
+            )
+        assert arithmetic == []  # the worker verified them
+        with pytest.raises(CommandError) as refused:
+            await service.submit(
+                lambda s: actions.sign_in_by_tablet(
+                    s, body=messages[3]["body"], sig=messages[3]["sig"]
+                )
+            )
+        assert refused.value.code == "bad-signature"
+        assert len(arithmetic) == 1  # verified (and refused) by the decision itself
+        assert service.state.signed_in == {"d01", "d02", "d03"}
+    finally:
+        await checker.stop()
+    assert not checker.running
+
+
+async def test_without_a_worker_the_decision_verifies_everything(
+    open_meeting: OpenMeeting,  # noqa: F811
+) -> None:
+    service = await open_meeting(2)
+    tablet = await pair(service, "d01")
+    checker = SignatureChecker(workers=0)
+    await checker.start()
+    message = tablet.sign_in()
+    await checker.check_ahead(service.state, message["body"], message["sig"])
+    assert service.state.devices[tablet.device].key()._verified is None
+    await checker.check_ahead(service.state, {"device": ["not", "an", "id"]}, "x")
+    await service.submit(
+        lambda s: actions.sign_in_by_tablet(s, body=message["body"], sig=message["sig"])
+    )
+    assert service.state.signed_in == {"d01"}
+    await checker.stop()
+
+
+async def test_a_failed_worker_leaves_the_checking_to_the_decision(
+    open_meeting: OpenMeeting,  # noqa: F811
+) -> None:
+    service = await open_meeting(2)
+    tablet = await pair(service, "d01")
+
+    class Broken:
+        def submit(self, *_: Any, **__: Any) -> Any:
+            raise RuntimeError("cannot schedule new futures after shutdown")
+
+        def shutdown(self, *_: Any, **__: Any) -> None:
+            return None
+
+    checker = SignatureChecker(workers=1)
+    checker._pool = Broken()  # type: ignore[assignment]
+    message = tablet.sign_in()
+    await checker.check_ahead(service.state, message["body"], message["sig"])
+    assert not checker.running
+    assert service.state.devices[tablet.device].key()._verified is None
+    await service.submit(
+        lambda s: actions.sign_in_by_tablet(s, body=message["body"], sig=message["sig"])
+    )
+    assert service.state.signed_in == {"d01"}
+
+
+@pytest.mark.slow
+async def test_the_worker_ends_with_the_server_process() -> None:
+    checker = SignatureChecker(workers=1)
+    await checker.start()
+    assert checker._pool is not None
+    workers = list(checker._pool._processes)  # type: ignore[attr-defined]
+    await checker.stop()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        await asyncio.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = f"/proc/{pid}/status"
+    if os.path.exists(status):
+        with open(status) as handle:
+            return "zombie" not in handle.read()
+    return True
+
+
+# The server process ---------------------------------------------------------------------------
+
+
+def test_the_server_settings_suit_thousands_of_connections() -> None:
+    options = serve.uvicorn_options()
+    assert options["ws"] == "websockets-sansio"
+    assert options["ws_per_message_deflate"] is False
+    assert options["backlog"] >= 3_000
+    assert options["ws_ping_interval"] == serve.PING_INTERVAL_S
+
+
+def test_the_process_is_tuned_for_many_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Any] = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "set_threshold", lambda *t: calls.append(t))
+    monkeypatch.setattr(serve, "raise_open_file_limit", lambda: calls.append("files") or 0)
+    serve.tune_process()
+    assert calls[0] == "files"
+    assert "freeze" in calls
+    assert calls[-1][0] == serve.GC_YOUNGEST
+
+
+def test_the_open_file_limit_is_raised_to_the_hard_limit() -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        raised = serve.raise_open_file_limit()
+        assert raised == resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        if hard != resource.RLIM_INFINITY:
+            assert raised == hard
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
