@@ -18,6 +18,7 @@ and ``reset`` (close every connection).
 from __future__ import annotations
 
 import asyncio
+import gc
 import multiprocessing
 import time
 import traceback
@@ -28,7 +29,7 @@ from typing import Any
 
 from devices.simulator import HttpClient, SimTablet, SimulationError, websocket_url
 from devices.tablet import Tablet
-from voting.commands.serve import raise_open_file_limit
+from voting.commands.serve import tune_process
 from voting.hub import encode
 
 #: Seconds a client process may take to answer one command before the benchmark gives up.
@@ -40,20 +41,26 @@ class BenchError(Exception):
 
 
 class BenchTablet(SimTablet):
-    """A simulated tablet that notes when it first saw each current item, and message sizes."""
+    """A simulated tablet that notes when it first saw each current item and each number of
+    deputies present, and the size of each kind of message."""
 
     def __init__(self, tablet: Tablet, url: str) -> None:
         super().__init__(tablet, url, open_timeout=60.0)
         self.item_seen: dict[str, float] = {}
+        self.present_seen: dict[int, float] = {}
         self.sizes: dict[str, int] = {}
 
     def _absorb(self, message: Any) -> None:
         if isinstance(message, dict):
             kind = message.get("type")
-            if kind == "state" and isinstance(message.get("state"), dict):
+            if kind in {"welcome", "state"} and isinstance(message.get("state"), dict):
+                now = time.monotonic()
                 item = message["state"].get("current_item")
-                if isinstance(item, str) and item not in self.item_seen:
-                    self.item_seen[item] = time.monotonic()
+                if isinstance(item, str):
+                    self.item_seen.setdefault(item, now)
+                present = message["state"].get("attendance", {}).get("present")
+                if isinstance(present, int):
+                    self.present_seen.setdefault(present, now)
             if isinstance(kind, str) and kind not in self.sizes:
                 self.sizes[kind] = len(encode(message).encode())
         super()._absorb(message)
@@ -139,27 +146,36 @@ class Share:
         return {"requests": [vars(t) for t in timed], "sizes": self._sizes()}
 
     async def wait_for(self, what: str, value: str, timeout: float) -> list[float]:
-        """Wait until every tablet has seen ``value`` as the current item (``what="item"``) or as
-        the open poll (``what="poll"``); return when each first saw the item."""
+        """Wait until every tablet has seen ``value`` as the current item (``what="item"``), as
+        the open poll (``what="poll"``) or as the number of deputies present
+        (``what="present"``); return when each tablet saw it (for an item or a number present:
+        when the message showing it arrived)."""
         condition: Callable[[SimTablet], bool]
         if what == "item":
 
             def condition(sim: SimTablet) -> bool:
                 return value in getattr(sim, "item_seen", {})
 
-        else:
+        elif what == "poll":
 
             def condition(sim: SimTablet) -> bool:
                 poll = sim.poll()
                 return poll is not None and poll["poll"] == value and poll["status"] == "open"
 
-        await asyncio.gather(
-            *(
-                t.wait_until(condition, timeout=timeout, what=f"{what} {value}")
-                for t in self.tablets
-            )
-        )
-        return [t.item_seen.get(value, 0.0) for t in self.tablets]
+        else:
+
+            def condition(sim: SimTablet) -> bool:
+                return int(value) in getattr(sim, "present_seen", {})
+
+        async def one(tablet: BenchTablet) -> float:
+            await tablet.wait_until(condition, timeout=timeout, what=f"{what} {value}")
+            if what == "item":
+                return tablet.item_seen[value]
+            if what == "present":
+                return tablet.present_seen[int(value)]
+            return time.monotonic()
+
+        return list(await asyncio.gather(*(one(t) for t in self.tablets)))
 
     async def prepare(self, poll: str, choices: list[Any]) -> int:
         """Sign every tablet's secret ballot now, so that the burst sends ready-made messages."""
@@ -212,8 +228,14 @@ class Share:
 
 
 def client_main(pipe: Connection) -> None:
-    """The body of a client process: run commands from the parent until ``stop``."""
-    raise_open_file_limit()
+    """The body of a client process: run commands from the parent until ``stop``.
+
+    The process is tuned as the server tunes its own (:func:`~voting.commands.serve.tune_process`),
+    and what is alive after each command (the tablets, their connections and their copies of
+    the meeting's state) is frozen out of the garbage collector: a collection walking 1,500
+    tablets would stop this process's event loop and show up as the server's latency (real
+    tablets each have a processor of their own)."""
+    tune_process()
     asyncio.run(_serve(pipe))
 
 
@@ -231,6 +253,7 @@ async def _serve(pipe: Connection) -> None:
             pipe.send(("error", traceback.format_exc()))
         else:
             pipe.send(("ok", result))
+        gc.freeze()
 
 
 class Clients:

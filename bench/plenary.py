@@ -7,6 +7,8 @@ Both runs go through the same phases with the same client processes (:mod:`bench
 2. memory: the server's resident set size (``VmRSS`` in ``/proc/<pid>/status``) before the
    tablets connect and after every tablet is connected and signed in;
 3. sign-in: every tablet signs in at once (signed ``sign_in``, acknowledged after the commit);
+   on the meeting server, then until every tablet shows the whole hall present, so that the
+   fan-out below does not queue behind the sign-ins' pushes;
 4. fan-out: the chair makes an item current (one HTTP call), three times; for each tablet, the
    time from just before the call until the ``state`` push naming the item arrived;
 5. burst: a secret election is opened; every tablet signs its ballot in advance, then all send
@@ -73,6 +75,7 @@ class Figures:
     rss_before_kib: int = 0
     rss_after_kib: int = 0
     sign_in_s: float = 0.0
+    settled_s: float | None = None  # first sign-in sent → every tablet shows everyone present
     sign_in_failed: int = 0
     fanout: list[float] = field(default_factory=list)
     burst: list[float] = field(default_factory=list)  # send → acknowledgement, every request
@@ -142,8 +145,10 @@ def _sizes(answers: list[dict[str, Any]], into: dict[str, int]) -> None:
 
 
 def _connect_and_sign_in(
-    clients: Clients, figures: Figures, pid: int, connect_limit: int, say: Say
+    clients: Clients, figures: Figures, pid: int, connect_limit: int, say: Say, *, settle: bool
 ) -> None:
+    """Connect and sign in every tablet; with ``settle``, also wait until every tablet shows the
+    whole hall present (the pushes of the sign-ins delivered), before the memory is read."""
     figures.rss_before_kib = rss_kib(pid)
     started = time.monotonic()
     answers = clients.call("connect", {"limit": connect_limit})
@@ -155,11 +160,17 @@ def _connect_and_sign_in(
     figures.sign_in_s = max(r["answered"] for r in requests) - min(r["sent"] for r in requests)
     figures.sign_in_failed = sum(r["outcome"] != "ack" for r in requests)
     _sizes(answers, figures.sizes)
-    figures.rss_after_kib = rss_kib(pid)
     odd = Counter(r["outcome"].split(":")[0] for r in requests if r["outcome"] != "ack")
     if odd:
         example = next(r["outcome"] for r in requests if r["outcome"] != "ack")
         say(f"  sign-in: other outcomes {dict(odd)}; e.g. {example[:300]}")
+    if settle:
+        present = str(figures.tablets - figures.sign_in_failed)
+        seen = _flatten(
+            clients.call("wait_for", {"what": "present", "value": present, "timeout": WAIT_S})
+        )
+        figures.settled_s = max(seen) - min(r["sent"] for r in requests)
+    figures.rss_after_kib = rss_kib(pid)
     say(
         f"  signed in {len(requests) - figures.sign_in_failed} tablets in "
         f"{time.monotonic() - started:.1f} s; server RSS {figures.rss_before_kib / 1024:.0f} → "
@@ -168,14 +179,20 @@ def _connect_and_sign_in(
 
 
 def _fanout(clients: Clients, figures: Figures, push: Callable[[str], None], say: Say) -> None:
+    rounds = []
     for item in FANOUT_ROUNDS:
         before = time.monotonic()
         push(item)
         seen = _flatten(
             clients.call("wait_for", {"what": "item", "value": item, "timeout": WAIT_S})
         )
-        figures.fanout.extend(moment - before for moment in seen)
-    say(f"  fan-out: p99 {percentile(figures.fanout, 0.99) * 1000:.0f} ms")
+        delays = [moment - before for moment in seen]
+        figures.fanout.extend(delays)
+        rounds.append(f"{percentile(delays, 0.50) * 1000:.0f}/{max(delays) * 1000:.0f}")
+    say(
+        f"  fan-out: p99 {percentile(figures.fanout, 0.99) * 1000:.0f} ms (median/last of each"
+        f" round: {', '.join(rounds)} ms)"
+    )
 
 
 def _flatten(answers: list[list[Any]]) -> list[Any]:
@@ -287,7 +304,7 @@ def run_congress(clients: Clients, tablets: int, *, connect_limit: int, say: Say
             ],
         )
         say(f"  paired {tablets} tablets in {time.monotonic() - started:.1f} s")
-        _connect_and_sign_in(clients, figures, server.pid, connect_limit, say)
+        _connect_and_sign_in(clients, figures, server.pid, connect_limit, say, settle=True)
         _fanout(clients, figures, lambda item: api("POST", f"/items/{item}/current"), say)
         api(
             "POST", "/polls", {"poll": "p1", "item": "e1", "definition": ELECTION, "mode": "secret"}
@@ -376,7 +393,7 @@ def run_echo(
                 for s in split(deputies, len(clients))
             ],
         )
-        _connect_and_sign_in(clients, figures, pid, connect_limit, say)
+        _connect_and_sign_in(clients, figures, pid, connect_limit, say, settle=False)
         _fanout(
             clients, figures, lambda item: http.request_sync("POST", f"/broadcast?item={item}"), say
         )

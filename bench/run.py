@@ -134,6 +134,7 @@ def results(
         },
         "sign_in": {
             "all_s": _r(congress.sign_in_s, 2),
+            "settled_s": _r(congress.settled_s or 0.0, 2),
             "failed": congress.sign_in_failed,
             "echo_all_s": _r(echo.sign_in_s, 2),
         },
@@ -183,6 +184,7 @@ ROWS: list[tuple[str, str | None, str]] = [
     ("reconnect.resynced_s", "reconnect.echo_resynced_s", "s"),
     ("memory.kib_per_tablet", "memory.echo_kib_per_tablet", "KiB"),
     ("sign_in.all_s", "sign_in.echo_all_s", "s"),
+    ("sign_in.settled_s", None, "s"),
     ("close.s", None, "s"),
     ("verify.entries_per_s", None, "entries/s"),
     ("tally.ms_3000x50", "tally.baseline_ms", "ms"),

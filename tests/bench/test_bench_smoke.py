@@ -89,6 +89,7 @@ def test_times_and_rates_are_sane(figures: dict[str, Any]) -> None:
     assert 0 < figures["reconnect"]["resynced_s"] < 120
     assert positive(figures["reconnect"]["echo_resynced_s"])
     assert positive(figures["sign_in"]["all_s"])
+    assert positive(figures["sign_in"]["settled_s"])
     assert positive(figures["close"]["s"])
     assert isinstance(figures["memory"]["kib_per_tablet"], int | float)
     assert figures["memory"]["rss_after_mib"] > 0
