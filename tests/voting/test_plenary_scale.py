@@ -12,6 +12,7 @@ import asyncio
 import gc
 import json
 import os
+import sys
 import time
 from typing import Any
 
@@ -305,16 +306,49 @@ async def test_a_failed_worker_leaves_the_checking_to_the_decision(
 
 
 @pytest.mark.slow
-async def test_the_worker_ends_with_the_server_process() -> None:
+async def test_stopping_the_checker_ends_its_worker() -> None:
     checker = SignatureChecker(workers=1)
     await checker.start()
     assert checker._pool is not None
     workers = list(checker._pool._processes)  # type: ignore[attr-defined]
     await checker.stop()
+    await _until_gone(workers)
+
+
+SERVER_WITH_A_WORKER = """
+import asyncio, sys
+from voting.signatures import SignatureChecker
+
+async def main():
+    checker = SignatureChecker(workers=1)
+    await checker.start()
+    print(*checker._pool._processes, flush=True)
+    await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.slow
+async def test_a_worker_outlives_no_killed_server() -> None:
+    """SIGKILL leaves a server no chance to stop its worker: the worker leaves by itself."""
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", SERVER_WITH_A_WORKER, stdout=asyncio.subprocess.PIPE
+    )
+    assert server.stdout is not None
+    line = await asyncio.wait_for(server.stdout.readline(), 60)
+    workers = [int(pid) for pid in line.split()]
+    assert workers and all(_alive(pid) for pid in workers)
+    server.kill()
+    await server.wait()
+    await _until_gone(workers)
+
+
+async def _until_gone(pids: list[int]) -> None:
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
         await asyncio.sleep(0.1)
-    assert not any(_alive(pid) for pid in workers)
+    assert not any(_alive(pid) for pid in pids)
 
 
 def _alive(pid: int) -> bool:
