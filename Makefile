@@ -41,6 +41,7 @@ pytest: $(STAMP) chromium
 test: lint typecheck pytest
 
 bench: $(STAMP)
+	$(BIN)/python bench/run.py
 	$(BIN)/python bench/tally.py
 	$(BIN)/python bench/audit.py
 

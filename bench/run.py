@@ -40,6 +40,7 @@ from bench.audit import build_bundle  # noqa: E402
 from bench.load import BenchError, Clients  # noqa: E402
 from bench.plenary import Figures, percentile, run_congress, run_echo  # noqa: E402
 from voting.commands.serve import raise_open_file_limit  # noqa: E402
+from voting.commands.simulate import SimulateFailed  # noqa: E402
 
 #: Deputies in the verified bundle at most: the national plenary.
 BUNDLE_DEPUTIES = 3_000
@@ -271,7 +272,7 @@ def main() -> int:
             load_after = list(os.getloadavg())
             verify = measure_verify(args.verify_entries, Path(scratch))
             counting = measure_tally()
-    except BenchError as error:
+    except (BenchError, SimulateFailed) as error:
         say(f"bench/run.py: {error}")
         return 1
     document = results(
