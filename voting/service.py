@@ -28,7 +28,7 @@ from audit.note import NoteSigner
 from audit.store import AuditLog
 from voting import actions
 from voting.actions import Sealed
-from voting.errors import CommandError, Conflict, Unavailable
+from voting.errors import CommandError, Conflict, storage_failed
 from voting.state import MeetingState
 from voting.tables import SealedBallotRow
 
@@ -101,11 +101,7 @@ class _Pending:
 
 def _storage_failed(error: BaseException) -> CommandError:
     log.error("a transaction failed: %s", error)
-    return Unavailable(
-        "storage-failed",
-        "暂时无法保存，请稍后重试（您的表决尚未记录）",
-        "could not store the command; try again (nothing was recorded)",
-    )
+    return storage_failed()
 
 
 class MeetingService:
