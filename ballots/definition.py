@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, cast, get_args
 
 from ballots.errors import InputError
+from ballots.names import normal_name
+from ballots.quorum import QUORUM_RULES, QuorumRule
+from ballots.rounds import FIRST_ROUND, Round, parse_round
 from ballots.threshold import DEFAULT_THRESHOLD, Threshold, parse_threshold
 from ballots.values import (
     expect_bool,
@@ -33,10 +36,10 @@ DEFAULT_LEVELS = ("satisfied", "basically_satisfied", "dissatisfied")
 # are carried for display.
 ENTRY_FIELDS = ("id", "name", "budget_wan", "unit", "description")
 
-_COMMON_FIELDS = ("kind", "title", "electorate", "present", "issued", "threshold")
+_COMMON_FIELDS = ("kind", "title", "electorate", "present", "issued", "threshold", "quorum")
 _KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
     "motion": (),
-    "election": ("seats", "candidates", "write_ins"),
+    "election": ("seats", "candidates", "write_ins", "write_in_eligible", "round"),
     "selection": ("seats", "candidates", "form"),
     "evaluation": ("subjects", "levels"),
 }
@@ -66,7 +69,10 @@ class PollDefinition:
     ``issued`` defaults to ``present``, else ``electorate``. Fields that a kind does not use keep
     their empty values: ``seats`` is ``None`` outside elections and selections, ``form`` is
     ``None`` outside selections, ``write_ins`` is false outside elections (where it defaults to
-    true), ``levels`` is empty outside evaluations (where it defaults to :data:`DEFAULT_LEVELS`).
+    true, and to false in a runoff), ``levels`` is empty outside evaluations (where it defaults
+    to :data:`DEFAULT_LEVELS`). ``write_in_eligible`` holds the normalised names that may be
+    written in (``None``: anyone); ``round`` is the election round (the first round outside
+    elections); ``quorum`` is the body's quorum rule (``two_thirds`` for the plenary).
     """
 
     kind: Kind
@@ -81,6 +87,9 @@ class PollDefinition:
     form: Form | None = None
     subjects: tuple[Entry, ...] = ()
     levels: tuple[str, ...] = ()
+    write_in_eligible: frozenset[str] | None = None
+    round: Round = FIRST_ROUND
+    quorum: QuorumRule = "two_thirds"
 
     def threshold_base(self, valid: int) -> int:
         """What the threshold's base counts, given the number of valid ballots."""
@@ -127,6 +136,11 @@ def parse_poll(poll: Mapping[str, Any], path: str = "poll") -> PollDefinition:
             raise InputError(
                 key_path(key_path(path, "threshold"), "base"), 'base "present" needs poll.present'
             )
+    quorum: QuorumRule = "two_thirds"
+    if "quorum" in poll:
+        quorum = cast(
+            QuorumRule, expect_choice(poll["quorum"], key_path(path, "quorum"), QUORUM_RULES)
+        )
 
     seats: int | None = None
     candidates: tuple[Entry, ...] = ()
@@ -134,6 +148,8 @@ def parse_poll(poll: Mapping[str, Any], path: str = "poll") -> PollDefinition:
     form: Form | None = None
     subjects: tuple[Entry, ...] = ()
     levels: tuple[str, ...] = ()
+    write_in_eligible: frozenset[str] | None = None
+    election_round = FIRST_ROUND
     if kind in ("election", "selection"):
         noun = "candidate" if kind == "election" else "project"
         candidates = _parse_entries(poll, "candidates", path, noun)
@@ -144,9 +160,19 @@ def parse_poll(poll: Mapping[str, Any], path: str = "poll") -> PollDefinition:
                 f"must not exceed the number of projects ({len(candidates)}), got {seats}",
             )
         if kind == "election":
-            write_ins = True
-            if "write_ins" in poll:
-                write_ins = expect_bool(poll["write_ins"], key_path(path, "write_ins"))
+            if "round" in poll:
+                election_round = parse_round(poll["round"], key_path(path, "round"))
+            write_ins = _parse_write_ins(poll, path, election_round)
+            if poll.get("write_in_eligible") is not None:
+                write_in_eligible = _parse_eligible(
+                    poll["write_in_eligible"], key_path(path, "write_in_eligible")
+                )
+            if election_round.plurality and "threshold" in poll:
+                raise InputError(
+                    key_path(path, "threshold"),
+                    "a plurality runoff has no threshold: the most votes win (组织法 Art 29);"
+                    ' set round.threshold to "majority" to apply one',
+                )
         else:
             form = "choose"
             if "form" in poll:
@@ -170,7 +196,37 @@ def parse_poll(poll: Mapping[str, Any], path: str = "poll") -> PollDefinition:
         form=form,
         subjects=subjects,
         levels=levels,
+        write_in_eligible=write_in_eligible,
+        round=election_round,
+        quorum=quorum,
     )
+
+
+def _parse_write_ins(poll: Mapping[str, Any], path: str, election_round: Round) -> bool:
+    """The ``write_ins`` setting: true by default, false in a runoff (组织法 Art 29)."""
+    if "write_ins" not in poll:
+        return election_round.takes_write_ins
+    write_ins = expect_bool(poll["write_ins"], key_path(path, "write_ins"))
+    if write_ins and not election_round.takes_write_ins:
+        raise InputError(
+            key_path(path, "write_ins"),
+            "a runoff is held among the tied candidates only and takes no write-ins (组织法 Art 29)",
+        )
+    return write_ins
+
+
+def _parse_eligible(value: object, path: str) -> frozenset[str]:
+    """``write_in_eligible``: a list of distinct names, compared in their normalised form."""
+    names: set[str] = set()
+    for index, item in enumerate(expect_list(value, path)):
+        item_path = index_path(path, index)
+        name = normal_name(expect_str(item, item_path), item_path)
+        if not name:
+            raise InputError(item_path, "expected a name, got a blank string")
+        if name in names:
+            raise InputError(item_path, f"duplicate name {quote(name)}")
+        names.add(name)
+    return frozenset(names)
 
 
 def _optional_count(poll: Mapping[str, Any], field: str, path: str, electorate: int) -> int | None:

@@ -22,6 +22,7 @@ _ZH: dict[str, str] = {
     "ballots": "发出选票 {issued} 张，收回选票 {cast} 张，有效票 {valid} 张，废票 {void} 张",
     "quorum_met": "符合法定人数",
     "quorum_not_met": "不足法定人数（须有三分之二以上代表出席）",
+    "quorum_not_met_majority": "不足法定人数（须有过半数成员出席）",
     "required": "{what}所需票数：{count} 票（{rule}）",
     "required_motion": "通过",
     "required_election": "当选",
@@ -64,6 +65,14 @@ _ZH: dict[str, str] = {
     "runoff_line": "需再次投票：{names} 得票相等，就 {seats} 个名额再次投票",
     "unfilled_election": "另行选举：尚缺 {count} 名，需另行选举",
     "unfilled_selection": "另行票决：尚缺 {count} 项，需另行票决",
+    "round": "选举轮次：{round}",
+    "round_follows": "{round}（接续表决 {follows}）",
+    "round_first": "第一轮选举",
+    "round_runoff": "再次投票",
+    "round_further": "另行选举",
+    "round_by_election": "补选",
+    "required_plurality": "当选：就票数相等的候选人再次投票，以得票多的当选",
+    "write_ins_ignored": "忽略的另选他人：{count} 个（不按规定填写，不计票，选票仍有效）",
     "of_electorate": "占应出席",
     "of_cast": "占收回选票",
     "subject": "测评对象",
@@ -87,6 +96,7 @@ _EN: dict[str, str] = {
     "ballots": "Ballots issued {issued}, cast {cast}, valid {valid}, void {void}",
     "quorum_met": "Quorum met",
     "quorum_not_met": "Quorum not met (two thirds of seated deputies must be present)",
+    "quorum_not_met_majority": "Quorum not met (more than half of the members must be present)",
     "required": "Votes required to {what}: {count} ({rule})",
     "required_motion": "pass",
     "required_election": "be elected",
@@ -137,6 +147,14 @@ _EN: dict[str, str] = {
     "runoff_line": "Runoff needed: {names} tie; new vote for {seats} seat(s)",
     "unfilled_election": "Further election needed: {count} seat(s) unfilled",
     "unfilled_selection": "Further vote needed: {count} place(s) unfilled",
+    "round": "Round: {round}",
+    "round_follows": "{round} (following poll {follows})",
+    "round_first": "first round",
+    "round_runoff": "runoff",
+    "round_further": "further election",
+    "round_by_election": "by-election",
+    "required_plurality": "To be elected: the most votes among the tied candidates",
+    "write_ins_ignored": "Write-ins ignored: {count} (not counted; the ballots stay valid)",
     "of_electorate": "% of seated",
     "of_cast": "% of cast",
     "subject": "Subject",
@@ -190,15 +208,19 @@ def _header(
         words["ballots"].format(issued=result["issued"], **numbers),
     ]
     if result["quorum_met"] is not None:
-        lines.append(words["quorum_met" if result["quorum_met"] else "quorum_not_met"])
+        not_met = "quorum_not_met" + ("_majority" if definition.quorum == "majority" else "")
+        lines.append(words["quorum_met" if result["quorum_met"] else not_met])
     what = words[f"required_{definition.kind}"]
     if definition.kind == "evaluation":
         what = what.format(best=_level(definition.levels[0], words))
-    lines.append(
-        words["required"].format(
-            what=what, count=result["required"], rule=_rule(definition.threshold, words)
+    if result["required"] is None:
+        lines.append(words["required_plurality"])
+    else:
+        lines.append(
+            words["required"].format(
+                what=what, count=result["required"], rule=_rule(definition.threshold, words)
+            )
         )
-    )
     if not result["round_valid"]:
         lines.append(words[f"round_invalid_{definition.kind}"])
     return lines
@@ -264,7 +286,11 @@ def _seats_table(
         rows.append([*row, verdict(key)])
 
     lines = ["", words[f"seats_{kind}"].format(seats=definition.seat_count), ""]
+    if definition.round.type != "first":
+        lines[1:1] = [_round(definition, words)]
     lines += _grid(rows, "l" + "r" * (len(rows[0]) - 2) + "l")
+    if result.get("write_ins_ignored"):
+        lines += ["", words["write_ins_ignored"].format(count=result["write_ins_ignored"])]
     if outcome is None:
         return lines
     lines.append("")
@@ -281,6 +307,14 @@ def _seats_table(
     if outcome["unfilled"]:
         lines.append(words[f"unfilled_{kind}"].format(count=outcome["unfilled"]))
     return lines
+
+
+def _round(definition: PollDefinition, words: dict[str, str]) -> str:
+    """The round line of a later election round: its type and the poll it follows."""
+    name = words[f"round_{definition.round.type}"]
+    if definition.round.follows is not None:
+        name = words["round_follows"].format(round=name, follows=definition.round.follows)
+    return words["round"].format(round=name)
 
 
 def _evaluation(

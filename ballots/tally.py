@@ -33,6 +33,7 @@ def tally(document: Mapping[str, Any]) -> dict[str, Any]:
         void=totals.void,
         counts=totals.counts,
         write_ins=totals.write_ins,
+        write_ins_ignored=totals.write_ins_ignored,
     )
 
 

@@ -15,13 +15,15 @@ class Totals:
     """The totals of one poll's ballots: what :func:`ballots.decide` takes.
 
     ``counts`` has the shape of the result's ``counts`` (for motions without ``not_voted``);
-    ``write_ins`` maps written names to votes (elections only).
+    ``write_ins`` maps written names to votes and ``write_ins_ignored`` counts the write-ins
+    on valid ballots that the rules ignore (elections only).
     """
 
     cast: int
     void: int
     counts: dict[str, Any]
     write_ins: dict[str, int] = field(default_factory=dict)
+    write_ins_ignored: int = 0
 
     @property
     def valid(self) -> int:

@@ -37,7 +37,7 @@ def vote(
     *chosen: str,
     against: tuple[str, ...] = (),
     abstain: tuple[str, ...] = (),
-    write_ins: list[str] | None = None,
+    write_ins: list[str] | dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """An election or each-form ballot: ``for`` the ``chosen`` ids."""
     marks = {cid: "for" for cid in chosen}

@@ -70,6 +70,7 @@ def test_decide_on_tally_totals_gives_the_same_result(path: Path) -> None:
         void=result["ballots"]["void"],
         counts=result["counts"],
         write_ins=result.get("write_ins"),
+        write_ins_ignored=result.get("write_ins_ignored", 0),
     )
     assert again == result
 

@@ -291,10 +291,30 @@ BALLOT_ERRORS: list[tuple[str, dict[str, Any], list[Any], str]] = [
         "ballots[0].note: unknown field",
     ),
     (
-        "write-in empty",
+        "write-in with a zero-width space (代表法 Art 17: a name, not an invisible variant)",
         ELECTION,
-        [vote(write_ins=["刘备", "  "])],
-        "ballots[0].write_ins[1]: empty write-in",
+        [vote(against=("c1",), write_ins=["刘备", "张三\u200b"])],
+        "ballots[0].write_ins[1]: control or format character U+200B in a name"
+        " (names may not contain invisible characters)",
+    ),
+    (
+        "keyed write-in with a bidi mark",
+        ELECTION,
+        [vote(against=("c1",), write_ins={"c1": "\u202e刘备"})],
+        "ballots[0].write_ins.c1: control or format character U+202E in a name"
+        " (names may not contain invisible characters)",
+    ),
+    (
+        "keyed write-in by an unknown candidate",
+        ELECTION,
+        [vote(against=("c1",), write_ins={"c9": "刘备"})],
+        'ballots[0].write_ins.c9: unknown candidate "c9"',
+    ),
+    (
+        "write-in too long",
+        ELECTION,
+        [vote(against=("c1",), write_ins=["刘" * 33])],
+        "ballots[0].write_ins[0]: a name has at most 32 characters, got 33",
     ),
     (
         "write-in not a string",
@@ -306,7 +326,8 @@ BALLOT_ERRORS: list[tuple[str, dict[str, Any], list[Any], str]] = [
         "write-ins not a list",
         ELECTION,
         [{"marks": {}, "write_ins": "刘备"}],
-        'ballots[0].write_ins: expected a list, got "刘备"',
+        "ballots[0].write_ins: expected a list of names or an object of candidate id → name,"
+        ' got "刘备"',
     ),
     ("void not true", ELECTION, [{"void": False}], "ballots[0].void: expected true, got false"),
     (

@@ -1,7 +1,11 @@
 """Property tests: ``tally`` against a naive recount, determinism, and ballot order.
 
 The recount below is written from the rules alone, ballot by ballot, with no shortcut and no
-code from ``ballots`` (fractions for thresholds, linear searches, plain loops).
+code from ``ballots`` (fractions for thresholds, linear searches, plain loops). Elections cover
+every round type (组织法 Art 29 runoffs by plurality or majority, Art 29 ¶3 further elections,
+Art 30 by-elections) and both write-in forms, keyed and list (代表法 Art 17: a write-in counts
+only in place of a candidate marked 反对), with names in NFC and NFD spellings, blank names,
+names of listed candidates and eligibility lists (组织法 Art 18).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import copy
 import itertools
 import json
 import random
+import unicodedata
 from fractions import Fraction
 from typing import Any
 
@@ -19,7 +24,30 @@ from hypothesis import strategies as st
 from ballots import tally
 
 DEFAULT_LEVELS = ["satisfied", "basically_satisfied", "dissatisfied"]
-WRITE_IN_POOL = ["刘备", " 刘备", "关羽", "张飞 ", "c1", "甲", "诸葛亮"]
+WRITE_IN_POOL = [
+    "刘备",
+    " 刘备",
+    "关羽",
+    "张飞 ",
+    "c1",
+    "甲",
+    "诸葛亮",
+    "候选人c2",
+    "Zoë",
+    "Zoe\u0308",  # NFD of the name above
+    "Lǚ Bù",
+    "Lu\u0308\u030c Bu\u0300",  # NFD of the name above
+    "",
+    "  ",
+]
+# Persons who may be written in, each in the spellings a roster may use.
+ELIGIBLE_POOL = [["刘备", " 刘备"], ["Zoë", "Zoe\u0308"], ["Lǚ Bù"], ["关羽"], ["c1"]]
+ROUND_TYPES = ["first", "runoff", "further", "by_election"]
+
+
+def same_name(name: str) -> str:
+    """The spelling a person's name is compared in: NFC, no surrounding spaces."""
+    return unicodedata.normalize("NFC", name).strip()
 
 
 # --- the naive recount ---------------------------------------------------------------------
@@ -37,8 +65,12 @@ def recount(document: dict[str, Any]) -> dict[str, Any]:
     rule = threshold.get("rule", "more_than")
     p, q = (int(part) for part in threshold.get("fraction", "1/2").split("/"))
 
+    round_ = poll.get("round", {"type": "first"})
+    is_runoff = round_["type"] == "runoff"
+    plurality = is_runoff and round_.get("threshold", "plurality") == "plurality"
     cast = len(ballots)
     void = 0
+    ignored = 0
     write_ins: dict[str, int] = {}
     counts: dict[str, Any]
     if kind == "motion":
@@ -50,22 +82,42 @@ def recount(document: dict[str, Any]) -> dict[str, Any]:
                 counts[ballot] += 1
     elif kind == "election":
         ids = [c["id"] for c in poll["candidates"]]
-        listed = set(ids) | {c["name"] for c in poll["candidates"] if "name" in c}
+        listed = {same_name(c) for c in ids}
+        listed |= {same_name(c["name"]) for c in poll["candidates"] if "name" in c}
+        roster = poll.get("write_in_eligible")
+        eligible = None if roster is None else [same_name(name) for name in roster]
         kept = []
         for ballot in ballots:
             if "void" in ballot:
                 void += 1
                 continue
+            marks = ballot["marks"]
+            crossed_out = [c for c in ids if marks.get(c) == "against"]
+            given = ballot.get("write_ins", [])
+            if isinstance(given, dict):  # keyed: in place of the candidate it names
+                written = [
+                    (same_name(name), marks.get(c) == "against") for c, name in given.items()
+                ]
+            else:  # a list: as many as the ballot has 反对 marks, in order
+                written = [(same_name(name), True) for name in given]
             names: list[str] = []
-            for written in ballot.get("write_ins", []):
-                name = written.strip()
-                if name not in listed and name not in names:
+            for name, in_place_of_against in written:
+                if (
+                    not is_runoff
+                    and in_place_of_against
+                    and name != ""
+                    and name not in listed
+                    and (eligible is None or name in eligible)
+                    and name not in names
+                    and (isinstance(given, dict) or len(names) < len(crossed_out))
+                ):
                     names.append(name)
-            chosen = len([c for c in ids if ballot["marks"].get(c) == "for"]) + len(names)
+            chosen = len([c for c in ids if marks.get(c) == "for"]) + len(names)
             if chosen > poll["seats"]:
                 void += 1
             else:
-                kept.append((ballot["marks"], names))
+                kept.append((marks, names))
+                ignored += len(written) - len(names)
         counts = {}
         for c in ids:
             marks = [m.get(c, "abstain") for m, _ in kept]
@@ -106,10 +158,10 @@ def recount(document: dict[str, Any]) -> dict[str, Any]:
         share = Fraction(p, q) * base
         return votes > share if rule == "more_than" else votes >= share
 
-    required = next(v for v in itertools.count() if meets(v))
+    required = None if plurality else next(v for v in itertools.count() if meets(v))
 
     def seats_outcome(order: list[tuple[str, int]], seats: int) -> dict[str, Any]:
-        qualified = [(name, votes) for name, votes in order if meets(votes)]
+        qualified = [(name, votes) for name, votes in order if plurality or meets(votes)]
         ranked = sorted(qualified, key=lambda item: item[1], reverse=True)
         if len(ranked) <= seats:
             return {
@@ -160,7 +212,13 @@ def recount(document: dict[str, Any]) -> dict[str, Any]:
         "electorate": electorate,
         "present": present,
         "issued": issued,
-        "quorum_met": None if present is None else 3 * present >= 2 * electorate,
+        "quorum_met": None
+        if present is None
+        else (
+            2 * present > electorate
+            if poll.get("quorum") == "majority"
+            else 3 * present >= 2 * electorate
+        ),
         "round_valid": cast <= issued,
         "ballots": {"cast": cast, "valid": valid, "void": void},
         "required": required,
@@ -169,6 +227,8 @@ def recount(document: dict[str, Any]) -> dict[str, Any]:
     }
     if kind == "election":
         result["write_ins"] = write_ins
+        if ignored:
+            result["write_ins_ignored"] = ignored
     return result
 
 
@@ -194,6 +254,18 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         poll["issued"] = draw(st.integers(0, electorate))
     if draw(st.booleans()):
+        poll["quorum"] = draw(st.sampled_from(["two_thirds", "majority"]))
+    round_type = draw(st.sampled_from(ROUND_TYPES)) if kind == "election" else "first"
+    plurality = round_type == "runoff" and draw(st.booleans())
+    if kind == "election" and (round_type != "first" or draw(st.booleans())):
+        poll["round"] = {"type": round_type}
+        if round_type == "runoff":
+            if plurality:
+                if draw(st.booleans()):
+                    poll["round"]["threshold"] = "plurality"
+            else:
+                poll["round"]["threshold"] = "majority"
+    if not plurality and draw(st.booleans()):
         q = draw(st.integers(1, 4))
         bases = ["electorate", "cast"] + (["present"] if "present" in poll else [])
         poll["threshold"] = {
@@ -202,18 +274,30 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
             "fraction": f"{draw(st.integers(1, q))}/{q}",
         }
     size = st.integers(0, 30)
-    ids = [f"c{i}" for i in range(1, draw(st.integers(1, 4)) + 1)]
+    ids = [f"c{i}" for i in range(1, draw(st.integers(2 if round_type == "runoff" else 1, 4)) + 1)]
     if kind == "motion":
         ballot = st.one_of(st.sampled_from(["for", "against", "abstain"]), VOID_BALLOT)
     elif kind == "election":
         poll["seats"] = draw(st.integers(1, len(ids) + 1))
         poll["candidates"] = [{"id": i, "name": f"候选人{i}"} for i in ids]
+        if len(ids) >= 3 and draw(st.booleans()):
+            poll["candidates"][2]["name"] = "Zoe\u0308"
         allowed = draw(st.booleans())
-        poll["write_ins"] = allowed
-        written = st.lists(st.sampled_from([*WRITE_IN_POOL, "候选人c2"]), max_size=3)
+        if round_type == "runoff":  # a runoff takes none, but tellers may enter what is written
+            if not allowed:
+                poll["write_ins"] = False
+            allowed = True
+        else:
+            poll["write_ins"] = allowed
+        if draw(st.booleans()):
+            people = draw(st.lists(st.sampled_from(ELIGIBLE_POOL), unique_by=id, max_size=3))
+            poll["write_in_eligible"] = [draw(st.sampled_from(spellings)) for spellings in people]
+        name = st.sampled_from(WRITE_IN_POOL)
+        listed = st.lists(name, max_size=3)
+        keyed = st.dictionaries(st.sampled_from(ids), name, max_size=len(ids))
         plain = st.builds(lambda m: {"marks": m}, marks_for(ids))
         with_write_ins = st.builds(
-            lambda m, w: {"marks": m, "write_ins": w}, marks_for(ids), written
+            lambda m, w: {"marks": m, "write_ins": w}, marks_for(ids), st.one_of(listed, keyed)
         )
         ballot = (
             st.one_of(plain, with_write_ins, VOID_BALLOT)

@@ -191,7 +191,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ),
     (
         "§3 for marks plus write-ins beyond the seats make a ballot void",
-        election([*times(30, vote("c1")), vote("c1", write_ins=["刘备"])]),
+        election([*times(30, vote("c1")), vote("c1", against=("c2",), write_ins=["刘备"])]),
         {"ballots": {"cast": 31, "valid": 30, "void": 1}, "write_ins": {}},
     ),
     (
@@ -382,12 +382,17 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ),
     (
         "§3 a write-in is the name without surrounding whitespace",
-        election([vote(write_ins=[" 刘备 "]), vote(write_ins=["刘备\n"])]),
+        election(
+            [
+                vote(against=("c1",), write_ins=[" 刘备 "]),
+                vote(against=("c1",), write_ins=["刘备\n"]),
+            ]
+        ),
         {"write_ins": {"刘备": 2}},
     ),
     (
         "§3 the same write-in twice on one ballot counts once",
-        election([vote(write_ins=["刘备", "刘备"])]),
+        election([vote(against=("c1", "c2"), write_ins=["刘备", "刘备"])], seats=2),
         {"ballots": {"cast": 1, "valid": 1, "void": 0}, "write_ins": {"刘备": 1}},
     ),
     (
@@ -399,8 +404,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         "§3 on equal votes listed candidates come before write-ins, write-ins by code point",
         election(
             times(5, vote("c2"))
-            + times(5, vote(write_ins=["刘备"]))
-            + times(5, vote(write_ins=["关羽"])),
+            + times(5, vote(against=("c1",), write_ins=["刘备"]))
+            + times(5, vote(against=("c1",), write_ins=["关羽"])),
             threshold={"base": "cast", "rule": "at_least", "fraction": "1/3"},
         ),
         {
@@ -622,13 +627,19 @@ def test_write_ins_only_where_enabled() -> None:
 
 def test_write_ins_default_enabled() -> None:
     """§3 write-ins: allowed by default in elections."""
-    assert tally(election([vote(write_ins=["刘备"])]))["write_ins"] == {"刘备": 1}
+    doc = election([vote(against=("c1",), write_ins=["刘备"])])
+    assert tally(doc)["write_ins"] == {"刘备": 1}
 
 
 def test_full_result_object() -> None:
     """tally-format: every field present, zeros and nulls included."""
     doc = election(
-        [*times(30, vote("c1", against=("c2",))), vote("c1", "c2"), VOID, vote(write_ins=["刘备"])],
+        [
+            *times(30, vote("c1", against=("c2",))),
+            vote("c1", "c2"),
+            VOID,
+            vote(against=("c2",), write_ins=["刘备"]),
+        ],
         present=50,
         issued=50,
         seats=1,
@@ -644,7 +655,7 @@ def test_full_result_object() -> None:
         "required": 28,
         "counts": {
             "c1": {"for": 30, "against": 0, "abstain": 1},
-            "c2": {"for": 0, "against": 30, "abstain": 1},
+            "c2": {"for": 0, "against": 31, "abstain": 0},
         },
         "write_ins": {"刘备": 1},
         "outcome": {"elected": ["c1"], "runoff": None, "unfilled": 0},

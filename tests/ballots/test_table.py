@@ -86,7 +86,7 @@ def test_motion_table_in_english() -> None:
             id="election round invalid",
         ),
         pytest.param(
-            election(times(30, vote(write_ins=["刘备"]))),
+            election(times(30, vote(against=("c1",), write_ins=["刘备"]))),
             ["刘备（另选他人）", "当选：刘备"],
             id="election write-in elected",
         ),
