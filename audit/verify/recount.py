@@ -3,9 +3,10 @@
 The recount uses the same code as ``congress tally``: :func:`ballots.tally` over the secret
 ballots, or over the vote that counts for each deputy in a named poll (the last under change
 policy ``last``, the first under ``first``); :func:`ballots.decide` over the counts of a
-``manual_result``. Its input is the poll's ``definition`` with ``issued`` taken from
-``poll_closed``. The whole result object must match; a mismatch names the first differing
-JSON path. A closed poll that is not voided needs exactly one result, and a result is announced
+``manual_result`` (with its ``write_ins_ignored``, if any). Its input is the poll's
+``definition`` with ``issued`` taken from ``poll_closed``, passed whole, so that the election
+``round``, ``write_in_eligible`` and ``quorum`` fields count as they did at the server. The
+whole result object must match; a mismatch names the first differing JSON path. A closed poll that is not voided needs exactly one result, and a result is announced
 only once it is written.
 """
 
@@ -122,6 +123,7 @@ class RecountCheck(Check):
                 void=totals["void"],
                 counts=manual["counts"],
                 write_ins=manual["write_ins"],
+                write_ins_ignored=manual.get("write_ins_ignored", 0),
             )
         except InputError as exc:
             if exc.path.startswith("poll"):
