@@ -134,6 +134,49 @@ def test_byte_order_mark_is_accepted(in_tmp: Path, capsys: pytest.CaptureFixture
         pytest.param(
             b"[]", "congress tally: bad.json: $: expected an object, got a list", id="not an object"
         ),
+        pytest.param(
+            json.dumps(
+                {
+                    **BAD,
+                    "ballots": [{"marks": {"c1": "against"}, "write_ins": {"c1": "王五\u200b"}}],
+                }
+            ).encode(),
+            "congress tally: bad.json: ballots[0].write_ins.c1: control or format character"
+            " U+200B in a name (names may not contain invisible characters)",
+            id="代表法 Art 17: a zero-width variant of a name",
+        ),
+        pytest.param(
+            json.dumps({**BAD, "ballots": [{"marks": {}, "write_ins": ["王五\u202e"]}]}).encode(),
+            "congress tally: bad.json: ballots[0].write_ins[0]: control or format character"
+            " U+202E in a name (names may not contain invisible characters)",
+            id="a bidi mark in a listed write-in",
+        ),
+        pytest.param(
+            json.dumps({**BAD, "poll": {**BAD["poll"], "round": {"type": "second"}}}).encode(),
+            'congress tally: bad.json: poll.round.type: expected "first", "runoff", "further" or'
+            ' "by_election", got "second"',
+            id="unknown round type",
+        ),
+        pytest.param(
+            json.dumps(
+                {**BAD, "poll": {**BAD["poll"], "round": {"type": "runoff"}, "write_ins": True}}
+            ).encode(),
+            "congress tally: bad.json: poll.write_ins: a runoff is held among the tied candidates"
+            " only and takes no write-ins (组织法 Art 29)",
+            id="组织法 Art 29: write-ins enabled in a runoff",
+        ),
+        pytest.param(
+            json.dumps(
+                {**BAD, "poll": {**BAD["poll"], "write_in_eligible": ["王五", "王五 "]}}
+            ).encode(),
+            'congress tally: bad.json: poll.write_in_eligible[1]: duplicate name "王五"',
+            id="组织法 Art 18: duplicate eligible name",
+        ),
+        pytest.param(
+            json.dumps({**BAD, "poll": {**BAD["poll"], "quorum": "half"}}).encode(),
+            'congress tally: bad.json: poll.quorum: expected "two_thirds" or "majority", got "half"',
+            id="unknown quorum rule",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(
@@ -215,3 +258,29 @@ def test_subprocess_output_is_utf8(tmp_path: Path) -> None:
         env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", "PYTHONIOENCODING": "ascii"},
     )
     assert done.stdout.decode("utf-8").startswith("测试表决\n")
+
+
+def test_runoff_json_output_has_null_required(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """组织法 Art 29: a plurality runoff prints ``"required": null`` and the ignored count."""
+    runoff = {
+        "poll": {
+            "kind": "election",
+            "electorate": 5,
+            "seats": 1,
+            "candidates": [{"id": "c1", "name": "张三"}, {"id": "c2", "name": "李四"}],
+            "round": {"type": "runoff"},
+        },
+        "ballots": [
+            {"marks": {"c1": "for"}},
+            {"marks": {"c2": "for"}},
+            {"marks": {"c1": "against"}, "write_ins": {"c1": "王五"}},
+            {"marks": {"c1": "for"}},
+        ],
+    }
+    assert main(["tally", write(in_tmp / "runoff.json", runoff)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["required"] is None
+    assert result["write_ins_ignored"] == 1
+    assert result["outcome"] == {"elected": ["c1"], "runoff": None, "unfilled": 0}

@@ -150,3 +150,20 @@ def test_evaluation_table() -> None:
 def test_unknown_language() -> None:
     with pytest.raises(ValueError, match="unknown language 'fr'"):
         table(document("motion", []), "fr")
+
+
+def test_presidium_quorum_not_met_names_its_rule() -> None:
+    """§1 Bodies: under the majority rule the table says more than half must be present."""
+    doc = document("motion", times(7, "for"), electorate=15, present=7, quorum="majority")
+    assert "不足法定人数（须有过半数成员出席）" in table(doc)
+    assert "Quorum not met (more than half of the members must be present)" in table(doc, "en")
+
+
+def test_first_round_tables_have_no_round_line() -> None:
+    """Tables of first rounds read as before; later rounds name their type."""
+    first = table(election(times(30, vote("c1"))))
+    assert "选举轮次" not in first
+    by_election = table(election(times(30, vote("c1")), round={"type": "by_election"}))
+    assert "\n选举轮次：补选\n应选 1 名\n" in by_election
+    further = table(election(times(30, vote("c1")), round={"type": "further"}), "en")
+    assert "\nRound: further election\nSeats: 1\n" in further
