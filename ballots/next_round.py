@@ -56,6 +56,7 @@ def runoff_from(
         candidates=candidates,
         round=Round("runoff", follows, threshold).to_json(),
     )
+    parse_poll(poll)
     return poll
 
 

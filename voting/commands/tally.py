@@ -1,9 +1,12 @@
 """``congress tally FILE|- [FILE ...]``: count tally-format files, print the result.
 
-The result is JSON (UTF-8, sorted keys, indent 2): the result object itself for one file, an
+Every input of ``docs/tally-format.md`` is accepted: typed election rounds, write-ins keyed by
+the candidate they replace or listed as on paper, eligibility lists, a body's quorum rule. The
+result is JSON (UTF-8, sorted keys, indent 2): the result object itself for one file, an
 object mapping each file name to its result for several. ``--table`` prints the table a chair
-reads out instead. Malformed input exits with status 2 and one line on standard error naming
-the file and the JSON path of the problem.
+reads out instead, naming a later round's type and the write-ins ignored. Malformed input exits
+with status 2 and one line on standard error naming the file and the JSON path of the problem
+(``ballots[3].write_ins.c2: control or format character U+200B in a name …``).
 """
 
 from __future__ import annotations
