@@ -10,7 +10,8 @@ install the CA certificate (``/ca`` shows a QR code for it) and then trust the s
   certificate that the tablets would trust.
 - The server certificate: ECDSA P-256, the given DNS names and IP addresses as
   ``subjectAltName``, ``extendedKeyUsage serverAuth``, valid 2 years (under the 825 days that
-  iOS accepts). Its key is written with mode 0600.
+  iOS accepts). Its key is written with mode 0600 (:mod:`audit.private_file`, as the log
+  signing key is).
 
 Existing files are never overwritten. Errors::
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import ipaddress
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +34,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from audit.private_file import PRIVATE_FILE_MODE, write_new_file
 
 __all__ = [
     "CA_DAYS",
@@ -52,7 +54,7 @@ __all__ = [
 
 CA_DAYS: Final = 3652  # 10 years
 SERVER_DAYS: Final = 730
-KEY_FILE_MODE: Final = 0o600
+KEY_FILE_MODE: Final = PRIVATE_FILE_MODE
 CERT_FILE_MODE: Final = 0o644
 ORGANIZATION: Final = "congress-vote 会议系统本地根证书"
 #: X.509 limits a common name to 64 characters.
@@ -251,22 +253,6 @@ def _make_server(
     return key, cert
 
 
-def _write_new(path: Path, data: bytes, mode: int) -> None:
-    """Write ``data`` to a file that must not exist yet, with exactly ``mode``."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, mode)  # the umask may have narrowed it
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            path.unlink()
-        raise
-
-
 def check_paths_free(paths: TlsPaths) -> None:
     """Raise :class:`TlsFilesExist` if any of the files exists."""
     existing = paths.existing()
@@ -312,7 +298,7 @@ def create_hall_certificates(
         ):
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                _write_new(path, data, mode)
+                write_new_file(path, data, mode=mode)
             except FileExistsError:
                 raise TlsFilesExist(
                     f"证书文件 {path} 已存在，不会覆盖",

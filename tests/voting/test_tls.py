@@ -20,10 +20,10 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from starlette.testclient import TestClient
 
 from audit.note import NoteSigner
-from devices.tls import TlsFilesExist, TlsNamesInvalid, TlsPaths, create_hall_certificates
 from tests.devices.processes import congress, environment, free_port, start, stop, wait_ready
 from tests.voting.conftest import LOG_KEY, ORIGIN, Clock
 from voting.app import create_app
+from voting.ca.tls import TlsFilesExist, TlsNamesInvalid, TlsPaths, create_hall_certificates
 from voting.cli import main
 from voting.settings import Settings
 

@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from devices.ca_page import PAGE_HEADERS, ca_page
-from devices.tls import fingerprint
+from voting.ca.install_page import PAGE_HEADERS, ca_page
+from voting.ca.tls import fingerprint
 from voting.errors import NotFound
 
 CA_MEDIA_TYPE = "application/x-x509-ca-cert"
