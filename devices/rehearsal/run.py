@@ -1,9 +1,12 @@
-"""The dress rehearsal: a whole sitting driven by simulated tablets against a real server.
+"""Run a dress rehearsal: a whole sitting driven by simulated tablets against a real server.
 
 ``congress simulate`` runs it before a meeting, on the hall's own server and network, and the
 test suite runs it end to end. Every deputy has a simulated tablet (:mod:`devices.simulator`)
 that pairs with a one-time code and votes with its own device key over a real WebSocket, all
-tablets at once. The sitting:
+tablets at once. The polls come from a plan (:mod:`devices.rehearsal.plan`, by default
+``examples/rehearsal/standard-sitting.json``); what the run finds is a
+:class:`~devices.rehearsal.summary.Summary`, which :mod:`devices.rehearsal.report` prints. The
+standard sitting:
 
 1. an administrator creates the meeting with N deputies, opens it and sets the agenda;
 2. each tablet gets a pairing code from the operator and registers its key;
@@ -19,7 +22,8 @@ tablets at once. The sitting:
    receipt, the signed checkpoint and the inclusion proof; a named vote in the published votes;
 6. the meeting is closed.
 
-Choices are drawn from a seeded random generator, so a run is repeatable.
+Choices are drawn from a seeded random generator with the plan's weights, so a run is
+repeatable.
 """
 
 from __future__ import annotations
@@ -27,17 +31,17 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
 import ballots
 from audit.errors import AuditError
 from audit.note import NoteVerifier
+from devices.rehearsal.plan import Plan, PollPlan, ballot_for, load_plan
+from devices.rehearsal.summary import PollOutcome, Summary
 from devices.simulator import (
     HttpClient,
-    Latencies,
     SimTablet,
     SimulationError,
     check_ballot_counted,
@@ -45,165 +49,14 @@ from devices.simulator import (
 )
 from devices.tablet import Tablet
 
-__all__ = [
-    "PLANS",
-    "PollOutcome",
-    "PollPlan",
-    "Rehearsal",
-    "Summary",
-    "ballot_for",
-    "result_lines",
-    "summary_lines",
-]
-
-TITLE = "新洲镇第十七届人民代表大会第三次会议（演练）"
-WRITE_IN = "郑国平"
-
-VICE: dict[str, Any] = {
-    "kind": "election",
-    "seats": 2,
-    "candidates": [
-        {"id": "c1", "name": "黄丽华"},
-        {"id": "c2", "name": "周志强"},
-        {"id": "c3", "name": "吴海燕"},
-    ],
-    "write_ins": True,
-}
-PROJECTS: dict[str, Any] = {
-    "kind": "selection",
-    "seats": 3,
-    "form": "choose",
-    "candidates": [
-        {"id": "p1", "name": "镇区雨污分流改造"},
-        {"id": "p2", "name": "农村公路提档升级"},
-        {"id": "p3", "name": "中心小学食堂改造"},
-        {"id": "p4", "name": "居家养老服务中心"},
-        {"id": "p5", "name": "农村饮用水管网改造"},
-    ],
-}
-REVIEW: dict[str, Any] = {
-    "kind": "evaluation",
-    "subjects": [
-        {"id": "s1", "name": "农业农村办公室"},
-        {"id": "s2", "name": "财政所"},
-        {"id": "s3", "name": "社会事务办公室"},
-    ],
-}
-
-
-@dataclass(frozen=True)
-class PollPlan:
-    poll: str
-    item: str
-    title: str
-    mode: str  # secret | named
-    definition: dict[str, Any]
-    rule: dict[str, Any] | None = None
-
-    @property
-    def kind(self) -> str:
-        return str(self.definition["kind"])
-
-
-PLANS: tuple[PollPlan, ...] = (
-    PollPlan("p1", "budget", "关于2026年财政预算的决议", "secret", {"kind": "motion"}),
-    PollPlan("p2", "liaison", "关于设立人大代表联络站的决定", "named", {"kind": "motion"}),
-    PollPlan("p3", "vice", "选举副镇长", "secret", VICE, {"office": "deputy", "extra": 1}),
-    PollPlan("p4", "projects", "2026年度民生实事项目票决", "secret", PROJECTS),
-    PollPlan("p5", "review", "镇政府工作部门满意度测评", "secret", REVIEW),
-)
-#: In these polls the tablet at this index loses its connection after sending its vote.
-DROPS = {"p1": 0, "p2": 1}
-
-_SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹"
-_GIVEN = ("建国", "秀英", "志强", "丽华", "海燕", "国庆", "红梅", "晓东", "立新", "春生", "玉珍")
-
-
-def _sample(rng: random.Random, items: Sequence[str], weights: Sequence[int], k: int) -> list[str]:
-    """``k`` distinct items, each draw weighted."""
-    pool, chosen = list(zip(items, weights, strict=True)), []
-    for _ in range(min(k, len(pool))):
-        pick = rng.choices(range(len(pool)), [w for _, w in pool])[0]
-        chosen.append(pool.pop(pick)[0])
-    return chosen
-
-
-def ballot_for(plan: PollPlan, index: int, rng: random.Random) -> Any:
-    """The choice the deputy at ``index`` makes in ``plan``."""
-    if plan.kind == "motion":
-        return rng.choices(["for", "against", "abstain"], [75, 15, 10])[0]
-    if plan.kind == "election":
-        if index % 7 == 2:
-            return {
-                "marks": {"c1": "for", "c2": "against", "c3": "against"},
-                "write_ins": [WRITE_IN],
-            }
-        ids = [c["id"] for c in plan.definition["candidates"]]
-        backed = _sample(rng, ids, [6, 5, 2], rng.choices([2, 1, 0], [80, 15, 5])[0])
-        return {
-            "marks": {
-                c: "for" if c in backed else rng.choices(["against", "abstain"], [2, 1])[0]
-                for c in ids
-            }
-        }
-    if plan.kind == "selection":
-        ids = [c["id"] for c in plan.definition["candidates"]]
-        k = rng.choices([3, 2, 1], [80, 15, 5])[0]
-        return {"chosen": sorted(_sample(rng, ids, [6, 5, 4, 3, 2], k))}
-    levels = ["satisfied", "basically_satisfied", "dissatisfied"]
-    return {
-        "ratings": {
-            s["id"]: rng.choices(levels, [60, 30, 10])[0] for s in plan.definition["subjects"]
-        }
-    }
-
-
-@dataclass
-class PollOutcome:
-    plan: PollPlan
-    result: dict[str, Any]
-    matches_recount: bool
-
-
-@dataclass
-class Summary:
-    tablets: int
-    meeting: str = ""
-    origin: str = ""
-    log_key: str = ""
-    paired: int = 0
-    signed_in_by_tablet: int = 0
-    signed_in_by_operator: int = 0
-    votes_expected: int = 0
-    votes_acknowledged: int = 0
-    reconnections: int = 0
-    duplicates: int = 0
-    inclusion_passed: int = 0
-    inclusion_total: int = 0
-    named_confirmed: int = 0
-    named_total: int = 0
-    outcomes: list[PollOutcome] = field(default_factory=list)
-    latencies: Latencies = field(default_factory=Latencies)
-    failures: list[str] = field(default_factory=list)
-    elapsed: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return (
-            not self.failures
-            and len(self.outcomes) == len(PLANS)
-            and all(o.matches_recount for o in self.outcomes)
-            and self.votes_acknowledged == self.votes_expected
-            and self.inclusion_passed == self.inclusion_total
-            and self.named_confirmed == self.named_total
-        )
-
+__all__ = ["Progress", "Rehearsal"]
 
 Progress = Callable[[str], None]
 
 
 class Rehearsal:
-    """One run of the standard sitting against the server at ``http.base``."""
+    """One run of ``plan`` (default: the standard sitting) against the server at
+    ``http.base``."""
 
     def __init__(
         self,
@@ -220,9 +73,17 @@ class Rehearsal:
         connect_limit: int = 32,
         timeout: float = 60.0,
         ssl_context: Any = None,
+        plan: Plan | None = None,
     ) -> None:
         if tablets < 2:
             raise ValueError("a rehearsal needs at least two tablets")
+        self.plan = plan if plan is not None else load_plan()
+        for poll in self.plan.polls:
+            if poll.drop_tablet is not None and poll.drop_tablet >= tablets:
+                raise ValueError(
+                    f"poll {poll.poll} drops tablet {poll.drop_tablet}, "
+                    f"but there are only {tablets} tablets"
+                )
         self.http = http
         self.ws_url = ws_url
         self.username = username
@@ -233,7 +94,9 @@ class Rehearsal:
         self.progress = progress
         self.timeout = timeout
         self.ssl_context = ssl_context
-        self.summary = Summary(tablets=tablets, meeting=meeting, origin=origin)
+        self.summary = Summary(
+            tablets=tablets, polls_planned=len(self.plan.polls), meeting=meeting, origin=origin
+        )
         self.deputies = [f"d{i:03}" for i in range(1, tablets + 1)]
         self.sims: list[SimTablet] = []
         self.token = ""
@@ -256,7 +119,7 @@ class Rehearsal:
                     f"poll {p.poll} ({p.mode} {p.kind})",
                     self._poll_step(p),
                 )
-                for p in PLANS
+                for p in self.plan.polls
             ],
             ("闭会", "closing", self._close),
         ]
@@ -299,7 +162,7 @@ class Rehearsal:
             {
                 "meeting": self.meeting,
                 "origin": self.origin,
-                "title": TITLE,
+                "title": self.plan.title,
                 "date": date.today().isoformat(),
             },
             token=self.token,
@@ -307,7 +170,7 @@ class Rehearsal:
         roster = [
             {
                 "deputy": deputy,
-                "name": _SURNAMES[i % len(_SURNAMES)] + _GIVEN[i % len(_GIVEN)],
+                "name": self.plan.deputy_name(i),
                 "seat": f"{i // 10 + 1}-{i % 10 + 1:02}",
             }
             for i, deputy in enumerate(self.deputies)
@@ -326,7 +189,7 @@ class Rehearsal:
                 "kind": p.kind,
                 **({"rule": p.rule} if p.rule else {}),
             }
-            for p in PLANS
+            for p in self.plan.polls
         ]
         await self._api("PUT", "/agenda", {"items": items})
         return f"{len(self.deputies)} 名代表 / deputies, {self.meeting}"
@@ -459,7 +322,8 @@ class Rehearsal:
             )
         )
         cast = result["ballots"]["cast"]
-        return f"{cast}/{everyone} 票 / votes, {verdict(plan, result)}"
+        recount = "与复核一致 / matches recount" if matches else "与复核不符 / differs from recount"
+        return f"{cast}/{everyone} 票 / votes, {recount}"
 
     async def _vote(self, index: int, sim: SimTablet, plan: PollPlan, choice: Any) -> None:
         secret = plan.mode == "secret"
@@ -469,7 +333,7 @@ class Rehearsal:
             else sim.tablet.named_vote(plan.poll, choice)
         )
         try:
-            if DROPS.get(plan.poll) == index:
+            if plan.drop_tablet == index:
                 reply = await self._drop_and_resend(sim, plan, message)
             else:
                 reply = await sim.request(message, timeout=self.timeout)
@@ -533,122 +397,3 @@ class Rehearsal:
         await self._api("POST", "/close")
         state = await self._api("GET", "")
         return f"{state['seq']} 条日志记录 / log entries"
-
-
-# Reporting ---------------------------------------------------------------------------------
-
-_LEVELS = {
-    "satisfied": "满意 satisfied",
-    "basically_satisfied": "基本满意 basically satisfied",
-    "dissatisfied": "不满意 dissatisfied",
-}
-
-
-def _names(plan: PollPlan) -> dict[str, str]:
-    listed = plan.definition.get("candidates", []) + plan.definition.get("subjects", [])
-    return {c["id"]: c["name"] for c in listed}
-
-
-def verdict(plan: PollPlan, result: dict[str, Any]) -> str:
-    """The outcome in a few words, Chinese and English."""
-    outcome = result.get("outcome")
-    if outcome is None:
-        return "本轮无效 / round invalid"
-    names = _names(plan)
-    if plan.kind == "motion":
-        counts = result["counts"]
-        said = "通过 / passed" if outcome["passed"] else "未通过 / not passed"
-        return (
-            f"{said}（赞成 {counts['for']}，反对 {counts['against']}，弃权 {counts['abstain']} / "
-            f"for {counts['for']}, against {counts['against']}, abstain {counts['abstain']}）"
-        )
-    if plan.kind == "evaluation":
-        return "，".join(
-            f"{names[s]} {_LEVELS.get(level, level)}" for s, level in outcome["ratings"].items()
-        )
-    word = "当选 / elected" if plan.kind == "election" else "入选 / chosen"
-    parts = [f"{word}: " + ("、".join(names.get(c, c) for c in outcome["elected"]) or "—")]
-    if outcome.get("runoff"):
-        runoff = outcome["runoff"]
-        tied = "、".join(names.get(c, c) for c in runoff["candidates"])
-        parts.append(f"另行选举 / runoff: {tied} ({runoff['seats']})")
-    if outcome.get("unfilled"):
-        parts.append(f"缺额 / unfilled: {outcome['unfilled']}")
-    write_ins = result.get("write_ins") or {}
-    if write_ins:
-        shown = "、".join(f"{name} {votes}" for name, votes in write_ins.items())
-        parts.append(f"另选他人 / write-ins: {shown}")
-    return "；".join(parts)
-
-
-def result_lines(summary: Summary) -> list[str]:
-    lines = ["表决结果 / results"]
-    for outcome in summary.outcomes:
-        plan, result = outcome.plan, outcome.result
-        mode = "无记名 secret" if plan.mode == "secret" else "记名 named"
-        recount = "与复核一致 / matches recount" if outcome.matches_recount else "与复核不符 ✗"
-        ballots_ = result["ballots"]
-        lines.append(f"  {plan.poll} {plan.title}（{mode} {plan.kind}）")
-        lines.append(
-            f"      {ballots_['cast']} 票，有效 {ballots_['valid']}，无效 {ballots_['void']} / "
-            f"cast {ballots_['cast']}, valid {ballots_['valid']}, void {ballots_['void']}; "
-            f"{recount}"
-        )
-        lines.append(f"      {verdict(plan, result)}")
-    return lines
-
-
-def summary_lines(summary: Summary) -> list[str]:
-    """The summary table; every number is a count a test can check exactly."""
-    s = summary
-    votes = s.latencies.of("ballot", "vote")
-    p50, p95 = Latencies.percentile(votes, 0.50), Latencies.percentile(votes, 0.95)
-    worst = votes[-1] if votes else 0.0
-    rows = [
-        ("平板 / tablets", f"{s.tablets} tablets, {s.paired} paired"),
-        (
-            "签到 / signed in",
-            f"{s.signed_in_by_tablet} by tablet, {s.signed_in_by_operator} by operator",
-        ),
-        ("表决 / polls", f"{len(s.outcomes)} polls"),
-        ("确认的投票 / votes acknowledged", f"{s.votes_acknowledged} of {s.votes_expected}"),
-        (
-            "掉线重连 / reconnections",
-            f"{s.reconnections} reconnections, {s.duplicates} re-sent votes counted once",
-        ),
-        (
-            "复核一致 / results match recount",
-            f"{sum(o.matches_recount for o in s.outcomes)} of {len(s.outcomes)}",
-        ),
-        (
-            "包含证明 / inclusion checks passed",
-            f"{s.inclusion_passed} of {s.inclusion_total}",
-        ),
-        (
-            "记名表决核对 / named votes published",
-            f"{s.named_confirmed} of {s.named_total}",
-        ),
-        (
-            "投票往返 / vote round trip",
-            f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {worst * 1000:.1f} ms",
-        ),
-        ("用时 / elapsed", f"{s.elapsed:.1f} s"),
-        ("日志公钥 / log key", s.log_key or "—"),
-        (
-            "结论 / verdict",
-            "全部通过 / all passed" if s.ok else f"失败 / FAILED ({len(s.failures)})",
-        ),
-    ]
-    width = max(_display_width(label) for label, _ in rows)
-    lines = ["模拟会议汇总 / simulation summary"]
-    for label, value in rows:
-        lines.append(f"  {label}{' ' * (width - _display_width(label))}  {value}")
-    lines.extend(f"  ✗ {failure}" for failure in s.failures[:20])
-    if len(s.failures) > 20:
-        lines.append(f"  … 另有 / and {len(s.failures) - 20} more")
-    return lines
-
-
-def _display_width(text: str) -> int:
-    """Columns on a terminal: CJK characters take two."""
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
