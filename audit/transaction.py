@@ -63,6 +63,7 @@ class LogTransaction:
         self._clock = clock
         self._state = state
         self._origin = signer.name
+        self._log_key = signer.vkey()
         self._base = state.size
         self._leaves: list[bytes] = []
         #: The bytes of every entry appended in this transaction, in seq order.
@@ -90,7 +91,7 @@ class LogTransaction:
         self._require_open()
         batch = list(entries)
         at = format_at(self._clock()) if any(needs_time(entry) for entry in batch) else None
-        position = LogPosition(self._origin, self._signer.vkey(), self.size)
+        position = LogPosition(self._origin, self._log_key, self.size)
         built = build_entries(batch, position, at=at)
         if built:
             rows = [
