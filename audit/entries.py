@@ -1,8 +1,10 @@
 """The entry types of a meeting's log and the fields each must carry (audit-log.md §4).
 
 Every entry is a JSON object with ``v`` (always 1), ``seq`` (its leaf index) and ``type``; every
-type but ``ballot`` also carries ``at``, a UTC time ``YYYY-MM-DDTHH:MM:SSZ``. The fields listed
-here are the minimum; writers may add fields, never remove these.
+type but ``ballot`` also carries ``at``, a UTC time ``YYYY-MM-DDTHH:MM:SSZ``. The required fields
+listed here are the minimum; writers may add fields, never remove these. The optional fields are
+those the server adds in some cases. ``docs/audit-log.md`` §4 documents both, and a test keeps
+the two alike.
 
 Identifiers are strings: deputies (``"d-07"``), devices, polls, agenda items. Actor fields
 (``by``) name a chair/operator account or ``device:<id>``.
@@ -46,6 +48,20 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "result_announced": frozenset({"poll", "by"}),
     "poll_voided": frozenset({"poll", "reason", "by"}),
     "meeting_closed": frozenset({"by"}),
+}
+
+#: Fields that some entries of a type carry besides the required ones, and when.
+OPTIONAL_FIELDS: Final[dict[str, frozenset[str]]] = {
+    **{kind: frozenset() for kind in REQUIRED_FIELDS},
+    # The administrator who opened the meeting.
+    "meeting_opened": frozenset({"by"}),
+    # The revoked device's key, as in its ``device_paired`` entry.
+    "device_revoked": frozenset({"alg", "public_key"}),
+    # A sign-in or sign-out on the tablet carries the tablet's signed message.
+    "signed_in": frozenset({"body", "sig"}),
+    "signed_out": frozenset({"body", "sig"}),
+    # A poll the server closes by itself at this time (the ``at`` format).
+    "poll_opened": frozenset({"closes_at"}),
 }
 
 ENTRY_TYPES: Final = frozenset(REQUIRED_FIELDS)

@@ -9,7 +9,11 @@ Hierarchy::
     ├── CanonicalError      bytes or objects that are not canonical JSON (audit-log.md §1)
     ├── ProofError          an inclusion or consistency proof is malformed or does not verify
     ├── NoteError           a signed note or verifier key is malformed, or a signature fails
-    └── CheckpointError     checkpoint text is malformed or names the wrong origin
+    ├── CheckpointError     checkpoint text is malformed or names the wrong origin
+    ├── EntryError          (also a ValueError) an entry cannot be appended to a stored log:
+    │                       unknown type, missing or forbidden field
+    ├── LogCorruptedError   a stored log's rows disagree with each other or with a checkpoint
+    └── CheckpointConflictError  a checkpoint of the same size but another root is stored
 
 Wrong arguments to proof *generation* (a size beyond the tree, an index beyond the size) are
 programming errors and raise :class:`ValueError` instead.
@@ -17,7 +21,16 @@ programming errors and raise :class:`ValueError` instead.
 
 from __future__ import annotations
 
-__all__ = ["AuditError", "CanonicalError", "CheckpointError", "NoteError", "ProofError"]
+__all__ = [
+    "AuditError",
+    "CanonicalError",
+    "CheckpointConflictError",
+    "CheckpointError",
+    "EntryError",
+    "LogCorruptedError",
+    "NoteError",
+    "ProofError",
+]
 
 
 class AuditError(Exception):
@@ -44,3 +57,19 @@ class NoteError(AuditError):
 
 class CheckpointError(AuditError):
     """Checkpoint text is malformed, or the checkpoint is for another log."""
+
+
+class EntryError(AuditError, ValueError):
+    """An entry cannot be appended; nothing of it was written."""
+
+
+class LogCorruptedError(AuditError):
+    """The stored log is inconsistent; ``seq`` names the first bad entry where there is one."""
+
+    def __init__(self, message: str, seq: int | None = None) -> None:
+        super().__init__(message)
+        self.seq = seq
+
+
+class CheckpointConflictError(AuditError):
+    """A checkpoint of the same size but with another root is already stored."""

@@ -15,7 +15,6 @@ Errors::
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 from pathlib import Path
@@ -27,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from audit import note
 from audit.errors import AuditError, NoteError
 from audit.note import NoteSigner
+from audit.private_file import write_private_file
 
 __all__ = [
     "KeyFileError",
@@ -38,8 +38,6 @@ __all__ = [
     "create_key_file",
     "load_signer",
 ]
-
-KEY_FILE_MODE = 0o600
 
 
 class KeyFileError(AuditError):
@@ -79,7 +77,8 @@ def check_key_name(name: str) -> str:
 def create_key_file(path: Path, name: str) -> NoteSigner:
     """Generate a new Ed25519 key, write it to ``path`` with mode 0600 and return its signer.
 
-    Parent directories are created. An existing file is never overwritten
+    Parent directories are created. The file appears complete or not at all
+    (:func:`audit.private_file.write_private_file`); an existing file is never overwritten
     (:class:`KeyFileExists`).
     """
     check_key_name(name)
@@ -92,23 +91,11 @@ def create_key_file(path: Path, name: str) -> NoteSigner:
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, KEY_FILE_MODE)
+        write_private_file(path, pem)
     except FileExistsError:
         raise KeyFileExists(
             f"key file {path} already exists; refusing to overwrite it", path
         ) from None
-    try:
-        # The umask may have narrowed the mode given to os.open; make it exactly 0600.
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, KEY_FILE_MODE)
-        with os.fdopen(fd, "wb") as out:
-            out.write(pem)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            path.unlink()
-        raise
     return NoteSigner(name, key)
 
 

@@ -23,6 +23,7 @@ from sqlmodel import Field, SQLModel
 
 __all__ = [
     "AUDIT_TABLES",
+    "BATCH_SIZE",
     "CHECKPOINT_TABLE",
     "ENTRY_TABLE",
     "IMMEDIATE",
@@ -68,6 +69,9 @@ class AuditCheckpoint(SQLModel, table=True):
     note: str = Field(sa_type=Text)
     root: bytes = Field(sa_type=LargeBinary)
 
+
+#: Rows per query when loading or streaming a log.
+BATCH_SIZE: Final = 10_000
 
 ENTRY_TABLE: Final = AuditEntry.__table__  # type: ignore[attr-defined]
 CHECKPOINT_TABLE: Final = AuditCheckpoint.__table__  # type: ignore[attr-defined]

@@ -1,31 +1,26 @@
 """Shared helpers for the audit tests: where the tlog test vectors live.
 
-The vectors are transparency-dev/merkle's ``testdata`` folder. They are found through the
-``TLOG_VECTORS`` environment variable or, by default, in ``shared/vectors/tlog/testdata`` beside
-the repository. Missing vectors make the tests fail, never skip.
+The vectors are transparency-dev/merkle's ``testdata`` folder, copied unmodified into
+``tests/audit/tlog_vectors/testdata`` (see ``PROVENANCE.md`` there). Missing vectors make the
+tests fail, never skip.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-VECTORS_ENV = "TLOG_VECTORS"
-DEFAULT_VECTORS = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "vectors" / "tlog" / "testdata"
-)
+TLOG_VECTORS_DIR = Path(__file__).resolve().parent / "tlog_vectors" / "testdata"
 
 
 def tlog_vectors_dir() -> Path:
-    """The directory holding ``inclusion/`` and ``consistency/`` (it may not exist)."""
-    configured = os.environ.get(VECTORS_ENV)
-    return Path(configured) if configured else DEFAULT_VECTORS
+    """The directory holding ``inclusion/`` and ``consistency/``, inside the checkout."""
+    return TLOG_VECTORS_DIR
 
 
 def vector_files(kind: str) -> list[Path]:
@@ -39,8 +34,8 @@ def read_vector(path: Path) -> dict[str, Any]:
     Fails the calling test if the file is missing."""
     if not path.is_file():
         pytest.fail(
-            f"tlog test vector {path} not found: set {VECTORS_ENV} to "
-            "transparency-dev/merkle's testdata directory",
+            f"tlog test vector {path} not found: the checkout should hold "
+            "transparency-dev/merkle's testdata in tests/audit/tlog_vectors",
             pytrace=False,
         )
     vector: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))

@@ -119,7 +119,7 @@ def test_inclusion_proofs_equal_the_vectors_happy_paths(
             continue  # a happy path for another tree
         assert tree.inclusion_proof(index, size) == vector["proof"], path.name
         compared += 1
-    assert compared == 5, "expected 5 happy-path vectors for the reference tree (TLOG_VECTORS?)"
+    assert compared == 5, "expected 5 happy-path vectors for the reference tree"
 
 
 def test_consistency_proofs_equal_the_vectors_happy_paths(
@@ -136,7 +136,7 @@ def test_consistency_proofs_equal_the_vectors_happy_paths(
             continue
         assert tree.consistency_proof(size1, size2) == vector["proof"], path.name
         compared += 1
-    assert compared == 5, "expected 5 happy-path vectors for the reference tree (TLOG_VECTORS?)"
+    assert compared == 5, "expected 5 happy-path vectors for the reference tree"
 
 
 # Every small proof ------------------------------------------------------------------------------

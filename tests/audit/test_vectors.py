@@ -23,10 +23,10 @@ EXPECTED_CONSISTENCY_FILES = 98
 
 def test_vector_counts(tlog_vector_files: dict[str, list[Path]]) -> None:
     assert len(tlog_vector_files["inclusion"]) == EXPECTED_INCLUSION_FILES, (
-        "inclusion vectors missing or changed; set TLOG_VECTORS to the testdata directory"
+        "inclusion vectors missing or changed; see tests/audit/tlog_vectors"
     )
     assert len(tlog_vector_files["consistency"]) == EXPECTED_CONSISTENCY_FILES, (
-        "consistency vectors missing or changed; set TLOG_VECTORS to the testdata directory"
+        "consistency vectors missing or changed; see tests/audit/tlog_vectors"
     )
 
 

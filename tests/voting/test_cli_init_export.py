@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-import audit.store as store
+import audit.export as audit_export
 from audit.bundle import read_bundle
 from audit.checkpoint import open_checkpoint
 from audit.keys import load_signer
@@ -217,7 +217,7 @@ def test_export_reports_progress_on_large_logs(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(store, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(audit_export, "PROGRESS_EVERY", 2)
     status, _, err = export(capsys, "--out", str(tmp_path / "bundle"))
     assert status == 0
     assert err == (

@@ -20,9 +20,9 @@ from typing import Any
 
 from audit.keys import create_key_file, load_signer
 from audit.tables import create_engine_for
-from devices import tls
 from voting import actions, sample
 from voting.app import utc_now
+from voting.ca import tls
 from voting.commands.serve import serve
 from voting.congress import Congress
 from voting.settings import Settings

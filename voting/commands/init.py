@@ -22,8 +22,8 @@ from pathlib import Path
 
 from audit.keys import KeyFileError, KeyFileExists, check_key_name, create_key_file, load_signer
 from audit.tables import create_engine_for
-from devices import tls
 from voting.app import utc_now
+from voting.ca import tls
 from voting.congress import Congress
 from voting.errors import CommandError
 from voting.settings import Settings

@@ -39,7 +39,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from audit.bundle import write_bundle
 from audit.verify import verify_bundle
-from devices.rehearsal import Rehearsal, Summary, result_lines, summary_lines
+from devices.rehearsal.report import result_lines, summary_lines
+from devices.rehearsal.run import Rehearsal
+from devices.rehearsal.summary import Summary
 from devices.simulator import HttpClient, SimulationError, websocket_url
 from voting.commands.verify import render
 
