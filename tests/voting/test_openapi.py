@@ -12,8 +12,8 @@ from referencing.jsonschema import DRAFT202012
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from voting.api import ENDPOINTS
 from voting.auth import PERMISSIONS
+from voting.http import ENDPOINTS
 from voting.openapi import openapi_document
 
 METHODS = {"get", "put", "post", "delete", "patch"}

@@ -36,7 +36,7 @@ from schemathesis.checks import (
 from tests.conftest import Figures
 from tests.voting.live_server import LiveServer, live_server
 from tests.voting.sitting import MEETING
-from voting.api import ENDPOINTS
+from voting.http import ENDPOINTS
 
 EXAMPLES = 25
 # Not ``negative_data_rejection``: like most HTTP servers this one ignores query parameters it
