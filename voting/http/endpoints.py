@@ -93,7 +93,7 @@ class Call(Generic[B]):
     @property
     def client(self) -> str:
         """The caller's address: the socket peer, or what a trusted proxy says it is."""
-        trusted: frozenset[str] = self.request.app.state.trusted_proxies
+        trusted: frozenset[str] = getattr(self.request.app.state, "trusted_proxies", frozenset())
         return client_address(self.request.scope, trusted)
 
     def service(self) -> MeetingService:
