@@ -36,7 +36,12 @@ def login(client: TestClient, username: str, password: str, **headers: str) -> A
 
 def test_unknown_and_known_names_take_the_same_time(tmp_path: Path, figures: Figures) -> None:
     """At the production cost, the median time of a wrong password for an existing account and
-    of any password for an unknown name are within 10 % of each other."""
+    of any password for an unknown name are within 10 % of each other.
+
+    The 10 % bound is on the CPU time of the calling thread (where scrypt runs), which other
+    programs on a busy machine do not stretch; the wall-clock medians, which they do, must be
+    within a factor of 1.5 (before the dummy hash an unknown name took a twentieth of the
+    time)."""
     congress = Congress(
         engine=create_engine_for(f"sqlite:///{tmp_path / 'c.sqlite'}"),
         signer_for=lambda origin: NoteSigner(origin, LOG_KEY),
@@ -45,26 +50,33 @@ def test_unknown_and_known_names_take_the_same_time(tmp_path: Path, figures: Fig
     )
     congress.create_account("chair", "chair", "chair-password-1")
 
-    def seconds(username: str) -> float:
-        start = time.perf_counter()
+    def timed(username: str) -> tuple[float, float]:
+        """CPU and wall-clock seconds of one refused login."""
+        cpu, wall = time.thread_time(), time.perf_counter()
         with pytest.raises(Unauthenticated):
             congress.login(username, "wrong-password")
-        return time.perf_counter() - start
+        return time.thread_time() - cpu, time.perf_counter() - wall
 
-    known: list[float] = []
-    unknown: list[float] = []
+    known: list[tuple[float, float]] = []
+    unknown: list[tuple[float, float]] = []
     for _ in range(21):  # interleaved, so that a busy moment of the machine hits both alike
-        known.append(seconds("chair"))
-        unknown.append(seconds("nobody"))
-    ratio = statistics.median(unknown) / statistics.median(known)
-    figures(
-        "login_timing",
-        {
-            "wrong_password_known_name_median_ms": round(statistics.median(known) * 1000, 1),
-            "unknown_name_median_ms": round(statistics.median(unknown) * 1000, 1),
-        },
-    )
-    assert 0.9 <= ratio <= 1.1, (statistics.median(known), statistics.median(unknown))
+        known.append(timed("chair"))
+        unknown.append(timed("nobody"))
+
+    def median_ms(samples: list[tuple[float, float]], which: int) -> float:
+        return round(statistics.median(sample[which] for sample in samples) * 1000, 1)
+
+    medians = {
+        "known_cpu_median_ms": median_ms(known, 0),
+        "unknown_cpu_median_ms": median_ms(unknown, 0),
+        "known_wall_median_ms": median_ms(known, 1),
+        "unknown_wall_median_ms": median_ms(unknown, 1),
+    }
+    figures("login_timing", medians)
+    cpu_ratio = medians["unknown_cpu_median_ms"] / medians["known_cpu_median_ms"]
+    wall_ratio = medians["unknown_wall_median_ms"] / medians["known_wall_median_ms"]
+    assert 0.9 <= cpu_ratio <= 1.1, medians
+    assert 1 / 1.5 <= wall_ratio <= 1.5, medians
 
 
 def test_the_password_check_runs_in_a_worker_thread(client: TestClient) -> None:
