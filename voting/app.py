@@ -18,9 +18,10 @@ from starlette.routing import Route
 from audit.keys import load_signer
 from audit.note import NoteSigner
 from audit.tables import create_engine_for
-from voting import api, ca, pages, sockets
+from voting import ca, http, pages, sockets
 from voting.congress import Congress, SignerFor
 from voting.openapi import openapi_document
+from voting.passwords import Passwords
 from voting.runtime import Runtime
 from voting.settings import Settings
 
@@ -68,7 +69,12 @@ def create_app(
     engine = engine if engine is not None else create_engine_for(settings.database_url)
     if signer_for is None:
         signer_for = functools.partial(_signer_from_file, settings.log_key_path)
-    congress = Congress(engine=engine, signer_for=signer_for, clock=clock)
+    congress = Congress(
+        engine=engine,
+        signer_for=signer_for,
+        clock=clock,
+        passwords=Passwords(settings.scrypt_n),
+    )
     runtime = Runtime(congress, signature_workers=signature_workers)
     document = openapi_document()
 
@@ -90,7 +96,7 @@ def create_app(
         routes=[
             Route("/openapi.json", openapi, methods=["GET"]),
             Route("/healthz", health, methods=["GET"]),
-            *api.routes(),
+            *http.routes(),
             *sockets.routes(),
             *pages.routes(),
             *ca.routes(settings.tls_ca_path),
@@ -99,4 +105,6 @@ def create_app(
         exception_handlers={HTTPException: routing_error},
     )
     app.state.runtime = runtime
+    # Whose X-Forwarded-For header names the client (voting.http.peers).
+    app.state.trusted_proxies = settings.trusted_proxies
     return app

@@ -20,6 +20,8 @@ AUDITORS: Final = STAFF | {"auditor"}
 PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "account.create": frozenset({"admin"}),
     "token.create": STAFF,
+    "token.revoke": STAFF,
+    "logout": READERS,
     "meeting.create": STAFF,
     "meeting.open": STAFF,
     "meeting.close": STAFF,
@@ -36,6 +38,8 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
 ACTION_NAMES_ZH: Final = {
     "account.create": "创建账户",
     "token.create": "签发只读令牌",
+    "token.revoke": "查看或撤销只读令牌",
+    "logout": "退出登录",
     "meeting.create": "创建会议",
     "meeting.open": "开始会议",
     "meeting.close": "闭会",

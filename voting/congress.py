@@ -27,7 +27,7 @@ from audit.note import NoteSigner
 from audit.store import AuditLog
 from audit.tables import init_schema
 from voting.errors import CommandError, Conflict, NotFound, Unauthenticated
-from voting.passwords import MIN_PASSWORD_LENGTH, check_password, hash_password
+from voting.passwords import MIN_PASSWORD_LENGTH, Passwords
 from voting.roster import RosterLine
 from voting.service import CommitListener, MeetingService
 from voting.tables import AccountRow, MeetingRow, PairingCodeRow, RosterRow, TokenRow
@@ -39,6 +39,8 @@ SignerFor = Callable[[str], NoteSigner]
 ACCOUNT_ROLES = frozenset({"admin", "chair", "operator"})
 READ_ROLES = frozenset({"display", "auditor"})
 SESSION_HOURS = 12
+#: How long a display or auditor token lasts unless its issuer says otherwise.
+READ_TOKEN_HOURS = 24
 PAIRING_MINUTES = 30
 
 
@@ -54,13 +56,32 @@ class Principal:
         return self.subject
 
 
+@dataclass(frozen=True)
+class ReadToken:
+    """A display or auditor token as listed: ``id`` is the SHA-256 of the secret (the server
+    keeps nothing else of it), ``label`` what its issuer called it."""
+
+    id: str
+    role: str
+    label: str
+    expires_at: str | None
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 class Congress:
-    def __init__(self, *, engine: Engine, signer_for: SignerFor, clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        signer_for: SignerFor,
+        clock: Clock,
+        passwords: Passwords | None = None,
+    ) -> None:
         self.engine = engine
+        self.passwords = passwords if passwords is not None else Passwords()
         self.signer_for = signer_for
         self.clock = clock
         self._services: dict[str, MeetingService] = {}
@@ -96,13 +117,18 @@ class Congress:
         with Session(self.engine) as session, session.begin():
             if session.get(AccountRow, username) is not None:
                 raise Conflict("account-exists", "该用户名已存在", f"account {username} exists")
-            session.add(AccountRow(username=username, role=role, password=hash_password(password)))
+            session.add(
+                AccountRow(username=username, role=role, password=self.passwords.hash(password))
+            )
 
     def login(self, username: str, password: str) -> tuple[str, str]:
-        """Check the password; return a new session token and the account's role."""
+        """Check the password; return a new session token and the account's role. An unknown
+        name costs the same scrypt work as a wrong password. Slow (scrypt): call it from a
+        worker thread, not the event loop."""
         with Session(self.engine) as session:
             account = session.get(AccountRow, username)
-        if account is None or not check_password(password, account.password):
+        stored = account.password if account is not None else None
+        if not self.passwords.check(password, stored) or account is None:
             raise Unauthenticated("bad-login", "用户名或密码错误", "wrong username or password")
         token = self.issue_token(account.role, username, hours=SESSION_HOURS)
         return token, account.role
@@ -122,6 +148,57 @@ class Congress:
         if row is None or (row.expires_at is not None and row.expires_at <= self.now_at()):
             raise Unauthenticated("bad-token", "登录已失效，请重新登录", "invalid or expired token")
         return Principal(row.role, row.subject)
+
+    def logout(self, token: str) -> None:
+        """Forget ``token`` (a session, display or auditor token): it is refused from now on."""
+        with Session(self.engine) as session, session.begin():
+            row = session.get(TokenRow, _sha256(token))
+            if row is not None:
+                session.delete(row)
+
+    def issue_read_token(
+        self, role: str, label: str, *, hours: int = READ_TOKEN_HOURS
+    ) -> tuple[str, ReadToken]:
+        """A new display or auditor token valid for ``hours``: the secret, and how it is listed."""
+        if role not in READ_ROLES:
+            raise CommandError("invalid-role", "角色无效", f'unknown role "{role}"')
+        token = secrets.token_urlsafe(32)
+        listed = ReadToken(_sha256(token), role, label, self.now_at(timedelta(hours=hours)))
+        with Session(self.engine) as session, session.begin():
+            session.add(
+                TokenRow(
+                    token_hash=listed.id,
+                    role=role,
+                    subject=f"{role}:{label}",
+                    expires_at=listed.expires_at,
+                )
+            )
+        return token, listed
+
+    def read_tokens(self) -> list[ReadToken]:
+        """The display and auditor tokens that are still valid, soonest to expire first."""
+        now = self.now_at()
+        with Session(self.engine) as session:
+            rows = session.exec(select(TokenRow).where(col(TokenRow.role).in_(READ_ROLES)))
+            live = [r for r in rows if r.expires_at is None or r.expires_at > now]
+        listed = [self._listed(r.token_hash, r.role, r.subject, r.expires_at) for r in live]
+        return sorted(listed, key=lambda t: (t.expires_at or "~", t.id))
+
+    def revoke_read_token(self, token_id: str) -> None:
+        """Delete the display or auditor token whose SHA-256 is ``token_id``."""
+        with Session(self.engine) as session, session.begin():
+            row = session.get(TokenRow, token_id)
+            if row is None or row.role not in READ_ROLES:
+                raise NotFound(
+                    "unknown-token",
+                    "该令牌不存在或已撤销",
+                    f"no display or auditor token {token_id}",
+                )
+            session.delete(row)
+
+    @staticmethod
+    def _listed(token_hash: str, role: str, subject: str, expires_at: str | None) -> ReadToken:
+        return ReadToken(token_hash, role, subject.removeprefix(f"{role}:"), expires_at)
 
     # Draft meetings -----------------------------------------------------------------------
 

@@ -45,6 +45,8 @@ class NewAccount(Strict):
 class NewToken(Strict):
     role: Literal["display", "auditor"]
     label: Text
+    # How long the token lasts, in hours (default 24: one day of sittings).
+    hours: Annotated[int, Field(ge=1, le=24 * 366)] = 24
 
 
 class NewMeeting(Strict):
@@ -68,6 +70,12 @@ class Roster(Strict):
 
 class RosterStatus(Strict):
     status: Literal["active", "suspended", "ended"]
+
+
+class SignInMany(Strict):
+    """补签 of several deputies at once, all or none."""
+
+    deputies: Annotated[list[Id], Field(min_length=1, max_length=5000)]
 
 
 class Leave(Strict):

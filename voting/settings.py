@@ -3,6 +3,9 @@
 ``CONGRESS_DATA``  directory for the database and keys (default ``var``)
 ``CONGRESS_DB``    SQLAlchemy database URL (default: the SQLite file ``congress.sqlite`` in the
                    data directory, i.e. ``sqlite:///var/congress.sqlite``)
+``CONGRESS_TRUSTED_PROXIES``  comma-separated addresses of reverse proxies whose
+                   ``X-Forwarded-For`` header names the client (default: none, the header is ignored)
+``CONGRESS_SCRYPT_N``  the scrypt cost of new password hashes (default 16384; tests lower it)
 
 Files in the data directory: the log signing key ``log-key.pem`` (commands take ``--key`` to use
 another file), and for HTTPS on the hall LAN, made by ``congress init --host/--ip``, the local
@@ -12,10 +15,13 @@ CA certificate ``tls/ca.pem``, the server certificate ``tls/server.pem`` and its
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from voting.passwords import SCRYPT_N
 
 DEFAULT_DATA_DIR = Path("var")
 
@@ -31,6 +37,9 @@ class Settings:
     tls_ca_path: Path = DEFAULT_DATA_DIR / "tls" / "ca.pem"
     tls_cert_path: Path = DEFAULT_DATA_DIR / "tls" / "server.pem"
     tls_key_path: Path = DEFAULT_DATA_DIR / "tls" / "server-key.pem"
+    # Logins
+    scrypt_n: int = SCRYPT_N
+    trusted_proxies: frozenset[str] = frozenset()
 
     @classmethod
     def in_directory(cls, data_dir: Path, database_url: str | None = None) -> Settings:
@@ -49,4 +58,10 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         """Read the settings from ``environ``; unset or empty variables take their defaults."""
         data_dir = Path(environ.get("CONGRESS_DATA") or DEFAULT_DATA_DIR)
-        return cls.in_directory(data_dir, environ.get("CONGRESS_DB") or None)
+        found = cls.in_directory(data_dir, environ.get("CONGRESS_DB") or None)
+        proxies = environ.get("CONGRESS_TRUSTED_PROXIES") or ""
+        return dataclasses.replace(
+            found,
+            scrypt_n=int(environ.get("CONGRESS_SCRYPT_N") or SCRYPT_N),
+            trusted_proxies=frozenset(p.strip() for p in proxies.split(",") if p.strip()),
+        )

@@ -29,6 +29,7 @@ from voting.errors import CommandError, TooManyAttempts
 from voting.hub import Peer, encode
 from voting.runtime import Runtime
 from voting.service import MeetingService, ballot_hash
+from voting.validation import validation_problem
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +86,7 @@ def _rate_limited() -> CommandError:
 
 
 def _validation_problem(error: ValidationError) -> str:
-    first = error.errors()[0]
-    return ".".join(str(p) for p in first["loc"]) + ": " + first["msg"]
+    return validation_problem(error)
 
 
 async def _receive(websocket: WebSocket) -> str:

@@ -54,7 +54,7 @@ def screen(demo_server: DemoServer, browser: Browser, hall: list[HallTablet]) ->
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     token = demo_server.credentials()["display_token"]
-    page.goto(f"{demo_server.base}/display/{MEETING}?token={token}")
+    page.goto(f"{demo_server.base}/display/{MEETING}#token={token}")
     yield page
     context.close()
     assert errors == []
@@ -178,10 +178,10 @@ def test_the_display_switches_to_english(screen: Page) -> None:
 def test_a_wrong_token_is_reported(demo_server: DemoServer, browser: Browser) -> None:
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
-    page.goto(f"{demo_server.base}/display/{MEETING}?token=not-a-token")
+    page.goto(f"{demo_server.base}/display/{MEETING}#token=not-a-token")
     expect(page.locator("#stage")).to_have_text("大屏令牌无效或已失效")
     page.goto(f"{demo_server.base}/display/{MEETING}")
-    expect(page.locator("#stage")).to_have_text("缺少大屏令牌：请在地址中加入 ?token=…")
+    expect(page.locator("#stage")).to_have_text("缺少大屏令牌：请在地址中加入 #token=…")
     context.close()
 
 

@@ -96,7 +96,7 @@ def fetch(server: DemoServer, path: str) -> tuple[str, str]:
 def test_the_result_sheet_has_counts_verdict_checkpoint_and_signature_lines(
     demo_server: DemoServer, context: BrowserContext, token: str
 ) -> None:
-    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p1&token={token}")
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p1#token={token}")
     expect(page.locator("h1")).to_have_text("表决结果单")
     expect(page.locator(".meeting-name")).to_have_text("新洲镇第十七届人民代表大会第三次会议")
     assert facts(page) == {
@@ -139,7 +139,7 @@ def test_the_result_sheet_has_counts_verdict_checkpoint_and_signature_lines(
 def test_the_result_sheet_prints_on_a4(
     demo_server: DemoServer, context: BrowserContext, token: str
 ) -> None:
-    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p1&token={token}")
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p1#token={token}")
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     assert pdf.startswith(b"%PDF-")
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
@@ -152,7 +152,7 @@ def test_the_result_sheet_prints_on_a4(
 def test_a_paper_result_names_the_scrutineers(
     demo_server: DemoServer, context: BrowserContext, token: str
 ) -> None:
-    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p3&token={token}")
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p3#token={token}")
     assert facts(page)["表决方式"] == "举手或纸质表决（手工录入）"
     assert table_rows(page) == [
         ["陈建国", "30", "3", "2", "当选"],
@@ -166,7 +166,7 @@ def test_a_paper_result_names_the_scrutineers(
 def test_a_voided_poll_prints_its_reason(
     demo_server: DemoServer, context: BrowserContext, token: str
 ) -> None:
-    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p2&token={token}")
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p2#token={token}")
     expect(page.locator(".verdict-line")).to_have_text("该表决已作废，原因：表决器故障")
     expect(page.locator("table.counts")).to_have_count(0)
     page.close()
@@ -176,7 +176,7 @@ def test_the_minutes_list_every_poll_with_the_log_key_and_checkpoint(
     demo_server: DemoServer, context: BrowserContext, token: str
 ) -> None:
     display = demo_server.credentials()["display_token"]
-    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?token={display}")
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}#token={display}")
     expect(page.locator("h1")).to_have_text("会议表决纪要")
     assert facts(page)["出席情况"] == "本次大会应出席代表54名，实到36名，请假0名，符合法定人数"
     assert page.locator("article.poll h3").all_inner_texts() == [
@@ -202,7 +202,7 @@ def test_the_minutes_list_every_poll_with_the_log_key_and_checkpoint(
 def test_the_sheet_switches_to_english(
     demo_server: DemoServer, context: BrowserContext, token: str
 ) -> None:
-    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p1&token={token}")
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p1#token={token}")
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text("Result sheet")
@@ -219,7 +219,7 @@ def test_the_sheet_switches_to_english(
 def test_missing_token_and_unknown_poll_are_explained(
     demo_server: DemoServer, context: BrowserContext, token: str
 ) -> None:
-    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p9&token={token}")
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p9#token={token}")
     expect(page.locator(".verdict-line")).to_have_text("没有表决 p9")
     page.close()
     fresh = context.browser.new_context() if context.browser else None
@@ -227,8 +227,9 @@ def test_missing_token_and_unknown_poll_are_explained(
     page = fresh.new_page()
     page.goto(f"{demo_server.base}/print/{MEETING}?poll=p1")
     expect(page.locator("#sheet [role=alert]")).to_have_text(
-        "缺少令牌：请从主持人控制台打开，或在地址中加入 ?token=…"
+        "缺少令牌：请从主持人控制台打开，或在地址中加入 #token=…"
     )
-    page.goto(f"{demo_server.base}/print/{MEETING}?poll=p1&token=wrong")
+    page.goto("about:blank")  # a new fragment alone would not load the page again
+    page.goto(f"{demo_server.base}/print/{MEETING}?poll=p1#token=wrong")
     expect(page.locator("#sheet [role=alert]")).to_have_text("登录已失效，请重新登录")
     fresh.close()

@@ -20,6 +20,8 @@ from voting.settings import Settings
 LOG_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 ORIGIN = "xinzhou.congress.local/2026-3"
 ADMIN = ("admin", "admin-password-1")
+#: A low scrypt cost for tests' accounts (production: 2**14); hashes carry their own cost.
+TEST_SCRYPT_N = 2**8
 
 
 @dataclass
@@ -41,7 +43,11 @@ class Server:
     clock: Clock
 
     def app(self) -> Any:
-        settings = Settings(data_dir=self.db.parent, database_url=f"sqlite:///{self.db}")
+        settings = Settings(
+            data_dir=self.db.parent,
+            database_url=f"sqlite:///{self.db}",
+            scrypt_n=TEST_SCRYPT_N,
+        )
         engine = create_engine_for(settings.database_url)
         return create_app(
             settings,

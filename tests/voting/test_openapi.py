@@ -12,8 +12,9 @@ from referencing.jsonschema import DRAFT202012
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from voting.api import ENDPOINTS
+from devices.tablet import Tablet
 from voting.auth import PERMISSIONS
+from voting.http import ENDPOINTS
 from voting.openapi import openapi_document
 
 METHODS = {"get", "put", "post", "delete", "patch"}
@@ -186,3 +187,145 @@ def test_the_schemas_accept_what_the_server_accepts(
     document: dict[str, Any], name: str, body: dict[str, Any], valid: bool
 ) -> None:
     assert validator_for(document, name).is_valid(body) is valid
+
+
+# Answers ----------------------------------------------------------------------------------------
+
+
+def answer_schema(operation: dict[str, Any]) -> dict[str, Any]:
+    content = operation["responses"]["200"]["content"]
+    assert len(content) == 1
+    (media_type,) = content
+    schema: dict[str, Any] = content[media_type]["schema"]
+    return schema
+
+
+def test_no_operation_has_an_empty_answer_schema(document: dict[str, Any]) -> None:
+    for key, operation in operations(document).items():
+        schema = answer_schema(operation)
+        assert schema != {}, key
+        if "$ref" in schema:
+            found = resolve(document, schema["$ref"])
+            assert found["type"] == "object", key
+            assert found["properties"] and found["required"], key
+        else:
+            assert schema == {"type": "string"}, key
+            assert "application/json" not in operation["responses"]["200"]["content"], key
+
+
+def answer_validator(document: dict[str, Any], ref: str) -> Draft202012Validator:
+    return validator_for(document, ref.removeprefix("#/components/schemas/"))
+
+
+MANUAL = {
+    "issued": 7,
+    "ballots": {"cast": 7, "valid": 7, "void": 0},
+    "counts": {"for": 7, "against": 0, "abstain": 0, "not_voted": 0},
+    "confirmed_by": ["总监票人 赵敏"],
+}
+
+
+def test_live_answers_fit_their_documented_schemas(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    """A whole sitting through every JSON operation: each answer validates against its schema,
+    and every JSON operation was answered with a 200 at least once."""
+    listed = operations(document)
+    answered: set[tuple[str, str]] = set()
+    tokens: dict[str, str] = {}
+
+    def call(
+        method: str, template: str, body: Any = None, *, role: str = "admin", **params: str
+    ) -> Any:
+        path = template.format(meeting="m1", **params)
+        query = params.pop("query", "")
+        headers = {"Authorization": f"Bearer {tokens[role]}"} if role in tokens else {}
+        response = client.request(method, path + query, json=body, headers=headers)
+        assert response.status_code == 200, (method, path, response.text)
+        schema = answer_schema(listed[(method, template)])
+        if "$ref" in schema:
+            answer = response.json()
+            errors = [
+                e.message for e in answer_validator(document, schema["$ref"]).iter_errors(answer)
+            ]
+            assert errors == [], (method, template, answer)
+            answered.add((method, template))
+            return answer
+        return response.text
+
+    client.app.state.runtime.congress.create_account("admin", "admin", "admin-password-1")  # type: ignore[attr-defined]
+    tokens["admin"] = call(
+        "POST", "/api/login", {"username": "admin", "password": "admin-password-1"}, role="none"
+    )["token"]
+    call(
+        "POST", "/api/accounts", {"username": "op", "role": "operator", "password": "op-password-1"}
+    )
+    tokens["display"] = call("POST", "/api/tokens", {"role": "display", "label": "大屏"})["token"]
+    auditor = call("POST", "/api/tokens", {"role": "auditor", "label": "审计", "hours": 2})
+    tokens["auditor"] = auditor["token"]
+    call("GET", "/api/tokens")
+    meeting = {"meeting": "m1", "origin": "x.local/1", "title": "会议", "date": "2026-03-01"}
+    call("POST", "/api/meetings", meeting)
+    call("GET", "/api/meetings")
+    deputies = [{"deputy": f"d{i:02}", "name": f"代表{i}", "seat": f"{i:02}"} for i in range(1, 11)]
+    call("PUT", "/api/meetings/{meeting}/roster", {"deputies": deputies})
+    call("GET", "/api/meetings/{meeting}")
+    call("POST", "/api/meetings/{meeting}/open")
+    agenda = [
+        {"item": "a", "title": "议案一", "kind": "motion"},
+        {"item": "b", "title": "议案二", "kind": "motion"},
+    ]
+    call("PUT", "/api/meetings/{meeting}/agenda", {"items": agenda})
+    call("POST", "/api/meetings/{meeting}/items/{item}/current", item="a")
+    code = call("POST", "/api/meetings/{meeting}/deputies/{deputy}/pairing-code", deputy="d01")
+    tablet = Tablet(origin="x.local/1", device="tab-d01", deputy="d01")
+    call("POST", "/api/meetings/{meeting}/pair", tablet.pair_request(code["code"]), role="none")
+    call("GET", "/api/meetings/{meeting}/devices")
+    call("POST", "/api/meetings/{meeting}/deputies/{deputy}/sign-in", deputy="d01")
+    call(
+        "POST",
+        "/api/meetings/{meeting}/attendance/sign-in",
+        {"deputies": ["d02", "d03", "d04", "d07", "d08", "d09", "d10"]},
+    )
+    call("POST", "/api/meetings/{meeting}/deputies/{deputy}/sign-out", deputy="d04")
+    call("POST", "/api/meetings/{meeting}/deputies/{deputy}/leave", {"leave": True}, deputy="d05")
+    call(
+        "POST",
+        "/api/meetings/{meeting}/deputies/{deputy}/status",
+        {"status": "suspended"},
+        deputy="d06",
+    )
+    call("POST", "/api/meetings/{meeting}/polls", {"item": "a", "definition": {"kind": "motion"}})
+    with client.websocket_connect("/ws/meetings/m1/tablet") as ws:
+        ws.send_json(tablet.hello())
+        assert ws.receive_json()["type"] == "welcome"
+        ws.send_json(dict(tablet.secret_ballot("p1", "for"), id="b"))
+        while (reply := ws.receive_json()).get("id") != "b":
+            pass
+        assert reply["type"] == "ballot_ack", reply
+    call("GET", "/api/meetings/{meeting}", role="display")
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/close", poll="p1")
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/announce", poll="p1")
+    call("POST", "/api/meetings/{meeting}/polls", {"item": "a", "definition": {"kind": "motion"}})
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/void", {"reason": "表决器故障"}, poll="p2")
+    manual = {"item": "a", "definition": {"kind": "motion"}, "mode": "manual"}
+    call("POST", "/api/meetings/{meeting}/polls", manual)
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/manual-result", MANUAL, poll="p3")
+    call("POST", "/api/meetings/{meeting}/items/{item}/withdraw", {"reason": "撤回"}, item="b")
+    call("GET", "/api/meetings/{meeting}/polls", role="display")
+    call("GET", "/api/meetings/{meeting}")
+    receipt = tablet.votes["p1"].receipt
+    call("GET", "/api/meetings/{meeting}/log/ballots/{receipt}", role="none", receipt=receipt)
+    call("GET", "/api/meetings/{meeting}/log/proof/inclusion", role="none", query="?seq=0")
+    call("GET", "/api/meetings/{meeting}/log/proof/consistency", role="none", query="?from=1")
+    assert call("GET", "/api/meetings/{meeting}/log/checkpoint", role="none").startswith(
+        "x.local/1"
+    )
+    assert call("GET", "/api/meetings/{meeting}/log/entries", role="auditor").startswith("{")
+    call("POST", "/api/meetings/{meeting}/deputies/{deputy}/revoke-device", deputy="d01")
+    call("POST", "/api/tokens/{token_id}/revoke", token_id=auditor["id"])
+    call("POST", "/api/meetings/{meeting}/close")
+    call("POST", "/api/logout", role="display")
+
+    json_operations = {key for key, op in listed.items() if "$ref" in answer_schema(op)}
+    assert answered == json_operations

@@ -169,8 +169,11 @@ export class Watcher {
   }
 }
 
-/** The token a page was given: ?token=… in its address, else the console's login. */
+/**
+ * The token a page was given: #token=… in its address (the fragment never reaches the server,
+ * so it is in no access log), else the console's login. A ?token=… query is not read.
+ */
 export function pageToken() {
-  const fromQuery = new URLSearchParams(location.search).get("token");
-  return fromQuery || sessionStorage.getItem("congress-token") || "";
+  const fromFragment = new URLSearchParams(location.hash.replace(/^#/, "")).get("token");
+  return fromFragment || sessionStorage.getItem("congress-token") || "";
 }

@@ -19,7 +19,7 @@ import {
 
 register({
   zh: {
-    no_token: "缺少大屏令牌：请在地址中加入 ?token=…",
+    no_token: "缺少大屏令牌：请在地址中加入 #token=…",
     bad_token: "大屏令牌无效或已失效",
     hall_voting: "表决进行中",
     hall_manual: "正在举手或纸质表决，结果由工作人员录入",
@@ -35,7 +35,7 @@ register({
     hall_votes: "{n} 票",
   },
   en: {
-    no_token: "Display token missing: add ?token=… to the address",
+    no_token: "Display token missing: add #token=… to the address",
     bad_token: "The display token is not valid",
     hall_voting: "Voting in progress",
     hall_manual: "Show of hands or paper vote; the result will be entered by the staff",

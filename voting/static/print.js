@@ -38,7 +38,7 @@ register({
     not_closed: "表决 {poll} 尚未结束，没有结果可打印",
     voided: "该表决已作废，原因：{reason}",
     no_polls: "尚无表决",
-    no_token: "缺少令牌：请从主持人控制台打开，或在地址中加入 ?token=…",
+    no_token: "缺少令牌：请从主持人控制台打开，或在地址中加入 #token=…",
     confirmed_by: "监票人确认：{names}",
     named_votes: "记名表决明细",
     announced_yes: "结果已宣布",
@@ -77,7 +77,7 @@ register({
     voided: "This vote was voided. Reason: {reason}",
     no_polls: "No votes yet",
     no_token:
-      "Token missing: open this page from the chair console, or add ?token=… to the address",
+      "Token missing: open this page from the chair console, or add #token=… to the address",
     confirmed_by: "Confirmed by the scrutineers: {names}",
     named_votes: "Roll-call detail",
     announced_yes: "Result announced",

@@ -1,0 +1,119 @@
+"""Reading a meeting's log: checkpoints and proofs are public, entries are for auditors."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from starlette.responses import PlainTextResponse, Response
+
+from devices.qr import qr_svg
+from voting.errors import NotFound
+from voting.http.answers import BallotEntry, ConsistencyProof, InclusionProof
+from voting.http.endpoints import Call, Endpoints, invalid
+
+ROUTES = Endpoints()
+
+
+def _b64(items: list[bytes]) -> list[str]:
+    return [base64.b64encode(h).decode() for h in items]
+
+
+def _latest_checkpoint(call: Call[None]) -> str:
+    note = call.service().log.latest_checkpoint()
+    if note is None:
+        raise NotFound("no-checkpoint", "尚无签名检查点", "no checkpoint has been signed yet")
+    return note
+
+
+@ROUTES.route(
+    "GET",
+    "/api/meetings/{meeting}/log/checkpoint",
+    permission=None,
+    media_type="text/plain",
+    summary="最新签名检查点 / the newest signed checkpoint",
+)
+async def checkpoint(call: Call[None]) -> Any:
+    return PlainTextResponse(_latest_checkpoint(call))
+
+
+@ROUTES.route(
+    "GET",
+    "/api/meetings/{meeting}/log/checkpoint.svg",
+    permission=None,
+    media_type="image/svg+xml",
+    summary="最新签名检查点的二维码 / the newest checkpoint as a QR code (SVG)",
+)
+async def checkpoint_qr(call: Call[None]) -> Any:
+    return Response(qr_svg(_latest_checkpoint(call)), media_type="image/svg+xml")
+
+
+@ROUTES.route(
+    "GET",
+    "/api/meetings/{meeting}/log/proof/inclusion",
+    permission=None,
+    answer=InclusionProof,
+    query=(("seq", True), ("size", False)),
+    summary="包含证明 / inclusion proof (?seq=&size=)",
+)
+async def inclusion(call: Call[None]) -> Any:
+    log = call.service().log
+    size = call.query_int("size", log.size)
+    seq = call.query_int("seq")
+    if not 0 <= seq < size <= log.size:
+        raise invalid("need 0 ≤ seq < size ≤ log size")
+    return {"seq": seq, "size": size, "proof": _b64(log.inclusion_proof(seq, size))}
+
+
+@ROUTES.route(
+    "GET",
+    "/api/meetings/{meeting}/log/proof/consistency",
+    permission=None,
+    answer=ConsistencyProof,
+    query=(("from", True), ("to", False)),
+    summary="一致性证明 / consistency proof (?from=&to=)",
+)
+async def consistency(call: Call[None]) -> Any:
+    log = call.service().log
+    first = call.query_int("from")
+    second = call.query_int("to", log.size)
+    # RFC 9162 defines no proof from the empty tree.
+    if not 0 < first <= second <= log.size:
+        raise invalid("need 0 < from ≤ to ≤ log size")
+    return {"from": first, "to": second, "proof": _b64(log.consistency_proof(first, second))}
+
+
+@ROUTES.route(
+    "GET",
+    "/api/meetings/{meeting}/log/ballots/{receipt}",
+    permission=None,
+    answer=BallotEntry,
+    summary="按回执查找选票条目 / find a ballot entry by receipt",
+)
+async def ballot_by_receipt(call: Call[None]) -> Any:
+    service = call.service()
+    seq = service.state.ballot_seq.get(call.params["receipt"])
+    if seq is None:
+        raise NotFound(
+            "unknown-receipt", "未找到该回执（表决结束后才会公开）", "no such receipt yet"
+        )
+    return {"seq": seq, "entry": json.loads(service.log.entry(seq))}
+
+
+@ROUTES.route(
+    "GET",
+    "/api/meetings/{meeting}/log/entries",
+    permission="log.read",
+    media_type="application/jsonl",
+    query=(("start", False), ("end", False)),
+    summary="日志条目（JSON Lines）/ log entries as JSON Lines (?start=&end=)",
+)
+async def entries(call: Call[None]) -> Any:
+    log = call.service().log
+    start = call.query_int("start", 0)
+    end = call.query_int("end", log.size)
+    if not 0 <= start <= end <= log.size:
+        raise invalid("need 0 ≤ start ≤ end ≤ log size")
+    data = b"".join(e + b"\n" for e in log.entries(start, end))
+    return Response(data, media_type="application/jsonl")
