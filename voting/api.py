@@ -25,9 +25,11 @@ from starlette.routing import Route
 
 from devices import cards
 from devices.qr import qr_svg
-from voting import actions, protocol, views
+from voting import core, protocol
 from voting.auth import authorise
 from voting.congress import Principal
+from voting.core import views
+from voting.core.types import SEATED_STATUSES
 from voting.errors import (
     CommandError,
     NotFound,
@@ -38,7 +40,6 @@ from voting.errors import (
 from voting.roster import decode, parse_roster
 from voting.runtime import Runtime
 from voting.service import Decision
-from voting.state import SEATED_STATUSES
 
 MAX_BODY = 1024 * 1024
 
@@ -338,7 +339,7 @@ command(
     permission="meeting.close",
     body=None,
     summary="闭会 / close the meeting",
-    decide=lambda p, who, _: lambda s: actions.close_meeting(s, by=who),
+    decide=lambda p, who, _: lambda s: core.close_meeting(s, by=who),
 )
 
 
@@ -353,7 +354,7 @@ command(
     body=protocol.RosterStatus,
     summary="调整代表状态 / change a deputy's status",
     decide=lambda p, who, body: (
-        lambda s: actions.change_roster(s, deputy=p["deputy"], status=body.status, by=who)
+        lambda s: core.change_roster(s, deputy=p["deputy"], status=body.status, by=who)
     ),
 )
 
@@ -365,7 +366,7 @@ command(
     permission="attendance",
     body=None,
     summary="补签 / sign a deputy in",
-    decide=lambda p, who, _: lambda s: actions.sign_in_by_operator(s, deputy=p["deputy"], by=who),
+    decide=lambda p, who, _: lambda s: core.sign_in_by_operator(s, deputy=p["deputy"], by=who),
 )
 
 
@@ -376,7 +377,7 @@ command(
     permission="attendance",
     body=None,
     summary="中途退场 / sign a deputy out",
-    decide=lambda p, who, _: lambda s: actions.sign_out_by_operator(s, deputy=p["deputy"], by=who),
+    decide=lambda p, who, _: lambda s: core.sign_out_by_operator(s, deputy=p["deputy"], by=who),
 )
 
 
@@ -388,7 +389,7 @@ command(
     body=protocol.Leave,
     summary="请假登记 / record leave",
     decide=lambda p, who, body: (
-        lambda s: actions.record_leave(s, deputy=p["deputy"], leave=body.leave, by=who)
+        lambda s: core.record_leave(s, deputy=p["deputy"], leave=body.leave, by=who)
     ),
 )
 
@@ -414,7 +415,7 @@ command(
     permission="device.pairing",
     body=None,
     summary="注销代表的平板 / revoke a deputy's tablet",
-    decide=lambda p, who, _: lambda s: actions.revoke_device(s, deputy=p["deputy"], by=who),
+    decide=lambda p, who, _: lambda s: core.revoke_device(s, deputy=p["deputy"], by=who),
 )
 
 
@@ -510,7 +511,7 @@ async def pair(request: Request, _: Principal | None, body: protocol.Pair) -> An
     deputy = rt.congress.check_pairing_code(meeting, body.code)
     result = await rt.command(
         meeting,
-        lambda s: actions.pair_device(
+        lambda s: core.pair_device(
             s,
             deputy=deputy,
             device=body.device,
@@ -541,7 +542,7 @@ async def pair(request: Request, _: Principal | None, body: protocol.Pair) -> An
 async def put_agenda(request: Request, _: Principal | None, body: protocol.Agenda) -> Any:
     items = [item.model_dump(exclude_none=True) for item in body.items]
     return await runtime(request).command(
-        _path(request, "meeting"), lambda s: actions.set_agenda(s, items=items)
+        _path(request, "meeting"), lambda s: core.set_agenda(s, items=items)
     )
 
 
@@ -552,7 +553,7 @@ command(
     permission="agenda",
     body=None,
     summary="推送当前议程 / make an item current",
-    decide=lambda p, who, _: lambda s: actions.make_current(s, item=p["item"], by=who),
+    decide=lambda p, who, _: lambda s: core.make_current(s, item=p["item"], by=who),
 )
 
 
@@ -564,7 +565,7 @@ command(
     body=protocol.Reason,
     summary="撤回议程 / withdraw an item",
     decide=lambda p, who, body: (
-        lambda s: actions.withdraw_item(s, item=p["item"], reason=body.reason, by=who)
+        lambda s: core.withdraw_item(s, item=p["item"], reason=body.reason, by=who)
     ),
 )
 
@@ -586,7 +587,7 @@ async def open_poll(request: Request, who: Principal | None, body: protocol.NewP
         closes_at = rt.congress.now_at(timedelta(seconds=body.duration_s))
     result = await rt.command(
         meeting,
-        lambda s: actions.open_poll(
+        lambda s: core.open_poll(
             s,
             poll=poll,
             item=body.item,
@@ -631,7 +632,7 @@ async def manual_result(
     poll = _path(request, "poll")
     result = await runtime(request).command(
         _path(request, "meeting"),
-        lambda s: actions.enter_manual_result(
+        lambda s: core.enter_manual_result(
             s,
             poll=poll,
             issued=body.issued,
@@ -652,7 +653,7 @@ command(
     permission="poll",
     body=None,
     summary="宣布结果 / announce the result",
-    decide=lambda p, who, _: lambda s: actions.announce(s, poll=p["poll"], by=who),
+    decide=lambda p, who, _: lambda s: core.announce(s, poll=p["poll"], by=who),
 )
 
 

@@ -123,8 +123,12 @@ class Pair(Strict):
 
 
 class TabletHello(Strict):
+    """The tablet's first message: its device, and its signature over the hello body that binds
+    the meeting's origin, the device and the nonce of the server's ``challenge``."""
+
     type: Literal["hello"]
     device: Id
+    sig: Signature
     seq: Annotated[int, Field(ge=0)] | None = None  # the last log position the tablet saw
 
 
@@ -167,9 +171,8 @@ class Ping(Strict):
     type: Literal["ping"]
 
 
-TabletMessage = Annotated[
-    SignedMessage | BallotMessage | ReplaceMessage | Ping, Field(discriminator="type")
-]
-TABLET_MESSAGE: TypeAdapter[SignedMessage | BallotMessage | ReplaceMessage | Ping] = TypeAdapter(
-    TabletMessage
+#: Any message a tablet sends after ``hello``.
+TabletMessage = SignedMessage | BallotMessage | ReplaceMessage | Ping
+TABLET_MESSAGE: TypeAdapter[TabletMessage] = TypeAdapter(
+    Annotated[TabletMessage, Field(discriminator="type")]
 )

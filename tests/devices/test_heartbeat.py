@@ -65,7 +65,8 @@ async def hello(url: str, tablet: Tablet) -> ClientConnection:
     ws = await connect(
         f"{url.replace('http', 'ws')}/ws/meetings/{MEETING}/tablet", ping_interval=None, proxy=None
     )
-    await ws.send(json.dumps(tablet.hello()))
+    challenge = json.loads(await ws.recv())
+    await ws.send(json.dumps(tablet.hello(challenge["nonce"])))
     assert json.loads(await ws.recv())["type"] == "welcome"
     return ws
 

@@ -21,7 +21,7 @@ from audit.tablet import sign_tablet_body
 from devices.tablet import Tablet
 from tests.voting.conftest import ORIGIN
 from tests.voting.ledger import digest
-from tests.voting.sitting import MEETING, Staff, TabletSession, open_meeting, pair
+from tests.voting.sitting import MEETING, Staff, TabletSession, open_meeting, pair, say_hello
 
 AGENDA = {
     "items": [
@@ -172,18 +172,20 @@ def test_a_second_device_cannot_speak_for_a_deputy(hall: Hall, client: TestClien
     # A tablet of its own (another key) that claims d01's paired device id in its hello.
     impostor = Tablet(origin=ORIGIN, device="tab-d01", deputy="d01")
     impostor.counter = 100
-    session = TabletSession(client, impostor)
-    try:
-        hall.refused(session, impostor.secret_ballot("p1", "for"), "bad-signature")
-    finally:
-        session.close()
+    before = digest(client)
+    with client.websocket_connect(f"/ws/meetings/{MEETING}/tablet") as ws:
+        reply = say_hello(ws, impostor)
+        assert (reply["error"], reply["message"]) == ("bad-signature", "签名验证失败")
+        assert ws.receive() == {"type": "websocket.close", "code": 1008, "reason": ""}
+    # Its messages, sent over d01's own connection, do not verify either.
+    hall.refused(hall.sessions[0], impostor.secret_ballot("p1", "for"), "bad-signature")
+    assert digest(client) == before
     # A device id that was never paired is not even welcomed.
     stranger = Tablet(origin=ORIGIN, device="tab-x", deputy="d01")
     before = digest(client)
     with client.websocket_connect(f"/ws/meetings/{MEETING}/tablet") as ws:
-        ws.send_json(stranger.hello())
-        reply = ws.receive_json()
-        assert (reply["error"], reply["message"]) == ("unknown-device", "设备未配对或已注销")
+        reply = say_hello(ws, stranger)
+        assert (reply["error"], reply["message"]) == ("unknown-device", "设备未配对")
         assert ws.receive() == {"type": "websocket.close", "code": 1008, "reason": ""}
     assert digest(client) == before
 
@@ -196,7 +198,7 @@ def test_a_revoked_device_can_neither_vote_nor_reconnect(hall: Hall, client: Tes
     assert reply["message"] == "设备已被注销"
     before = digest(client)
     with client.websocket_connect(f"/ws/meetings/{MEETING}/tablet") as ws:
-        ws.send_json(s.tablet.hello())
-        assert ws.receive_json()["error"] == "unknown-device"
+        reply = say_hello(ws, s.tablet)
+        assert (reply["error"], reply["message"]) == ("device-revoked", "设备已被注销")
         assert ws.receive()["code"] == 1008
     assert digest(client) == before
