@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from audit.tablet import sign_tablet_body
 from devices.tablet import Tablet
@@ -194,7 +195,13 @@ def test_a_revoked_device_can_neither_vote_nor_reconnect(hall: Hall, client: Tes
     hall.open_poll()
     s = hall.sessions[0]
     hall.chair.post("/deputies/d01/revoke-device")
-    reply = hall.refused(s, s.tablet.secret_ballot("p1", "for"), "device-revoked")
+    # Its open connection is closed at once, with the code that says why.
+    with pytest.raises(WebSocketDisconnect) as closed:
+        while True:
+            s.ws.receive_json()
+    assert closed.value.code == 4003
+    # Its signed messages, carried by any connection, are refused.
+    reply = hall.refused(hall.sessions[1], s.tablet.secret_ballot("p1", "for"), "device-revoked")
     assert reply["message"] == "设备已被注销"
     before = digest(client)
     with client.websocket_connect(f"/ws/meetings/{MEETING}/tablet") as ws:
