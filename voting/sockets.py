@@ -120,6 +120,8 @@ async def _hello(websocket: WebSocket, model: type[BaseModel], timeout: float) -
     try:
         text = await asyncio.wait_for(_receive(websocket), timeout)
         return model.model_validate_json(text)
+    except WebSocketDisconnect:  # gone before its hello: nothing to answer
+        return None
     except (TimeoutError, ValidationError, CommandError) as error:
         problem = "hello expected" if isinstance(error, TimeoutError) else str(error)[:200]
         await _refuse(websocket, invalid_message(problem))
