@@ -20,6 +20,8 @@ from voting.settings import Settings
 LOG_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 ORIGIN = "xinzhou.congress.local/2026-3"
 ADMIN = ("admin", "admin-password-1")
+#: Pushes to watchers wait this long to coalesce (the server's default is 0.2 s).
+WATCHER_COALESCE_S = 0.02
 
 
 @dataclass
@@ -41,7 +43,11 @@ class Server:
     clock: Clock
 
     def app(self) -> Any:
-        settings = Settings(data_dir=self.db.parent, database_url=f"sqlite:///{self.db}")
+        settings = Settings(
+            data_dir=self.db.parent,
+            database_url=f"sqlite:///{self.db}",
+            watcher_coalesce_s=WATCHER_COALESCE_S,
+        )
         engine = create_engine_for(settings.database_url)
         return create_app(
             settings,

@@ -99,8 +99,11 @@ async def run(server: LiveServer, tablets: dict[str, Tablet]) -> dict[str, Any]:
     # Its own pings, answered into its own queue (within the rate limit's burst).
     for n in range(RATE_BURST):
         stuck.send_text(json.dumps({"type": "ping", "id": f"p{n}"}))
-    await asyncio.sleep(0.05)
-    assert await asyncio.to_thread(online, server) == {f"tab-d0{i}": True for i in (1, 2, 3, 4)}
+    everyone = {f"tab-d0{i}": True for i in (1, 2, 3, 4)}
+    deadline = time.monotonic() + 5
+    while await asyncio.to_thread(online, server) != everyone:  # the stuck client's hello
+        assert time.monotonic() < deadline, "the four tablets are not all online"
+        await asyncio.sleep(0.02)
     started = time.monotonic()  # the stuck client has not read since its hello
     deputies = [f"d{i:02}" for i in range(DEPUTIES - WORKERS + 1, DEPUTIES + 1)]
     answers: list[tuple[int, float]] = []
@@ -112,7 +115,12 @@ async def run(server: LiveServer, tablets: dict[str, Tablet]) -> dict[str, Any]:
         answers.extend(answer for batch in batches for answer in batch)
         now_online = await asyncio.to_thread(online, server)
     elapsed = time.monotonic() - started
-    await asyncio.sleep(0.5)
+    last = max(seq for seq, _ in answers)
+    deadline = time.monotonic() + PROMPT_S
+    while not all(any(s > last for s in r.seen) for r in readers):  # the last pushes arrive
+        if time.monotonic() > deadline:
+            break  # the delays computed below are then infinite, and the test says so
+        await asyncio.sleep(0.01)
     delays = sorted(r.delay(seq, at) for r in readers for seq, at in answers)
     for reader in readers:
         await reader.ws.close()

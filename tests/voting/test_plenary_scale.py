@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
@@ -77,6 +78,14 @@ async def test_a_transaction_is_told_once_before_any_of_its_commands_is_answered
         done += len(names)
 
 
+async def until(done: Callable[[], bool], seconds: float = 5.0) -> None:
+    """Wait until ``done()`` holds; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "not done within the deadline"
+        await asyncio.sleep(0.005)
+
+
 async def collecting_peer(hub: Hub, meeting: str, deputy: str | None) -> list[dict[str, Any]]:
     received: list[dict[str, Any]] = []
 
@@ -109,7 +118,15 @@ async def test_a_hall_signing_in_at_once_gets_a_push_per_transaction_not_per_dep
 
     service.on_commit = counting
     await asyncio.gather(*(sign_in(service, d) for d in deputies))
-    await asyncio.sleep(0.05)  # let every peer's queue drain
+
+    def drained() -> bool:
+        return all(
+            sum(m["type"] == "state" for m in inbox) >= len(transactions)
+            and any(m["type"] == "you" for m in inbox)
+            for inbox in inboxes.values()
+        )
+
+    await until(drained)  # every peer's queue drained
     assert len(transactions) < len(deputies)
     for deputy, inbox in inboxes.items():
         states = [m["state"] for m in inbox if m["type"] == "state"]
