@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
+from voting.core.types import ChangePolicy, DeputyStatus, ItemKind, KeyAlg, Mode
 from voting.passwords import MIN_PASSWORD_LENGTH
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -59,7 +60,7 @@ class RosterRowIn(Strict):
     deputy: Id
     name: Text
     seat: Annotated[str, StringConstraints(min_length=1, max_length=32)]
-    status: Literal["active", "suspended", "ended"] = "active"
+    status: DeputyStatus = "active"
 
 
 class Roster(Strict):
@@ -67,7 +68,7 @@ class Roster(Strict):
 
 
 class RosterStatus(Strict):
-    status: Literal["active", "suspended", "ended"]
+    status: DeputyStatus
 
 
 class Leave(Strict):
@@ -77,7 +78,7 @@ class Leave(Strict):
 class AgendaItem(Strict):
     item: Id
     title: Text
-    kind: Literal["report", "motion", "election", "selection", "evaluation", "oath"]
+    kind: ItemKind
     rule: dict[str, Any] | None = None
 
 
@@ -93,8 +94,8 @@ class NewPoll(Strict):
     poll: Id | None = None
     item: Id
     definition: dict[str, Any]
-    mode: Literal["secret", "named", "manual"] = "secret"
-    change_policy: Literal["last", "first"] = "last"
+    mode: Mode = "secret"
+    change_policy: ChangePolicy = "last"
     duration_s: Annotated[int, Field(ge=10, le=86400)] | None = None
 
 
@@ -115,7 +116,7 @@ class ManualResult(Strict):
 class Pair(Strict):
     code: Annotated[str, StringConstraints(min_length=8, max_length=64)]
     device: Id
-    alg: Literal["ed25519", "p256"]
+    alg: KeyAlg
     public_key: Annotated[str, StringConstraints(min_length=40, max_length=200)]
 
 
