@@ -17,6 +17,7 @@ The socket handler (:mod:`voting.sockets`) only reads frames, limits their rate 
 from __future__ import annotations
 
 import base64
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ from voting.core.devices import SignedBody
 from voting.core.records import Device
 from voting.core.types import PollId
 from voting.errors import invalid_message
-from voting.service import Decision, MeetingService, Written, ballot_hash
+from voting.service import MeetingService, Written, ballot_hash
 
 Reply = dict[str, Any]
 
@@ -81,19 +82,19 @@ async def handle(link: TabletLink, raw: Any) -> Reply:
         return ballot_ack(service, message.id, ballot, None)
     signed = SignedBody.read(message.body, message.sig)
     verdict = await authenticate(link, signed)
-    decide: Decision
     if isinstance(message, protocol.BallotMessage):
         ballot = message.ballot.model_dump()
-        token_hash = message.replace_token_hash
-        decide = lambda state: core.cast_secret(  # noqa: E731
-            state, signed, verdict, ballot=ballot, token_hash=token_hash
+        cast = functools.partial(
+            core.cast_secret,
+            signed=signed,
+            verdict=verdict,
+            ballot=ballot,
+            token_hash=message.replace_token_hash,
         )
-        return ballot_ack(service, message.id, ballot, await service.submit(decide))
-    if message.type == "sign_in":
-        decide = lambda state: core.sign_in_by_tablet(state, signed, verdict)  # noqa: E731
-    else:
-        decide = lambda state: core.cast_named(state, signed, verdict)  # noqa: E731
-    return ack(message.id, await service.submit(decide))
+        return ballot_ack(service, message.id, ballot, await service.submit(cast))
+    decide = core.sign_in_by_tablet if message.type == "sign_in" else core.cast_named
+    written = await service.submit(functools.partial(decide, signed=signed, verdict=verdict))
+    return ack(message.id, written)
 
 
 def ack(ref: str | None, written: Written) -> Reply:

@@ -164,7 +164,8 @@ async def tablet_socket(websocket: WebSocket) -> None:
     if hello is None:
         return
     try:
-        service = rt.congress.service(meeting)
+        # Loading a meeting reads the database: not on the event loop.
+        service = await asyncio.to_thread(rt.congress.service, meeting)
         device = authenticate_hello(service.state, device=hello.device, nonce=nonce, sig=hello.sig)
     except CommandError as error:
         await _refuse(websocket, error)
@@ -223,9 +224,9 @@ async def watcher_socket(websocket: WebSocket) -> None:
     if hello is None:
         return
     try:
-        principal = rt.congress.authenticate(hello.token)
+        principal = await asyncio.to_thread(rt.congress.authenticate, hello.token)
         authorise(principal, "meeting.read")
-        service = rt.congress.service(meeting)
+        service = await asyncio.to_thread(rt.congress.service, meeting)
     except CommandError as error:
         await _refuse(websocket, error)
         return
