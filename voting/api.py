@@ -87,7 +87,7 @@ def command(
     summary: str,
     decide: DecisionFor,
 ) -> None:
-    """Register an endpoint that runs one decision of :mod:`voting.actions` on an open meeting
+    """Register an endpoint that runs one decision of :mod:`voting.core` on an open meeting
     and answers ``{"seq": [...]}`` once it is committed."""
 
     async def handler(request: Request, who: Principal | None, payload: Any) -> Any:

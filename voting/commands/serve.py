@@ -99,7 +99,7 @@ def tune_process() -> None:
 
 
 def signature_workers() -> int:
-    """Processes verifying tablet signatures (:mod:`voting.signatures`): one, given a second
+    """Processes verifying tablet signatures (:mod:`devices.signatures`): one, given a second
     core to run on."""
     return 1 if (os.cpu_count() or 1) > 1 else 0
 
