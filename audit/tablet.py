@@ -84,12 +84,11 @@ def signing_payload(body: Mapping[str, Any]) -> bytes:
 class DeviceKey:
     """A tablet's public key, parsed once from its ``device_paired`` entry."""
 
-    __slots__ = ("_key", "_verified", "alg")
+    __slots__ = ("_key", "alg")
 
     def __init__(self, alg: str, key: Ed25519PublicKey | ec.EllipticCurvePublicKey) -> None:
         self.alg = alg
         self._key = key
-        self._verified: tuple[bytes, str] | None = None
 
     @classmethod
     def parse(cls, alg: str, public_key: str) -> DeviceKey:
@@ -116,20 +115,8 @@ class DeviceKey:
         raise TabletSignatureError(f'unknown device key algorithm "{alg}"')
 
     def verify(self, body: Mapping[str, Any], sig: str) -> None:
-        """Check ``sig`` over ``body``; raises :class:`TabletSignatureError`.
-
-        The pair last recorded by :meth:`verified_elsewhere` is not checked a second time."""
-        payload = signing_payload(body)
-        if self._verified is not None and self._verified == (payload, sig):
-            return
-        self.verify_payload(payload, sig)
-
-    def verified_elsewhere(self, payload: bytes, sig: str) -> None:
-        """Record that :meth:`verify_payload` of this same key (the same ``alg`` and public key,
-        parsed in another process) accepted ``sig`` over ``payload``, so that :meth:`verify`
-        need not do the arithmetic again. Only the latest pair is kept: a tablet has one
-        message in flight."""
-        self._verified = (payload, sig)
+        """Check ``sig`` over ``body``; raises :class:`TabletSignatureError`."""
+        self.verify_payload(signing_payload(body), sig)
 
     def verify_payload(self, payload: bytes, sig: str) -> None:
         """Check ``sig`` over ready-made ``payload`` bytes; raises

@@ -48,6 +48,7 @@ def create_echo_app(sizes: dict[str, int]) -> Starlette:
     async def tablet(websocket: WebSocket) -> None:
         await websocket.accept()
         try:
+            await websocket.send_text(json.dumps({"type": "challenge", "nonce": "echo"}))
             hello = json.loads(await websocket.receive_text())
             welcome = {
                 "type": "welcome",

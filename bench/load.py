@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from devices.hub import encode
 from devices.simulator import HttpClient, SimTablet, SimulationError, websocket_url
 from devices.tablet import Tablet
 from voting.commands.serve import tune_process
-from voting.hub import encode
 
 #: Seconds a client process may take to answer one command before the benchmark gives up.
 COMMAND_TIMEOUT_S = 900.0

@@ -222,7 +222,8 @@ class SimTablet:
         return self._ws is not None
 
     async def connect(self) -> dict[str, Any]:
-        """Open the WebSocket, say hello with the newest ``seq`` seen, and return the welcome.
+        """Open the WebSocket, answer the server's challenge with a signed hello (with the
+        newest ``seq`` seen), and return the welcome.
 
         Raises :class:`TabletRefused` if the server answers with an error.
         """
@@ -234,7 +235,10 @@ class SimTablet:
             proxy=None,
         )
         try:
-            await ws.send(json.dumps(self.tablet.hello(self.seq or None)))
+            challenge = json.loads(await asyncio.wait_for(ws.recv(), self.open_timeout))
+            if not isinstance(challenge, dict) or challenge.get("type") != "challenge":
+                raise TabletRefused(f"{self.device}: no challenge before hello: {challenge}")
+            await ws.send(json.dumps(self.tablet.hello(challenge["nonce"], self.seq or None)))
             welcome = json.loads(await asyncio.wait_for(ws.recv(), self.open_timeout))
         except BaseException:
             await ws.close()

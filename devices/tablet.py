@@ -67,8 +67,15 @@ class Tablet:
     def pair_request(self, code: str) -> dict[str, Any]:
         return {"code": code, "device": self.device, "alg": self.alg, "public_key": self.public_key}
 
-    def hello(self, seq: int | None = None) -> dict[str, Any]:
-        message: dict[str, Any] = {"type": "hello", "device": self.device}
+    def hello(self, nonce: str, seq: int | None = None) -> dict[str, Any]:
+        """The answer to the server's ``challenge``: this device's signature over the hello body
+        binding the meeting's origin, the device and ``nonce``."""
+        body = {"type": "hello", "origin": self.origin, "device": self.device, "nonce": nonce}
+        message: dict[str, Any] = {
+            "type": "hello",
+            "device": self.device,
+            "sig": sign_tablet_body(self.key, body),
+        }
         if seq is not None:
             message["seq"] = seq
         return message

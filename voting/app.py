@@ -64,7 +64,7 @@ def create_app(
 ) -> Starlette:
     """The server for ``settings``; tests pass their own clock, engine or signing key.
     ``signature_workers``: processes that verify tablet signatures ahead of the decisions
-    (:mod:`voting.signatures`; ``congress serve`` starts one on a machine of two cores or more).
+    (:mod:`devices.signatures`; ``congress serve`` starts one on a machine of two cores or more).
     """
     engine = engine if engine is not None else create_engine_for(settings.database_url)
     if signer_for is None:
@@ -75,7 +75,7 @@ def create_app(
         clock=clock,
         passwords=Passwords(settings.scrypt_n),
     )
-    runtime = Runtime(congress, signature_workers=signature_workers)
+    runtime = Runtime(congress, settings=settings, signature_workers=signature_workers)
     document = openapi_document()
 
     async def openapi(_: Request) -> Response:

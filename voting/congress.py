@@ -9,11 +9,12 @@ only through its :class:`~voting.service.MeetingService`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import secrets
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,11 +27,20 @@ from audit.keys import check_key_name
 from audit.note import NoteSigner
 from audit.store import AuditLog
 from audit.tables import init_schema
-from voting.errors import CommandError, Conflict, NotFound, Unauthenticated
+from devices.pairing import PairingCodeError, PairingCodes
+from voting import core
+from voting.errors import (
+    CommandError,
+    Conflict,
+    NotFound,
+    Unauthenticated,
+    meeting_not_open,
+    unknown_deputy,
+)
 from voting.passwords import MIN_PASSWORD_LENGTH, Passwords
 from voting.roster import RosterLine
 from voting.service import CommitListener, MeetingService
-from voting.tables import AccountRow, MeetingRow, PairingCodeRow, RosterRow, TokenRow
+from voting.tables import AccountRow, MeetingRow, RosterRow, TokenRow
 
 Clock = Callable[[], datetime]
 #: The log signing key under a given name (the log origin).
@@ -41,7 +51,6 @@ READ_ROLES = frozenset({"display", "auditor"})
 SESSION_HOURS = 12
 #: How long a display or auditor token lasts unless its issuer says otherwise.
 READ_TOKEN_HOURS = 24
-PAIRING_MINUTES = 30
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,7 @@ class Congress:
         self._on_commit: CommitListener | None = None
         self._lock = threading.Lock()
         self._open_lock = asyncio.Lock()
+        self.pairing = PairingCodes(engine, self.now_at)
         init_schema(engine)
         SQLModel.metadata.create_all(engine)
 
@@ -284,18 +294,17 @@ class Congress:
                 signer=log_signer,
                 on_commit=self._on_commit,
             )
-            entry = {
-                "type": "meeting_opened",
-                "meeting": {"id": row.id, "title": row.title, "date": row.date},
-                "origin": row.origin,
-                "log_key": log.vkey,
-                "roster": [
+            entries = core.open_meeting(
+                meeting={"id": row.id, "title": row.title, "date": row.date},
+                origin=row.origin,
+                log_key=log.vkey,
+                roster=[
                     {"deputy": r.deputy, "name": r.name, "seat": r.seat, "status": r.status}
                     for r in roster
                 ],
-                "settings": json.loads(row.settings_json),
-                "by": by,
-            }
+                settings=json.loads(row.settings_json),
+                by=by,
+            )
 
             def mark_open(session: Session) -> None:
                 stored = session.get(MeetingRow, meeting)
@@ -303,7 +312,7 @@ class Congress:
                 stored.status = "open"
                 session.add(stored)
 
-            await service.submit(lambda state: [entry], also=mark_open)
+            await service.submit(lambda state: entries, also=mark_open)
             self._services[meeting] = service
             return service
 
@@ -318,9 +327,7 @@ class Congress:
                 return found
             row = self.meeting_row(meeting)
             if row.status == "draft":
-                raise Conflict(
-                    "meeting-not-open", "会议尚未开始", "the meeting has not been opened"
-                )
+                raise meeting_not_open()
             signer = self.signer_for(row.origin)
             found = MeetingService(
                 meeting_id=meeting,
@@ -337,36 +344,25 @@ class Congress:
     def issue_pairing_code(self, meeting: str, deputy: str) -> tuple[str, str]:
         """A one-time code that lets one tablet register its key for ``deputy``, and when it
         expires."""
-        service = self.service(meeting)
-        if deputy not in service.state.roster:
-            raise NotFound("unknown-deputy", f"代表 {deputy} 不在名册中", f"no deputy {deputy}")
-        code = secrets.token_urlsafe(16)
-        expires_at = self.now_at(timedelta(minutes=PAIRING_MINUTES))
-        with Session(self.engine) as session, session.begin():
-            session.add(
-                PairingCodeRow(
-                    code_hash=_sha256(code), meeting=meeting, deputy=deputy, expires_at=expires_at
-                )
-            )
-        return code, expires_at
+        if deputy not in self.service(meeting).state.roster:
+            raise unknown_deputy(deputy)
+        return self.pairing.issue(meeting, deputy)
 
     def check_pairing_code(self, meeting: str, code: str) -> str:
         """The deputy a valid, unused, unexpired pairing code was issued for."""
-        with Session(self.engine) as session:
-            return self._pairing_row(session, meeting, code).deputy
+        with _pairing_refused():
+            return self.pairing.deputy_of(meeting, code)
 
     def use_pairing_code(self, session: Session, meeting: str, code: str) -> None:
         """Mark the code used, in the caller's transaction (the one writing device_paired)."""
-        row = self._pairing_row(session, meeting, code)
-        row.used = True
-        session.add(row)
+        with _pairing_refused():
+            self.pairing.use(session, meeting, code)
 
-    def _pairing_row(self, session: Session, meeting: str, code: str) -> PairingCodeRow:
-        row = session.get(PairingCodeRow, _sha256(code))
-        if row is None or row.meeting != meeting:
-            raise Unauthenticated("bad-pairing-code", "配对码无效", "unknown pairing code")
-        if row.used:
-            raise Unauthenticated("pairing-code-used", "配对码已使用", "pairing code already used")
-        if row.expires_at <= self.now_at():
-            raise Unauthenticated("pairing-code-expired", "配对码已过期", "pairing code expired")
-        return row
+
+@contextlib.contextmanager
+def _pairing_refused() -> Iterator[None]:
+    """A refused pairing code as the client sees it: 401 with the code's own error."""
+    try:
+        yield
+    except PairingCodeError as error:
+        raise Unauthenticated(error.code, error.zh, error.en) from None

@@ -68,3 +68,68 @@ def storage_failed() -> Unavailable:
         "暂时无法保存，请稍后重试（您的表决尚未记录）",
         "could not store the command; try again (nothing was recorded)",
     )
+
+
+# Refusals that more than one place makes: one code and one sentence each -------------------------
+
+
+def invalid_message(problem: str) -> CommandError:
+    """A message or body that does not fit its model."""
+    return CommandError(
+        "invalid-message", f"消息格式错误：{problem}", f"invalid message: {problem}"
+    )
+
+
+def meeting_not_open() -> Conflict:
+    return Conflict("meeting-not-open", "会议尚未开始", "the meeting has not been opened")
+
+
+def unknown_deputy(deputy: str) -> NotFound:
+    return NotFound("unknown-deputy", f"代表 {deputy} 不在名册中", f"no deputy {deputy}")
+
+
+def unknown_device(device: object) -> Forbidden:
+    """A device id that was never paired in this meeting."""
+    return Forbidden("unknown-device", "设备未配对", f"device {device!r} is not paired")
+
+
+def device_revoked(device: str) -> Forbidden:
+    """A device an operator revoked: refused at ``hello`` and in every signed message."""
+    return Forbidden("device-revoked", "设备已被注销", f"device {device} has been revoked")
+
+
+def bad_signature(device: str, problem: str) -> Forbidden:
+    return Forbidden("bad-signature", "签名验证失败", f"signature from device {device}: {problem}")
+
+
+def unknown_poll(poll: str) -> NotFound:
+    return NotFound("unknown-poll", f"表决 {poll} 不存在", f"no poll {poll}")
+
+
+def poll_closed(poll: str) -> Conflict:
+    return Conflict("poll-closed", "表决已结束", f"poll {poll} is not open")
+
+
+def poll_open(poll: str) -> Conflict:
+    """Another poll is still open."""
+    return Conflict("poll-open", f"表决 {poll} 尚未结束", f"poll {poll} is still open")
+
+
+def item_withdrawn(item: str) -> Conflict:
+    return Conflict("item-withdrawn", "该议程已撤回", f"item {item} was withdrawn")
+
+
+def reason_required() -> CommandError:
+    return CommandError(
+        "reason-required",
+        "必须填写原因（500字以内）",
+        "a reason of at most 500 characters is required",
+    )
+
+
+def vote_final() -> Conflict:
+    return Conflict("vote-final", "按本次表决规则，投票后不能更改", "first press is final")
+
+
+def invalid_ballot(zh: str, en: str) -> CommandError:
+    return CommandError("invalid-ballot", zh, en)

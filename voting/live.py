@@ -4,8 +4,9 @@ After each transaction commits, :meth:`Live.committed` decides who must hear of 
 the hall display get the public view when the agenda, a poll or the attendance changes; the chair
 console gets its fuller view. A transaction holding many commands (group commit: a whole hall
 signing in at once) costs one push to each tablet, not one per command. Console and display
-updates are coalesced (at most one every ``COALESCE_S`` seconds), so a burst of votes costs a few
-messages, not one per vote.
+updates are coalesced (at most one every ``coalesce_s`` seconds, a setting), so a burst of votes costs a few
+messages, not one per vote. A revoked device's connection is closed as soon as the revocation
+is committed.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from voting import views
-from voting.hub import Hub, Peer
+from devices.hub import CloseCode, Hub, Peer
+from voting.core import views
+from voting.core.state import MeetingState
 from voting.service import Entries, MeetingService
-from voting.state import MeetingState
-
-COALESCE_S = 0.2
+from voting.settings import Settings
 
 #: Entry types after which every tablet gets the new public view.
 PUBLIC_CHANGES = frozenset(
@@ -50,8 +50,9 @@ DISPLAYS = frozenset({"display"})
 
 
 class Live:
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: Hub, *, coalesce_s: float = Settings.watcher_coalesce_s) -> None:
         self.hub = hub
+        self.coalesce_s = coalesce_s
         self._pending: dict[str, asyncio.TimerHandle] = {}
         # meeting -> (state, its size, its public view): the view of the newest state
         self._public: dict[str, tuple[MeetingState, int, dict[str, Any]]] = {}
@@ -73,6 +74,9 @@ class Live:
         """Push what one committed transaction changed (the service calls this, before the
         transaction's commands are answered)."""
         meeting = service.meeting_id
+        for entry in entries:
+            if entry["type"] == "device_revoked":
+                self.hub.close_device(meeting, entry["device"], CloseCode.REVOKED)
         if any(entry["type"] in PUBLIC_CHANGES for entry in entries):
             self.hub.broadcast(
                 meeting, {"type": "state", "state": self.public_view(service)}, TABLETS
@@ -94,7 +98,7 @@ class Live:
         if meeting in self._pending:
             return
         loop = asyncio.get_running_loop()
-        self._pending[meeting] = loop.call_later(COALESCE_S, self._flush, service)
+        self._pending[meeting] = loop.call_later(self.coalesce_s, self._flush, service)
 
     def _flush(self, service: MeetingService) -> None:
         meeting = service.meeting_id

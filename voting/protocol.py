@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
+from voting.core.types import ChangePolicy, DeputyStatus, ItemKind, KeyAlg, Mode
 from voting.passwords import MIN_PASSWORD_LENGTH
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -61,7 +62,7 @@ class RosterRowIn(Strict):
     deputy: Id
     name: Text
     seat: Annotated[str, StringConstraints(min_length=1, max_length=32)]
-    status: Literal["active", "suspended", "ended"] = "active"
+    status: DeputyStatus = "active"
 
 
 class Roster(Strict):
@@ -69,7 +70,7 @@ class Roster(Strict):
 
 
 class RosterStatus(Strict):
-    status: Literal["active", "suspended", "ended"]
+    status: DeputyStatus
 
 
 class SignInMany(Strict):
@@ -85,7 +86,7 @@ class Leave(Strict):
 class AgendaItem(Strict):
     item: Id
     title: Text
-    kind: Literal["report", "motion", "election", "selection", "evaluation", "oath"]
+    kind: ItemKind
     rule: dict[str, Any] | None = None
 
 
@@ -101,8 +102,8 @@ class NewPoll(Strict):
     poll: Id | None = None
     item: Id
     definition: dict[str, Any]
-    mode: Literal["secret", "named", "manual"] = "secret"
-    change_policy: Literal["last", "first"] = "last"
+    mode: Mode = "secret"
+    change_policy: ChangePolicy = "last"
     duration_s: Annotated[int, Field(ge=10, le=86400)] | None = None
 
 
@@ -123,7 +124,7 @@ class ManualResult(Strict):
 class Pair(Strict):
     code: Annotated[str, StringConstraints(min_length=8, max_length=64)]
     device: Id
-    alg: Literal["ed25519", "p256"]
+    alg: KeyAlg
     public_key: Annotated[str, StringConstraints(min_length=40, max_length=200)]
 
 
@@ -131,8 +132,12 @@ class Pair(Strict):
 
 
 class TabletHello(Strict):
+    """The tablet's first message: its device, and its signature over the hello body that binds
+    the meeting's origin, the device and the nonce of the server's ``challenge``."""
+
     type: Literal["hello"]
     device: Id
+    sig: Signature
     seq: Annotated[int, Field(ge=0)] | None = None  # the last log position the tablet saw
 
 
@@ -175,9 +180,8 @@ class Ping(Strict):
     type: Literal["ping"]
 
 
-TabletMessage = Annotated[
-    SignedMessage | BallotMessage | ReplaceMessage | Ping, Field(discriminator="type")
-]
-TABLET_MESSAGE: TypeAdapter[SignedMessage | BallotMessage | ReplaceMessage | Ping] = TypeAdapter(
-    TabletMessage
+#: Any message a tablet sends after ``hello``.
+TabletMessage = SignedMessage | BallotMessage | ReplaceMessage | Ping
+TABLET_MESSAGE: TypeAdapter[TabletMessage] = TypeAdapter(
+    Annotated[TabletMessage, Field(discriminator="type")]
 )

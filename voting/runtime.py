@@ -12,18 +12,17 @@ from typing import Any
 
 from sqlmodel import Session
 
+from devices.hub import Hub
+from devices.signatures import SignatureChecker
 from voting.congress import Congress
+from voting.core.types import PollId
 from voting.errors import CommandError
-from voting.hub import Hub
 from voting.live import Live
 from voting.passwords import LoginThrottle
 from voting.service import Decision
-from voting.signatures import SignatureChecker
+from voting.settings import Settings
 
 log = logging.getLogger(__name__)
-
-#: A checkpoint is signed at least this often while entries are being added (audit-log.md §3).
-CHECKPOINT_EVERY_S = 60.0
 
 
 class Runtime:
@@ -31,13 +30,16 @@ class Runtime:
         self,
         congress: Congress,
         *,
+        settings: Settings | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         signature_workers: int = 0,
     ) -> None:
         self.congress = congress
+        #: Timeouts, intervals and limits (:class:`~voting.settings.Settings`).
+        self.settings = settings if settings is not None else Settings()
         self.signatures = SignatureChecker(signature_workers)
         self.hub = Hub(congress.now_at)
-        self.live = Live(self.hub)
+        self.live = Live(self.hub, coalesce_s=self.settings.watcher_coalesce_s)
         congress.on_commit(self.live.committed)
         self.throttle = LoginThrottle()
         self.monotonic = monotonic
@@ -96,13 +98,14 @@ class Runtime:
         if found is None or found.status != "open":
             return
         try:
-            await service.close_poll(poll, by="timer")
+            await service.close_poll(PollId(poll), by="timer")
         except CommandError as error:
             log.warning("timer could not close poll %s of %s: %s", poll, meeting, error.code)
 
     async def _checkpoint_ticker(self) -> None:
         while True:
-            await asyncio.sleep(CHECKPOINT_EVERY_S)
+            # A checkpoint at least this often while entries are being added (audit-log.md §3).
+            await asyncio.sleep(self.settings.checkpoint_every_s)
             for row in self.congress.meetings():
                 if row.status == "open":
                     try:

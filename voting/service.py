@@ -1,12 +1,19 @@
 """One open meeting at run time: its state, its log, and the one way to change them.
 
-:meth:`MeetingService.submit` is the only path that writes. Under the meeting's lock it runs
-decisions (functions of :mod:`voting.actions`) against the current state and writes the
-resulting audit entries together with any side rows (sealed ballots) in ONE database
-transaction — in a worker thread, so the event loop keeps serving while the disk syncs. A
-command is answered only after that commit; a refused command raises and writes nothing; if the
-transaction fails, the state is rebuilt from the committed log. The state is read and changed
-only on the event loop's thread.
+:meth:`MeetingService.submit` is the only path that writes: votes, chair commands, replaced
+ballots and checkpoints alike. Under the meeting's lock it runs a decision of
+:mod:`voting.core` against the current state, and writes the :class:`~voting.core.outcome.Change`
+it returns — audit entries with their side rows (sealed ballots, a replaced ballot, a
+checkpoint) — in ONE database transaction, in a worker thread, so the event loop keeps serving
+while the disk syncs.
+
+When entries are applied, and by whom: the service applies each accepted command's entries to
+the state as soon as the command is decided, so that the next command of the same batch is
+decided against them; the transaction is then written. If it fails, the service rebuilds the
+state from the committed log and every command of the batch is refused with
+``storage-failed``. A command is answered only after the commit, and only after
+:attr:`~MeetingService.on_commit` was told of it; a refused command raises and writes nothing.
+The state is read and changed only on the event loop's thread.
 """
 
 from __future__ import annotations
@@ -20,21 +27,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, text
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from audit.canonical import canonical_bytes
 from audit.note import NoteSigner
 from audit.store import AuditLog
-from voting import actions
-from voting.actions import Sealed
+from voting import core, sealed
+from voting.core.devices import same_ballot_again
+from voting.core.outcome import AlreadyRecorded, Change, Decided, Sealed, as_change
+from voting.core.state import MeetingState
 from voting.errors import CommandError, Conflict, storage_failed
-from voting.state import MeetingState
-from voting.tables import SealedBallotRow
 
 Entries = list[dict[str, Any]]
-#: A decision returns the entries to write, and for a secret ballot also the ballot to seal.
-Decision = Callable[[MeetingState], Entries | tuple[Entries, Sealed]]
+#: A decision of the core, bound to its arguments: the current state in, the outcome out.
+Decision = Callable[[MeetingState], Decided]
 SessionWork = Callable[[Session], None]
 #: Told of every committed transaction: the service and the entries written, as stored.
 CommitListener = Callable[["MeetingService", Entries], None]
@@ -44,8 +51,6 @@ CHECKPOINT_AFTER = frozenset({"meeting_opened", "result", "poll_voided", "meetin
 #: Commands committed together in one transaction, at most.
 MAX_BATCH = 500
 
-SEALED_TABLE = SealedBallotRow.__table__  # type: ignore[attr-defined]
-
 log = logging.getLogger(__name__)
 
 
@@ -54,23 +59,13 @@ def ballot_hash(ballot: dict[str, Any]) -> bytes:
     return hashlib.sha256(canonical_bytes(ballot)).digest()
 
 
-def _zero_deleted_bytes(session: Session) -> None:
-    """Have SQLite overwrite what this transaction deletes or rewrites: a deleted sealed ballot
-    must not survive in free space, where cell positions show the order ballots arrived in."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("PRAGMA secure_delete = ON"))
-
-
-def token_hash(token: str) -> str:
-    """SHA-256 (hex) of a tablet's secret replace-token."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class Written:
-    """Entries committed by one command, as stored (with ``v``, ``seq`` and ``at``)."""
+    """The outcome of one command: the entries committed, as stored (with ``v``, ``seq`` and
+    ``at``), or ``already``: the command re-sent a message the log holds, nothing was written."""
 
     entries: list[dict[str, Any]]
+    already: AlreadyRecorded | None = None
 
     @property
     def types(self) -> list[str]:
@@ -80,13 +75,10 @@ class Written:
 class _Pending:
     """A command waiting for its transaction, and the future its caller awaits."""
 
-    __slots__ = ("also", "decide", "drop_sealed_of_poll", "future")
+    __slots__ = ("also", "decide", "future")
 
-    def __init__(
-        self, decide: Decision, drop_sealed_of_poll: str | None, also: SessionWork | None
-    ) -> None:
+    def __init__(self, decide: Decision, also: SessionWork | None) -> None:
         self.decide = decide
-        self.drop_sealed_of_poll = drop_sealed_of_poll
         self.also = also
         self.future: asyncio.Future[Written] = asyncio.get_running_loop().create_future()
 
@@ -97,6 +89,25 @@ class _Pending:
     def fail(self, error: BaseException) -> None:
         if not self.future.done():
             self.future.set_exception(error)
+
+
+@dataclass
+class _Batch:
+    """The decided commands of one transaction and what they write."""
+
+    answers: list[tuple[_Pending, Change | AlreadyRecorded]]
+    entries: Entries
+    seals: list[Sealed]
+
+    @property
+    def changes(self) -> list[Change]:
+        return [c for _, c in self.answers if isinstance(c, Change)]
+
+
+def _writes_nothing(outcome: Change | AlreadyRecorded) -> bool:
+    if isinstance(outcome, AlreadyRecorded):
+        return outcome.ballot is None  # a re-sent ballot is compared with the sealed one
+    return outcome.empty
 
 
 def _storage_failed(error: BaseException) -> CommandError:
@@ -138,31 +149,30 @@ class MeetingService:
     # The one path that writes --------------------------------------------------------------
 
     async def submit(
-        self,
-        decide: Decision,
-        *,
-        drop_sealed_of_poll: str | None = None,
-        also: SessionWork | None = None,
+        self, decide: Decision, *, alone: bool = False, also: SessionWork | None = None
     ) -> Written:
-        """Decide, write the entries (and a sealed ballot) durably, then apply them.
+        """Decide, write the change durably, then answer.
 
-        Plain commands (votes, sign-ins, most chair actions) that arrive while a transaction is
-        being written are decided one after the other and committed together in the next one
-        (group commit): each still sees the state left by those before it, and each is
-        acknowledged only after that commit, and after :attr:`on_commit` was told of it.
-        ``drop_sealed_of_poll``: delete that poll's sealed ballots in the same transaction (they
-        were revealed as ``ballot`` entries, or the open poll was voided). ``also``: more work on
-        the transaction's session (e.g. marking a pairing code used); raising there rolls back.
-        Commands with either run alone.
+        Commands that arrive while a transaction is being written are decided one after the
+        other and committed together in the next one (group commit): each sees the state left
+        by those before it, and each is answered only after that commit. ``alone``: run in a
+        transaction of its own (commands that delete or rewrite sealed ballots, whose storage
+        may still refuse them). ``also``: more work on the transaction's session (e.g. marking
+        a pairing code used); raising there rolls back. A command with ``also`` runs alone.
         """
-        pending = _Pending(decide, drop_sealed_of_poll, also)
-        if drop_sealed_of_poll is not None or also is not None:
+        if alone or also is not None:
             async with self._lock:
-                await self._run([pending])
-        else:
-            self._queue.append(pending)
-            if self._flusher is None or self._flusher.done():
-                self._flusher = asyncio.get_running_loop().create_task(self._flush())
+                return await self._submit_locked(decide, also)
+        pending = _Pending(decide, also)
+        self._queue.append(pending)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(self._flush())
+        return await pending.future
+
+    async def _submit_locked(self, decide: Decision, also: SessionWork | None = None) -> Written:
+        """:meth:`submit` alone, with the meeting's lock already held."""
+        pending = _Pending(decide, also)
+        await self._run([pending])
         return await pending.future
 
     async def _flush(self) -> None:
@@ -172,89 +182,111 @@ class MeetingService:
                 del self._queue[:MAX_BATCH]
                 await self._run(batch)
 
-    async def _run(self, batch: list[_Pending]) -> None:
-        """Decide each command against the state its predecessors leave, write every accepted
-        one in one transaction, then answer each. Held under the meeting's lock."""
-        accepted: list[tuple[_Pending, int]] = []
-        entries: Entries = []
-        seals: list[Sealed] = []
+    def _decide(self, batch: list[_Pending]) -> _Batch:
+        """Decide each command against the state its predecessors leave; refuse at once those
+        the core refuses, apply the entries of the others."""
+        decided = _Batch([], [], [])
         for pending in batch:
             try:
-                decided = pending.decide(self.state)
-                found, seal = decided if isinstance(decided, tuple) else (decided, None)
-                if seal is not None:
-                    self._check_receipt(seal)
+                outcome = pending.decide(self.state)
+                change = outcome if isinstance(outcome, AlreadyRecorded) else as_change(outcome)
+                if isinstance(change, Change) and change.seal is not None:
+                    self._check_receipt(change.seal)
             except Exception as error:  # a refused command: answer it, go on with the others
                 pending.fail(error)
                 continue
-            if seal is not None:
-                seals.append(seal)
-                self._receipts.setdefault(seal.poll, set()).add(seal.receipt)
-            # Apply now, so that the next command in this batch sees this one's effect; the
-            # state is rebuilt from the log if the transaction fails.
-            for entry in found:
+            decided.answers.append((pending, change))
+            if isinstance(change, AlreadyRecorded):
+                continue
+            if change.seal is not None:
+                decided.seals.append(change.seal)
+                self._receipts.setdefault(change.seal.poll, set()).add(change.seal.receipt)
+            for entry in change.entries:
                 self.state.apply(dict(entry, v=1, seq=self.state.size))
-            accepted.append((pending, len(found)))
-            entries.extend(found)
-        if not accepted:
+            decided.entries.extend(change.entries)
+        return decided
+
+    async def _run(self, batch: list[_Pending]) -> None:
+        """Decide, write every accepted command in one transaction, then answer each. Held
+        under the meeting's lock."""
+        decided = self._decide(batch)
+        if not decided.answers:
             return
-        drops = [p.drop_sealed_of_poll for p, _ in accepted if p.drop_sealed_of_poll is not None]
-        hooks = [p.also for p, _ in accepted if p.also is not None]
+        hooks = [p.also for p, _ in decided.answers if p.also is not None]
+        if not hooks and all(_writes_nothing(c) for _, c in decided.answers):
+            for pending, outcome in decided.answers:  # re-sent sign-ins and votes, no checkpoint
+                pending.succeed(
+                    Written([], outcome if isinstance(outcome, AlreadyRecorded) else None)
+                )
+            return
         try:
-            stored = await asyncio.to_thread(self._write, entries, seals, drops, hooks)
+            stored, resent = await asyncio.to_thread(self._write, decided, hooks)
         except Exception as error:
             self._rebuild()
             failure = error if isinstance(error, CommandError) else _storage_failed(error)
-            for pending, _ in accepted:
+            for pending, _ in decided.answers:
                 pending.fail(failure)
             return
         committed = [json.loads(data) for data in stored]
-        if self.on_commit is not None:
+        if committed and self.on_commit is not None:
             try:
                 self.on_commit(self, committed)
             except Exception:  # the commit stands; a push that failed must not hide it
                 log.exception("meeting %s: telling of a commit failed", self.meeting_id)
         start = 0
-        for pending, count in accepted:
+        for index, (pending, change) in enumerate(decided.answers):
+            if isinstance(change, AlreadyRecorded):
+                self._answer_resent(pending, change, resent.get(index))
+                continue
+            count = len(change.entries)
             pending.succeed(Written(committed[start : start + count]))
             start += count
+        await self._forget_sealed(decided.changes)
 
-    def _write(
-        self,
-        entries: Entries,
-        seals: list[Sealed],
-        drops: list[str],
-        hooks: list[SessionWork],
-    ) -> list[bytes]:
+    def _answer_resent(self, pending: _Pending, already: AlreadyRecorded, choice: Any) -> None:
+        if already.ballot is not None:
+            try:
+                same_ballot_again(already, choice)
+            except CommandError as error:
+                pending.fail(error)
+                return
+        pending.succeed(Written([], already))
+
+    async def _forget_sealed(self, changes: list[Change]) -> None:
+        """After sealed ballots were deleted: forget their receipts, empty SQLite's WAL."""
+        dropped = [c.drop_sealed_of_poll for c in changes if c.drop_sealed_of_poll is not None]
+        for poll in dropped:
+            self._receipts.pop(poll, None)
+        if dropped and not await asyncio.to_thread(sealed.empty_write_ahead_log, self.engine):
+            log.warning("meeting %s: the write-ahead log could not be emptied", self.meeting_id)
+
+    def _write(self, batch: _Batch, hooks: list[SessionWork]) -> tuple[list[bytes], dict[int, Any]]:
+        """In a worker thread: the batch's one transaction. Returns the stored entries and, for
+        each re-sent secret ballot (by its place in the batch), the choice sealed under it."""
+        resent: dict[int, Any] = {}
+        changes = batch.changes
         with self.log.transaction() as tx:
-            tx.append_many(entries)
-            if seals:  # one statement for the batch (rows, not ORM objects: thousands in a vote)
-                tx.session.connection().execute(
-                    insert(SEALED_TABLE),
-                    [
-                        {
-                            "origin": self.origin,
-                            "poll": seal.poll,
-                            "receipt": seal.receipt,
-                            "choice_json": json.dumps(seal.choice, ensure_ascii=False),
-                            "token_hash": seal.token_hash,
-                        }
-                        for seal in seals
-                    ],
-                )
-            for poll in drops:
-                _zero_deleted_bytes(tx.session)
-                tx.session.execute(
-                    delete(SealedBallotRow).where(
-                        SealedBallotRow.origin == self.origin,  # type: ignore[arg-type]
-                        SealedBallotRow.poll == poll,  # type: ignore[arg-type]
+            tx.append_many(batch.entries)
+            if batch.seals:
+                sealed.insert_sealed(tx.session, self.origin, batch.seals)
+            for change in changes:
+                if change.replace is not None:
+                    sealed.replace(tx.session, self.origin, change.replace)
+                if change.drop_sealed_of_poll is not None:
+                    sealed.drop_poll(tx.session, self.origin, change.drop_sealed_of_poll)
+            for index, (_, outcome) in enumerate(batch.answers):
+                if isinstance(outcome, AlreadyRecorded) and outcome.ballot is not None:
+                    ballot = outcome.ballot
+                    resent[index] = sealed.sealed_choice(
+                        tx.session, self.origin, ballot["poll"], ballot["receipt"]
                     )
-                )
             for hook in hooks:
                 hook(tx.session)
-            if any(e["type"] in CHECKPOINT_AFTER for e in entries):
+            if any(c.checkpoint for c in changes) or any(
+                e["type"] in CHECKPOINT_AFTER for e in batch.entries
+            ):
                 tx.sign_checkpoint()
-        return tx.appended
+        return tx.appended, resent
 
     def _check_receipt(self, seal: Sealed) -> None:
         if seal.receipt in self._receipts.get(seal.poll, ()):
@@ -263,134 +295,45 @@ class MeetingService:
             )
 
     def _rebuild(self) -> None:
-        """Replay the committed log: the state after a failed transaction."""
+        """Replay the committed log: the state at start, and after a failed transaction."""
         self.state = MeetingState(origin=self.log.origin)
         for data in self.log.entries():
             self.state.apply(json.loads(data))
-        self._receipts = self._load_receipts()
+        self._receipts = sealed.load_receipts(self.engine, self.origin)
 
-    def _load_receipts(self) -> dict[str, set[str]]:
-        receipts: dict[str, set[str]] = {}
-        with Session(self.engine) as session:
-            rows = session.execute(
-                select(SealedBallotRow).where(
-                    SealedBallotRow.origin == self.origin  # type: ignore[arg-type]
-                )
-            ).scalars()
-            for row in rows:
-                receipts.setdefault(row.poll, set()).add(row.receipt)
-        return receipts
-
-    # Polls with sealed ballots ------------------------------------------------------------
+    # Commands that read sealed ballots or the log first -------------------------------------
 
     async def close_poll(self, poll: str, *, by: str) -> Written:
-        """Close a poll: its sealed ballots are revealed in receipt order and deleted."""
+        """Close a poll: its sealed ballots are revealed in receipt order and deleted. They are
+        read under the meeting's lock, so that none arrives between reading and deciding."""
         async with self._lock:
-            sealed = await asyncio.to_thread(self._sealed, poll)
-            pending = _Pending(
-                lambda state: actions.close_poll(state, poll=poll, sealed=sealed, by=by), poll, None
+            ballots = await asyncio.to_thread(sealed.load_poll, self.engine, self.origin, poll)
+            return await self._submit_locked(
+                lambda state: core.close_poll(state, poll=poll, sealed=ballots, by=by)
             )
-            await self._run([pending])
-            written = await pending.future
-            self._receipts.pop(poll, None)
-            if sealed:
-                await asyncio.to_thread(self._empty_write_ahead_log)
-            return written
 
     async def void_poll(self, poll: str, *, reason: str, by: str) -> Written:
-        """Void a poll; the sealed ballots of an open poll are discarded unrevealed."""
-        async with self._lock:
-            found = self.state.polls.get(poll)
-            had_sealed = found is not None and found.mode == "secret" and found.status == "open"
-            pending = _Pending(
-                lambda state: actions.void_poll(state, poll=poll, reason=reason, by=by), poll, None
-            )
-            await self._run([pending])
-            written = await pending.future
-            self._receipts.pop(poll, None)
-            if had_sealed:
-                await asyncio.to_thread(self._empty_write_ahead_log)
-            return written
+        """Void a poll with a reason; an open secret poll's sealed ballots are discarded."""
+        return await self.submit(
+            lambda state: core.void_poll(state, poll=poll, reason=reason, by=by), alone=True
+        )
 
-    def _empty_write_ahead_log(self) -> None:
-        """Copy SQLite's write-ahead log into the database file and truncate it.
+    async def sign_checkpoint_if_behind(self) -> bool:
+        """Sign a checkpoint if entries were added since the last one (the 60 s rule); whether
+        one was signed."""
+        before = self.log.latest_checkpoint()
 
-        Frame by frame, the WAL records which sealed ballot was committed together with which
-        deputy's participation; once a poll's sealed ballots are deleted, that record must go
-        too. Best effort: a reader holding an old snapshot makes SQLite leave the log as it is.
-        """
-        if self.engine.dialect.name != "sqlite":
-            return
-        connection = self.engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            row = cursor.fetchone()  # (busy, frames in the log, frames copied)
-            cursor.close()
-        finally:
-            connection.close()
-        if row is None or row[0]:
-            log.warning("meeting %s: the write-ahead log could not be emptied", self.meeting_id)
+        def decide(state: MeetingState) -> Change:
+            latest = self.log.latest_checkpoint()
+            signed_size = -1 if latest is None else int(latest.split("\n")[1])
+            return core.checkpoint_if_behind(state, signed_size=signed_size)
 
-    def _sealed(self, poll: str) -> list[Sealed]:
-        with Session(self.engine) as session:
-            rows = session.execute(
-                select(SealedBallotRow).where(
-                    SealedBallotRow.origin == self.origin,  # type: ignore[arg-type]
-                    SealedBallotRow.poll == poll,  # type: ignore[arg-type]
-                )
-            ).scalars()
-            return [
-                Sealed(r.poll, r.receipt, json.loads(r.choice_json), r.token_hash) for r in rows
-            ]
+        await self.submit(decide, alone=True)
+        return self.log.latest_checkpoint() != before
 
-    async def replace_ballot(self, *, poll: str, receipt: str, token: str, choice: Any) -> None:
-        """Replace a sealed ballot under the ``last`` policy: receipt plus replace-token.
-
-        Nothing is logged: the log shows one participation and, at close, one ballot.
-        """
-        async with self._lock:
-            found = self.state.polls.get(poll)
-            if found is None or found.status != "open":
-                raise Conflict("poll-closed", "表决已结束", f"poll {poll} is not open")
-            if found.change_policy != "last":
-                raise Conflict(
-                    "vote-final", "按本次表决规则，投票后不能更改", "first press is final"
-                )
-            actions.check_choice(found, choice)
-            await asyncio.to_thread(self._replace, poll, receipt, token_hash(token), choice)
-
-    def sealed_choice(self, poll: str, receipt: str) -> Any:
-        """The sealed choice under ``receipt`` (to answer a re-sent ballot), or None."""
-        with Session(self.engine) as session:
-            row = session.get(SealedBallotRow, (self.origin, poll, receipt))
-            return None if row is None else json.loads(row.choice_json)
-
-    def _replace(self, poll: str, receipt: str, token_digest: str, choice: Any) -> None:
-        with Session(self.engine) as session, session.begin():
-            _zero_deleted_bytes(session)
-            row = session.get(SealedBallotRow, (self.origin, poll, receipt))
-            if row is None or row.token_hash != token_digest:
-                raise CommandError(
-                    "bad-replace-token", "回执或改票凭证无效", "unknown receipt or wrong token"
-                )
-            row.choice_json = json.dumps(choice, ensure_ascii=False)
-            session.add(row)
+    # Acknowledgements ----------------------------------------------------------------------
 
     def acknowledge(self, digest: bytes) -> str:
         """The log key's signature (base64) over ``digest``, a ballot's :func:`ballot_hash`: the
         server's signed promise, kept by the tablet, that this ballot will be counted."""
         return base64.b64encode(self.signer.sign_bytes(digest)).decode()
-
-    # Checkpoints --------------------------------------------------------------------------
-
-    async def sign_checkpoint_if_behind(self) -> bool:
-        """Sign a checkpoint if entries were added since the last one (the 60 s rule)."""
-        async with self._lock:
-            if self.log.size == 0:
-                return False
-            latest = self.log.latest_checkpoint()
-            if latest is not None and int(latest.split("\n")[1]) == self.log.size:
-                return False
-            await asyncio.to_thread(self.log.sign_checkpoint)
-            return True

@@ -6,6 +6,9 @@
 ``CONGRESS_TRUSTED_PROXIES``  comma-separated addresses of reverse proxies whose
                    ``X-Forwarded-For`` header names the client (default: none, the header is ignored)
 ``CONGRESS_SCRYPT_N``  the scrypt cost of new password hashes (default 16384; tests lower it)
+``CONGRESS_PING_INTERVAL_S``, ``CONGRESS_PING_TIMEOUT_S``, ``CONGRESS_CHECKPOINT_EVERY_S``
+                   the WebSocket heartbeat and the checkpoint interval, in seconds (defaults 3,
+                   3 and 60)
 
 Files in the data directory: the log signing key ``log-key.pem`` (commands take ``--key`` to use
 another file), and for HTTPS on the hall LAN, made by ``congress init --host/--ip``, the local
@@ -20,6 +23,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from voting.passwords import SCRYPT_N
 
@@ -40,12 +44,33 @@ class Settings:
     # Logins
     scrypt_n: int = SCRYPT_N
     trusted_proxies: frozenset[str] = frozenset()
+    # Timeouts and intervals (seconds): tests lower them
+    #: A connection must send ``hello`` this soon after it opens.
+    hello_timeout_s: float = 10.0
+    #: The server pings every WebSocket this often (``congress serve``) ...
+    ping_interval_s: float = 3.0
+    #: ... and drops one that has not answered within this time.
+    ping_timeout_s: float = 3.0
+    #: A checkpoint is signed at least this often while entries are being added.
+    checkpoint_every_s: float = 60.0
+    #: Pushes to the chair console and the hall display wait this long, to coalesce a burst.
+    watcher_coalesce_s: float = 0.2
+    # Limits per WebSocket connection
+    #: Messages a second on average (a token bucket) ...
+    rate_per_s: float = 20.0
+    #: ... and at once.
+    rate_burst: int = 40
+    #: Malformed, refused or rate-limited messages in a row before the connection is closed.
+    max_strikes: int = 20
 
     @classmethod
-    def in_directory(cls, data_dir: Path, database_url: str | None = None) -> Settings:
+    def in_directory(
+        cls, data_dir: Path, database_url: str | None = None, **options: Any
+    ) -> Settings:
         """The settings of an installation in ``data_dir``; the database defaults to the SQLite
-        file ``congress.sqlite`` there."""
+        file ``congress.sqlite`` there. ``options``: other fields (timeouts, limits)."""
         return cls(
+            **options,
             data_dir=data_dir,
             database_url=database_url or f"sqlite:///{data_dir / 'congress.sqlite'}",
             log_key_path=data_dir / "log-key.pem",
@@ -58,10 +83,22 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         """Read the settings from ``environ``; unset or empty variables take their defaults."""
         data_dir = Path(environ.get("CONGRESS_DATA") or DEFAULT_DATA_DIR)
-        found = cls.in_directory(data_dir, environ.get("CONGRESS_DB") or None)
+        options: dict[str, Any] = {}
+        for name, variable in _TIMING_VARIABLES.items():
+            if environ.get(variable):
+                options[name] = float(environ[variable])
+        found = cls.in_directory(data_dir, environ.get("CONGRESS_DB") or None, **options)
         proxies = environ.get("CONGRESS_TRUSTED_PROXIES") or ""
         return dataclasses.replace(
             found,
             scrypt_n=int(environ.get("CONGRESS_SCRYPT_N") or SCRYPT_N),
             trusted_proxies=frozenset(p.strip() for p in proxies.split(",") if p.strip()),
         )
+
+
+#: Timing settings that may come from the environment (test servers run in their own process).
+_TIMING_VARIABLES = {
+    "ping_interval_s": "CONGRESS_PING_INTERVAL_S",
+    "ping_timeout_s": "CONGRESS_PING_TIMEOUT_S",
+    "checkpoint_every_s": "CONGRESS_CHECKPOINT_EVERY_S",
+}

@@ -1,11 +1,16 @@
 """WebSocket endpoints: tablets, the chair console and the hall display.
 
-A connection starts with ``hello``; then every client message is validated by a model in
-:mod:`voting.protocol` and answered with ``ack``/``ballot_ack`` or ``error`` carrying the request's
-``id``. Each connection may send :data:`RATE_PER_S` messages a second on average and
-:data:`RATE_BURST` at once; more are answered with ``rate-limited``. A client that keeps sending
-malformed, refused or rate-limited messages is closed with 1008 (policy violation). The message
-types and their order are described in ``docs/protocol.md``.
+Every upgrade is checked for its ``Origin`` first: a browser page of another site may not open
+a socket here (a cross-origin upgrade is refused before it is accepted); a page of this server,
+or a client that sends no ``Origin`` (simulators, tools), may. A tablet connection then gets a
+``challenge`` with a fresh nonce and must answer with a signed ``hello``; a watcher sends
+``hello`` with its token. Afterwards the tablet's messages go through
+:func:`voting.inbound.handle` and the reply is sent back; watchers may only ``ping``.
+
+Each connection may send ``settings.rate_per_s`` messages a second on average and
+``settings.rate_burst`` at once; more are answered with ``rate-limited``. A client that keeps
+sending malformed, refused or rate-limited messages is closed with 1008. The close codes are
+:class:`devices.hub.CloseCode`; the messages and their order are in ``docs/protocol.md``.
 """
 
 from __future__ import annotations
@@ -14,36 +19,34 @@ import asyncio
 import base64
 import contextlib
 import logging
+import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import from_json
-from starlette import status
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from voting import actions, protocol, views
-from voting.actions import Duplicate
+from devices.hub import CloseCode, Peer, encode
+from voting import inbound, protocol
 from voting.auth import authorise
-from voting.errors import CommandError, TooManyAttempts
-from voting.hub import Peer, encode
+from voting.core import views
+from voting.core.devices import authenticate_hello
+from voting.errors import CommandError, TooManyAttempts, invalid_message
 from voting.runtime import Runtime
-from voting.service import MeetingService, ballot_hash
+from voting.settings import Settings
 from voting.validation import validation_problem
 
 log = logging.getLogger(__name__)
 
-HELLO_TIMEOUT_S = 10.0
 #: The largest client message, in bytes of UTF-8 (``congress serve`` sets uvicorn's frame limit to
 #: the same size).
 MAX_MESSAGE = 64 * 1024
-#: Malformed, refused or rate-limited messages in a row before the connection is closed with 1008.
-MAX_STRIKES = 20
-#: Messages one connection may send: this many a second on average, and this many at once.
-RATE_PER_S = 20.0
-RATE_BURST = 40
 #: The longest request ``id`` echoed in a reply (the protocol's limit).
 MAX_ID = 64
+#: Random bytes in a hello challenge's nonce.
+NONCE_BYTES = 32
 
 
 class TokenBucket:
@@ -71,22 +74,27 @@ def _error(error: CommandError, ref: str | None) -> dict[str, Any]:
     return {"type": "error", "id": ref, **error.to_json()}
 
 
-def _invalid(problem: str) -> CommandError:
-    return CommandError(
-        "invalid-message", f"消息格式错误：{problem}", f"invalid message: {problem}"
-    )
-
-
-def _rate_limited() -> CommandError:
+def _rate_limited(settings: Settings) -> CommandError:
     return TooManyAttempts(
         "rate-limited",
         "消息过于频繁，请稍后再发",
-        f"more than {RATE_PER_S:g} messages a second; slow down",
+        f"more than {settings.rate_per_s:g} messages a second; slow down",
     )
 
 
-def _validation_problem(error: ValidationError) -> str:
-    return validation_problem(error)
+def same_origin(websocket: WebSocket) -> bool:
+    """Whether the upgrade may proceed: no ``Origin`` header (not a browser), or an ``Origin``
+    whose host and port are those the client addressed (``Host``)."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    host = websocket.headers.get("host", "")
+    return urlsplit(origin).netloc.lower() == host.lower() and bool(host)
+
+
+def new_nonce() -> str:
+    """base64url (no padding) of 32 random bytes: the nonce a tablet signs in its hello."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(NONCE_BYTES)).rstrip(b"=").decode()
 
 
 async def _receive(websocket: WebSocket) -> str:
@@ -96,28 +104,33 @@ async def _receive(websocket: WebSocket) -> str:
         raise WebSocketDisconnect(message.get("code", 1000))
     text = message.get("text")
     if text is None:
-        raise _invalid("binary frames are not accepted")
+        raise invalid_message("binary frames are not accepted")
     # Characters first: no need to encode a huge text to know it is too large.
     if len(text) > MAX_MESSAGE:
-        raise _invalid("message too large")
+        raise invalid_message("message too large")
     try:
         size = len(text.encode())
     except UnicodeEncodeError:  # lone surrogates: only an in-process client can send them
-        raise _invalid("not UTF-8") from None
+        raise invalid_message("not UTF-8") from None
     if size > MAX_MESSAGE:
-        raise _invalid("message too large")
+        raise invalid_message("message too large")
     return str(text)
 
 
-async def _hello(websocket: WebSocket, model: type[BaseModel]) -> Any:
+async def _hello(websocket: WebSocket, model: type[BaseModel], timeout: float) -> Any:
     try:
-        text = await asyncio.wait_for(_receive(websocket), HELLO_TIMEOUT_S)
+        text = await asyncio.wait_for(_receive(websocket), timeout)
         return model.model_validate_json(text)
+    except WebSocketDisconnect:  # gone before its hello: nothing to answer
+        return None
     except (TimeoutError, ValidationError, CommandError) as error:
-        problem = "hello expected" if isinstance(error, TimeoutError) else str(error)[:200]
-        with contextlib.suppress(Exception):
-            await websocket.send_text(encode(_error(_invalid(problem), None)))
-            await websocket.close(status.WS_1008_POLICY_VIOLATION)
+        if isinstance(error, TimeoutError):
+            problem = "hello expected"
+        elif isinstance(error, ValidationError):
+            problem = validation_problem(error)[:200]
+        else:
+            problem = str(error)[:200]
+        await _refuse(websocket, invalid_message(problem))
         return None
 
 
@@ -129,65 +142,71 @@ def _runtime(websocket: WebSocket) -> Runtime:
 async def _refuse(websocket: WebSocket, error: CommandError) -> None:
     with contextlib.suppress(Exception):
         await websocket.send_text(encode(_error(error, None)))
-        await websocket.close(status.WS_1008_POLICY_VIOLATION)
+        await websocket.close(CloseCode.POLICY_VIOLATION)
+
+
+async def _upgrade(websocket: WebSocket) -> bool:
+    """Accept the upgrade if :func:`same_origin`; else refuse it (HTTP 403, nothing accepted)."""
+    if not same_origin(websocket):
+        log.warning("refused a WebSocket from origin %s", websocket.headers.get("origin"))
+        await websocket.close(CloseCode.POLICY_VIOLATION)
+        return False
+    await websocket.accept()
+    return True
 
 
 # Tablets ---------------------------------------------------------------------------------------
 
 
 async def tablet_socket(websocket: WebSocket) -> None:
-    await websocket.accept()
+    if not await _upgrade(websocket):
+        return
     rt = _runtime(websocket)
+    settings = rt.settings
     meeting = websocket.path_params["meeting"]
-    hello = await _hello(websocket, protocol.TabletHello)
+    nonce = new_nonce()
+    await websocket.send_text(encode({"type": "challenge", "nonce": nonce}))
+    hello = await _hello(websocket, protocol.TabletHello, settings.hello_timeout_s)
     if hello is None:
         return
     try:
-        service = rt.congress.service(meeting)
+        # Loading a meeting reads the database: not on the event loop.
+        service = await asyncio.to_thread(rt.congress.service, meeting)
+        device = authenticate_hello(service.state, device=hello.device, nonce=nonce, sig=hello.sig)
     except CommandError as error:
         await _refuse(websocket, error)
         return
-    device = service.state.devices.get(hello.device)
-    if device is None or not device.active:
-        await _refuse(
-            websocket,
-            CommandError("unknown-device", "设备未配对或已注销", "this device is not paired"),
-        )
-        return
-    peer = Peer("tablet", websocket.send_text, websocket.close, hello.device, device.deputy)
+    link = inbound.TabletLink(service, device, rt.signatures)
+    peer = Peer("tablet", websocket.send_text, websocket.close, device.id, device.deputy)
     rt.hub.add(meeting, peer)
     rt.hub.send(peer, rt.live.welcome_tablet(service, peer))
     rt.live.schedule_watchers(service)
     strikes = 0
-    bucket = TokenBucket(RATE_PER_S, RATE_BURST, rt.monotonic())
+    bucket = TokenBucket(settings.rate_per_s, settings.rate_burst, rt.monotonic())
     try:
         while True:
             ref = None
             try:
                 text = await _receive(websocket)
-                rt.hub.seen(meeting, hello.device)
+                rt.hub.seen(meeting, device.id)
                 try:
                     # pydantic's parser refuses lone surrogates and nesting deeper than 200.
                     raw = from_json(text)
                 except ValueError:
-                    raise _invalid("not JSON") from None
+                    raise invalid_message("not JSON") from None
                 ref = raw.get("id") if isinstance(raw, dict) else None
                 if not bucket.take(rt.monotonic()):
-                    raise _rate_limited()
-                try:
-                    message = protocol.TABLET_MESSAGE.validate_python(raw)
-                except ValidationError as error:
-                    raise _invalid(_validation_problem(error)) from None
-                reply = await _tablet_command(rt, service, peer, message)
+                    raise _rate_limited(settings)
+                reply = await inbound.handle(link, raw)
                 strikes = 0
             except CommandError as error:
                 strikes += 1
                 echo = ref if isinstance(ref, str) and len(ref) <= MAX_ID else None
                 reply = _error(error, echo)
-                if strikes >= MAX_STRIKES:
+                if strikes >= settings.max_strikes:
                     rt.hub.send(peer, reply)
                     await asyncio.sleep(0)
-                    await websocket.close(status.WS_1008_POLICY_VIOLATION)
+                    await websocket.close(CloseCode.POLICY_VIOLATION)
                     return
             rt.hub.send(peer, reply)
     except WebSocketDisconnect:
@@ -197,87 +216,23 @@ async def tablet_socket(websocket: WebSocket) -> None:
         rt.live.schedule_watchers(service)
 
 
-async def _tablet_command(
-    rt: Runtime, service: MeetingService, peer: Peer, message: Any
-) -> dict[str, Any]:
-    if isinstance(message, protocol.Ping):
-        return {"type": "pong", "id": message.id, "seq": service.state.size}
-    if isinstance(message, protocol.ReplaceMessage):
-        ballot = message.ballot.model_dump()
-        await service.replace_ballot(
-            poll=ballot["poll"],
-            receipt=ballot["receipt"],
-            token=message.replace_token,
-            choice=ballot["choice"],
-        )
-        return _ballot_ack(service, message.id, ballot)
-    body, sig = message.body, message.sig
-    await rt.signatures.check_ahead(service.state, body, sig)
-    if isinstance(message, protocol.BallotMessage):
-        ballot = message.ballot.model_dump()
-        token = message.replace_token_hash
-        try:
-            written = await service.submit(
-                lambda state: actions.cast_secret(
-                    state, body=body, sig=sig, ballot=ballot, token_hash=token
-                )
-            )
-        except Duplicate:
-            if service.sealed_choice(ballot["poll"], ballot["receipt"]) != ballot["choice"]:
-                raise CommandError(
-                    "replayed-message", "重复提交的选票与原选票不符", "re-sent ballot differs"
-                ) from None
-            return _ballot_ack(service, message.id, ballot, duplicate=True)
-        return _ballot_ack(service, message.id, ballot, seq=written.entries[0]["seq"])
-    decide = actions.sign_in_by_tablet if message.type == "sign_in" else actions.cast_named
-    try:
-        written = await service.submit(lambda state: decide(state, body=body, sig=sig))
-    except Duplicate:
-        return {"type": "ack", "id": message.id, "duplicate": True}
-    return {"type": "ack", "id": message.id, "seq": written.entries[0]["seq"]}
-
-
-def _ballot_ack(
-    service: MeetingService,
-    ref: str | None,
-    ballot: dict[str, Any],
-    *,
-    seq: int | None = None,
-    duplicate: bool = False,
-) -> dict[str, Any]:
-    """The signed promise: the log key's signature over SHA-256 of the ballot's bytes."""
-    digest = ballot_hash(ballot)
-    reply: dict[str, Any] = {
-        "type": "ballot_ack",
-        "id": ref,
-        "poll": ballot["poll"],
-        "receipt": ballot["receipt"],
-        "ballot_hash": base64.b64encode(digest).decode(),
-        "signature": service.acknowledge(digest),
-        "log_key": service.log.vkey,
-    }
-    if seq is not None:
-        reply["seq"] = seq
-    if duplicate:
-        reply["duplicate"] = True
-    return reply
-
-
 # Chair console and hall display ----------------------------------------------------------------
 
 
 async def watcher_socket(websocket: WebSocket) -> None:
     """The chair console (accounts) or the hall display (display token): read-only live views."""
-    await websocket.accept()
+    if not await _upgrade(websocket):
+        return
     rt = _runtime(websocket)
+    settings = rt.settings
     meeting = websocket.path_params["meeting"]
-    hello = await _hello(websocket, protocol.ConsoleHello)
+    hello = await _hello(websocket, protocol.ConsoleHello, settings.hello_timeout_s)
     if hello is None:
         return
     try:
-        principal = rt.congress.authenticate(hello.token)
+        principal = await asyncio.to_thread(rt.congress.authenticate, hello.token)
         authorise(principal, "meeting.read")
-        service = rt.congress.service(meeting)
+        service = await asyncio.to_thread(rt.congress.service, meeting)
     except CommandError as error:
         await _refuse(websocket, error)
         return
@@ -292,13 +247,13 @@ async def watcher_socket(websocket: WebSocket) -> None:
     )
     rt.hub.send(peer, {"type": "welcome", "role": principal.role, "state": view})
     strikes = 0
-    bucket = TokenBucket(RATE_PER_S, RATE_BURST, rt.monotonic())
+    bucket = TokenBucket(settings.rate_per_s, settings.rate_burst, rt.monotonic())
     try:
         while True:
             try:
                 text = await _receive(websocket)
                 if not bucket.take(rt.monotonic()):
-                    raise _rate_limited()
+                    raise _rate_limited(settings)
                 ping = protocol.Ping.model_validate_json(text)
                 rt.hub.send(peer, {"type": "pong", "id": ping.id, "seq": service.state.size})
                 strikes = 0
@@ -307,11 +262,11 @@ async def watcher_socket(websocket: WebSocket) -> None:
                 refusal = (
                     error
                     if isinstance(error, TooManyAttempts)
-                    else _invalid("only ping is accepted on this channel")
+                    else invalid_message("only ping is accepted on this channel")
                 )
                 rt.hub.send(peer, _error(refusal, None))
-                if strikes >= MAX_STRIKES:
-                    await websocket.close(status.WS_1008_POLICY_VIOLATION)
+                if strikes >= settings.max_strikes:
+                    await websocket.close(CloseCode.POLICY_VIOLATION)
                     return
     except WebSocketDisconnect:
         pass

@@ -66,18 +66,6 @@ class TokenRow(SQLModel, table=True):
     expires_at: str | None = None
 
 
-class PairingCodeRow(SQLModel, table=True):
-    """A one-time pairing code for a deputy's tablet (its SHA-256 only)."""
-
-    __tablename__ = "pairing_code"
-
-    code_hash: str = Field(primary_key=True)
-    meeting: str
-    deputy: str
-    expires_at: str
-    used: bool = False
-
-
 class SealedBallotRow(SQLModel, table=True):
     """A secret ballot while its poll is open: no deputy, device or time column.
 

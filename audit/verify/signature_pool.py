@@ -13,7 +13,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Final
 
-from audit.tablet import DeviceKey, TabletSignatureError
+from audit.signature_batch import check_signatures
 
 __all__ = ["BATCH_SIZE", "Job", "SignatureFailure", "SignaturePool", "check_batch"]
 
@@ -26,24 +26,18 @@ BATCH_SIZE: Final = 2_000
 #: Batches in flight per worker before the reader waits.
 _QUEUE_PER_WORKER: Final = 4
 
-_keys: dict[tuple[str, str], DeviceKey] = {}
-
 
 def check_batch(jobs: list[Job]) -> tuple[list[SignatureFailure], dict[str, int]]:
-    """Check a batch; returns the failures and the number verified per algorithm. Runs in a
-    worker process (device keys are parsed once per process)."""
+    """Check a batch with :func:`audit.signature_batch.check_signatures`; returns the failures
+    and the number verified per algorithm. Runs in a worker process."""
+    verdicts = check_signatures([(alg, key, payload, sig) for _, _, alg, key, payload, sig in jobs])
     failures: list[SignatureFailure] = []
     verified: dict[str, int] = {}
-    for seq, device, alg, public_key, payload, sig in jobs:
-        try:
-            key = _keys.get((alg, public_key))
-            if key is None:
-                key = _keys[(alg, public_key)] = DeviceKey.parse(alg, public_key)
-            key.verify_payload(payload, sig)
-        except TabletSignatureError as exc:
-            failures.append((seq, device, exc.message))
-            continue
-        verified[alg] = verified.get(alg, 0) + 1
+    for (seq, device, alg, _, _, _), problem in zip(jobs, verdicts, strict=True):
+        if problem is not None:
+            failures.append((seq, device, problem))
+        else:
+            verified[alg] = verified.get(alg, 0) + 1
     return failures, verified
 
 

@@ -1,5 +1,5 @@
-// The tablet's WebSocket to the meeting server: hello, then live state. On a lost connection it
-// reports "offline" and reconnects with backoff; a heartbeat ping every 10 s notices a silent
+// The tablet's WebSocket to the meeting server: challenge, hello, then live state. On a lost
+// connection it reports "offline" and reconnects with backoff; a heartbeat ping every 10 s notices a silent
 // network. The browser's offline event closes the socket at once (a WebSocket can outlive the
 // network for minutes), and the online event reconnects without waiting.
 
@@ -9,7 +9,7 @@ const SILENCE_MS = 25_000;
 
 export class Connection {
   /**
-   * `hello()` gives the hello message; `onMessage(msg)` gets every message (the welcome first,
+   * `hello(nonce)` gives (or promises) the hello message answering the server's challenge; `onMessage(msg)` gets every message (the welcome first,
    * before the status turns "online"); `onStatus(status)` gets "connecting" | "online" |
    * "offline"; `onRefused(error)` gets an error answered to the hello (no reconnection then).
    */
@@ -57,7 +57,6 @@ export class Connection {
     const ws = new WebSocket(this.url);
     this.ws = ws;
     this.welcomed = false;
-    ws.onopen = () => ws.send(JSON.stringify(this.hello()));
     ws.onmessage = (event) => {
       if (this.ws !== ws) return;
       this.lastHeard = Date.now();
@@ -68,7 +67,12 @@ export class Connection {
         return;
       }
       if (!this.welcomed) {
-        if (message.type === "welcome") {
+        if (message.type === "challenge") {
+          // The hello answers the server's challenge, signed with the device key.
+          Promise.resolve(this.hello(message.nonce)).then((hello) => {
+            if (this.ws === ws) ws.send(JSON.stringify(hello));
+          });
+        } else if (message.type === "welcome") {
           this.welcomed = true;
           this.attempt = 0;
           this.onMessage(message);

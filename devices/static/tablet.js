@@ -125,8 +125,11 @@ async function begin() {
   app.connection = new Connection(
     `${scheme}://${location.host}/ws/meetings/${encodeURIComponent(meeting)}/tablet`,
     {
-      hello: () => {
-        const hello = { type: "hello", device: app.record.device };
+      hello: async (nonce) => {
+        // Prove the device key: sign this meeting, this device and the server's fresh nonce.
+        const { alg, privateKey, origin, device } = app.record;
+        const body = { type: "hello", origin, device, nonce };
+        const hello = { type: "hello", device, sig: await signBody(alg, privateKey, body) };
         if (app.view && Number.isInteger(app.view.seq)) hello.seq = app.view.seq;
         return hello;
       },

@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 from devices.tablet import Tablet
 from tests.devices.conftest import log_size
 from tests.voting.conftest import ORIGIN, Server
-from tests.voting.sitting import MEETING, Staff, open_meeting, pair
+from tests.voting.sitting import MEETING, Staff, open_meeting, pair, say_hello
 
 PAIR = f"/api/meetings/{MEETING}/pair"
 
@@ -97,18 +97,23 @@ def test_a_second_device_waits_for_the_revocation_of_the_first(client: TestClien
 
 def test_an_unpaired_or_revoked_device_is_not_welcomed(client: TestClient) -> None:
     chair = open_meeting(client, 3)
-    pair(client, chair, "d01", "tab-old")
+    old = pair(client, chair, "d01", "tab-old")
     chair.post("/deputies/d01/revoke-device")
+    ghost = Tablet(origin=ORIGIN, device="tab-ghost", deputy="d01")
     before = log_size(client)
-    for device in ("tab-ghost", "tab-old"):
+    refusals = {
+        "tab-ghost": ("unknown-device", "设备未配对", "device 'tab-ghost' is not paired"),
+        "tab-old": ("device-revoked", "设备已被注销", "device tab-old has been revoked"),
+    }
+    for tablet in (ghost, old):
+        code, zh, en = refusals[tablet.device]
         with client.websocket_connect(f"/ws/meetings/{MEETING}/tablet") as ws:
-            ws.send_json({"type": "hello", "device": device})
-            assert ws.receive_json() == {
+            assert say_hello(ws, tablet) == {
                 "type": "error",
                 "id": None,
-                "error": "unknown-device",
-                "message": "设备未配对或已注销",
-                "message_en": "this device is not paired",
+                "error": code,
+                "message": zh,
+                "message_en": en,
             }
             assert ws.receive() == {"type": "websocket.close", "code": 1008, "reason": ""}
     assert log_size(client) == before

@@ -40,6 +40,11 @@ class Chair:
         return code
 
     def open_poll(self, item: str, *, mode: str = "secret", change_policy: str = "last") -> str:
+        """Open a poll on ``item``; an earlier counted poll of the item is voided first, with a
+        reason (the rules put a decided item to the vote again only so)."""
+        for earlier in self.get("/polls")["polls"]:
+            if earlier["item"] == item and earlier["status"] == "closed":
+                self.api("POST", f"/polls/{earlier['poll']}/void", {"reason": "测试：重新表决"})
         definition = next(i.definition for i in sample.agenda() if i.item == item)
         body = {
             "item": item,

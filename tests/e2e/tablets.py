@@ -29,7 +29,8 @@ class HallTablet:
         url = server.base.replace("http://", "ws://") + f"/ws/meetings/{MEETING}/tablet"
         self._stack = contextlib.ExitStack()
         self.ws: ClientConnection = self._stack.enter_context(connect(url, open_timeout=TIMEOUT_S))
-        self.ws.send(json.dumps(self.tablet.hello()))
+        challenge = self._until(lambda m: m.get("type") == "challenge")
+        self.ws.send(json.dumps(self.tablet.hello(challenge["nonce"])))
         self._until(lambda m: m.get("type") == "welcome")
         self._refs = 0
 

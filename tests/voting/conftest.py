@@ -22,6 +22,8 @@ ORIGIN = "xinzhou.congress.local/2026-3"
 ADMIN = ("admin", "admin-password-1")
 #: A low scrypt cost for tests' accounts (production: 2**14); hashes carry their own cost.
 TEST_SCRYPT_N = 2**8
+#: Pushes to watchers wait this long to coalesce (the server's default is 0.2 s).
+WATCHER_COALESCE_S = 0.02
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Server:
             data_dir=self.db.parent,
             database_url=f"sqlite:///{self.db}",
             scrypt_n=TEST_SCRYPT_N,
+            watcher_coalesce_s=WATCHER_COALESCE_S,
         )
         engine = create_engine_for(settings.database_url)
         return create_app(

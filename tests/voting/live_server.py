@@ -91,8 +91,12 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(scratch: Path, deputies: int) -> Iterator[LiveServer]:
-    env = environment(scratch / "data")
+def live_server(
+    scratch: Path, deputies: int, settings: dict[str, str] | None = None
+) -> Iterator[LiveServer]:
+    """A ``congress serve`` process with an open meeting of ``deputies``; ``settings``: more
+    environment variables of :mod:`voting.settings` (e.g. ``CONGRESS_PING_INTERVAL_S``)."""
+    env = dict(environment(scratch / "data"), **(settings or {}))
     init = congress("init", "--origin", ORIGIN, "--admin", ADMIN[0], env=env, stdin=ADMIN[1] + "\n")
     assert init.returncode == 0, init.stderr
     port = free_port()

@@ -68,6 +68,14 @@ def open_meeting(client: TestClient, deputies: int) -> Staff:
     return admin
 
 
+def say_hello(ws: WebSocketTestSession, tablet: Tablet, seq: int | None = None) -> Any:
+    """Read the server's challenge, answer with the tablet's signed hello, return the reply."""
+    challenge = ws.receive_json()
+    assert challenge["type"] == "challenge", challenge
+    ws.send_json(tablet.hello(challenge["nonce"], seq))
+    return ws.receive_json()
+
+
 class TabletSession:
     """A tablet connected over the WebSocket: sends messages, waits for their replies."""
 
@@ -78,8 +86,7 @@ class TabletSession:
         )
         self.ws = self._cm.__enter__()
         self.pushed: list[dict[str, Any]] = []
-        self.ws.send_json(tablet.hello())
-        self.welcome = self.ws.receive_json()
+        self.welcome = say_hello(self.ws, tablet)
         assert self.welcome["type"] == "welcome", self.welcome
         self._n = 0
 

@@ -185,12 +185,12 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/meetings/{meeting}/log/entries"): Route(LOG_READERS, M1),
 }
 
-# WebSocket commands. On the tablet channel a hello only names a paired device (device ids are
-# printed on pairing cards): anyone may say it and read the public view; every command that
-# changes something is signed with the device key or needs the replace-token.
+# WebSocket commands. On the tablet channel the hello is signed with the device key over the
+# server's challenge: only the deputy's own tablet opens it; every command that changes
+# something is signed with the device key too, or needs the replace-token.
 SOCKET_COMMANDS: dict[tuple[str, str], frozenset[str]] = {
-    ("tablet", "hello"): EVERYONE,
-    ("tablet", "ping"): EVERYONE,
+    ("tablet", "hello"): frozenset({"deputy"}),
+    ("tablet", "ping"): frozenset({"deputy"}),
     ("tablet", "sign_in"): frozenset({"deputy"}),
     ("tablet", "vote"): frozenset({"deputy"}),
     ("tablet", "ballot"): frozenset({"deputy"}),
@@ -326,6 +326,8 @@ def check_http(meeting: Meeting, key: tuple[str, str], role: str) -> None:
 def socket_refused(meeting: Meeting, path: str, hello: dict[str, Any], code: str) -> None:
     before = digest(meeting.client)
     with meeting.client.websocket_connect(path) as ws:
+        if path.endswith("/tablet"):
+            assert ws.receive_json()["type"] == "challenge"
         ws.send_json(hello)
         reply = ws.receive_json()
         assert (reply["type"], reply["error"]) == ("error", code), reply
@@ -357,6 +359,15 @@ def check_socket(meeting: Meeting, key: tuple[str, str], role: str) -> None:
         # Their own credentials do not open the tablet channel.
         hello = {"type": "hello"} if token is None else {"type": "hello", "token": token}
         socket_refused(meeting, path, hello, "invalid-message")
+        # A tablet of their own making that names a paired device cannot sign its hello.
+        impostor = tablet_for(meeting, role, command)
+        with meeting.client.websocket_connect(path) as ws:
+            nonce = ws.receive_json()["nonce"]
+            before = digest(meeting.client)
+            ws.send_json(impostor.hello(nonce))
+            assert ws.receive_json()["error"] == "bad-signature"
+        assert digest(meeting.client) == before
+        return
     tablet = tablet_for(meeting, role, command)
     session = TabletSession(meeting.client, tablet)
     try:

@@ -20,12 +20,15 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
+from devices.hub import QUEUE_LIMIT
+from devices.tablet import Tablet
 from tests.conftest import Figures
 from tests.voting.live_server import LiveServer, live_server
 from tests.voting.rawsocket import RawSocket
 from tests.voting.sitting import MEETING
-from voting.hub import QUEUE_LIMIT
-from voting.sockets import RATE_BURST
+from voting.settings import Settings
+
+RATE_BURST = Settings().rate_burst
 
 DEPUTIES = 12
 READERS = ("d02", "d03", "d04")
@@ -63,9 +66,10 @@ class Reader:
         return max(0.0, min(times) - answered) if times else float("inf")
 
 
-async def hello(server: LiveServer, device: str) -> ClientConnection:
+async def hello(server: LiveServer, tablet: Tablet) -> ClientConnection:
     ws = await connect(f"{server.ws_base}/ws/meetings/{MEETING}/tablet", proxy=None)
-    await ws.send(json.dumps({"type": "hello", "device": device}))
+    challenge = json.loads(await ws.recv())
+    await ws.send(json.dumps(tablet.hello(challenge["nonce"])))
     assert json.loads(await ws.recv())["type"] == "welcome"
     return ws
 
@@ -83,20 +87,23 @@ def online(server: LiveServer) -> dict[str, bool]:
     return {d["device"]: d["online"] for d in server.meeting("GET", "/devices")["devices"]}
 
 
-async def run(server: LiveServer) -> dict[str, Any]:
+async def run(server: LiveServer, tablets: dict[str, Tablet]) -> dict[str, Any]:
     port = int(server.url.rsplit(":", 1)[1])
-    readers = [Reader(await hello(server, f"tab-{d}")) for d in READERS]
-    # The server pings every few seconds and drops a client that does not answer: the stuck
-    # client connects last, right before the changes begin.
+    readers = [Reader(await hello(server, tablets[d])) for d in READERS]
+    # The stuck client connects last, right before the changes begin.
     stuck = RawSocket.connect(
         "127.0.0.1", port, f"/ws/meetings/{MEETING}/tablet", receive_buffer=4096
     )
-    stuck.send_text(json.dumps({"type": "hello", "device": "tab-d01"}))
+    _, challenge = stuck.receive()
+    stuck.send_text(json.dumps(tablets["d01"].hello(json.loads(challenge)["nonce"])))
     # Its own pings, answered into its own queue (within the rate limit's burst).
     for n in range(RATE_BURST):
         stuck.send_text(json.dumps({"type": "ping", "id": f"p{n}"}))
-    await asyncio.sleep(0.05)
-    assert await asyncio.to_thread(online, server) == {f"tab-d0{i}": True for i in (1, 2, 3, 4)}
+    everyone = {f"tab-d0{i}": True for i in (1, 2, 3, 4)}
+    deadline = time.monotonic() + 5
+    while await asyncio.to_thread(online, server) != everyone:  # the stuck client's hello
+        assert time.monotonic() < deadline, "the four tablets are not all online"
+        await asyncio.sleep(0.02)
     started = time.monotonic()  # the stuck client has not read since its hello
     deputies = [f"d{i:02}" for i in range(DEPUTIES - WORKERS + 1, DEPUTIES + 1)]
     answers: list[tuple[int, float]] = []
@@ -108,7 +115,12 @@ async def run(server: LiveServer) -> dict[str, Any]:
         answers.extend(answer for batch in batches for answer in batch)
         now_online = await asyncio.to_thread(online, server)
     elapsed = time.monotonic() - started
-    await asyncio.sleep(0.5)
+    last = max(seq for seq, _ in answers)
+    deadline = time.monotonic() + PROMPT_S
+    while not all(any(s > last for s in r.seen) for r in readers):  # the last pushes arrive
+        if time.monotonic() > deadline:
+            break  # the delays computed below are then infinite, and the test says so
+        await asyncio.sleep(0.01)
     delays = sorted(r.delay(seq, at) for r in readers for seq, at in answers)
     for reader in readers:
         await reader.ws.close()
@@ -132,13 +144,14 @@ async def run(server: LiveServer) -> dict[str, Any]:
 def test_a_client_that_never_reads_is_closed_and_stalls_no_one(
     tmp_path: Path, figures: Figures
 ) -> None:
-    with live_server(tmp_path, DEPUTIES) as server:
-        for deputy in ("d01", *READERS):
-            server.pair(deputy)
-        # Large pushes fill the socket buffers in fewer messages: the queue's limit is reached
-        # long before the server's pings (every few seconds) would find the client silent.
+    # The heartbeat is slowed down: the stuck client must be closed for its full queue (1013),
+    # not first for pings it never answered (1011), however slowly the machine runs.
+    slow_heartbeat = {"CONGRESS_PING_INTERVAL_S": "30", "CONGRESS_PING_TIMEOUT_S": "30"}
+    with live_server(tmp_path, DEPUTIES, slow_heartbeat) as server:
+        tablets = {deputy: server.pair(deputy) for deputy in ("d01", *READERS)}
+        # Large pushes fill the socket buffers in fewer messages.
         server.meeting("PUT", "/agenda", {"items": LARGE_AGENDA})
-        found = asyncio.run(run(server))
+        found = asyncio.run(run(server, tablets))
         found["server_errors"] = server.errors()
     figures("backpressure", found)
     assert found["push_delay_max_s"] < PROMPT_S, found

@@ -24,10 +24,12 @@ from audit.note import NoteSigner
 from audit.tables import create_engine_for
 from tests.voting.conftest import LOG_KEY, Clock
 from tests.voting.ledger import digest
-from tests.voting.sitting import MEETING, Staff, TabletSession, open_meeting, pair
+from tests.voting.sitting import MEETING, Staff, TabletSession, open_meeting, pair, say_hello
 from voting.app import create_app
 from voting.settings import Settings
-from voting.sockets import MAX_STRIKES, RATE_BURST, RATE_PER_S
+
+LIMITS = Settings()
+MAX_STRIKES, RATE_BURST, RATE_PER_S = LIMITS.max_strikes, LIMITS.rate_burst, LIMITS.rate_per_s
 
 STORAGE_FAILED = {
     "error": "storage-failed",
@@ -268,8 +270,7 @@ def test_a_tablet_that_sends_too_fast_is_slowed_then_closed(hall: Hall) -> None:
     clock = FakeClock()
     hall.client.app.state.runtime.monotonic = clock  # type: ignore[attr-defined]
     with hall.client.websocket_connect(f"/ws/meetings/{MEETING}/tablet") as ws:
-        ws.send_json(hall.session("d01").tablet.hello())
-        assert ws.receive_json()["type"] == "welcome"
+        assert say_hello(ws, hall.session("d01").tablet)["type"] == "welcome"
         for n in range(RATE_BURST):
             ws.send_json({"type": "ping", "id": f"k{n}"})
             assert ws.receive_json()["type"] == "pong"
@@ -296,8 +297,7 @@ def test_a_steady_twenty_a_second_is_never_limited(hall: Hall) -> None:
     clock = FakeClock()
     hall.client.app.state.runtime.monotonic = clock  # type: ignore[attr-defined]
     with hall.client.websocket_connect(f"/ws/meetings/{MEETING}/tablet") as ws:
-        ws.send_json(hall.session("d02").tablet.hello())
-        ws.receive_json()
+        say_hello(ws, hall.session("d02").tablet)
         for n in range(200):
             clock.now += 1 / RATE_PER_S
             ws.send_json({"type": "ping", "id": f"k{n}"})

@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from audit.tablet import sign_tablet_body
 from devices.tablet import Tablet
 from tests.voting.conftest import ORIGIN
 from tests.voting.ledger import digest
-from tests.voting.sitting import MEETING, Staff, TabletSession, open_meeting, pair
+from tests.voting.sitting import MEETING, Staff, TabletSession, open_meeting, pair, say_hello
 
 AGENDA = {
     "items": [
@@ -172,18 +173,20 @@ def test_a_second_device_cannot_speak_for_a_deputy(hall: Hall, client: TestClien
     # A tablet of its own (another key) that claims d01's paired device id in its hello.
     impostor = Tablet(origin=ORIGIN, device="tab-d01", deputy="d01")
     impostor.counter = 100
-    session = TabletSession(client, impostor)
-    try:
-        hall.refused(session, impostor.secret_ballot("p1", "for"), "bad-signature")
-    finally:
-        session.close()
+    before = digest(client)
+    with client.websocket_connect(f"/ws/meetings/{MEETING}/tablet") as ws:
+        reply = say_hello(ws, impostor)
+        assert (reply["error"], reply["message"]) == ("bad-signature", "签名验证失败")
+        assert ws.receive() == {"type": "websocket.close", "code": 1008, "reason": ""}
+    # Its messages, sent over d01's own connection, do not verify either.
+    hall.refused(hall.sessions[0], impostor.secret_ballot("p1", "for"), "bad-signature")
+    assert digest(client) == before
     # A device id that was never paired is not even welcomed.
     stranger = Tablet(origin=ORIGIN, device="tab-x", deputy="d01")
     before = digest(client)
     with client.websocket_connect(f"/ws/meetings/{MEETING}/tablet") as ws:
-        ws.send_json(stranger.hello())
-        reply = ws.receive_json()
-        assert (reply["error"], reply["message"]) == ("unknown-device", "设备未配对或已注销")
+        reply = say_hello(ws, stranger)
+        assert (reply["error"], reply["message"]) == ("unknown-device", "设备未配对")
         assert ws.receive() == {"type": "websocket.close", "code": 1008, "reason": ""}
     assert digest(client) == before
 
@@ -192,11 +195,17 @@ def test_a_revoked_device_can_neither_vote_nor_reconnect(hall: Hall, client: Tes
     hall.open_poll()
     s = hall.sessions[0]
     hall.chair.post("/deputies/d01/revoke-device")
-    reply = hall.refused(s, s.tablet.secret_ballot("p1", "for"), "device-revoked")
+    # Its open connection is closed at once, with the code that says why.
+    with pytest.raises(WebSocketDisconnect) as closed:
+        while True:
+            s.ws.receive_json()
+    assert closed.value.code == 4003
+    # Its signed messages, carried by any connection, are refused.
+    reply = hall.refused(hall.sessions[1], s.tablet.secret_ballot("p1", "for"), "device-revoked")
     assert reply["message"] == "设备已被注销"
     before = digest(client)
     with client.websocket_connect(f"/ws/meetings/{MEETING}/tablet") as ws:
-        ws.send_json(s.tablet.hello())
-        assert ws.receive_json()["error"] == "unknown-device"
+        reply = say_hello(ws, s.tablet)
+        assert (reply["error"], reply["message"]) == ("device-revoked", "设备已被注销")
         assert ws.receive()["code"] == 1008
     assert digest(client) == before

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,11 +29,11 @@ from starlette.testclient import TestClient
 
 from devices.tablet import Tablet
 from tests.conftest import Figures
-from tests.voting.conftest import Clock, Server
+from tests.voting.conftest import ORIGIN, Clock, Server
 from tests.voting.ledger import Digest, digest
 from tests.voting.live_server import live_server
 from tests.voting.rawsocket import BINARY, CLOSE, TEXT, RawSocket
-from tests.voting.sitting import MEETING, TabletSession, open_meeting, pair
+from tests.voting.sitting import MEETING, TabletSession, open_meeting, pair, say_hello
 
 PROTOCOL = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 DOCUMENTED = set(
@@ -86,8 +86,7 @@ def exchange(hall: Hall, texts: list[str]) -> list[dict[str, Any]]:
     still answers a ping."""
     replies = []
     with hall.client.websocket_connect(f"/ws/meetings/{MEETING}/tablet") as ws:
-        ws.send_json(hall.tablet.hello())
-        assert ws.receive_json()["type"] == "welcome"
+        assert say_hello(ws, hall.tablet)["type"] == "welcome"
         for text in texts:
             ws.send_text(text)
             SENT["in_process"] += 1
@@ -207,21 +206,34 @@ def test_hostile_messages_change_nothing(hall: Hall, texts: list[str]) -> None:
     assert digest(hall.client) == hall.before
 
 
+def _stranger_hello(nonce: str) -> dict[str, Any]:
+    return Tablet(origin=ORIGIN, device="tab-zz", deputy="d01").hello(nonce)
+
+
 @pytest.mark.parametrize(
     ("message", "code"),
     [
-        ({"type": "vote", "body": {}, "sig": "x"}, "invalid-message"),
-        ({"type": "ping"}, "invalid-message"),
-        ({"type": "hello", "device": "tab-d01", "extra": 1}, "invalid-message"),
-        ({"type": "hello", "device": "tab-zz"}, "unknown-device"),
+        (lambda nonce: {"type": "vote", "body": {}, "sig": "x"}, "invalid-message"),
+        (lambda nonce: {"type": "ping"}, "invalid-message"),
+        (lambda nonce: {"type": "hello", "device": "tab-d01", "extra": 1}, "invalid-message"),
+        (lambda nonce: {"type": "hello", "device": "tab-d01"}, "invalid-message"),
+        (_stranger_hello, "unknown-device"),
     ],
-    ids=["a vote before the hello", "a ping before the hello", "a hello with junk", "a stranger"],
+    ids=[
+        "a vote before the hello",
+        "a ping before the hello",
+        "a hello with junk",
+        "a hello without a signature",
+        "a stranger",
+    ],
 )
 def test_nothing_but_a_good_hello_opens_the_channel(
-    hall: Hall, message: dict[str, Any], code: str
+    hall: Hall, message: Callable[[str], dict[str, Any]], code: str
 ) -> None:
     with hall.client.websocket_connect(f"/ws/meetings/{MEETING}/tablet") as ws:
-        ws.send_json(message)
+        challenge = ws.receive_json()
+        assert challenge["type"] == "challenge"
+        ws.send_json(message(challenge["nonce"]))
         SENT["in_process"] += 1
         reply = ws.receive_json()
         assert (reply["type"], reply["error"]) == ("error", code)
@@ -239,7 +251,7 @@ def test_commands_out_of_order_are_refused(hall: Hall) -> None:
             (own.secret_ballot("p9", "for"), "unknown-poll"),
             (own.named_vote("p1", "for"), "wrong-mode"),  # a named vote in a secret poll
             (own.sign_in(), "already-signed-in"),
-            ({"type": "hello", "device": "tab-d01"}, "invalid-message"),  # a second hello
+            (own.hello("a-nonce"), "invalid-message"),  # a second hello
             (
                 {
                     "type": "replace",
@@ -277,7 +289,8 @@ def test_frames_only_a_real_socket_carries(tmp_path: Path, figures: Figures) -> 
 
         def connected() -> RawSocket:
             raw = RawSocket.connect("127.0.0.1", port, path)
-            raw.send_text(json.dumps(tablet.hello()))
+            _, challenge = raw.receive()
+            raw.send_text(json.dumps(tablet.hello(json.loads(challenge)["nonce"])))
             opcode, payload = raw.receive()
             assert (opcode, json.loads(payload)["type"]) == (TEXT, "welcome")
             return raw

@@ -265,7 +265,8 @@ def test_a_reconnecting_tablet_is_welcomed_with_the_current_state(hall: Hall) ->
     hall.chair.post("/items/a/current")
     hall.chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}})
     with hall.client.websocket_connect(f"/ws/meetings/{MEETING}/tablet") as ws:
-        ws.send_json(session.tablet.hello(seq=seen))
+        challenge = ws.receive_json()
+        ws.send_json(session.tablet.hello(challenge["nonce"], seq=seen))
         welcome = Receiver(ws).next()
     assert welcome["type"] == "welcome"
     assert welcome["state"]["seq"] == log_size(hall.client)

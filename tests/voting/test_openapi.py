@@ -274,6 +274,7 @@ def test_live_answers_fit_their_documented_schemas(
     agenda = [
         {"item": "a", "title": "议案一", "kind": "motion"},
         {"item": "b", "title": "议案二", "kind": "motion"},
+        {"item": "c", "title": "议案三", "kind": "motion"},
     ]
     call("PUT", "/api/meetings/{meeting}/agenda", {"items": agenda})
     call("POST", "/api/meetings/{meeting}/items/{item}/current", item="a")
@@ -297,7 +298,9 @@ def test_live_answers_fit_their_documented_schemas(
     )
     call("POST", "/api/meetings/{meeting}/polls", {"item": "a", "definition": {"kind": "motion"}})
     with client.websocket_connect("/ws/meetings/m1/tablet") as ws:
-        ws.send_json(tablet.hello())
+        challenge = ws.receive_json()
+        assert challenge["type"] == "challenge"
+        ws.send_json(tablet.hello(challenge["nonce"]))
         assert ws.receive_json()["type"] == "welcome"
         ws.send_json(dict(tablet.secret_ballot("p1", "for"), id="b"))
         while (reply := ws.receive_json()).get("id") != "b":
@@ -306,9 +309,9 @@ def test_live_answers_fit_their_documented_schemas(
     call("GET", "/api/meetings/{meeting}", role="display")
     call("POST", "/api/meetings/{meeting}/polls/{poll}/close", poll="p1")
     call("POST", "/api/meetings/{meeting}/polls/{poll}/announce", poll="p1")
-    call("POST", "/api/meetings/{meeting}/polls", {"item": "a", "definition": {"kind": "motion"}})
+    call("POST", "/api/meetings/{meeting}/polls", {"item": "c", "definition": {"kind": "motion"}})
     call("POST", "/api/meetings/{meeting}/polls/{poll}/void", {"reason": "表决器故障"}, poll="p2")
-    manual = {"item": "a", "definition": {"kind": "motion"}, "mode": "manual"}
+    manual = {"item": "c", "definition": {"kind": "motion"}, "mode": "manual"}
     call("POST", "/api/meetings/{meeting}/polls", manual)
     call("POST", "/api/meetings/{meeting}/polls/{poll}/manual-result", MANUAL, poll="p3")
     call("POST", "/api/meetings/{meeting}/items/{item}/withdraw", {"reason": "撤回"}, item="b")

@@ -2,23 +2,30 @@
 
 One push per committed transaction, however many commands it holds, sent before any of them is
 answered; the public view built once per state; a poll's definition parsed once; signatures
-verified in a worker process ahead of the decision, which still refuses every bad one; the
-server process's settings.
+verified in a worker process ahead of the decision, whose verdict the decision takes only for
+the key it was given for; the server process's settings.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import json
 import os
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Any
 
 import pytest
 
-from audit.tablet import DeviceKey, TabletSignatureError, signing_payload
+import ballots
+from audit.signature_batch import Verdict, check_signatures
+from audit.tablet import DeviceKey, signing_payload
+from devices.hub import Hub, Peer
+from devices.signatures import SignatureChecker
 from devices.tablet import Tablet
 from tests.voting.test_service import (
     OpenMeeting,
@@ -28,13 +35,13 @@ from tests.voting.test_service import (
     secret_poll,
     sign_in,
 )
-from voting import actions, views
+from voting import core
 from voting.commands import serve
+from voting.core import views
+from voting.core.devices import SignedBody
 from voting.errors import CommandError
-from voting.hub import Hub, Peer
 from voting.live import Live
 from voting.service import MeetingService
-from voting.signatures import SignatureChecker, verify_batch
 
 # One push per transaction --------------------------------------------------------------------
 
@@ -71,6 +78,14 @@ async def test_a_transaction_is_told_once_before_any_of_its_commands_is_answered
         done += len(names)
 
 
+async def until(done: Callable[[], bool], seconds: float = 5.0) -> None:
+    """Wait until ``done()`` holds; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "not done within the deadline"
+        await asyncio.sleep(0.005)
+
+
 async def collecting_peer(hub: Hub, meeting: str, deputy: str | None) -> list[dict[str, Any]]:
     received: list[dict[str, Any]] = []
 
@@ -103,7 +118,15 @@ async def test_a_hall_signing_in_at_once_gets_a_push_per_transaction_not_per_dep
 
     service.on_commit = counting
     await asyncio.gather(*(sign_in(service, d) for d in deputies))
-    await asyncio.sleep(0.05)  # let every peer's queue drain
+
+    def drained() -> bool:
+        return all(
+            sum(m["type"] == "state" for m in inbox) >= len(transactions)
+            and any(m["type"] == "you" for m in inbox)
+            for inbox in inboxes.values()
+        )
+
+    await until(drained)  # every peer's queue drained
     assert len(transactions) < len(deputies)
     for deputy, inbox in inboxes.items():
         states = [m["state"] for m in inbox if m["type"] == "state"]
@@ -137,7 +160,7 @@ async def test_the_public_view_is_built_once_per_state(
     assert second["attendance"]["present"] == 1
     assert live.public_view(service) is second
     assert built == [1, 2]
-    service._rebuild()  # a new state object, same size: built anew
+    service.state = dataclasses.replace(service.state)  # a new state object, same size: built anew
     assert live.public_view(service) == second
     assert built == [1, 2, 2]
 
@@ -170,14 +193,13 @@ async def test_ballots_are_checked_against_the_definition_parsed_once(
     tablets = [await pair(service, d) for d in deputies]
     await secret_poll(service, deputies)
     parsed: list[str] = []
-    parse_poll = actions.ballots.parse_poll
+    parse_poll = ballots.parse_poll
 
     def counting(definition: Any) -> Any:
         parsed.append(definition["kind"])
         return parse_poll(definition)
 
-    monkeypatch.setattr(actions.ballots, "parse_poll", counting)
-    monkeypatch.setattr("voting.state.ballots.parse_poll", counting)
+    monkeypatch.setattr(ballots, "parse_poll", counting)
     for tablet in tablets[:4]:
         await service.submit(decide_ballot(tablet.secret_ballot("p1", "for")))
     with pytest.raises(CommandError) as refused:
@@ -190,25 +212,12 @@ async def test_ballots_are_checked_against_the_definition_parsed_once(
 # Signatures verified ahead of the decision ---------------------------------------------------
 
 
-def test_a_key_skips_only_the_pair_verified_elsewhere() -> None:
-    tablet = Tablet(origin="o", device="t1", deputy="d01")
-    message = tablet.sign_in()
-    key = DeviceKey.parse(tablet.alg, tablet.public_key)
-    forged = dict(message["body"], n=99)
-    with pytest.raises(TabletSignatureError):
-        key.verify(forged, message["sig"])
-    key.verified_elsewhere(signing_payload(message["body"]), message["sig"])
-    key.verify(message["body"], message["sig"])
-    with pytest.raises(TabletSignatureError):  # another body under the same signature
-        key.verify(forged, message["sig"])
-
-
 def test_the_worker_verifies_with_the_same_code() -> None:
     good = Tablet(origin="o", device="t1", deputy="d01")
     other = Tablet(origin="o", device="t2", deputy="d02")
     signed = good.sign_in()
     payload = signing_payload(signed["body"])
-    assert verify_batch(
+    assert check_signatures(
         [
             ("ed25519", good.public_key, payload, signed["sig"]),
             ("ed25519", other.public_key, payload, signed["sig"]),
@@ -216,7 +225,18 @@ def test_the_worker_verifies_with_the_same_code() -> None:
             ("ed25519", good.public_key, payload, "not base64!"),
             ("ed25519", "AAAA", payload, signed["sig"]),
         ]
-    ) == [True, False, False, False, False]
+    ) == [
+        None,
+        "ed25519 signature does not verify",
+        "ed25519 signature does not verify",
+        "signature is not valid base64",
+        "ed25519 public key is 3 bytes, expected 32",
+    ]
+
+
+def signed_in_by(message: dict[str, Any], verdict: Verdict | None) -> Any:
+    signed = SignedBody.read(message["body"], message["sig"])
+    return lambda s: core.sign_in_by_tablet(s, signed, verdict)
 
 
 @pytest.mark.slow
@@ -232,9 +252,13 @@ async def test_signatures_checked_by_the_worker_and_refused_by_the_decision(
         assert checker.running
         messages = [t.sign_in() for t in tablets]
         messages[3]["sig"] = messages[2]["sig"]  # another tablet's signature
-        await asyncio.gather(
-            *(checker.check_ahead(service.state, m["body"], m["sig"]) for m in messages)
+        verdicts = await asyncio.gather(
+            *(
+                checker.check(t.alg, t.public_key, signing_payload(m["body"]), m["sig"])
+                for t, m in zip(tablets, messages, strict=True)
+            )
         )
+        assert [v.valid if v else None for v in verdicts] == [True, True, True, False]
         arithmetic: list[bytes] = []
         verify_payload = DeviceKey.verify_payload
 
@@ -243,19 +267,21 @@ async def test_signatures_checked_by_the_worker_and_refused_by_the_decision(
             verify_payload(key, payload, sig)
 
         monkeypatch.setattr(DeviceKey, "verify_payload", counting)
-        for message in messages[:3]:
-            await service.submit(
-                lambda s, m=message: actions.sign_in_by_tablet(s, body=m["body"], sig=m["sig"])
-            )
+        for message, verdict in zip(messages[:3], verdicts[:3], strict=True):
+            await service.submit(signed_in_by(message, verdict))
         assert arithmetic == []  # the worker verified them
         with pytest.raises(CommandError) as refused:
-            await service.submit(
-                lambda s: actions.sign_in_by_tablet(
-                    s, body=messages[3]["body"], sig=messages[3]["sig"]
-                )
-            )
-        assert refused.value.code == "bad-signature"
-        assert len(arithmetic) == 1  # verified (and refused) by the decision itself
+            await service.submit(signed_in_by(messages[3], verdicts[3]))
+        assert (refused.value.code, refused.value.en) == (
+            "bad-signature",
+            "signature from device tab-d04: ed25519 signature does not verify",
+        )
+        assert arithmetic == []  # the worker's verdict, not verified a second time
+        # A verdict given for another key is not taken: the decision verifies for itself.
+        with pytest.raises(CommandError) as forged:
+            await service.submit(signed_in_by(messages[3], verdicts[0]))
+        assert forged.value.code == "bad-signature"
+        assert len(arithmetic) == 1
         assert service.state.signed_in == {"d01", "d02", "d03"}
     finally:
         await checker.stop()
@@ -270,12 +296,9 @@ async def test_without_a_worker_the_decision_verifies_everything(
     checker = SignatureChecker(workers=0)
     await checker.start()
     message = tablet.sign_in()
-    await checker.check_ahead(service.state, message["body"], message["sig"])
-    assert service.state.devices[tablet.device].key()._verified is None
-    await checker.check_ahead(service.state, {"device": ["not", "an", "id"]}, "x")
-    await service.submit(
-        lambda s: actions.sign_in_by_tablet(s, body=message["body"], sig=message["sig"])
-    )
+    payload = signing_payload(message["body"])
+    assert await checker.check(tablet.alg, tablet.public_key, payload, message["sig"]) is None
+    await service.submit(signed_in_by(message, None))
     assert service.state.signed_in == {"d01"}
     await checker.stop()
 
@@ -286,22 +309,17 @@ async def test_a_failed_worker_leaves_the_checking_to_the_decision(
     service = await open_meeting(2)
     tablet = await pair(service, "d01")
 
-    class Broken:
+    class Broken(Executor):
         def submit(self, *_: Any, **__: Any) -> Any:
             raise RuntimeError("cannot schedule new futures after shutdown")
 
-        def shutdown(self, *_: Any, **__: Any) -> None:
-            return None
-
-    checker = SignatureChecker(workers=1)
-    checker._pool = Broken()  # type: ignore[assignment]
+    checker = SignatureChecker(workers=1, executor=Broken())
+    assert checker.running
     message = tablet.sign_in()
-    await checker.check_ahead(service.state, message["body"], message["sig"])
+    payload = signing_payload(message["body"])
+    assert await checker.check(tablet.alg, tablet.public_key, payload, message["sig"]) is None
     assert not checker.running
-    assert service.state.devices[tablet.device].key()._verified is None
-    await service.submit(
-        lambda s: actions.sign_in_by_tablet(s, body=message["body"], sig=message["sig"])
-    )
+    await service.submit(signed_in_by(message, None))
     assert service.state.signed_in == {"d01"}
 
 
@@ -309,20 +327,20 @@ async def test_a_failed_worker_leaves_the_checking_to_the_decision(
 async def test_stopping_the_checker_ends_its_worker() -> None:
     checker = SignatureChecker(workers=1)
     await checker.start()
-    assert checker._pool is not None
-    workers = list(checker._pool._processes)  # type: ignore[attr-defined]
+    workers = checker.worker_pids()
+    assert len(workers) == 1
     await checker.stop()
     await _until_gone(workers)
 
 
 SERVER_WITH_A_WORKER = """
 import asyncio, sys
-from voting.signatures import SignatureChecker
+from devices.signatures import SignatureChecker
 
 async def main():
     checker = SignatureChecker(workers=1)
     await checker.start()
-    print(*checker._pool._processes, flush=True)
+    print(*checker.worker_pids(), flush=True)
     await asyncio.sleep(600)
 
 asyncio.run(main())

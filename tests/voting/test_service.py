@@ -1,4 +1,5 @@
-"""The service layer without HTTP: one transaction per command, applied only after the commit."""
+"""The service layer without HTTP: one transaction per batch of commands, answered only after
+the commit; a failed transaction leaves the state as the committed log says."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ from audit.store import AuditLog
 from audit.tables import create_engine_for
 from devices.tablet import Tablet
 from tests.voting.conftest import LOG_KEY, ORIGIN
-from voting import actions, views
-from voting.actions import Duplicate
+from voting import core
 from voting.congress import Congress
+from voting.core import views
+from voting.core.devices import SignedBody
 from voting.errors import CommandError, Conflict, NotFound, Unavailable
 from voting.roster import RosterLine
 from voting.service import Decision, MeetingService, Written
@@ -64,13 +66,13 @@ async def open_meeting(tmp_path: Path) -> AsyncIterator[OpenMeeting]:
 
 
 def sign_in(service: MeetingService, deputy: str) -> Awaitable[Written]:
-    return service.submit(lambda s: actions.sign_in_by_operator(s, deputy=deputy, by="op"))
+    return service.submit(lambda s: core.sign_in_by_operator(s, deputy=deputy, by="op"))
 
 
 async def pair(service: MeetingService, deputy: str) -> Tablet:
     tablet = Tablet(origin=ORIGIN, device=f"tab-{deputy}", deputy=deputy)
     await service.submit(
-        lambda s: actions.pair_device(
+        lambda s: core.pair_device(
             s,
             deputy=deputy,
             device=tablet.device,
@@ -83,10 +85,9 @@ async def pair(service: MeetingService, deputy: str) -> Tablet:
 
 
 def decide_ballot(message: dict[str, Any]) -> Decision:
-    return lambda s: actions.cast_secret(
+    return lambda s: core.cast_secret(
         s,
-        body=message["body"],
-        sig=message["sig"],
+        SignedBody.read(message["body"], message["sig"]),
         ballot=message["ballot"],
         token_hash=message["replace_token_hash"],
     )
@@ -96,9 +97,9 @@ async def secret_poll(service: MeetingService, deputies: list[str], **options: A
     """Sign ``deputies`` in, set the agenda and open secret poll p1 on item a."""
     for deputy in deputies:
         await sign_in(service, deputy)
-    await service.submit(lambda s: actions.set_agenda(s, items=AGENDA))
+    await service.submit(lambda s: core.set_agenda(s, items=AGENDA))
     await service.submit(
-        lambda s: actions.open_poll(
+        lambda s: core.open_poll(
             s,
             poll="p1",
             item="a",
@@ -122,6 +123,19 @@ def stored_entries(engine: Engine) -> int:
         return count
 
 
+def sealed_choice(engine: Engine, receipt: str) -> Any:
+    """The choice sealed under ``receipt``, as stored."""
+    (row,) = [r for r in sealed_rows(engine) if r["receipt"] == receipt]
+    return json.loads(row["choice_json"])
+
+
+def replace(service: MeetingService, receipt: str, token: str, choice: Any) -> Awaitable[Written]:
+    return service.submit(
+        lambda s: core.replace_ballot(s, poll="p1", receipt=receipt, token=token, choice=choice),
+        alone=True,
+    )
+
+
 def checkpoint_size(service: MeetingService) -> int:
     note = service.log.latest_checkpoint()
     assert note is not None
@@ -140,7 +154,7 @@ async def test_a_refused_command_writes_nothing(open_meeting: OpenMeeting) -> No
     entries = list(service.log.entries())
     view = views.console_view(service.state, set())
     with pytest.raises(Conflict) as caught:
-        await service.submit(lambda s: actions.sign_out_by_operator(s, deputy="d01", by="op"))
+        await service.submit(lambda s: core.sign_out_by_operator(s, deputy="d01", by="op"))
     assert (caught.value.code, caught.value.zh) == ("not-signed-in", "该代表尚未签到")
     with pytest.raises(NotFound) as missing:
         await sign_in(service, "d99")
@@ -154,13 +168,13 @@ async def test_a_failed_transaction_is_answered_and_leaves_no_trace(
     open_meeting: OpenMeeting,
 ) -> None:
     service = await open_meeting(3)
-    written = await service.submit(lambda s: actions.sign_in_by_operator(s, deputy="d01", by="op"))
+    written = await service.submit(lambda s: core.sign_in_by_operator(s, deputy="d01", by="op"))
     assert [e["seq"] for e in written.entries] == [1]
     assert "d01" in service.state.signed_in
 
     with pytest.raises(Unavailable) as failed:
         await service.submit(
-            lambda s: actions.sign_in_by_operator(s, deputy="d02", by="op"), also=boom
+            lambda s: core.sign_in_by_operator(s, deputy="d02", by="op"), also=boom
         )
     assert (failed.value.code, failed.value.status) == ("storage-failed", 503)
     assert failed.value.zh == "暂时无法保存，请稍后重试（您的表决尚未记录）"
@@ -221,22 +235,14 @@ async def test_concurrent_commands_get_contiguous_seqs(open_meeting: OpenMeeting
     assert views.console_view(replayed.state, set()) == views.console_view(service.state, set())
 
 
-async def test_concurrent_ballots_share_transactions(
-    open_meeting: OpenMeeting, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_concurrent_ballots_share_transactions(open_meeting: OpenMeeting) -> None:
     """Group commit: ballots arriving while a transaction is written share the next one."""
     service = await open_meeting(40)
     deputies = [f"d{i:02}" for i in range(1, 41)]
     tablets = [await pair(service, d) for d in deputies]
     await secret_poll(service, deputies)
     transactions: list[int] = []
-    write = service._write
-
-    def counting_write(entries: list[dict[str, Any]], *args: Any) -> list[bytes]:
-        transactions.append(len(entries))
-        return write(entries, *args)
-
-    monkeypatch.setattr(service, "_write", counting_write)
+    service.on_commit = lambda _, entries: transactions.append(len(entries))
     messages = [t.secret_ballot("p1", "for") for t in tablets]
     # Two receipts drawn the same: the second is refused, the others are not disturbed.
     messages[1]["ballot"]["receipt"] = messages[0]["ballot"]["receipt"]
@@ -297,8 +303,11 @@ async def test_a_checkpoint_is_signed_with_every_result(open_meeting: OpenMeetin
     assert checkpoint_size(service) == service.log.size
     assert service.log.size in [size for size, _ in service.log.checkpoints()]
 
+    # The item was decided: it is put to the vote again only after p1 is voided with a reason.
+    await service.void_poll("p1", reason="计票程序错误，重新表决", by="chair")
+    assert checkpoint_size(service) == service.log.size
     await service.submit(
-        lambda s: actions.open_poll(
+        lambda s: core.open_poll(
             s,
             poll="p2",
             item="a",
@@ -310,7 +319,7 @@ async def test_a_checkpoint_is_signed_with_every_result(open_meeting: OpenMeetin
     )
     await service.void_poll("p2", reason="表决器故障", by="chair")
     assert checkpoint_size(service) == service.log.size
-    await service.submit(lambda s: actions.close_meeting(s, by="chair"))
+    await service.submit(lambda s: core.close_meeting(s, by="chair"))
     assert checkpoint_size(service) == service.log.size
 
 
@@ -379,11 +388,23 @@ async def test_a_resent_ballot_is_a_duplicate_and_writes_nothing(
     message = tablet.secret_ballot("p1", "for")
     await service.submit(decide_ballot(message))
     size = service.log.size
-    with pytest.raises(Duplicate):
-        await service.submit(decide_ballot(message))
+    again = await service.submit(decide_ballot(message))
+    assert (again.entries, again.already) == (
+        [],
+        core.AlreadyRecorded(message["body"], message["ballot"]),
+    )
     assert service.log.size == size
     assert len(sealed_rows(service.engine)) == 1
-    assert service.sealed_choice("p1", tablet.votes["p1"].receipt) == "for"
+    assert sealed_choice(service.engine, tablet.votes["p1"].receipt) == "for"
+    # The same participation with another choice is not the ballot that was sealed.
+    changed = dict(message, ballot=dict(message["ballot"], choice="against"))
+    with pytest.raises(CommandError) as caught:
+        await service.submit(decide_ballot(changed))
+    assert (caught.value.code, caught.value.zh) == (
+        "replayed-message",
+        "重复提交的选票与原选票不符",
+    )
+    assert sealed_choice(service.engine, tablet.votes["p1"].receipt) == "for"
 
 
 async def test_a_ballot_is_replaced_with_its_token_and_nothing_is_logged(
@@ -396,15 +417,13 @@ async def test_a_ballot_is_replaced_with_its_token_and_nothing_is_logged(
     vote = tablet.votes["p1"]
     size = service.log.size
     with pytest.raises(CommandError) as caught:
-        await service.replace_ballot(
-            poll="p1", receipt=vote.receipt, token="not-the-token-at-all", choice="against"
-        )
+        await replace(service, vote.receipt, "not-the-token-at-all", "against")
     assert (caught.value.code, caught.value.zh) == ("bad-replace-token", "回执或改票凭证无效")
-    await service.replace_ballot(
-        poll="p1", receipt=vote.receipt, token=vote.replace_token, choice="against"
-    )
+    assert sealed_choice(service.engine, vote.receipt) == "for"
+    replaced = await replace(service, vote.receipt, vote.replace_token, "against")
+    assert (replaced.entries, replaced.already) == ([], None)
     assert service.log.size == size
-    assert service.sealed_choice("p1", vote.receipt) == "against"
+    assert sealed_choice(service.engine, vote.receipt) == "against"
     closed = await service.close_poll("p1", by="chair")
     assert closed.entries[-1]["result"]["counts"]["against"] == 1
 
@@ -416,8 +435,6 @@ async def test_first_press_final_polls_refuse_replacement(open_meeting: OpenMeet
     await service.submit(decide_ballot(tablet.secret_ballot("p1", "for")))
     vote = tablet.votes["p1"]
     with pytest.raises(Conflict) as caught:
-        await service.replace_ballot(
-            poll="p1", receipt=vote.receipt, token=vote.replace_token, choice="against"
-        )
+        await replace(service, vote.receipt, vote.replace_token, "against")
     assert (caught.value.code, caught.value.zh) == ("vote-final", "按本次表决规则，投票后不能更改")
-    assert service.sealed_choice("p1", vote.receipt) == "for"
+    assert sealed_choice(service.engine, vote.receipt) == "for"

@@ -20,7 +20,7 @@ from typing import Any
 
 from audit.keys import create_key_file, load_signer
 from audit.tables import create_engine_for
-from voting import actions, sample
+from voting import core, sample
 from voting.app import utc_now
 from voting.ca import tls
 from voting.commands.serve import serve
@@ -105,7 +105,7 @@ async def seed(settings: Settings) -> dict[str, Any]:
     )
     congress.set_roster(sample.MEETING, sample.roster())
     service = await congress.open_meeting(sample.MEETING, by=CHAIR[0])
-    await service.submit(lambda state: actions.set_agenda(state, items=sample.agenda_items()))
+    await service.submit(lambda state: core.set_agenda(state, items=sample.agenda_items()))
     return {
         "chair": {"username": CHAIR[0], "password": CHAIR[1]},
         "operator": {"username": OPERATOR[0], "password": OPERATOR[1]},

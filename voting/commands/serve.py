@@ -28,11 +28,11 @@ from voting.app import create_app
 from voting.settings import Settings
 from voting.sockets import MAX_MESSAGE
 
-# Timeouts
+# Timeouts (defaults; the settings may lower them)
 #: Seconds between the server's WebSocket pings.
-PING_INTERVAL_S = 3.0
+PING_INTERVAL_S = Settings.ping_interval_s
 #: Seconds a peer has to answer a ping before its connection is closed as dead.
-PING_TIMEOUT_S = 3.0
+PING_TIMEOUT_S = Settings.ping_timeout_s
 #: Connections waiting to be accepted (the kernel caps it at ``net.core.somaxconn``).
 BACKLOG = 4096
 #: Net allocations of container objects between two collections of the youngest generation
@@ -99,7 +99,7 @@ def tune_process() -> None:
 
 
 def signature_workers() -> int:
-    """Processes verifying tablet signatures (:mod:`voting.signatures`): one, given a second
+    """Processes verifying tablet signatures (:mod:`devices.signatures`): one, given a second
     core to run on."""
     return 1 if (os.cpu_count() or 1) > 1 else 0
 
@@ -120,13 +120,14 @@ def raise_open_file_limit() -> int:
     return soft
 
 
-def uvicorn_options() -> dict[str, Any]:
+def uvicorn_options(settings: Settings | None = None) -> dict[str, Any]:
     """The uvicorn settings of ``congress serve`` (the benchmarks' baseline server uses them too)."""
+    settings = settings or Settings()
     return {
         "ws": "websockets-sansio",
         "ws_max_size": MAX_MESSAGE,
-        "ws_ping_interval": PING_INTERVAL_S,
-        "ws_ping_timeout": PING_TIMEOUT_S,
+        "ws_ping_interval": settings.ping_interval_s,
+        "ws_ping_timeout": settings.ping_timeout_s,
         # No per-message compression: tablet messages are small JSON on a LAN, and a zlib
         # context per connection costs some 40 KiB of memory and CPU for every message sent
         # (a broadcast would be compressed once per tablet).
@@ -162,7 +163,7 @@ def serve(settings: Settings, host: str, port: int, *, tls: bool = False) -> int
         }
     app = create_app(settings, signature_workers=signature_workers())
     tune_process()
-    uvicorn.run(app, host=host, port=port, **uvicorn_options(), **certificate)
+    uvicorn.run(app, host=host, port=port, **uvicorn_options(settings), **certificate)
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from voting import actions, protocol
+from voting import core, protocol
 from voting.http.answers import Written
 from voting.http.endpoints import Call, Endpoints
 from voting.service import Decision
@@ -23,7 +23,7 @@ ROUTES = Endpoints()
 )
 async def put_agenda(call: Call[protocol.Agenda]) -> Any:
     items = [item.model_dump(exclude_none=True) for item in call.body.items]
-    return await call.command(functools.partial(actions.set_agenda, items=items))
+    return await call.command(functools.partial(core.set_agenda, items=items))
 
 
 @ROUTES.command(
@@ -33,7 +33,7 @@ async def put_agenda(call: Call[protocol.Agenda]) -> Any:
     summary="推送当前议程 / make an item current",
 )
 def make_current(call: Call[None]) -> Decision:
-    return functools.partial(actions.make_current, item=call.params["item"], by=call.actor)
+    return functools.partial(core.make_current, item=call.params["item"], by=call.actor)
 
 
 @ROUTES.command(
@@ -45,5 +45,5 @@ def make_current(call: Call[None]) -> Decision:
 )
 def withdraw_item(call: Call[protocol.Reason]) -> Decision:
     return functools.partial(
-        actions.withdraw_item, item=call.params["item"], reason=call.body.reason, by=call.actor
+        core.withdraw_item, item=call.params["item"], reason=call.body.reason, by=call.actor
     )

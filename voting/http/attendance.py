@@ -8,13 +8,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from voting import actions, protocol
+from voting import core, protocol
+from voting.core.state import MeetingState
 from voting.errors import CommandError, Conflict
 from voting.http.answers import RosterImported
 from voting.http.endpoints import Call, Endpoints, invalid, read_raw_body
 from voting.roster import decode, parse_roster
 from voting.service import Decision
-from voting.state import MeetingState
 from voting.validation import validation_problem
 
 ROUTES = Endpoints()
@@ -60,7 +60,7 @@ def _csv(value: str) -> str:
 )
 def deputy_status(call: Call[protocol.RosterStatus]) -> Decision:
     return functools.partial(
-        actions.change_roster, deputy=call.params["deputy"], status=call.body.status, by=call.actor
+        core.change_roster, deputy=call.params["deputy"], status=call.body.status, by=call.actor
     )
 
 
@@ -71,9 +71,7 @@ def deputy_status(call: Call[protocol.RosterStatus]) -> Decision:
     summary="补签 / sign a deputy in",
 )
 def operator_sign_in(call: Call[None]) -> Decision:
-    return functools.partial(
-        actions.sign_in_by_operator, deputy=call.params["deputy"], by=call.actor
-    )
+    return functools.partial(core.sign_in_by_operator, deputy=call.params["deputy"], by=call.actor)
 
 
 @ROUTES.command(
@@ -99,7 +97,7 @@ def sign_in_many(state: MeetingState, *, deputies: list[str], by: str) -> list[d
                 raise Conflict(
                     "already-signed-in", "该代表已签到", f"deputy {deputy} is already signed in"
                 )
-            entries.extend(actions.sign_in_by_operator(state, deputy=deputy, by=by))
+            entries.extend(core.sign_in_by_operator(state, deputy=deputy, by=by))
         except CommandError as error:
             raise type(error)(
                 error.code,
@@ -118,9 +116,7 @@ def sign_in_many(state: MeetingState, *, deputies: list[str], by: str) -> list[d
     summary="中途退场 / sign a deputy out",
 )
 def operator_sign_out(call: Call[None]) -> Decision:
-    return functools.partial(
-        actions.sign_out_by_operator, deputy=call.params["deputy"], by=call.actor
-    )
+    return functools.partial(core.sign_out_by_operator, deputy=call.params["deputy"], by=call.actor)
 
 
 @ROUTES.command(
@@ -132,5 +128,5 @@ def operator_sign_out(call: Call[None]) -> Decision:
 )
 def record_leave(call: Call[protocol.Leave]) -> Decision:
     return functools.partial(
-        actions.record_leave, deputy=call.params["deputy"], leave=call.body.leave, by=call.actor
+        core.record_leave, deputy=call.params["deputy"], leave=call.body.leave, by=call.actor
     )

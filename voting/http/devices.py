@@ -8,11 +8,11 @@ from typing import Any
 from starlette.responses import HTMLResponse
 
 from devices import cards
-from voting import actions, protocol
+from voting import core, protocol
+from voting.core.types import SEATED_STATUSES
 from voting.http.answers import DeviceList, Paired, PairingCode
 from voting.http.endpoints import Call, Endpoints
 from voting.service import Decision
-from voting.state import SEATED_STATUSES
 
 ROUTES = Endpoints()
 
@@ -37,7 +37,7 @@ async def pairing_code(call: Call[None]) -> Any:
     summary="注销代表的平板 / revoke a deputy's tablet",
 )
 def revoke_device(call: Call[None]) -> Decision:
-    return functools.partial(actions.revoke_device, deputy=call.params["deputy"], by=call.actor)
+    return functools.partial(core.revoke_device, deputy=call.params["deputy"], by=call.actor)
 
 
 @ROUTES.route(
@@ -128,7 +128,7 @@ async def pair(call: Call[protocol.Pair]) -> Any:
     body, meeting = call.body, call.meeting
     deputy = call.congress.check_pairing_code(meeting, body.code)
     decide = functools.partial(
-        actions.pair_device,
+        core.pair_device,
         deputy=deputy,
         device=body.device,
         alg=body.alg,

@@ -15,7 +15,7 @@ Resources declare their routes on an :class:`Endpoints` table::
 
     @ROUTES.command("POST", "/api/meetings/{meeting}/close", permission="meeting.close", ...)
     def close_meeting(call: Call[None]) -> Decision:
-        return functools.partial(actions.close_meeting, by=call.actor)
+        return functools.partial(core.close_meeting, by=call.actor)
 
 A command's decision runs on the meeting named by the path; it answers ``{"seq": [...]}`` once
 the entries are committed.

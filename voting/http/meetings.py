@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from voting import actions, protocol, views
+from voting import core, protocol
+from voting.core import views
 from voting.http.answers import MeetingCreated, MeetingList, MeetingOpened, MeetingView
 from voting.http.endpoints import Call, Endpoints
 from voting.service import Decision
@@ -101,4 +102,4 @@ async def open_meeting(call: Call[None]) -> Any:
     summary="闭会 / close the meeting",
 )
 def close_meeting(call: Call[None]) -> Decision:
-    return functools.partial(actions.close_meeting, by=call.actor)
+    return functools.partial(core.close_meeting, by=call.actor)

@@ -6,7 +6,8 @@ import functools
 from datetime import timedelta
 from typing import Any
 
-from voting import actions, protocol, views
+from voting import core, protocol
+from voting.core import views
 from voting.http.answers import PollClosed, PollList, PollOpened, Written
 from voting.http.endpoints import Call, Endpoints
 from voting.service import Decision
@@ -29,7 +30,7 @@ async def open_poll(call: Call[protocol.NewPoll]) -> Any:
     if body.duration_s is not None:
         closes_at = call.congress.now_at(timedelta(seconds=body.duration_s))
     decide = functools.partial(
-        actions.open_poll,
+        core.open_poll,
         poll=poll,
         item=body.item,
         definition=body.definition,
@@ -68,7 +69,7 @@ async def close_poll(call: Call[None]) -> Any:
 async def manual_result(call: Call[protocol.ManualResult]) -> Any:
     body = call.body
     decide = functools.partial(
-        actions.enter_manual_result,
+        core.enter_manual_result,
         poll=call.params["poll"],
         issued=body.issued,
         ballot_counts=body.ballots.model_dump(),
@@ -87,7 +88,7 @@ async def manual_result(call: Call[protocol.ManualResult]) -> Any:
     summary="宣布结果 / announce the result",
 )
 def announce(call: Call[None]) -> Decision:
-    return functools.partial(actions.announce, poll=call.params["poll"], by=call.actor)
+    return functools.partial(core.announce, poll=call.params["poll"], by=call.actor)
 
 
 @ROUTES.route(

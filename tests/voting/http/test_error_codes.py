@@ -24,6 +24,8 @@ ERROR_CLASSES = {
         errors.Unavailable,
     )
 }
+#: The pairing codes' own refusal, which the server answers as ``Unauthenticated``.
+ERROR_CLASSES["PairingCodeError"] = errors.Unauthenticated.status
 
 
 #: Where errors only ever go out on a WebSocket, whose error messages carry no HTTP status.

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Set
 from typing import Any
 
-from voting.state import MeetingState, Poll
+from voting.core.records import Poll
+from voting.core.state import MeetingState
 
 
 def attendance(state: MeetingState) -> dict[str, Any]:

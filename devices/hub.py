@@ -4,6 +4,10 @@ Every connection has its own bounded outgoing queue drained by its own task, so 
 never stalls the others: when its queue is full — by a broadcast or by a reply of its own — the
 connection is dropped from the hub and closed with 1013 (try again later), and the tablet
 resynchronises when it reconnects. A broadcast serialises its message once.
+
+A device has at most one live connection: when it connects again, the newest connection wins
+and the older one is closed with :attr:`CloseCode.REPLACED`. Revoking a device closes its
+connection with :attr:`CloseCode.REVOKED`.
 """
 
 from __future__ import annotations
@@ -14,12 +18,24 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Any
+
+from starlette import status
 
 log = logging.getLogger(__name__)
 
 #: Messages waiting for one connection before it is considered stuck and closed.
 QUEUE_LIMIT = 256
+
+
+class CloseCode(IntEnum):
+    """Why the server closed a WebSocket (documented in ``docs/protocol.md`` §8)."""
+
+    POLICY_VIOLATION = status.WS_1008_POLICY_VIOLATION
+    TRY_AGAIN_LATER = status.WS_1013_TRY_AGAIN_LATER  # the client did not keep up
+    REPLACED = 4001  # the same device connected again; the newer connection took over
+    REVOKED = 4003  # the device was revoked
 
 
 def encode(message: dict[str, Any]) -> str:
@@ -37,7 +53,7 @@ class Peer:
     deputy: str | None = None
     queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
     task: asyncio.Task[None] | None = None
-    stuck: bool = False  # its queue overflowed; it is being closed
+    stuck: bool = False  # dropped from the hub (queue full, replaced, revoked); being closed
 
     def start(self) -> None:
         self.task = asyncio.get_running_loop().create_task(self._drain())
@@ -78,17 +94,30 @@ class Hub:
     def __init__(self, clock: Callable[[], str]) -> None:
         self._peers: dict[str, set[Peer]] = {}
         self._tablets: dict[str, dict[str, set[Peer]]] = {}  # meeting -> deputy -> tablets
+        self._by_device: dict[str, dict[str, Peer]] = {}  # meeting -> device -> its connection
         self._clock = clock
         self._last_seen: dict[str, dict[str, str]] = {}
         self._closing: set[asyncio.Task[None]] = set()
 
     def add(self, meeting: str, peer: Peer) -> None:
+        """Add a live connection; an older connection of the same device is closed."""
         self._peers.setdefault(meeting, set()).add(peer)
         if peer.deputy is not None:
             self._tablets.setdefault(meeting, {}).setdefault(peer.deputy, set()).add(peer)
         if peer.device is not None:
+            devices = self._by_device.setdefault(meeting, {})
+            older = devices.get(peer.device)
+            devices[peer.device] = peer
+            if older is not None:
+                self._drop(older, CloseCode.REPLACED)
             self.seen(meeting, peer.device)
         peer.start()
+
+    def close_device(self, meeting: str, device: str, code: CloseCode) -> None:
+        """Close the live connection of ``device``, if there is one, with ``code``."""
+        peer = self._by_device.get(meeting, {}).get(device)
+        if peer is not None:
+            self._drop(peer, code)
 
     def seen(self, meeting: str, device: str) -> None:
         """Note that ``device`` was heard from now: it connected or sent a message (a ping too)."""
@@ -104,6 +133,10 @@ class Hub:
         await peer.stop()
 
     def _unindex(self, peer: Peer) -> None:
+        if peer.device is not None:
+            for devices in self._by_device.values():
+                if devices.get(peer.device) is peer:
+                    del devices[peer.device]
         if peer.deputy is None:
             return
         for tablets in self._tablets.values():
@@ -140,20 +173,25 @@ class Hub:
 
     def _drop_stuck(self, peer: Peer) -> None:
         """Forget a peer whose queue is full and close it with 1013, once."""
+        if not peer.stuck:
+            log.warning("closing a stuck %s connection (device %s)", peer.channel, peer.device)
+        self._drop(peer, CloseCode.TRY_AGAIN_LATER)
+
+    def _drop(self, peer: Peer, code: CloseCode) -> None:
+        """Forget ``peer`` at once and close it with ``code`` (once)."""
         if peer.stuck:
             return
         peer.stuck = True
-        log.warning("closing a stuck %s connection (device %s)", peer.channel, peer.device)
         for peers in self._peers.values():
             peers.discard(peer)
         self._unindex(peer)
-        task = asyncio.get_running_loop().create_task(_close_stuck(peer))
+        task = asyncio.get_running_loop().create_task(_close(peer, code))
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
 
 
-async def _close_stuck(peer: Peer) -> None:
+async def _close(peer: Peer, code: CloseCode) -> None:
     await peer.stop()
     # The close frame goes out once the client reads what is already buffered (or never).
     with contextlib.suppress(Exception):
-        await peer.close(1013)  # try again later
+        await peer.close(code)

@@ -3,7 +3,7 @@
 Every change to a meeting is an audit entry, so the log is the single source of truth: the
 server applies each committed entry to a :class:`MeetingState`, and on restart it replays the
 log to rebuild the same state. ``apply`` trusts its input (entries were checked by
-:mod:`voting.actions` before they were written); it never reads a clock, a socket or a database.
+:mod:`voting.core` before they were written); it never reads a clock, a socket or a database.
 
 Secret ballots are not part of this state: until a poll closes they live sealed in their own
 table, with no link to the deputy who cast them.
@@ -15,76 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import ballots
-from audit.tablet import DeviceKey
+from voting.core.records import Deputy, Device, Item, Poll
+from voting.core.types import SEATED_STATUSES, DeviceId
 
-SEATED_STATUSES = frozenset({"active", "suspended"})
-
-
-@dataclass
-class Deputy:
-    id: str
-    name: str
-    seat: str
-    status: str  # active | suspended | ended
-
-
-@dataclass
-class Device:
-    id: str
-    deputy: str
-    alg: str
-    public_key: str
-    counter: int = -1  # the highest message counter accepted so far
-    last_body: Mapping[str, Any] | None = None  # that message, for idempotent re-sends
-    active: bool = True
-    _key: DeviceKey | None = None
-
-    def key(self) -> DeviceKey:
-        """The parsed public key (parsed once; pairing checked that it parses)."""
-        if self._key is None:
-            self._key = DeviceKey.parse(self.alg, self.public_key)
-        return self._key
-
-
-@dataclass
-class Item:
-    id: str
-    title: str
-    kind: str  # report | motion | election | selection | evaluation | oath
-    rule: Mapping[str, Any] | None = None  # election competition rule, see actions.check_rule
-    withdrawn: bool = False
-
-
-@dataclass
-class Poll:
-    id: str
-    item: str
-    definition: dict[str, Any]
-    mode: str  # secret | named | manual
-    change_policy: str  # last | first
-    present: frozenset[str]
-    closes_at: str | None = None
-    status: str = "open"  # open | closed | voided
-    participants: set[str] = field(default_factory=set)
-    votes: dict[str, Any] = field(default_factory=dict)  # named mode: deputy -> counted choice
-    issued: int | None = None
-    result: dict[str, Any] | None = None
-    announced: bool = False
-    confirmed_by: list[str] = field(default_factory=list)  # manual: scrutineers who confirmed
-    void_reason: str | None = None
-    _parsed: ballots.PollDefinition | None = field(default=None, compare=False, repr=False)
-
-    def parsed(self) -> ballots.PollDefinition:
-        """The definition, parsed once (opening the poll checked that it parses)."""
-        if self._parsed is None:
-            self._parsed = ballots.parse_poll(self.definition)
-        return self._parsed
-
-    @property
-    def cast_count(self) -> int:
-        """Deputies who have taken part so far (never what they chose)."""
-        return len(self.participants) if self.mode == "secret" else len(self.votes)
+__all__ = ["SEATED_STATUSES", "Deputy", "Device", "Item", "MeetingState", "Poll"]
 
 
 @dataclass
@@ -94,7 +28,7 @@ class MeetingState:
     settings: dict[str, Any] = field(default_factory=dict)
     roster: dict[str, Deputy] = field(default_factory=dict)
     devices: dict[str, Device] = field(default_factory=dict)
-    active_device: dict[str, str] = field(default_factory=dict)  # deputy -> device
+    active_device: dict[str, DeviceId] = field(default_factory=dict)
     signed_in: set[str] = field(default_factory=set)
     on_leave: set[str] = field(default_factory=set)
     items: dict[str, Item] = field(default_factory=dict)

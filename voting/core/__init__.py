@@ -1,0 +1,63 @@
+"""The meeting's pure core: state, rules and views, with no clock, socket or database.
+
+Commands go in as (state, arguments); a :class:`~voting.core.outcome.Change` (audit entries and
+side rows to commit), :class:`~voting.core.outcome.AlreadyRecorded`, or a
+:class:`~voting.errors.CommandError` with a stable code comes out. The service
+(:mod:`voting.service`) commits changes; nothing here writes.
+
+::
+
+    types        ids (DeputyId, DeviceId, PollId, ItemId, MeetingId) and closed word sets
+    records      Deputy, Device, Item, Poll
+    state        MeetingState: the log's entries applied in order
+    outcome      Change, Sealed, Replacement, AlreadyRecorded
+    checks       checks many commands share
+    meeting      open, close, checkpoint due
+    attendance   roster status, sign-in and sign-out, leave
+    devices      pairing, revocation, authentication of hello and signed messages
+    agenda       agenda, current item, withdrawal
+    polls        open, close, manual result, announce, void
+    casting      named votes, secret ballots, replacing a sealed ballot
+    views        what tablets, watchers and the console are shown
+"""
+
+from voting.core.agenda import make_current, set_agenda, withdraw_item
+from voting.core.attendance import (
+    change_roster,
+    record_leave,
+    sign_in_by_operator,
+    sign_in_by_tablet,
+    sign_out_by_operator,
+)
+from voting.core.casting import cast_named, cast_secret, check_choice, replace_ballot
+from voting.core.devices import pair_device, revoke_device
+from voting.core.meeting import checkpoint_if_behind, close_meeting, open_meeting
+from voting.core.outcome import AlreadyRecorded, Change
+from voting.core.polls import announce, close_poll, enter_manual_result, open_poll, void_poll
+
+__all__ = [
+    "AlreadyRecorded",
+    "Change",
+    "announce",
+    "cast_named",
+    "cast_secret",
+    "change_roster",
+    "check_choice",
+    "checkpoint_if_behind",
+    "close_meeting",
+    "close_poll",
+    "enter_manual_result",
+    "make_current",
+    "open_meeting",
+    "open_poll",
+    "pair_device",
+    "record_leave",
+    "replace_ballot",
+    "revoke_device",
+    "set_agenda",
+    "sign_in_by_operator",
+    "sign_in_by_tablet",
+    "sign_out_by_operator",
+    "void_poll",
+    "withdraw_item",
+]

@@ -1,0 +1,258 @@
+"""The poll life cycle: open, close (count), enter a manual result, announce, void.
+
+Voting itself (a named vote, a secret ballot, replacing one) is in :mod:`voting.core.casting`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import ballots
+from voting.core import checks
+from voting.core.checks import item_not_withdrawn, known_item, known_poll, poll_is_open
+from voting.core.outcome import Change, Sealed
+from voting.core.records import Poll
+from voting.core.state import MeetingState
+from voting.core.types import CHANGE_POLICIES, MODES, VOTING_KINDS, Entry
+from voting.errors import CommandError, Conflict, poll_open
+
+
+def check_rule(rule: Mapping[str, Any] | None, seats: int, candidates: int) -> None:
+    """组织法 Art 27: 差额 elections. ``head``: one extra candidate or 等额; ``deputy``: seats + k."""
+    if rule is None:
+        return
+    if rule["office"] == "head":
+        allowed = {seats, seats + 1}
+        text_zh, text_en = f"{seats}或{seats + 1}名", f"{seats} or {seats + 1}"
+    else:
+        allowed = {seats + rule["extra"]}
+        text_zh, text_en = f"{seats + rule['extra']}名", str(seats + rule["extra"])
+    if candidates not in allowed:
+        raise CommandError(
+            "candidate-count",
+            f"候选人数应为{text_zh}，现为{candidates}名",
+            f"this office needs {text_en} candidates for {seats} seats, got {candidates}",
+        )
+
+
+def decided(poll: Poll) -> bool:
+    """Whether a poll settled its item: counted, a valid round, and no seat left to a runoff
+    or a further election (those follow as new polls of the same item)."""
+    if poll.status != "closed" or poll.result is None or not poll.result.get("round_valid"):
+        return False
+    outcome = poll.result.get("outcome")
+    follow_up = isinstance(outcome, Mapping) and (outcome.get("runoff") or outcome.get("unfilled"))
+    return not follow_up
+
+
+def _not_decided(state: MeetingState, item: str) -> None:
+    """An item's deciding poll stands until it is voided with a recorded reason: only then may
+    the item be put to the vote again."""
+    for poll in state.polls.values():
+        if poll.item == item and decided(poll):
+            raise Conflict(
+                "item-decided",
+                f"该议程已由表决 {poll.id} 作出决定，须先作废该表决并说明原因，才能重新表决",
+                f"item {item} was decided by poll {poll.id}; void it with a reason first",
+            )
+
+
+def open_poll(
+    state: MeetingState,
+    *,
+    poll: str,
+    item: str,
+    definition: Mapping[str, Any],
+    mode: str,
+    change_policy: str,
+    by: str,
+    closes_at: str | None = None,
+) -> list[Entry]:
+    """Open a vote on an agenda item, with the present deputies snapshotted.
+
+    The server fills ``electorate`` and ``present``; ``issued`` is known only at close.
+    """
+    checks.require_open(state)
+    known_item(state, item)
+    agenda_item = state.items[item]
+    item_not_withdrawn(state, item)
+    if poll in state.polls:
+        raise Conflict("poll-exists", "表决编号已存在", f"poll {poll} already exists")
+    if state.open_poll is not None:
+        raise poll_open(state.open_poll.id)
+    _not_decided(state, item)
+    if mode not in MODES:
+        raise CommandError("invalid-mode", "表决方式无效", f'unknown mode "{mode}"')
+    if change_policy not in CHANGE_POLICIES:
+        raise CommandError("invalid-policy", "改票规则无效", f'unknown policy "{change_policy}"')
+    if agenda_item.kind not in VOTING_KINDS or definition.get("kind") != agenda_item.kind:
+        raise CommandError(
+            "kind-mismatch",
+            "表决类型与议程类型不符",
+            f"item {item} is a {agenda_item.kind}, the poll a {definition.get('kind')}",
+        )
+    if agenda_item.kind == "election" and mode == "named":
+        raise CommandError(
+            "election-secret",
+            "选举必须采用无记名投票",
+            "elections are always secret (组织法 Art 28)",
+        )
+    if not state.quorum_met:
+        raise Conflict(
+            "no-quorum",
+            f"出席代表{len(state.present)}名，不足应出席{state.electorate}名的三分之二，不能表决",
+            f"{len(state.present)} of {state.electorate} present: no quorum",
+        )
+    present = sorted(state.present)
+    full = {k: v for k, v in definition.items() if k not in {"electorate", "present", "issued"}}
+    full["electorate"] = state.electorate
+    full["present"] = len(present)
+    try:
+        parsed = ballots.parse_poll(full)
+    except ballots.InputError as error:
+        raise CommandError(
+            "invalid-definition", f"表决定义有误：{error}", f"invalid poll definition: {error}"
+        ) from None
+    if parsed.kind == "election":
+        check_rule(agenda_item.rule, parsed.seat_count, len(parsed.candidates))
+    entry: Entry = {
+        "type": "poll_opened",
+        "poll": poll,
+        "item": item,
+        "definition": full,
+        "mode": mode,
+        "change_policy": change_policy,
+        "present": present,
+        "by": by,
+    }
+    if closes_at is not None:
+        entry["closes_at"] = closes_at
+    return [entry]
+
+
+def close_poll(state: MeetingState, *, poll: str, sealed: Sequence[Sealed], by: str) -> Change:
+    """Close a secret or named poll: reveal sealed ballots in receipt order, then the result.
+
+    ``sealed``: the poll's sealed ballots as stored; they are deleted in the same transaction.
+    """
+    checks.require_open(state)
+    found = poll_is_open(state, poll)
+    if found.mode == "manual":
+        raise Conflict(
+            "manual-poll", "手工计票的表决请录入结果", "enter the counts of a manual poll instead"
+        )
+    if found.mode == "secret":
+        participants = sorted(found.participants)
+        if len(sealed) != len(participants):
+            raise RuntimeError(
+                f"poll {poll}: {len(sealed)} sealed ballots for {len(participants)} participations"
+            )
+        ordered = sorted(sealed, key=lambda s: s.receipt)
+        choices = [s.choice for s in ordered]
+        ballot_entries: list[Entry] = [
+            {"type": "ballot", "poll": poll, "receipt": s.receipt, "choice": s.choice}
+            for s in ordered
+        ]
+    else:
+        participants = sorted(found.votes)
+        choices = [found.votes[d] for d in participants]
+        ballot_entries = []
+    issued = len(participants)
+    definition = dict(found.definition, issued=issued)
+    result = ballots.tally({"poll": definition, "ballots": choices})
+    closed: Entry = {
+        "type": "poll_closed",
+        "poll": poll,
+        "participants": participants,
+        "issued": issued,
+        "by": by,
+    }
+    entries = [closed, *ballot_entries, {"type": "result", "poll": poll, "result": result}]
+    return Change(entries, drop_sealed_of_poll=poll if found.mode == "secret" else None)
+
+
+def enter_manual_result(
+    state: MeetingState,
+    *,
+    poll: str,
+    issued: int,
+    ballot_counts: Mapping[str, int],
+    counts: Mapping[str, Any],
+    write_ins: Mapping[str, int],
+    confirmed_by: Sequence[str],
+    by: str,
+) -> list[Entry]:
+    """A show-of-hands or paper result entered by the chair and confirmed by scrutineers."""
+    checks.require_open(state)
+    found = poll_is_open(state, poll)
+    if found.mode != "manual":
+        raise Conflict("not-manual", "该表决不是手工计票", f"poll {poll} is not a manual poll")
+    if not confirmed_by or len(set(confirmed_by)) != len(confirmed_by):
+        raise CommandError(
+            "scrutineers-required",
+            "须由监票人确认",
+            "at least one distinct scrutineer must confirm",
+        )
+    for name in confirmed_by:
+        if not isinstance(name, str) or not name.strip():
+            raise CommandError("scrutineers-required", "监票人姓名无效", "invalid scrutineer name")
+    if not isinstance(issued, int) or isinstance(issued, bool) or issued < 0:
+        raise CommandError("invalid-counts", "发出票数无效", "issued must be a whole number")
+    definition = dict(found.definition, issued=issued)
+    try:
+        cast, valid, void = (ballot_counts[k] for k in ("cast", "valid", "void"))
+        result = ballots.decide(
+            ballots.parse_poll(definition),
+            cast=cast,
+            valid=valid,
+            void=void,
+            counts=dict(counts),
+            write_ins=dict(write_ins),
+        )
+    except (KeyError, TypeError):
+        raise CommandError(
+            "invalid-counts", "票数不完整", "ballots needs cast, valid and void"
+        ) from None
+    except ballots.InputError as error:
+        raise CommandError(
+            "invalid-counts", f"票数有误：{error}", f"invalid counts: {error}"
+        ) from None
+    return [
+        {"type": "poll_closed", "poll": poll, "participants": [], "issued": issued, "by": by},
+        {
+            "type": "manual_result",
+            "poll": poll,
+            "ballots": {"cast": cast, "valid": valid, "void": void},
+            "counts": dict(counts),
+            "write_ins": dict(write_ins),
+            "by": by,
+            "confirmed_by": list(confirmed_by),
+        },
+        {"type": "result", "poll": poll, "result": result},
+    ]
+
+
+def announce(state: MeetingState, *, poll: str, by: str) -> list[Entry]:
+    checks.require_open(state)
+    found = known_poll(state, poll)
+    if found.status != "closed":
+        raise Conflict("poll-not-closed", "表决尚未结束", f"poll {poll} is not closed")
+    if found.announced:
+        raise Conflict("already-announced", "结果已宣布", f"poll {poll} was already announced")
+    return [{"type": "result_announced", "poll": poll, "by": by}]
+
+
+def void_poll(state: MeetingState, *, poll: str, reason: str, by: str) -> Change:
+    """Void a poll with a recorded reason; its item may then be put to the vote again as a new
+    poll. Both stay in the log. The sealed ballots of an open secret poll are discarded."""
+    checks.require_open(state)
+    found = known_poll(state, poll)
+    why = checks.reason(reason)
+    if found.status == "voided":
+        raise Conflict("poll-voided", "该表决已作废", f"poll {poll} is already void")
+    if found.announced:
+        raise Conflict("already-announced", "结果已宣布，不能作废", f"poll {poll} was announced")
+    entry = {"type": "poll_voided", "poll": poll, "reason": why, "by": by}
+    discard = found.mode == "secret" and found.status == "open"
+    return Change([entry], drop_sealed_of_poll=poll if discard else None)

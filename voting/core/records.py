@@ -1,0 +1,96 @@
+"""The records a meeting's state is made of: deputies, devices, agenda items and polls.
+
+Plain data, changed only by :meth:`voting.core.state.MeetingState.apply`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import ballots
+from audit.tablet import DeviceKey
+from voting.core.types import (
+    ChangePolicy,
+    DeputyId,
+    DeputyStatus,
+    DeviceId,
+    ItemId,
+    ItemKind,
+    KeyAlg,
+    Mode,
+    PollId,
+    PollStatus,
+)
+
+
+@dataclass
+class Deputy:
+    id: DeputyId
+    name: str
+    seat: str
+    status: DeputyStatus
+
+
+@dataclass
+class Device:
+    """A paired tablet: its deputy, its public key, and the last signed message accepted."""
+
+    id: DeviceId
+    deputy: DeputyId
+    alg: KeyAlg
+    public_key: str
+    counter: int = -1  # the highest message counter accepted so far
+    last_body: Mapping[str, Any] | None = None  # that message, for idempotent re-sends
+    active: bool = True
+    _key: DeviceKey | None = field(default=None, compare=False, repr=False)
+
+    def key(self) -> DeviceKey:
+        """The parsed public key (parsed once; pairing checked that it parses)."""
+        if self._key is None:
+            self._key = DeviceKey.parse(self.alg, self.public_key)
+        return self._key
+
+
+@dataclass
+class Item:
+    id: ItemId
+    title: str
+    kind: ItemKind
+    rule: Mapping[str, Any] | None = None  # election competition rule, see polls.check_rule
+    withdrawn: bool = False
+
+
+@dataclass
+class Poll:
+    id: PollId
+    item: ItemId
+    definition: dict[str, Any]
+    mode: Mode
+    change_policy: ChangePolicy
+    present: frozenset[str]
+    closes_at: str | None = None
+    status: PollStatus = "open"
+    participants: set[str] = field(default_factory=set)
+    votes: dict[str, Any] = field(default_factory=dict)  # named: deputy -> counted choice
+    issued: int | None = None
+    result: dict[str, Any] | None = None
+    announced: bool = False
+    confirmed_by: list[str] = field(default_factory=list)  # manual: scrutineers who confirmed
+    void_reason: str | None = None
+    _parsed: ballots.PollDefinition | None = field(default=None, compare=False, repr=False)
+
+    def parsed(self) -> ballots.PollDefinition:
+        """The definition, parsed once (opening the poll checked that it parses)."""
+        if self._parsed is None:
+            self._parsed = ballots.parse_poll(self.definition)
+        return self._parsed
+
+    @property
+    def cast_count(self) -> int:
+        """Deputies who have taken part so far (never what they chose)."""
+        return len(self.participants) if self.mode == "secret" else len(self.votes)
+
+    def took_part(self, deputy: str) -> bool:
+        return deputy in (self.participants if self.mode == "secret" else self.votes)
