@@ -54,6 +54,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="运行会议服务器。 Run the meeting server.",
     )
     add_server_options(parser)
+    parser.add_argument(
+        "--fd",
+        type=int,
+        metavar="FD",
+        help=(
+            "在继承的监听套接字上服务（代替 --host/--port）/ serve on an inherited listening"
+            " socket, file descriptor FD (instead of --host/--port)"
+        ),
+    )
     parser.set_defaults(func=run)
 
 
@@ -301,7 +310,7 @@ async def _serve_until_stopped(
 
 def run(args: argparse.Namespace) -> int:
     try:
-        sock = bind(args.host, args.port)
+        sock = socket.socket(fileno=args.fd) if args.fd is not None else bind(args.host, args.port)
     except OSError as error:
         print(
             f"congress serve: 无法监听 {args.host}:{args.port}（{error.strerror}）。"
