@@ -157,7 +157,7 @@ def database_url(db: str | None, data_dir: Path) -> str:
 def check_empty_database(url: str) -> None:
     """A rehearsal's server makes a new log key, which cannot open the logs of earlier meetings:
     refuse a database that already holds meetings."""
-    engine = create_engine(url)
+    engine = create_engine(url, hide_parameters=True)
     try:
         with engine.connect() as connection:
             taken = (
