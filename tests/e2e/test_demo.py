@@ -9,7 +9,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -47,10 +47,10 @@ def demo(tmp_path: Path) -> Iterator[tuple[DemoServer, str]]:
         process.wait(timeout=15)
 
 
-def wait_for(what: str, check: object, timeout: float = 30.0) -> None:
+def wait_for(what: str, check: Callable[[], bool], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if callable(check) and check():
+        if check():
             return
         time.sleep(0.1)
     raise AssertionError(f"waited {timeout:.0f} s for {what}")
