@@ -281,13 +281,8 @@ class SimulatedHall:
                 task = asyncio.get_running_loop().create_task(self._vote(sim, poll))
                 self._votes.add(task)
                 task.add_done_callback(self._votes.discard)
-            seen = (poll, you)
             with contextlib.suppress(SimulationError):
-                await sim.wait_until(
-                    lambda s, seen=seen: not s.connected or (s.poll(), s.you) != seen,  # type: ignore[misc]
-                    timeout=3600,
-                    what="a poll",
-                )
+                await sim.wait_until(_changed_from(poll, you), timeout=3600, what="a poll")
 
     def _should_vote(self, sim: SimTablet, poll: dict[str, Any] | None) -> bool:
         you = sim.you or {}
@@ -317,3 +312,14 @@ class SimulatedHall:
         reply = await self._send(sim, message)
         if reply is not None and reply.get("type") not in {"ack", "ballot_ack"}:
             self.say(f"模拟代表 {sim.tablet.deputy} 投票被拒 / vote refused: {reply}")
+
+
+def _changed_from(
+    poll: dict[str, Any] | None, you: dict[str, Any] | None
+) -> Callable[[SimTablet], bool]:
+    """Whether a tablet lost its connection, or was told of another poll or deputy view."""
+
+    def changed(sim: SimTablet) -> bool:
+        return not sim.connected or (sim.poll(), sim.you) != (poll, you)
+
+    return changed
