@@ -4,11 +4,13 @@ settings (voting/transport.py), without a server: ASGI messages and fake transpo
 from __future__ import annotations
 
 import json
+import socket
 from typing import Any
 
 import pytest
 
-from voting.cli import build_parser
+from voting.cli import build_parser, main
+from voting.commands.serve import bind, listening_url
 from voting.limits import BodyLimit
 from voting.transport import OpenConnections, TransportLimits, uvicorn_transport_options
 
@@ -161,4 +163,28 @@ def test_a_trusted_proxy_must_be_an_address(capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().err.endswith(
         "argument --trusted-proxy: 须是 IP 地址或网段 / must be an IP address or network:"
         " proxy.local\n"
+    )
+
+
+def test_the_listening_socket_says_tcp_so_that_asyncio_turns_nagle_off() -> None:
+    with bind("127.0.0.1", 0) as sock:
+        port = sock.getsockname()[1]
+        assert (sock.family, sock.proto) == (socket.AF_INET, socket.IPPROTO_TCP)
+        assert listening_url(sock) == f"http://127.0.0.1:{port}"
+        assert listening_url(sock, tls=True) == f"https://127.0.0.1:{port}"
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            accepted, _ = sock.accept()
+            with accepted:
+                assert accepted.proto == socket.IPPROTO_TCP
+                assert client.getpeername() == ("127.0.0.1", port)
+
+
+def test_a_port_in_use_is_refused_with_a_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
+    with bind("127.0.0.1", 0) as taken:
+        port = taken.getsockname()[1]
+        status = main(["serve", "--port", str(port)])
+    assert status == 1
+    assert capsys.readouterr().err == (
+        f"congress serve: 无法监听 127.0.0.1:{port}（Address already in use）。"
+        f" Cannot listen on 127.0.0.1:{port}: Address already in use.\n"
     )

@@ -212,7 +212,8 @@ def bind(host: str, port: int) -> socket.socket:
     """The server's listening socket on ``host``:``port`` (port 0: one the system picks), bound
     here so that the port is known before the server starts and nobody else can take it."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP spelled out: asyncio turns Nagle's algorithm off only on sockets that say so.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
