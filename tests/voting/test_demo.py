@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -116,3 +118,33 @@ def test_demo_serves_the_sample_meeting_and_keeps_it(tmp_path: Path) -> None:
         f"   d02 李秀英\n   http://127.0.0.1:{port}/tablet/xinzhou-17-3#code={again[1][2]}\n"
         "     （已配对：先在控制台注销原平板再用此链接 / already paired: revoke it first)\n   d03"
     ) in out
+
+
+def test_ctrl_c_stops_the_demo_and_its_workers_quietly(tmp_path: Path) -> None:
+    """Ctrl+C in a terminal signals every process of the foreground group: the server, its
+    signature worker and the simulated hall stop without a traceback."""
+    log = tmp_path / "demo.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "voting.cli", "demo", "--port=0", f"--data={tmp_path}/d"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+        )
+    try:
+        base = wait_listening(log, process)
+        deadline = time.monotonic() + 30
+        while "simulated hall: 51 deputies" not in log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.1)
+        assert fetch(f"{base}/healthz") == {"ok": True}
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" not in text, text
+    assert "KeyboardInterrupt" not in text
+    assert text.splitlines()[-1].startswith("INFO:     Finished server process")
