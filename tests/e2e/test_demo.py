@@ -90,7 +90,9 @@ def test_a_visitor_pairs_a_tablet_and_the_simulated_hall_passes_or_fails_the_mot
         page.locator("#link-tablet").click()
         expect(page).to_have_url(f"{server.base}/tablet/{MEETING}")
 
-        # The printed link pairs this browser as d01's tablet.
+        # The printed link, opened as a new visit (not a jump within the page: the tablet
+        # reads its code when it loads), pairs this browser as d01's tablet.
+        page.goto(server.base + "/")
         page.goto(links[0][1])
         expect(page.locator("#deputy-name")).to_have_text("代表：王建国")
         page.get_by_role("button", name="签到").click()
