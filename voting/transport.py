@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 HEADER_TIMEOUT_S = 10.0
 #: Open connections one address may hold (a tablet needs one or two, a staff computer a few).
 PER_ADDRESS = 256
+#: One warning in the log for this many refused connections of one address.
+REFUSALS_PER_WARNING = 1000
 
 REFUSED = (
     b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n"
@@ -53,6 +55,7 @@ class OpenConnections:
     def __init__(self) -> None:
         self._by_address: dict[str, set[asyncio.BaseTransport]] = {}
         self._admitted = 0
+        self._refused: dict[str, int] = {}
 
     def admit(self, address: str, transport: asyncio.BaseTransport, cap: int) -> bool:
         """Record ``transport`` from ``address`` unless ``address`` already holds ``cap`` open
@@ -67,6 +70,13 @@ class OpenConnections:
         held.add(transport)
         self._by_address[address] = held
         return True
+
+    def refused(self, address: str) -> int:
+        """Count one more refused connection from ``address``; return the count so far."""
+        if len(self._refused) > 10_000:
+            self._refused.clear()
+        self._refused[address] = self._refused.get(address, 0) + 1
+        return self._refused[address]
 
     def count(self, address: str) -> int:
         return sum(1 for t in self._by_address.get(address, ()) if not t.is_closing())
@@ -95,7 +105,14 @@ def guarded_http_protocol(limits: TransportLimits) -> type[H11Protocol]:
             if address not in limits.uncapped and not connections.admit(
                 address, transport, limits.per_address
             ):
-                log.warning("refused a connection from %s: too many open connections", address)
+                refused = connections.refused(address)
+                if refused % REFUSALS_PER_WARNING == 1:  # a flood is logged, not echoed
+                    log.warning(
+                        "refused connection %d from %s: %d open connections already",
+                        refused,
+                        address,
+                        limits.per_address,
+                    )
                 transport.write(REFUSED)
                 transport.close()
                 return
@@ -136,7 +153,7 @@ def guarded_http_protocol(limits: TransportLimits) -> type[H11Protocol]:
             self._header_timer = None
             if self._waiting_for_headers() and not self.transport.is_closing():
                 client = f"{self.client[0]}:{self.client[1]}" if self.client else "?"
-                log.info("closed %s: no complete request headers in time", client)
+                log.debug("closed %s: no complete request headers in time", client)
                 self.transport.close()
 
     return GuardedH11Protocol

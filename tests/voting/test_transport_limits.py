@@ -232,10 +232,15 @@ def test_half_open_connections_from_one_address_leave_room_for_a_tablet(
         finally:
             for hog in hogs:
                 hog.close()
+        log = served.log.read_text(encoding="utf-8")
     assert refused == [b"HTTP/1.1 503"] * 280
     assert held == [False] * 20  # the first 20 wait for their header timeout
     assert welcome["type"] == "welcome"
     assert welcome["you"]["deputy"] == "d01"
+    # One warning for the flood, not one per connection.
+    assert [line for line in log.splitlines() if "refused connection" in line] == [
+        "refused connection 1 from 127.0.0.1: 20 open connections already"
+    ]
 
 
 def hog_closed(hog: socket.socket) -> bool:
