@@ -74,8 +74,17 @@ def test_demo_serves_the_sample_meeting_and_keeps_it(tmp_path: Path) -> None:
         fetch(
             f"{base}/api/meetings/xinzhou-17-3/deputies/d01/sign-in", data={}, token=login["token"]
         )
+        with urllib.request.urlopen(f"{base}/", timeout=5) as response:
+            landing = (response.headers["content-type"], response.read().decode())
     finally:
         out = stop(process, log)
+    assert landing[0] == "text/html; charset=utf-8"
+    assert re.findall(r'<a id="(link-[a-z]+)" href="([^"]+)"', landing[1]) == [
+        ("link-chair", "/chair"),
+        ("link-display", "/display/xinzhou-17-3"),
+        ("link-tablet", "/tablet/xinzhou-17-3"),
+        ("link-api", "/openapi.json"),
+    ]
     assert f"首页 / start here    http://127.0.0.1:{port}/\n" in out
     assert "主持人 / chair       用户名 chair  密码 chair-demo-2026" in out
     links = re.findall(LINK.format(port=port), out, re.MULTILINE)
