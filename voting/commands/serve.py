@@ -9,6 +9,12 @@ A plenary holds 3,000 connections (``docs/performance.md``): the server raises i
 open files to the hard limit (the usual soft limit is 1,024), its listening socket queues up to
 :data:`BACKLOG` connections (every tablet of the hall reconnects at once after a Wi-Fi outage),
 and its garbage collector is tuned (:func:`tune_process`).
+
+The server binds its listening socket before it starts (:func:`bind`; ``--port 0`` takes a port
+the system picks), or serves on one handed down by a parent process (``--fd``), and prints
+``listening on URL`` once it accepts connections. Connections are guarded
+(:mod:`voting.transport`: header timeout, per-address cap) and request bodies limited
+(:mod:`voting.limits`); ``X-Forwarded-For`` is believed only from ``--trusted-proxy`` addresses.
 """
 
 from __future__ import annotations
