@@ -6,15 +6,23 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The server alone (make demo): no test tools. make test still installs them (its own stamp).
+SERVER_STAMP := $(VENV)/.installed-server
 PORT   ?= 8000
 
 .PHONY: demo test lint typecheck pytest chromium bench clean
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(STAMP) $(SERVER_STAMP)
+
+$(SERVER_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(SERVER_STAMP)
 
 # Browser tests drive the system Chromium; install it (and a Chinese font, so that pages and
 # screenshots show Chinese text) from the distribution when missing.
@@ -25,7 +33,7 @@ chromium:
 			chromium fonts-noto-cjk; \
 	fi
 
-demo: $(STAMP)
+demo: $(SERVER_STAMP)
 	$(BIN)/congress demo --port $(PORT)
 
 lint: $(STAMP)

@@ -173,7 +173,7 @@ def create_engine_for(url: str | URL, *, busy_timeout: float = 10.0, **options: 
     path = sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = sa_create_engine(url, **options)
+    engine = sa_create_engine(url, **{"hide_parameters": True, **options})  # no values in logs
     if engine.dialect.name == "sqlite":
         timeout_ms = int(busy_timeout * 1000)
 

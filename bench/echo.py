@@ -8,7 +8,7 @@ stores nothing. Every answer is padded to the size of the meeting server's answe
 kind (``--sizes``), so both servers move the same bytes. The process is tuned as ``congress serve``
 tunes its own (:func:`voting.commands.serve.tune_process`)::
 
-    python -m bench.echo --port 8001 --sizes '{"welcome": 900, "ack": 60, ...}'
+    python -m bench.echo --fd 3 --sizes '{"welcome": 900, "ack": 60, ...}'
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import socket
 from typing import Any
 
 import uvicorn
@@ -90,12 +91,15 @@ def create_echo_app(sizes: dict[str, int]) -> Starlette:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument(
+        "--fd", type=int, required=True, help="the listening socket, inherited from the parent"
+    )
     parser.add_argument("--sizes", default="{}", help="answer sizes in bytes, by type (JSON)")
     args = parser.parse_args()
     app = create_echo_app(json.loads(args.sizes))
     tune_process()
-    uvicorn.run(app, host="127.0.0.1", port=args.port, **uvicorn_options())
+    server = uvicorn.Server(uvicorn.Config(app, **uvicorn_options()))
+    server.run(sockets=[socket.socket(fileno=args.fd)])
 
 
 if __name__ == "__main__":

@@ -38,7 +38,8 @@ from typing import Any
 
 from bench.load import BenchError, Clients, split
 from devices.simulator import HttpClient, Latencies
-from voting.commands.simulate import free_port, local_server
+from voting.commands.serve import bind, listening_url
+from voting.commands.simulate import local_server
 
 ROOT = Path(__file__).resolve().parent.parent
 Say = Callable[[str], None]
@@ -334,16 +335,18 @@ def _json(
 
 @contextmanager
 def echo_server(sizes: dict[str, int], log_path: Path) -> Iterator[tuple[str, int]]:
-    """``python -m bench.echo`` on a free local port; yields its URL and process id."""
-    port = free_port()
-    with open(log_path, "wb") as log:
+    """``python -m bench.echo`` on a loopback socket bound here (a port the system picks) and
+    handed to it; yields its URL and process id."""
+    with bind("127.0.0.1", 0) as sock, open(log_path, "wb") as log:
+        fd = sock.fileno()
         process = subprocess.Popen(
-            [sys.executable, "-m", "bench.echo", "--port", str(port), "--sizes", json.dumps(sizes)],
+            [sys.executable, "-m", "bench.echo", "--fd", str(fd), "--sizes", json.dumps(sizes)],
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
+            pass_fds=(fd,),
         )
-    base = f"http://127.0.0.1:{port}"
+        base = listening_url(sock)
     try:
         _wait_healthy(base, process)
         yield base, process.pid

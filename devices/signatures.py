@@ -19,6 +19,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -36,7 +37,9 @@ def _ready() -> bool:
 
 def _follow_parent(parent: int) -> None:
     """In the worker: exit as soon as the server process is gone, however it ended (a server
-    killed with SIGKILL cannot stop its workers)."""
+    killed with SIGKILL cannot stop its workers). Ctrl+C reaches every process of the
+    terminal: the worker leaves it to the server, which shuts the pool down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:

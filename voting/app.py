@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -20,6 +21,7 @@ from audit.note import NoteSigner
 from audit.tables import create_engine_for
 from voting import ca, http, pages, sockets
 from voting.congress import Congress, SignerFor
+from voting.limits import BodyLimit
 from voting.openapi import openapi_document
 from voting.passwords import Passwords
 from voting.runtime import Runtime
@@ -102,6 +104,7 @@ def create_app(
             *ca.routes(settings.tls_ca_path),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(BodyLimit)],
         exception_handlers={HTTPException: routing_error},
     )
     app.state.runtime = runtime

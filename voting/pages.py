@@ -1,5 +1,6 @@
 """The pages people use, served as plain files: no build step.
 
+``/``                    the landing page, linking the others (voting/static/index.html)
 ``/tablet/{meeting}``    the deputy's tablet (devices/static/tablet.html)
 ``/chair``               the chair console (voting/static/chair.html)
 ``/display/{meeting}``   the hall's big screen (voting/static/display.html)
@@ -40,6 +41,10 @@ def _page(path: Path) -> Response:
     return FileResponse(path, media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
 
 
+async def landing(_: Request) -> Response:
+    return _page(APP_DIR / "index.html")
+
+
 async def tablet(_: Request) -> Response:
     return _page(TABLET_DIR / "tablet.html")
 
@@ -58,6 +63,7 @@ async def print_sheet(_: Request) -> Response:
 
 def routes() -> list[BaseRoute]:
     return [
+        Route("/", landing, methods=["GET"]),
         Route("/tablet/{meeting}", tablet, methods=["GET"]),
         Route("/chair", chair, methods=["GET"]),
         Route("/display/{meeting}", display, methods=["GET"]),

@@ -17,7 +17,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 
 from devices.tablet import Tablet
-from tests.devices.processes import congress, environment, fetch, free_port, start, stop, wait_ready
+from tests.devices.processes import congress, environment, fetch, start_server, stop, wait_ready
 from tests.voting.conftest import ORIGIN
 
 MEETING = "m1"
@@ -108,8 +108,7 @@ def test_a_silent_tablet_is_shown_offline_within_seconds(tmp_path: Path) -> None
     )
     init = congress("init", "--origin", ORIGIN, "--admin", "chief", env=env, stdin="chief-pass-1\n")
     assert init.returncode == 0, init.stderr
-    port = free_port()
-    server = start("serve", "--port", str(port), env=env)
+    server, port = start_server(env=env)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_ready(url, server, None)

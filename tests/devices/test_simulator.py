@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from audit.verify import verify_bundle
-from tests.devices.processes import congress, environment, free_port, start, stop, wait_ready
+from tests.devices.processes import congress, environment, start_server, stop, wait_ready
 
 TABLETS = 12
 POLLS = 5
@@ -119,8 +119,7 @@ def test_simulate_drives_a_running_server_with_url(tmp_path: Path) -> None:
         "init", "--origin", "hall.local/dress", "--admin", "chief", env=env, stdin="chief-pass-1\n"
     )
     assert init.returncode == 0, init.stderr
-    port = free_port()
-    server = start("serve", "--port", str(port), env=env)
+    server, port = start_server(env=env)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_ready(url, server, None)

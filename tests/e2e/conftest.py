@@ -1,8 +1,8 @@
 """Browser tests: a real server process (``congress demo`` on a scratch directory) and the
 system Chromium driven by Playwright.
 
-``demo_server`` starts one server per test module with the sample 54-deputy meeting
-``xinzhou-17-3`` (chair account ``chair`` / ``chair-demo-2026``). ``browser`` is one headless
+``demo_server`` starts one server per test module (``congress demo --port 0 --no-hall``, on the
+port it prints) with the sample 54-deputy meeting ``xinzhou-17-3`` and no simulated deputies (chair account ``chair`` / ``chair-demo-2026``). ``browser`` is one headless
 Chromium per test module; make a fresh context per tablet (``new_context``) so that each has its
 own storage and keys.
 """
@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +21,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from tests.devices.processes import wait_listening
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,13 +37,6 @@ CHROMIUM_ARGS = [
 MEETING = "xinzhou-17-3"
 CHAIR = ("chair", "chair-demo-2026")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -78,26 +71,16 @@ class DemoServer:
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     data = tmp_path_factory.mktemp("demo") / "data"
-    port = _free_port()
-    log = (data.parent / "server.log").open("wb")
+    log_path = data.parent / "server.log"
+    log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "voting.cli", "demo", "--port", str(port), "--data", str(data)],
+        [sys.executable, "-m", "voting.cli", "demo", "--port=0", f"--data={data}", "--no-hall"],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=dict(os.environ, PYTHONUNBUFFERED="1"),
     )
-    server = DemoServer(f"http://127.0.0.1:{port}", data, process)
     try:
-        for _ in range(600):
-            if process.poll() is not None:
-                raise AssertionError((data.parent / "server.log").read_text())
-            try:
-                server.api("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            raise AssertionError("the demo server did not start")
+        server = DemoServer(wait_listening(log_path, process), data, process)
         yield server
     finally:
         process.terminate()

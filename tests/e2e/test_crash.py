@@ -37,7 +37,8 @@ from devices.simulator import (
 )
 from devices.tablet import Tablet
 from tests.conftest import Figures
-from tests.devices.processes import congress, environment, free_port
+from tests.devices.processes import congress, environment
+from voting.commands.serve import bind
 
 ORIGIN = "xinzhou.congress.local/crash-test"
 MEETING = "crash"
@@ -84,12 +85,14 @@ class Tally:
 
 
 class ServerProcess:
-    """``congress serve`` on a fixed port; killed and restarted on the same data."""
+    """``congress serve`` killed and restarted on the same data and the same listening socket
+    (bound here, handed to each server process): tablets reconnect to the same port."""
 
-    def __init__(self, env: dict[str, str], port: int, log_path: Path) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
         self.env = env
-        self.port = port
-        self.base = f"http://127.0.0.1:{port}"
+        self._socket = bind("127.0.0.1", 0)
+        self.port = self._socket.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.starts = 0
         self._log: TextIO | None = None
@@ -104,10 +107,11 @@ class ServerProcess:
         loop = asyncio.get_running_loop()
         started = loop.time()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "voting.cli", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "voting.cli", "serve", "--fd", str(self._socket.fileno())],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            pass_fds=(self._socket.fileno(),),
         )
         while loop.time() - started < START_TIMEOUT_S:
             if self.process.poll() is not None:
@@ -139,6 +143,7 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         self.reap()
+        self._socket.close()
 
 
 @dataclass(frozen=True)
@@ -359,7 +364,7 @@ def test_killing_the_server_during_vote_bursts_loses_no_acknowledged_vote(
     env = environment(tmp_path / "data")
     init = congress("init", "--origin", ORIGIN, "--admin", ADMIN[0], env=env, stdin=ADMIN[1] + "\n")
     assert init.returncode == 0, init.stderr
-    server = ServerProcess(env, free_port(), tmp_path / "server.log")
+    server = ServerProcess(env, tmp_path / "server.log")
     numbers = Tally()
     sitting = Sitting(plan, server, numbers)
 

@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from devices.tablet import Tablet
-from tests.devices.processes import congress, environment, free_port
+from tests.devices.processes import congress, environment
 from tests.voting.conftest import ORIGIN
 from tests.voting.sitting import MEETING, roster
+from voting.commands.serve import bind
 
 ADMIN = ("chief", "chief-pass-1")
 AGENDA = {
@@ -99,15 +100,17 @@ def live_server(
     env = dict(environment(scratch / "data"), **(settings or {}))
     init = congress("init", "--origin", ORIGIN, "--admin", ADMIN[0], env=env, stdin=ADMIN[1] + "\n")
     assert init.returncode == 0, init.stderr
-    port = free_port()
     log_path = scratch / "server.log"
-    with log_path.open("wb") as log:
+    with bind("127.0.0.1", 0) as sock, log_path.open("wb") as log:
+        fd = sock.fileno()
         process = subprocess.Popen(
-            [sys.executable, "-m", "voting.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "voting.cli", "serve", "--fd", str(fd)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            pass_fds=(fd,),
         )
+        port = sock.getsockname()[1]
     server = LiveServer(f"http://127.0.0.1:{port}", log_path, process)
     try:
         deadline = time.monotonic() + 60

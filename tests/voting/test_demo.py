@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
+import signal
 import subprocess
 import sys
 import time
@@ -14,13 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from devices.tablet import Tablet
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+from tests.devices.processes import wait_listening
 
 
 def fetch(url: str, *, data: dict[str, Any] | None = None, token: str | None = None) -> Any:
@@ -32,38 +26,36 @@ def fetch(url: str, *, data: dict[str, Any] | None = None, token: str | None = N
         return json.loads(r.read())
 
 
-def start_demo(data: Path, port: int) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "voting.cli", "demo", "--port", str(port), "--data", str(data)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=dict(os.environ, PYTHONUNBUFFERED="1"),
-    )
+def start_demo(data: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """``congress demo --port 0`` without the simulated hall; returns the process and the port
+    it printed."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "voting.cli", "demo", "--port=0", f"--data={data}", "--no-hall"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        )
+    url = wait_listening(log, process)
+    port = int(url.rsplit(":", 1)[1])
+    assert url == f"http://127.0.0.1:{port}"
+    return process, port
 
 
-def wait_ready(port: int, process: subprocess.Popen[str]) -> None:
-    for _ in range(600):
-        assert process.poll() is None, process.stdout.read() if process.stdout else ""
-        try:
-            fetch(f"http://127.0.0.1:{port}/healthz")
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("the demo server did not start")
-
-
-def stop(process: subprocess.Popen[str]) -> str:
+def stop(process: subprocess.Popen[bytes], log: Path) -> str:
     process.terminate()
-    out, _ = process.communicate(timeout=10)
-    return out
+    process.wait(timeout=10)
+    return log.read_text(encoding="utf-8")
+
+
+#: A deputy's line of the banner, then the pairing link alone on the next line.
+LINK = r"^   (d0[123]) (\S+)\n   http://127\.0\.0\.1:{port}/tablet/xinzhou-17-3#code=([\w-]+)$"
 
 
 def test_demo_serves_the_sample_meeting_and_keeps_it(tmp_path: Path) -> None:
-    data, port = tmp_path / "demo", free_port()
-    process = start_demo(data, port)
+    data, log = tmp_path / "demo", tmp_path / "first.log"
+    process, port = start_demo(data, log)
     try:
-        wait_ready(port, process)
         base = f"http://127.0.0.1:{port}"
         login = fetch(
             f"{base}/api/login", data={"username": "chair", "password": "chair-demo-2026"}
@@ -82,15 +74,20 @@ def test_demo_serves_the_sample_meeting_and_keeps_it(tmp_path: Path) -> None:
         fetch(
             f"{base}/api/meetings/xinzhou-17-3/deputies/d01/sign-in", data={}, token=login["token"]
         )
+        with urllib.request.urlopen(f"{base}/", timeout=5) as response:
+            landing = (response.headers["content-type"], response.read().decode())
     finally:
-        out = stop(process)
-    assert f"服务器 / server      http://127.0.0.1:{port}" in out
+        out = stop(process, log)
+    assert landing[0] == "text/html; charset=utf-8"
+    assert re.findall(r'<a id="(link-[a-z]+)" href="([^"]+)"', landing[1]) == [
+        ("link-chair", "/chair"),
+        ("link-display", "/display/xinzhou-17-3"),
+        ("link-tablet", "/tablet/xinzhou-17-3"),
+        ("link-api", "/openapi.json"),
+    ]
+    assert f"首页 / start here    http://127.0.0.1:{port}/\n" in out
     assert "主持人 / chair       用户名 chair  密码 chair-demo-2026" in out
-    links = re.findall(
-        rf"^   (d0[123]) (\S+)  http://127\.0\.0\.1:{port}/tablet/xinzhou-17-3#code=(\S+)$",
-        out,
-        re.MULTILINE,
-    )
+    links = re.findall(LINK.format(port=port), out, re.MULTILINE)
     assert [(deputy, name) for deputy, name, _ in links] == [
         ("d01", "王建国"),
         ("d02", "李秀英"),
@@ -99,10 +96,9 @@ def test_demo_serves_the_sample_meeting_and_keeps_it(tmp_path: Path) -> None:
     assert "   1. 打开代表链接 → 2. 点击签到 → 3. 主持人开始表决后投票" in out
     assert f" 主持人控制台 / chair console  http://127.0.0.1:{port}/chair" in out
 
-    port = free_port()
-    process = start_demo(data, port)
+    log = tmp_path / "second.log"
+    process, port = start_demo(data, log)
     try:
-        wait_ready(port, process)
         base = f"http://127.0.0.1:{port}"
         login = fetch(
             f"{base}/api/login", data={"username": "chair", "password": "chair-demo-2026"}
@@ -116,6 +112,48 @@ def test_demo_serves_the_sample_meeting_and_keeps_it(tmp_path: Path) -> None:
         )
         assert paired["deputy"] == "d02"
     finally:
-        out = stop(process)
-    again = re.findall(r"^   d0[123] \S+  \S+#code=(\S+)$", out, re.MULTILINE)
-    assert len(again) == 3 and not set(again) & {code for _, _, code in links}  # fresh codes
+        out = stop(process, log)
+    again = re.findall(LINK.format(port=port), out, re.MULTILINE)
+    assert [deputy for deputy, _, _ in again] == ["d01", "d02", "d03"]
+    assert not {code for _, _, code in again} & {code for _, _, code in links}  # fresh codes
+    assert "already paired" not in out
+
+    # d02 paired in the second run: the third prints the note on its own line below the link.
+    log = tmp_path / "third.log"
+    process, port = start_demo(data, log)
+    out = stop(process, log)
+    again = re.findall(LINK.format(port=port), out, re.MULTILINE)
+    assert (
+        f"   d02 李秀英\n   http://127.0.0.1:{port}/tablet/xinzhou-17-3#code={again[1][2]}\n"
+        "     （已配对：先在控制台注销原平板再用此链接 / already paired: revoke it first)\n   d03"
+    ) in out
+
+
+def test_ctrl_c_stops_the_demo_and_its_workers_quietly(tmp_path: Path) -> None:
+    """Ctrl+C in a terminal signals every process of the foreground group: the server, its
+    signature worker and the simulated hall stop without a traceback."""
+    log = tmp_path / "demo.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "voting.cli", "demo", "--port=0", f"--data={tmp_path}/d"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+        )
+    try:
+        base = wait_listening(log, process)
+        deadline = time.monotonic() + 30
+        while "simulated hall: 51 deputies" not in log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.1)
+        assert fetch(f"{base}/healthz") == {"ok": True}
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" not in text, text
+    assert "KeyboardInterrupt" not in text
+    assert text.splitlines()[-1].startswith("INFO:     Finished server process")

@@ -63,5 +63,9 @@ def test_an_http_body_over_1_mib_is_refused(client: TestClient, chair: Staff) ->
         content=body,
         headers={**chair.headers, "content-type": "application/json"},
     )
-    assert response.status_code == 400
-    assert response.json()["message"] == "请求格式错误：body too large"
+    assert response.status_code == 413
+    assert response.json() == {
+        "error": "body-too-large",
+        "message": "请求体过大（上限 1048576 字节）",
+        "message_en": "request body too large (limit 1048576 bytes)",
+    }

@@ -20,7 +20,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from starlette.testclient import TestClient
 
 from audit.note import NoteSigner
-from tests.devices.processes import congress, environment, free_port, start, stop, wait_ready
+from tests.devices.processes import congress, environment, start_server, stop, wait_ready
 from tests.voting.conftest import LOG_KEY, ORIGIN, Clock
 from voting.app import create_app
 from voting.ca.tls import TlsFilesExist, TlsNamesInvalid, TlsPaths, create_hall_certificates
@@ -177,9 +177,8 @@ def test_serve_tls_answers_https_to_tablets_that_trust_the_ca(
 ) -> None:
     assert init(capsys, "--host", "localhost", "--ip", "127.0.0.1")[0] == 0
     data = workdir / "var"
-    port = free_port()
     trusted = ssl.create_default_context(cafile=str(data / "tls" / "ca.pem"))
-    process = start("serve", "--tls", "--port", str(port), env=environment(data))
+    process, port = start_server("--tls", env=environment(data))
     try:
         wait_ready(f"https://127.0.0.1:{port}", process, trusted)
         for host in ("localhost", "127.0.0.1"):
@@ -211,7 +210,7 @@ def test_serve_tls_answers_https_to_tablets_that_trust_the_ca(
 def test_serve_tls_without_certificates_says_what_to_do(workdir: Path) -> None:
     data = workdir / "var"
     assert main(["init", "--origin", ORIGIN]) == 0
-    refused = congress("serve", "--tls", "--port", str(free_port()), env=environment(data))
+    refused = congress("serve", "--tls", "--port", "0", env=environment(data))
     assert refused.returncode == 1
     assert refused.stderr == (
         f"congress serve: 找不到证书文件 {data / 'tls' / 'server.pem'}，请先运行"

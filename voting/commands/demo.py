@@ -5,6 +5,12 @@ meeting; later runs reuse it, so nothing done in a demo is lost by restarting it
 it serves HTTPS, with a local CA and a server certificate for ``localhost``, this computer's
 name and the ``--host`` address, made on the first such run (tablets install the CA from
 ``/ca``).
+
+Deputies d01–d03 are left to real browser tablets (the banner prints a fresh pairing link for
+each); the others are simulated in this process (:mod:`voting.demo_hall`): they sign in and vote
+over real WebSockets at the pace ``--pace`` sets, so that the chair can open a vote and see it
+pass. ``--no-hall`` serves the sample meeting without them. ``--port 0`` takes any free port;
+the banner and the line ``listening on URL`` give the one taken.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import json
 import os
 import shutil
 import socket
+import ssl
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +31,14 @@ from audit.tables import create_engine_for
 from voting import core, sample
 from voting.app import utc_now
 from voting.ca import tls
-from voting.commands.serve import serve
+from voting.commands.serve import add_transport_options, bind, serve, transport_limits
 from voting.congress import Congress
+from voting.demo_hall import HallPace, HallPlan, SimulatedHall
 from voting.settings import Settings
 
 DEFAULT_PORT = 8000
+#: Seconds over which the simulated deputies sign in, and vote once a poll opens.
+DEFAULT_PACE_S = 8.0
 DEMO_DIR = Path("var/demo")
 CHAIR = ("chair", "chair-demo-2026")
 OPERATOR = ("operator", "operator-demo-2026")
@@ -43,7 +54,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument(
-        "--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)), help="端口 / port"
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT", DEFAULT_PORT)),
+        help="端口，0 表示由系统分配 / port, 0 for any free one",
     )
     parser.add_argument("--host", default="127.0.0.1", help="监听地址 / address")
     parser.add_argument(
@@ -54,6 +68,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="使用本地根证书提供 HTTPS / serve HTTPS with a local CA",
     )
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=DEFAULT_PACE_S,
+        metavar="S",
+        help=(
+            "模拟代表在几秒内签到、在表决开始后几秒内投票 / seconds over which the simulated"
+            " deputies sign in, and vote after a poll opens (%(default)s)"
+        ),
+    )
+    parser.add_argument(
+        "--no-hall",
+        action="store_true",
+        help="不模拟其余代表 / do not simulate the other deputies",
+    )
+    add_transport_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -144,6 +174,14 @@ def prepare(data: Path) -> dict[str, Any]:
 
 #: Deputies whose tablet pairing links the banner prints, fresh at every start.
 LINKED_DEPUTIES = ("d01", "d02", "d03")
+#: Simulated deputies who stay away from the sitting (a hall is rarely full).
+ABSENT = frozenset({"d29", "d46"})
+
+
+def hall_plan() -> HallPlan:
+    """Every sample deputy but the linked ones is simulated."""
+    deputies = tuple(r.deputy for r in sample.roster() if r.deputy not in LINKED_DEPUTIES)
+    return HallPlan(sample.MEETING, sample.ORIGIN, deputies, absent=ABSENT)
 
 
 def issue_tablet_links(settings: Settings) -> list[tuple[str, str, str, bool]]:
@@ -167,12 +205,17 @@ def issue_tablet_links(settings: Settings) -> list[tuple[str, str, str, bool]]:
         engine.dispose()
 
 
+ALREADY_PAIRED = "     （已配对：先在控制台注销原平板再用此链接 / already paired: revoke it first)"
+
+
 def tablet_lines(base: str, links: list[tuple[str, str, str, bool]]) -> str:
+    """The pairing links, each alone on its own line below its deputy (notes on a line of
+    their own), so that a terminal can open them."""
     if not links:
         return ""
     rows = "".join(
-        f"\n   {deputy} {name}  {base}/tablet/{sample.MEETING}#code={code}"
-        + ("（已配对，需先注销原平板 / already paired: revoke first）" if paired else "")
+        f"\n   {deputy} {name}\n   {base}/tablet/{sample.MEETING}#code={code}"
+        + (f"\n{ALREADY_PAIRED}" if paired else "")
         for deputy, name, code, paired in links
     )
     return (
@@ -180,7 +223,10 @@ def tablet_lines(base: str, links: list[tuple[str, str, str, bool]]) -> str:
         + rows
         + "\n   1. 打开代表链接 → 2. 点击签到 → 3. 主持人开始表决后投票"
         + "\n   1. open a deputy's link → 2. press 签到 (sign in) → 3. vote when the chair opens"
+        + "\n   每台平板用一个浏览器配置或无痕窗口 / one browser profile or private window per"
+        + " tablet"
         + f"\n 主持人控制台 / chair console  {base}/chair"
+        + f"\n 大屏 / display              {base}/display/{sample.MEETING}"
     )
 
 
@@ -192,23 +238,30 @@ def banner(
     *,
     tls: bool = False,
     links: list[tuple[str, str, str, bool]] | None = None,
+    hall: bool = True,
 ) -> str:
     base = f"{'https' if tls else 'http'}://{host}:{port}"
     tablets = tablet_lines(base, links or [])
     ca_line = f"\n 根证书 / CA          {base}/ca（平板安装 / install on tablets）" if tls else ""
     curl = f"curl -s --cacert {data / 'tls' / 'ca.pem'}" if tls else "curl -s"
+    hall_line = (
+        f"\n 模拟代表 / simulated  其余 {len(hall_plan().deputies)} 名代表由程序模拟签到和投票"
+        f" / the other {len(hall_plan().deputies)} deputies sign in and vote by themselves"
+        if hall
+        else ""
+    )
     return f"""
 ==================================================================
  congress-vote 演示 / demo — {sample.TITLE}
 ==================================================================
- 服务器 / server      {base}
+ 首页 / start here    {base}/
  接口文档 / API       {base}/openapi.json
  会议 / meeting       {sample.MEETING}（54名代表，议程7项 / 54 deputies, 7 items）
  主持人 / chair       用户名 {credentials["chair"]["username"]}  密码 {credentials["chair"]["password"]}
  工作人员 / operator  用户名 {credentials["operator"]["username"]}  密码 {credentials["operator"]["password"]}
  大屏令牌 / display   {credentials["display_token"]}
  审计令牌 / auditor   {credentials["auditor_token"]}
- 日志公钥 / log key   {credentials["log_key"]}{ca_line}{tablets}
+ 日志公钥 / log key   {credentials["log_key"]}{ca_line}{hall_line}{tablets}
 
  试一试 / try:
    {curl} -X POST {base}/api/login -H 'content-type: application/json' \\
@@ -220,6 +273,15 @@ def banner(
 """
 
 
+def local_base(url: str, host: str) -> str:
+    """The server's URL as seen from this computer (a wildcard address is not one to connect
+    to)."""
+    wildcard = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}
+    if host in wildcard:
+        return url.replace(f"//[{host}]" if ":" in host else f"//{host}", f"//{wildcard[host]}")
+    return url
+
+
 def run(args: argparse.Namespace) -> int:
     credentials = prepare(args.data)
     settings = demo_settings(args.data)
@@ -227,7 +289,43 @@ def run(args: argparse.Namespace) -> int:
         made = prepare_tls(settings, args.host)
         if made is not None:
             print(f"已创建本地根证书 / local CA created, SHA-256 {made}", flush=True)
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as error:
+        print(
+            f"congress demo: 无法监听 {args.host}:{args.port}（{error.strerror}），可用 --port 换一个"
+            f"端口。 Cannot listen on {args.host}:{args.port}: {error.strerror}; choose another"
+            " --port.",
+            file=sys.stderr,
+        )
+        return 1
+    port = sock.getsockname()[1]
     links = issue_tablet_links(settings)
-    text = banner(credentials, args.host, args.port, args.data, tls=args.tls, links=links)
+    text = banner(
+        credentials, args.host, port, args.data, tls=args.tls, links=links, hall=not args.no_hall
+    )
     print(text, flush=True)
-    return serve(settings, args.host, args.port, tls=args.tls)
+    beside = None
+    if not args.no_hall:
+        context = ssl.create_default_context(cafile=settings.tls_ca_path) if args.tls else None
+        hall = SimulatedHall(
+            hall_plan(),
+            operator=(credentials["operator"]["username"], credentials["operator"]["password"]),
+            store=args.data / "hall.json",
+            pace=HallPace(sign_in_s=args.pace, vote_s=args.pace),
+            say=lambda line: print(line, flush=True),
+            ssl_context=context,
+        )
+
+        async def beside(url: str) -> None:
+            await hall.run(local_base(url, args.host))
+
+    with sock:
+        return serve(
+            settings,
+            sock,
+            tls=args.tls,
+            limits=transport_limits(args),
+            trusted_proxies=tuple(args.trusted_proxy),
+            beside=beside,
+        )

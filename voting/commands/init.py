@@ -3,7 +3,7 @@ set up a meeting's server.
 
 The log signing key: an Ed25519 key written with mode 0600, never overwritten; with ``--host``
 or ``--ip`` (each repeatable), HTTPS for the hall LAN: a local CA and a server certificate for
-those names and addresses (:mod:`devices.tls`; the server key with mode 0600, nothing
+those names and addresses (:mod:`voting.ca.tls`; the server key with mode 0600, nothing
 overwritten); and, with ``--admin``, the first administrator account (its password is read from
 the terminal, or from standard input when that is not a terminal).
 Its verifier key (vkey) goes to standard output, alone on its line, so it can be captured; the

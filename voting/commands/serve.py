@@ -9,24 +9,37 @@ A plenary holds 3,000 connections (``docs/performance.md``): the server raises i
 open files to the hard limit (the usual soft limit is 1,024), its listening socket queues up to
 :data:`BACKLOG` connections (every tablet of the hall reconnects at once after a Wi-Fi outage),
 and its garbage collector is tuned (:func:`tune_process`).
+
+The server binds its listening socket before it starts (:func:`bind`; ``--port 0`` takes a port
+the system picks), or serves on one handed down by a parent process (``--fd``), and prints
+``listening on URL`` once it accepts connections. Connections are guarded
+(:mod:`voting.transport`: header timeout, per-address cap) and request bodies limited
+(:mod:`voting.limits`); ``X-Forwarded-For`` is believed only from ``--trusted-proxy`` addresses.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import gc
+import ipaddress
 import os
 import resource
+import socket
 import sys
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
+from voting import transport
 from voting.app import create_app
 from voting.settings import Settings
 from voting.sockets import MAX_MESSAGE
+from voting.transport import TransportLimits
 
 # Timeouts (defaults; the settings may lower them)
 #: Seconds between the server's WebSocket pings.
@@ -47,6 +60,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="运行会议服务器。 Run the meeting server.",
     )
     add_server_options(parser)
+    parser.add_argument(
+        "--fd",
+        type=int,
+        metavar="FD",
+        help=(
+            "在继承的监听套接字上服务（代替 --host/--port）/ serve on an inherited listening"
+            " socket, file descriptor FD (instead of --host/--port)"
+        ),
+    )
     parser.set_defaults(func=run)
 
 
@@ -54,7 +76,12 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--host", default="127.0.0.1", help="监听地址 / address (default %(default)s)"
     )
-    parser.add_argument("--port", type=int, default=8000, help="端口 / port (default %(default)s)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="端口，0 表示由系统分配 / port, 0 for any free one (default %(default)s)",
+    )
     parser.add_argument("--db", help="数据库 URL / SQLAlchemy database URL")
     parser.add_argument("--key", help="日志签名密钥文件 / log signing key file")
     parser.add_argument(
@@ -64,6 +91,57 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
             "使用 congress init --host/--ip 创建的证书提供 HTTPS / serve HTTPS with the"
             " certificate made by congress init --host/--ip"
         ),
+    )
+    add_transport_options(parser)
+
+
+def trusted_proxy(value: str) -> str:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"须是 IP 地址或网段 / must be an IP address or network: {value}"
+        ) from None
+    return value
+
+
+def add_transport_options(parser: argparse.ArgumentParser) -> None:
+    """Options of the connection limits (:mod:`voting.transport`) and of trusted proxies."""
+    parser.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        type=trusted_proxy,
+        metavar="IP",
+        help=(
+            "信任其 X-Forwarded-For 的反向代理地址（可重复）/ a reverse proxy whose"
+            " X-Forwarded-For is trusted (repeatable; none by default)"
+        ),
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=transport.HEADER_TIMEOUT_S,
+        metavar="S",
+        help="请求头须在几秒内收齐 / seconds to receive request headers (%(default)s)",
+    )
+    parser.add_argument(
+        "--per-address-limit",
+        type=int,
+        default=transport.PER_ADDRESS,
+        metavar="N",
+        help=(
+            "每个地址同时打开的连接上限，0 表示不限 / open connections per client address,"
+            " 0 for no cap (%(default)s)"
+        ),
+    )
+
+
+def transport_limits(args: argparse.Namespace) -> TransportLimits:
+    return TransportLimits(
+        header_timeout_s=args.header_timeout,
+        per_address=args.per_address_limit,
+        uncapped=frozenset(args.trusted_proxy),
     )
 
 
@@ -137,7 +215,46 @@ def uvicorn_options(settings: Settings | None = None) -> dict[str, Any]:
     }
 
 
-def serve(settings: Settings, host: str, port: int, *, tls: bool = False) -> int:
+def bind(host: str, port: int) -> socket.socket:
+    """The server's listening socket on ``host``:``port`` (port 0: one the system picks), bound
+    here so that the port is known before the server starts and nobody else can take it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP spelled out: asyncio turns Nagle's algorithm off only on sockets that say so.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(BACKLOG)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(False)
+    return sock
+
+
+def listening_url(sock: socket.socket, *, tls: bool = False) -> str:
+    """``http://HOST:PORT`` of a bound socket (IPv6 hosts in brackets)."""
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"{'https' if tls else 'http'}://{shown}:{port}"
+
+
+#: A task to run beside the server, given the server's URL (the demo's simulated hall).
+Beside = Callable[[str], Coroutine[Any, Any, None]]
+
+
+def serve(
+    settings: Settings,
+    sock: socket.socket,
+    *,
+    tls: bool = False,
+    limits: TransportLimits | None = None,
+    trusted_proxies: tuple[str, ...] = (),
+    beside: Beside | None = None,
+) -> int:
+    """Serve the meeting server on the listening socket ``sock`` until stopped (SIGINT or
+    SIGTERM); print ``listening on URL`` once it accepts connections. ``beside`` runs as a task
+    on the server's event loop and is cancelled when the server stops."""
     if not settings.log_key_path.exists():
         print(
             f"congress serve: 找不到日志签名密钥 {settings.log_key_path}，请先运行 congress init。"
@@ -163,9 +280,57 @@ def serve(settings: Settings, host: str, port: int, *, tls: bool = False) -> int
         }
     app = create_app(settings, signature_workers=signature_workers())
     tune_process()
-    uvicorn.run(app, host=host, port=port, **uvicorn_options(settings), **certificate)
+    config = uvicorn.Config(
+        app,
+        **uvicorn_options(settings),
+        **transport.uvicorn_transport_options(limits or TransportLimits(), trusted_proxies),
+        **certificate,
+    )
+    server = uvicorn.Server(config)
+    url = listening_url(sock, tls=tls)
+    try:
+        asyncio.run(_serve_until_stopped(server, sock, url, beside))
+    except KeyboardInterrupt:  # Ctrl+C: uvicorn has stopped cleanly and re-raised the signal
+        print("已停止 / stopped", flush=True)
     return 0
 
 
+async def _serve_until_stopped(
+    server: uvicorn.Server, sock: socket.socket, url: str, beside: Beside | None
+) -> None:
+    async def announce() -> None:
+        while not server.started:
+            if server.should_exit:
+                return
+            await asyncio.sleep(0.01)
+        print(f"listening on {url}", flush=True)
+        if beside is not None:
+            await beside(url)
+
+    helper = asyncio.create_task(announce())
+    try:
+        await server.serve(sockets=[sock])
+    finally:
+        helper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await helper
+
+
 def run(args: argparse.Namespace) -> int:
-    return serve(settings_from(args), args.host, args.port, tls=args.tls)
+    try:
+        sock = socket.socket(fileno=args.fd) if args.fd is not None else bind(args.host, args.port)
+    except OSError as error:
+        print(
+            f"congress serve: 无法监听 {args.host}:{args.port}（{error.strerror}）。"
+            f" Cannot listen on {args.host}:{args.port}: {error.strerror}.",
+            file=sys.stderr,
+        )
+        return 1
+    with sock:
+        return serve(
+            settings_from(args),
+            sock,
+            tls=args.tls,
+            limits=transport_limits(args),
+            trusted_proxies=tuple(args.trusted_proxy),
+        )

@@ -3,7 +3,9 @@ rehearsal of a whole sitting with N simulated tablets over real WebSockets.
 
 Without ``--url`` it sets up a server of its own, as an operator would: ``congress init`` (a log
 key and an administrator account, the password through standard input) in a fresh temporary
-data directory, then ``congress serve`` on a free local port, both as separate processes; the
+data directory, then ``congress serve`` as separate processes, the server on a loopback socket
+bound here to a port the system picks and handed to it (so no other program can take the port
+between the choice and the start, and many tablets on one address are not capped); the
 database is a SQLite file there, or ``--db``. With ``--url`` it drives a running server instead,
 logging in as ``--user`` (the password is read from the terminal or standard input). ``--db``
 must be empty: the rehearsal's new log key could not open the logs of meetings already there.
@@ -23,7 +25,6 @@ import contextlib
 import getpass
 import os
 import secrets
-import socket
 import ssl
 import subprocess
 import sys
@@ -43,6 +44,7 @@ from devices.rehearsal.report import result_lines, summary_lines
 from devices.rehearsal.run import Rehearsal
 from devices.rehearsal.summary import Summary
 from devices.simulator import HttpClient, SimulationError, websocket_url
+from voting.commands.serve import bind, listening_url
 from voting.commands.verify import render
 
 EXIT_OK = 0
@@ -131,7 +133,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 @dataclass(frozen=True)
 class LocalServer:
-    """A ``congress serve`` process on a free local port, with its data directory."""
+    """A ``congress serve`` process on a loopback port, with its data directory."""
 
     url: str
     data_dir: Path
@@ -157,7 +159,7 @@ def database_url(db: str | None, data_dir: Path) -> str:
 def check_empty_database(url: str) -> None:
     """A rehearsal's server makes a new log key, which cannot open the logs of earlier meetings:
     refuse a database that already holds meetings."""
-    engine = create_engine(url)
+    engine = create_engine(url, hide_parameters=True)
     try:
         with engine.connect() as connection:
             taken = (
@@ -173,13 +175,6 @@ def check_empty_database(url: str) -> None:
             "--db 须是空数据库（其中已有会议）",
             "--db must be an empty database (this one already holds meetings)",
         )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def congress_command(*args: str) -> list[str]:
@@ -205,17 +200,18 @@ def local_server(origin: str, db: str | None) -> Iterator[LocalServer]:
         )
         if init.returncode != 0:
             raise SimulateFailed("congress init 失败", f"congress init failed: {init.stderr}")
-        port = free_port()
         log_path = data_dir / "server.log"
-        with open(log_path, "wb") as log:
+        with bind("127.0.0.1", 0) as sock, open(log_path, "wb") as log:
+            fd = sock.fileno()
             process = subprocess.Popen(
-                congress_command("serve", "--host", "127.0.0.1", "--port", str(port)),
+                congress_command("serve", "--fd", str(fd), "--per-address-limit", "0"),
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                pass_fds=(fd,),
             )
+            base = listening_url(sock)
         try:
-            base = f"http://127.0.0.1:{port}"
             _wait_healthy(base, process, log_path)
             yield LocalServer(base, data_dir, url, env, admin, password, process.pid)
         finally:

@@ -7,7 +7,7 @@ import ast
 import re
 from pathlib import Path
 
-from voting import errors
+from voting import errors, limits
 from voting.app import ROUTING_ERRORS
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -55,6 +55,8 @@ def codes_in_the_code() -> dict[str, set[int]]:
                     assert isinstance(first, ast.Attribute), f"{path}:{node.lineno}"
     for status, (code, _, _) in ROUTING_ERRORS.items():
         found.setdefault(code, set()).add(status)
+    # The body limit answers before any endpoint runs.
+    found.setdefault(limits.ERROR_CODE, set()).add(413)
     return found
 
 
