@@ -56,3 +56,20 @@ export async function checkBallotAck(logKey, ballot, ack) {
   if (signature.length !== 64) return false;
   return verifyEd25519(logKey.publicKey, signature, hash);
 }
+
+/** A signed message of the device `record`: the body carries the next counter value, and the
+ * record's counter moves on to it (the caller stores the record before sending). */
+export async function signedMessage(record, type, bodyType, fields, extra = {}) {
+  const n = record.counter + 1;
+  const body = {
+    type: bodyType,
+    origin: record.origin,
+    deputy: record.deputy,
+    device: record.device,
+    n,
+    ...fields,
+  };
+  const sig = await signBody(record.alg, record.privateKey, body);
+  record.counter = n;
+  return { id: `m${n}`, type, body, sig, ...extra };
+}

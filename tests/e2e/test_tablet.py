@@ -271,7 +271,7 @@ def test_three_tablets_vote_on_a_secret_motion_and_check_their_ballots(
         )
         expect(page.locator(".verdict")).to_have_text("未通过")
         expect(page.locator(".motion-counts")).to_have_text(
-            re.compile(rf"赞成\s*1\s*反对\s*1\s*弃权\s*1\s*未按\s*{not_voted}")
+            re.compile(rf"赞成\s*1\s*反对\s*1\s*弃权\s*1\s*未表决\s*{not_voted}")
         )
         assert page_errors(page) == []
     screenshot(first, "counted")

@@ -1,7 +1,7 @@
 // The agenda: make an item current, withdraw it with a reason, or open a vote on it.
 
 import { api, ctx, field, meetingPath, notify, openDialog, run } from "./chair-context.js";
-import { $, fill, h } from "./dom.js";
+import { $, fill, h } from "/static/common/dom.js";
 import { t } from "./i18n.js";
 
 const VOTING_KINDS = new Set(["motion", "election", "selection", "evaluation"]);

@@ -1,7 +1,7 @@
 // The seat map: attendance at a glance, and a seat's operator actions on a click.
 
 import { api, ctx, meetingPath, notify, openAuthorisedPage, openDialog } from "./chair-context.js";
-import { $, fill, h } from "./dom.js";
+import { $, fill, h } from "/static/common/dom.js";
 import { attendanceLine, t } from "./i18n.js";
 
 /** What a seat shows: attendance word, its icon and a class for its colour. */
