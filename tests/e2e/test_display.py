@@ -323,3 +323,28 @@ def test_the_verdict_words_are_those_of_the_printed_table(
         [source["poll"], result, lang],
     )
     assert shown == _expected(source["poll"], result, lang)
+
+
+def test_equal_evaluation_results_share_a_rank(screen: Page) -> None:
+    subjects = [{"id": f"s{i}", "name": f"办公室{i}"} for i in range(1, 5)]
+    poll = _poll(kind="evaluation", subjects=subjects)
+    everyone = {f"s{i}": "satisfied" for i in range(1, 5)}
+    result = ballots.tally(
+        {
+            "poll": poll,
+            "ballots": [{"ratings": everyone}] * 20
+            + [{"ratings": {"s1": "basically_satisfied", "s2": "basically_satisfied"}}] * 5
+            + [{"ratings": {"s4": "satisfied"}}] * 5
+            + [{"ratings": {"s3": "basically_satisfied"}}] * 2,
+        }
+    )
+    assert result["outcome"]["ranking"] == ["s4", "s1", "s2", "s3"]
+    ranks = screen.evaluate(
+        """async ([definition, result]) => {
+            const words = await import("/static/common/results.js");
+            return words.evaluationRows("zh", definition, result).map((row) => row.rank);
+        }""",
+        [poll, result],
+    )
+    # s1 and s2 have the same counts: both second, and the next one is fourth.
+    assert ranks == ["2", "2", "4", "1"]

@@ -1,7 +1,8 @@
 // The vote in hand: live participation and countdown, close, result, announce, void and re-run,
 // manual entry with the scrutineers' confirmation; and the list of every vote so far.
 
-import { openPollDialog, itemTitle } from "./chair-agenda.js";
+import { itemTitle } from "./chair-agenda.js";
+import { openPollDialog } from "./chair-poll-form.js";
 import { api, ctx, field, meetingPath, notify, openDialog, run } from "./chair-context.js";
 import { serverNow } from "./api.js";
 import { $, clock, fill, h } from "/static/common/dom.js";

@@ -7,10 +7,12 @@ import { openPrint, renderPoll, tick } from "./chair-poll.js";
 import { renderHistory } from "./chair-history.js";
 import { renderAttendance, renderSeats } from "./chair-seats.js";
 import { CHAIR_WORDS } from "./chair-words.js";
+import { FORM_WORDS } from "./chair-form-words.js";
 import { $, fill, h } from "/static/common/dom.js";
 import { onLang, register, setupLanguage, t } from "./i18n.js";
 
 register(CHAIR_WORDS);
+register(FORM_WORDS);
 
 const SESSION = "congress-token";
 const PAIRING_CARD = "/api/meetings/{meeting}/deputies/{deputy}/pairing-card";
