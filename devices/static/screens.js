@@ -3,6 +3,7 @@
 
 import { lang, t } from "./i18n.js";
 import { h, zh } from "./ui.js";
+import { clock } from "/static/common/dom.js";
 import { createPollScreens } from "./poll-screens.js";
 
 export { FORMS, pollOf } from "./poll-screens.js";
@@ -265,9 +266,7 @@ export function createScreens(app, actions) {
     const element = document.getElementById("countdown");
     const closesAt = app.view?.poll?.closes_at;
     if (!element || !closesAt) return;
-    const left = Math.max(0, Math.round((Date.parse(closesAt) - Date.now()) / 1000));
-    const pad = (n) => String(n).padStart(2, "0");
-    const time = `${pad(Math.floor(left / 60))}:${pad(left % 60)}`;
+    const time = clock((Date.parse(closesAt) - Date.now()) / 1000);
     element.textContent = t("countdown", { time });
   }
 

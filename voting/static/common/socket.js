@@ -68,14 +68,14 @@ export class ReconnectingSocket {
     this.open();
   }
 
-  /** Close for good: no reconnection. */
+  /** Close for good: no reconnection, and no more status reports. */
   stop() {
     this.stopped = true;
     window.removeEventListener("offline", this.goneOffline);
     window.removeEventListener("online", this.cameOnline);
     clearInterval(this.pinger);
     clearTimeout(this.retry);
-    this.drop();
+    this.drop(null);
   }
 
   setStatus(status) {
@@ -145,7 +145,7 @@ export class ReconnectingSocket {
     this.retry = setTimeout(() => this.open(), delay);
   }
 
-  /** Close the socket now (network gone, silent, or refused) and report `status`. */
+  /** Close the socket now (network gone, silent, or refused) and report `status` (if any). */
   drop(status = "offline") {
     const ws = this.ws;
     this.ws = null;
@@ -159,7 +159,7 @@ export class ReconnectingSocket {
         // already closed
       }
     }
-    this.setStatus(status);
+    if (status) this.setStatus(status);
   }
 
   heartbeat() {
