@@ -2,6 +2,7 @@
 // core of common/i18n.js. The words of a result come from common/results.js instead.
 
 import { createI18n } from "/static/common/i18n.js";
+import { WORDS } from "/static/common/words.js";
 
 const TEXTS = {
   zh: {
@@ -68,9 +69,6 @@ const TEXTS = {
     "policy.first": "提交后不能修改",
     countdown: "剩余时间 {time}",
 
-    "choice.for": "赞成",
-    "choice.against": "反对",
-    "choice.abstain": "弃权",
     "motion.prompt": "请选择您的意见：",
     "motion.confirm": "您选择了：{choice}。确认提交吗？",
     confirm: "确认",
@@ -230,9 +228,6 @@ const TEXTS = {
     "policy.first": "Once submitted, your choice cannot be changed",
     countdown: "Time left {time}",
 
-    "choice.for": "For",
-    "choice.against": "Against",
-    "choice.abstain": "Abstain",
     "motion.prompt": "Please choose:",
     "motion.confirm": "You chose: {choice}. Submit it?",
     confirm: "Confirm",
@@ -325,6 +320,11 @@ const TEXTS = {
     "error.dismiss": "OK",
   },
 };
+
+// The marks of a ballot are the words of the result table (ballots/words.py).
+for (const code of ["zh", "en"]) {
+  for (const mark of ["for", "against", "abstain"]) TEXTS[code][`choice.${mark}`] = WORDS[code][mark];
+}
 
 const i18n = createI18n(TEXTS, { storageKey: "congress-vote-lang", strict: true });
 

@@ -130,6 +130,13 @@ def test_an_election_with_a_candidate_replaced_and_no_write_ins(
         "present": PRESENT,
     }
     scenario.close_poll(demo_server, token, "p2")
+    # Nobody voted: a failure, never shown in the colour of success.
+    verdicts = page.locator("#poll-body .verdict-line")
+    expect(verdicts).to_have_text(["无人当选", "另行选举：尚缺 2 名，需另行选举"])
+    colours = verdicts.evaluate_all("ps => ps.map(p => [p.className, getComputedStyle(p).color])")
+    assert colours == [["verdict-line bad", "rgb(168, 34, 26)"]] * 2
+    history = page.locator('#history tr[data-poll="p2"] .verdict-cell')
+    expect(history).to_have_class("verdict-cell bad")
 
 
 def test_a_selection_on_each_project_with_a_budget_changed(
