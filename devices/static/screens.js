@@ -3,12 +3,10 @@
 
 import { lang, t } from "./i18n.js";
 import { h, zh } from "./ui.js";
-import { clock } from "/static/common/dom.js";
+import { $, clock } from "/static/common/dom.js";
 import { createPollScreens } from "./poll-screens.js";
 
 export { FORMS, pollOf } from "./poll-screens.js";
-
-const $ = (id) => document.getElementById(id);
 
 /**
  * The page's views over `app`; `actions` are the commands the screens' buttons run:
@@ -27,7 +25,7 @@ export function createScreens(app, actions) {
     const key = JSON.stringify(model());
     if (key === mainKey) return;
     mainKey = key;
-    const main = $("main");
+    const main = $("#main");
     const hadFocus =
       main.contains(document.activeElement) || document.activeElement === document.body;
     main.replaceChildren(screen());
@@ -65,15 +63,15 @@ export function createScreens(app, actions) {
   function renderHeader() {
     const view = app.view;
     const you = app.screen === "main" ? app.you : null;
-    $("meeting-title").replaceChildren(
+    $("#meeting-title").replaceChildren(
       view?.meeting?.title ? zh(view.meeting.title) : t("app.title"),
     );
-    $("deputy-name").replaceChildren(
+    $("#deputy-name").replaceChildren(
       you ? t("header.deputy", { name: "" }) : "",
       you ? zh(you.name) : "",
     );
-    $("deputy-seat").textContent = you ? t("header.seat", { seat: you.seat }) : "";
-    const status = $("signin-status");
+    $("#deputy-seat").textContent = you ? t("header.seat", { seat: you.seat }) : "";
+    const status = $("#signin-status");
     status.hidden = !you;
     if (you) {
       const key =
@@ -88,18 +86,18 @@ export function createScreens(app, actions) {
       status.className = `badge ${you.signed_in ? "badge-in" : "badge-out"}`;
     }
     const attendance = view?.attendance;
-    $("attendance").textContent = attendance && you ? t("header.attendance", attendance) : "";
-    const button = $("lang-button");
+    $("#attendance").textContent = attendance && you ? t("header.attendance", attendance) : "";
+    const button = $("#lang-button");
     button.textContent = t("lang.switch");
     button.setAttribute("aria-label", t("lang.switchLabel"));
     button.setAttribute("lang", lang() === "zh" ? "en" : "zh-CN");
   }
 
   function renderBanners() {
-    const offline = $("offline-banner");
+    const offline = $("#offline-banner");
     offline.hidden = !(app.screen === "main" && app.conn === "offline");
     offline.textContent = t("offline");
-    const banner = $("error-banner");
+    const banner = $("#error-banner");
     banner.hidden = !app.error;
     if (app.error) {
       const message =

@@ -200,6 +200,7 @@ def test_a_notice_never_covers_the_next_items_buttons(page: Page) -> None:
     row.get_by_role("button", name="设为当前").click()
     notice = page.locator("#notice")
     expect(notice).to_have_text("已推送当前议程：关于新洲镇2026年财政预算的决议")
+    expect(row).to_have_class(re.compile(r"\bis-current\b"))  # the agenda has been redrawn
     box = notice.bounding_box()
     assert box is not None
     buttons = page.locator("main#meeting-view button:visible")
@@ -214,12 +215,15 @@ def test_a_notice_never_covers_the_next_items_buttons(page: Page) -> None:
     assert overlapping == []
     following = page.locator('[data-item="i03"]').get_by_role("button", name="设为当前")
     following.scroll_into_view_if_needed()
-    hit = following.evaluate(
-        """(b) => { const r = b.getBoundingClientRect();
+    hit = page.evaluate(
+        """() => {
+            const b = document.querySelector('[data-item="i03"] .agenda-actions button');
+            const r = b.getBoundingClientRect();
             const found = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-            return found === b || b.contains(found); }"""
+            return [b.textContent, found === b || b.contains(found)];
+        }"""
     )
-    assert hit is True
+    assert hit == ["设为当前", True]
     following.click(timeout=2000)
     expect(notice).to_have_text("已推送当前议程：选举镇长")
 

@@ -218,11 +218,7 @@ export function openPollDialog(item, again = null) {
   // The JSON follows the form while the advanced view is closed; open, it is what is sent.
   function changed() {
     if (advanced.open) return;
-    try {
-      json.value = JSON.stringify(definitionOf(values), null, 2);
-    } catch {
-      json.value = JSON.stringify({ ...values, entries: undefined }, null, 2);
-    }
+    json.value = JSON.stringify(definitionOf(values, { strict: false }), null, 2);
   }
   function drawForm() {
     formArea.replaceChildren(

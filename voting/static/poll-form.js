@@ -65,30 +65,39 @@ export function nextId(prefix, entries) {
   }
 }
 
-function whole(text, key, minimum) {
-  const value = String(text).trim();
-  if (!/^\d+$/.test(value) || Number(value) < minimum) throw new FormError(key, { minimum });
-  return Number(value);
+/**
+ * Checks of the form. Strict, the first problem throws a FormError; lenient (for the JSON view
+ * of a form still being filled in), values are carried over as typed.
+ */
+function checker(strict) {
+  const fail = (key, params = {}) => {
+    if (strict) throw new FormError(key, params);
+  };
+  const whole = (text, key, minimum) => {
+    const value = String(text ?? "").trim();
+    if (/^\d+$/.test(value) && Number(value) >= minimum) return Number(value);
+    fail(key, { minimum });
+    return value;
+  };
+  return { fail, whole };
 }
 
-function thresholdOf(values) {
+function thresholdOf(values, { fail }) {
   const { base, rule, fraction } = values.threshold;
   const text = String(fraction).trim();
   const match = /^([1-9]\d{0,8})\/([1-9]\d{0,8})$/.exec(text);
-  if (!match || Number(match[1]) > Number(match[2])) {
-    throw new FormError("form_bad_fraction", { fraction: text });
-  }
+  if (!match || Number(match[1]) > Number(match[2])) fail("form_bad_fraction", { fraction: text });
   const threshold = { base, rule, fraction: text };
   const same = Object.keys(DEFAULT_THRESHOLD).every((k) => threshold[k] === DEFAULT_THRESHOLD[k]);
   return same ? null : threshold;
 }
 
-function entriesOf(values) {
+function entriesOf(values, { fail, whole }) {
   const kind = values.kind;
-  if (!values.entries.length) throw new FormError(`form_no_entries_${kind}`);
+  if (!values.entries.length) fail(`form_no_entries_${kind}`);
   return values.entries.map((entry, index) => {
     const name = String(entry.name ?? "").trim();
-    if (!name) throw new FormError(`form_entry_name_${kind}`, { n: index + 1 });
+    if (!name) fail(`form_entry_name_${kind}`, { n: index + 1 });
     const out = { ...entry, name };
     if (kind === "selection") {
       const budget = String(entry.budget_wan ?? "").trim();
@@ -102,28 +111,32 @@ function entriesOf(values) {
   });
 }
 
-/** The definition the form's `values` describe; a FormError names the first problem. */
-export function definitionOf(values) {
+/**
+ * The definition the form's `values` describe; a FormError names the first problem.
+ * `strict: false` never throws: the JSON view shows the form as it is, problems included.
+ */
+export function definitionOf(values, { strict = true } = {}) {
+  const check = checker(strict);
   const kind = values.kind;
   const definition = { kind };
   const title = values.title.trim();
-  if (!title) throw new FormError("form_no_title");
+  if (!title) check.fail("form_no_title");
   definition.title = title;
-  const threshold = thresholdOf(values);
+  const threshold = thresholdOf(values, check);
   if (threshold) definition.threshold = threshold;
   if (kind === "election" || kind === "selection") {
-    definition.seats = whole(values.seats, "form_bad_seats", 1);
-    definition.candidates = entriesOf(values);
+    definition.seats = check.whole(values.seats, "form_bad_seats", 1);
+    definition.candidates = entriesOf(values, check);
     if (kind === "election") {
       definition.write_ins = Boolean(values.writeIns);
     } else {
       definition.form = values.form;
       if (definition.seats > definition.candidates.length) {
-        throw new FormError("form_too_many_seats", { n: definition.candidates.length });
+        check.fail("form_too_many_seats", { n: definition.candidates.length });
       }
     }
   } else if (kind === "evaluation") {
-    definition.subjects = entriesOf(values);
+    definition.subjects = entriesOf(values, check);
     if (values.levels) definition.levels = values.levels;
   }
   return definition;
