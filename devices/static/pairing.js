@@ -7,8 +7,9 @@ import { makeDeviceKey } from "./keys.js";
 import { randomHex } from "./bytes.js";
 
 /**
- * Pair with `code` for `meeting`. Resolves to the stored device record, or to
- * {error, ...} (a server error answer, or "crypto", "network" with the code, "storage").
+ * Pair with `code` for `meeting`. Resolves to {record} (the stored device record) or to
+ * {failed}: the server's error answer, or {error: "crypto" | "network" (with the code) |
+ * "storage"}.
  */
 export async function pairDevice(meeting, code) {
   let key;
