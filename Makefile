@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 SERVER_STAMP := $(VENV)/.installed-server
 PORT   ?= 8000
 
-.PHONY: demo test lint typecheck pytest chromium bench clean
+.PHONY: demo test lint lint-js typecheck pytest chromium bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,15 @@ chromium:
 demo: $(SERVER_STAMP)
 	$(BIN)/congress demo --port $(PORT)
 
-lint: $(STAMP)
+# The browser pages' JavaScript: ESLint pinned in package.json, installed from package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch node_modules/.installed
+
+lint-js: node_modules/.installed
+	npx --no-install eslint .
+
+lint: $(STAMP) lint-js
 	$(BIN)/ruff check ballots audit voting devices tests bench
 	$(BIN)/ruff format --check ballots audit voting devices tests bench
 

@@ -8,171 +8,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from ballots.definition import DEFAULT_LEVELS, PollDefinition
 from ballots.threshold import Threshold
+from ballots.words import LANGS, WORDS, Lang
 
-Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
-
-_ZH: dict[str, str] = {
-    "people": "应出席 {electorate} 名，实到 {present} 名",
-    "people_unknown": "应出席 {electorate} 名",
-    "ballots": "发出选票 {issued} 张，收回选票 {cast} 张，有效票 {valid} 张，废票 {void} 张",
-    "quorum_met": "符合法定人数",
-    "quorum_not_met": "不足法定人数（须有三分之二以上代表出席）",
-    "quorum_not_met_majority": "不足法定人数（须有过半数成员出席）",
-    "required": "{what}所需票数：{count} 票（{rule}）",
-    "required_motion": "通过",
-    "required_election": "当选",
-    "required_selection": "入选",
-    "required_evaluation": "评为{best}",
-    "base_electorate": "全体代表",
-    "base_present": "出席代表",
-    "base_cast": "有效票",
-    "more_than_half": "{base}过半数",
-    "more_than": "超过{base}的{fraction}",
-    "at_least": "{base}的{fraction}以上",
-    "fraction": "{denominator}分之{numerator}",
-    "numerals": "零一二三四五六七八九十",
-    "round_invalid_motion": "收回表决票多于发出表决票，本次表决无效，需重新表决",
-    "round_invalid_election": "收回选票多于发出选票，本轮选举无效，需重新投票",
-    "round_invalid_selection": "收回选票多于发出选票，本次票决无效，需重新投票",
-    "round_invalid_evaluation": "收回测评票多于发出测评票，本次测评无效，需重新测评",
-    "for": "赞成",
-    "against": "反对",
-    "abstain": "弃权",
-    "not_voted": "未表决",
-    "votes": "票数",
-    "passed": "表决结果：通过",
-    "not_passed": "表决结果：未通过",
-    "seats_election": "应选 {seats} 名",
-    "seats_selection": "应选 {seats} 项",
-    "candidate": "候选人",
-    "write_in": "{name}（另选他人）",
-    "project": "项目",
-    "result": "结果",
-    "elected_election": "当选",
-    "elected_selection": "入选",
-    "not_elected_election": "未当选",
-    "not_elected_selection": "未入选",
-    "runoff": "需再次投票",
-    "elected_list_election": "当选：{names}",
-    "elected_list_selection": "入选：{names}",
-    "nobody_election": "无人当选",
-    "nobody_selection": "无项目入选",
-    "runoff_line": "需再次投票：{names} 得票相等，就 {seats} 个名额再次投票",
-    "unfilled_election": "另行选举：尚缺 {count} 名，需另行选举",
-    "unfilled_selection": "另行票决：尚缺 {count} 项，需另行票决",
-    "round": "选举轮次：{round}",
-    "round_follows": "{round}（接续表决 {follows}）",
-    "round_first": "第一轮选举",
-    "round_runoff": "再次投票",
-    "round_further": "另行选举",
-    "round_by_election": "补选",
-    "required_plurality": "当选：就票数相等的候选人再次投票，以得票多的当选",
-    "write_ins_ignored": "忽略的另选他人：{count} 个（不按规定填写，不计票，选票仍有效）",
-    "of_electorate": "占应出席",
-    "of_cast": "占收回选票",
-    "subject": "测评对象",
-    "rate": "{levels}率",
-    "level_sep": "+",
-    "rating": "评定",
-    "rank": "名次",
-    "list_sep": "、",
-    "none": "—",
-    "satisfied": "满意",
-    "basically_satisfied": "基本满意",
-    "dissatisfied": "不满意",
-    "column_satisfied": "满意",
-    "column_basically_satisfied": "基本满意",
-    "column_dissatisfied": "不满意",
-}
-
-_EN: dict[str, str] = {
-    "people": "Seated deputies {electorate}, present {present}",
-    "people_unknown": "Seated deputies {electorate}",
-    "ballots": "Ballots issued {issued}, cast {cast}, valid {valid}, void {void}",
-    "quorum_met": "Quorum met",
-    "quorum_not_met": "Quorum not met (two thirds of seated deputies must be present)",
-    "quorum_not_met_majority": "Quorum not met (more than half of the members must be present)",
-    "required": "Votes required to {what}: {count} ({rule})",
-    "required_motion": "pass",
-    "required_election": "be elected",
-    "required_selection": "be adopted",
-    "required_evaluation": "be rated {best}",
-    "base_electorate": "all seated deputies",
-    "base_present": "deputies present",
-    "base_cast": "valid ballots",
-    "more_than_half": "more than half of {base}",
-    "more_than": "more than {fraction} of {base}",
-    "at_least": "at least {fraction} of {base}",
-    "fraction": "{numerator}/{denominator}",
-    "numerals": "",
-    "round_invalid_motion": (
-        "More ballots cast than issued: the vote is invalid and must be held again"
-    ),
-    "round_invalid_election": (
-        "More ballots cast than issued: the round is invalid and the election must be held again"
-    ),
-    "round_invalid_selection": (
-        "More ballots cast than issued: the vote is invalid and must be held again"
-    ),
-    "round_invalid_evaluation": (
-        "More ballots cast than issued: the evaluation is invalid and must be held again"
-    ),
-    "for": "For",
-    "against": "Against",
-    "abstain": "Abstain",
-    "not_voted": "Not voted",
-    "votes": "Votes",
-    "passed": "Result: passed",
-    "not_passed": "Result: not passed",
-    "seats_election": "Seats: {seats}",
-    "seats_selection": "Projects to choose: {seats}",
-    "candidate": "Candidate",
-    "write_in": "{name} (write-in)",
-    "project": "Project",
-    "result": "Result",
-    "elected_election": "elected",
-    "elected_selection": "adopted",
-    "not_elected_election": "not elected",
-    "not_elected_selection": "not adopted",
-    "runoff": "runoff needed",
-    "elected_list_election": "Elected: {names}",
-    "elected_list_selection": "Adopted: {names}",
-    "nobody_election": "Nobody elected",
-    "nobody_selection": "No project adopted",
-    "runoff_line": "Runoff needed: {names} tie; new vote for {seats} seat(s)",
-    "unfilled_election": "Further election needed: {count} seat(s) unfilled",
-    "unfilled_selection": "Further vote needed: {count} place(s) unfilled",
-    "round": "Round: {round}",
-    "round_follows": "{round} (following poll {follows})",
-    "round_first": "first round",
-    "round_runoff": "runoff",
-    "round_further": "further election",
-    "round_by_election": "by-election",
-    "required_plurality": "To be elected: the most votes among the tied candidates",
-    "write_ins_ignored": "Write-ins ignored: {count} (not counted; the ballots stay valid)",
-    "of_electorate": "% of seated",
-    "of_cast": "% of cast",
-    "subject": "Subject",
-    "rate": "{levels} rate",
-    "level_sep": "+",
-    "rating": "Rating",
-    "rank": "Rank",
-    "list_sep": ", ",
-    "none": "-",
-    "satisfied": "satisfied",
-    "basically_satisfied": "basically satisfied",
-    "dissatisfied": "dissatisfied",
-    "column_satisfied": "Satisfied",
-    "column_basically_satisfied": "Basically",
-    "column_dissatisfied": "Dissatisfied",
-}
-
-_WORDS: dict[Lang, dict[str, str]] = {"zh": _ZH, "en": _EN}
+# LANGS and Lang are defined in ballots.words; they stay importable from here.
+__all__ = ["LANGS", "Lang", "render_table"]
 
 
 def render_table(
@@ -182,9 +25,9 @@ def render_table(
 
     The poll's title is not part of the table: a caller showing several adds its own heading.
     """
-    if lang not in _WORDS:
+    if lang not in WORDS:
         raise ValueError(f"unknown language {lang!r}, expected one of {', '.join(LANGS)}")
-    words = _WORDS[lang]
+    words = WORDS[lang]
     lines = _header(definition, result, words)
     body: Callable[[PollDefinition, Mapping[str, Any], dict[str, str]], list[str]] = {
         "motion": _motion,

@@ -1,4 +1,8 @@
-// Every visible text of the tablet page, in Chinese (the default) and English.
+// Every visible text of the tablet page, in Chinese (the default) and English, on the language
+// core of common/i18n.js. The words of a result come from common/results.js instead.
+
+import { createI18n } from "/static/common/i18n.js";
+import { WORDS } from "/static/common/words.js";
 
 const TEXTS = {
   zh: {
@@ -20,13 +24,17 @@ const TEXTS = {
     "pairing.error.storage": "本平板无法保存配对信息，请工作人员检查浏览器设置",
     "pairing.retry": "重试",
     "pairing.keep": "继续使用本平板原有的配对",
+    "choose.title": "请选择本页面的代表",
+    "choose.detail":
+      "本浏览器中配对了多位代表。每个标签页只用于一位代表；正式会议请每台平板使用一个独立的浏览器。",
+    "choose.deputy": "代表编号 {deputy}",
     "revoked.title": "本平板已被注销或尚未配对",
     "revoked.detail": "请工作人员扫描新的配对卡重新配对。",
     "refused.title": "无法进入会议",
 
     "header.deputy": "代表：{name}",
     "header.seat": "座位：{seat}",
-    "header.attendance": "应出席 {electorate} 名，实到 {present} 名",
+    "header.attendance": "应到 {electorate} 名，实到 {present} 名",
     "status.signedIn": "已签到",
     "status.notSignedIn": "未签到",
     "status.suspended": "职务暂停",
@@ -61,9 +69,6 @@ const TEXTS = {
     "policy.first": "提交后不能修改",
     countdown: "剩余时间 {time}",
 
-    "choice.for": "赞成",
-    "choice.against": "反对",
-    "choice.abstain": "弃权",
     "motion.prompt": "请选择您的意见：",
     "motion.confirm": "您选择了：{choice}。确认提交吗？",
     confirm: "确认",
@@ -122,26 +127,9 @@ const TEXTS = {
 
     "result.title": "表决结果",
     "result.pending": "表决已结束，正在等待结果",
-    "result.passed": "通过",
-    "result.failed": "未通过",
-    "result.required": "需要赞成票 {required} 票",
-    "result.notVoted": "未按",
-    "result.ballots": "发出 {issued} 张，收回 {cast} 张，有效 {valid} 张，无效 {void} 张",
-    "result.roundInvalid": "本轮投票无效（收回票数多于发出票数），需重新投票",
-    "result.elected": "当选：{names}",
-    "result.adopted": "入选：{names}",
-    "result.noneElected": "无人当选",
-    "result.noneAdopted": "无项目入选",
-    "result.runoff": "{names} 得票相同，需就 {seats} 个名额再次投票",
-    "result.unfilled": "尚有 {k} 个名额未选出，需另行选举",
-    "result.unfilledProjects": "尚有 {k} 个名额未选出",
-    "result.writeIns": "另选他人得票：{list}",
-    "result.name": "名称",
     "result.perCandidate": "各候选人得票",
     "result.perProject": "各项目得票",
     "result.perSubject": "各单位测评票数",
-    "result.votes": "得票",
-    "result.rating": "测评结果",
 
     "receipt.verifying": "正在核实您的选票…",
     "receipt.counted": "您的选票已计入",
@@ -194,6 +182,10 @@ const TEXTS = {
       "This tablet cannot store its pairing. Please ask the staff to check the browser settings.",
     "pairing.retry": "Try again",
     "pairing.keep": "Keep this tablet's existing pairing",
+    "choose.title": "Choose the deputy of this page",
+    "choose.detail":
+      "Several deputies were paired in this browser. Each tab serves one deputy; at a real meeting use one browser per tablet.",
+    "choose.deputy": "Deputy {deputy}",
     "revoked.title": "This tablet has been revoked or is not paired",
     "revoked.detail": "Please ask the staff to scan a new pairing card.",
     "refused.title": "Cannot join the meeting",
@@ -236,9 +228,6 @@ const TEXTS = {
     "policy.first": "Once submitted, your choice cannot be changed",
     countdown: "Time left {time}",
 
-    "choice.for": "For",
-    "choice.against": "Against",
-    "choice.abstain": "Abstain",
     "motion.prompt": "Please choose:",
     "motion.confirm": "You chose: {choice}. Submit it?",
     confirm: "Confirm",
@@ -301,27 +290,9 @@ const TEXTS = {
 
     "result.title": "Result",
     "result.pending": "The vote is closed; waiting for the result",
-    "result.passed": "Passed",
-    "result.failed": "Not passed",
-    "result.required": "{required} votes for are needed",
-    "result.notVoted": "Did not vote",
-    "result.ballots": "Issued {issued}, cast {cast}, valid {valid}, void {void}",
-    "result.roundInvalid":
-      "This round is void (more ballots cast than issued) and must be repeated",
-    "result.elected": "Elected: {names}",
-    "result.adopted": "Adopted: {names}",
-    "result.noneElected": "Nobody was elected",
-    "result.noneAdopted": "No project was adopted",
-    "result.runoff": "{names} are tied; a further vote is needed for {seats} seat(s)",
-    "result.unfilled": "{k} seat(s) unfilled: a further election is needed",
-    "result.unfilledProjects": "{k} place(s) unfilled",
-    "result.writeIns": "Written-in votes: {list}",
-    "result.name": "Name",
     "result.perCandidate": "Votes per candidate",
     "result.perProject": "Votes per project",
     "result.perSubject": "Ratings per office",
-    "result.votes": "Votes",
-    "result.rating": "Rating",
 
     "receipt.verifying": "Checking your ballot…",
     "receipt.counted": "Your ballot has been counted",
@@ -350,36 +321,12 @@ const TEXTS = {
   },
 };
 
-const STORAGE_KEY = "congress-vote-lang";
-let current = "zh";
-try {
-  if (localStorage.getItem(STORAGE_KEY) === "en") current = "en";
-} catch {
-  // storage may be unavailable; Chinese is the default
+// The marks of a ballot are the words of the result table (ballots/words.py).
+for (const code of ["zh", "en"]) {
+  for (const mark of ["for", "against", "abstain"]) TEXTS[code][`choice.${mark}`] = WORDS[code][mark];
 }
 
-export function lang() {
-  return current;
-}
+const i18n = createI18n(TEXTS, { storageKey: "congress-vote-lang", strict: true });
 
-export function setLang(value) {
-  current = value === "en" ? "en" : "zh";
-  try {
-    localStorage.setItem(STORAGE_KEY, current);
-  } catch {
-    // keep the choice for this page only
-  }
-}
-
-/** The text of `key` in the current language, with `{name}` placeholders filled in. */
-export function t(key, params = {}) {
-  const text = TEXTS[current][key] ?? TEXTS.zh[key];
-  if (text === undefined) throw new Error(`no text for ${key}`);
-  return text.replace(/\{(\w+)\}/g, (_, name) =>
-    name in params ? String(params[name]) : `{${name}}`,
-  );
-}
-
-export function has(key) {
-  return key in TEXTS[current];
-}
+/** The tablet's words: `t(key)` throws for a key it does not know (see `has`). */
+export const { lang, setLang, t, has } = i18n;

@@ -37,6 +37,16 @@ export async function signBody(alg, privateKey, body) {
   return toBase64(new Uint8Array(await crypto.subtle.sign(params, privateKey, payload)));
 }
 
+/** The hello answering the server's challenge: the device key signs the meeting (origin), the
+ * device and the server's fresh nonce; `seq` is the last log position seen, if any. A record
+ * without a key is not paired here: refused as the server would refuse it. */
+export async function signedHello(record, nonce, seq) {
+  const { alg, privateKey, origin, device } = record;
+  if (!privateKey) throw { type: "error", error: "unknown-device" };
+  const sig = await signBody(alg, privateKey, { type: "hello", origin, device, nonce });
+  return Number.isInteger(seq) ? { type: "hello", device, sig, seq } : { type: "hello", device, sig };
+}
+
 /** SHA-256 of a secret ballot's canonical bytes: what the log key signs in a ballot_ack. */
 export function ballotHash(ballot) {
   return sha256(canonicalBytes(ballot));
@@ -55,4 +65,21 @@ export async function checkBallotAck(logKey, ballot, ack) {
   }
   if (signature.length !== 64) return false;
   return verifyEd25519(logKey.publicKey, signature, hash);
+}
+
+/** A signed message of the device `record`: the body carries the next counter value, and the
+ * record's counter moves on to it (the caller stores the record before sending). */
+export async function signedMessage(record, type, bodyType, fields, extra = {}) {
+  const n = record.counter + 1;
+  const body = {
+    type: bodyType,
+    origin: record.origin,
+    deputy: record.deputy,
+    device: record.device,
+    n,
+    ...fields,
+  };
+  const sig = await signBody(record.alg, record.privateKey, body);
+  record.counter = n;
+  return { id: `m${n}`, type, body, sig, ...extra };
 }

@@ -13,6 +13,8 @@ export class NoteError extends Error {
 
 const ED25519 = 0x01;
 const PREFIX = "\u2014 "; // em dash and a space
+// Signed notes forbid control characters other than newline in key names and text.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x09\x0b-\x1f]/;
 const MAX_SIGNATURES = 100;
 

@@ -4,19 +4,19 @@
 
 import { lang, setLang } from "./i18n.js";
 import * as store from "./store.js";
-import { checkBallotAck, makeDeviceKey, signBody } from "./keys.js";
+import { checkBallotAck, signedHello, signedMessage } from "./keys.js";
 import { parseVkey } from "./note.js";
 import { randomHex, sha256, toHex, utf8 } from "./bytes.js";
-import { Connection } from "./connection.js";
-import { verifyReceipt } from "./verify.js";
+import { ReconnectingSocket, socketUrl } from "/static/common/socket.js";
+import { createOwnCheck } from "./own-check.js";
+import { findDevice, pairDevice } from "./pairing.js";
 import { FORMS, createScreens, pollOf } from "./screens.js";
-
-const VERIFY_RETRIES = 5;
 
 const meeting = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
 
 const app = {
-  screen: "loading", // loading | unpaired | pairing | pair-error | main | refused
+  screen: "loading", // loading | unpaired | choose | pairing | pair-error | main | refused
+  choices: [], // the pairings of this browser to choose from (several deputies, no choice yet)
   pairError: null,
   previous: null, // the stored pairing kept when a new pairing failed
   record: null, // the device record (store.js)
@@ -41,12 +41,11 @@ const screens = createScreens(app, {
   startChange,
   pair,
   keepPrevious,
-  retryVerify,
+  choose,
+  retryVerify: (poll) => ownCheck.retryVerify(poll),
 });
-
-function render() {
-  screens.render();
-}
+const render = () => screens.render();
+const ownCheck = createOwnCheck(app, meeting, { saveBallot, render });
 
 // Storage is serialised: the counter and the outbox change only one step at a time.
 let chain = Promise.resolve();
@@ -61,51 +60,26 @@ function serialise(step) {
 async function pair(code) {
   app.screen = "pairing";
   render();
-  let key;
-  try {
-    key = await makeDeviceKey();
-  } catch {
-    return pairFailed({ error: "crypto" });
-  }
-  const device = `t-${randomHex(8)}`;
-  let response;
-  let data;
-  try {
-    response = await fetch(`/api/meetings/${encodeURIComponent(meeting)}/pair`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ code, device, alg: key.alg, public_key: key.publicKey }),
-    });
-    data = await response.json();
-  } catch {
-    return pairFailed({ error: "network", code });
-  }
-  if (!response.ok) return pairFailed(data);
-  const record = {
-    meeting,
-    deputy: data.deputy,
-    device: data.device,
-    origin: data.origin,
-    alg: key.alg,
-    privateKey: key.privateKey,
-    publicKey: key.publicKey,
-    counter: 0,
-    logKey: data.log_key || null, // pinned: a different log key is refused later
-    outbox: [],
-    pairedAt: new Date().toISOString(),
-  };
-  try {
-    await store.putDevice(record);
-  } catch {
-    return pairFailed({ error: "storage" });
-  }
+  const { record, failed } = await pairDevice(meeting, code);
+  if (failed) return pairFailed(failed);
   app.record = record;
   app.previous = null;
   await begin();
 }
 
+/** This tab takes the pairing of `deputy` (one of several in this browser). */
+function choose(deputy) {
+  const record = app.choices.find((r) => r.deputy === deputy);
+  if (!record) return;
+  store.setTabDeputy(meeting, deputy);
+  app.choices = [];
+  app.record = record;
+  begin();
+}
+
 function keepPrevious() {
   app.record = app.previous;
+  store.setTabDeputy(meeting, app.record.deputy);
   app.previous = null;
   begin();
 }
@@ -121,18 +95,11 @@ function pairFailed(error) {
 async function begin() {
   app.screen = "main";
   await loadBallots();
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  app.connection = new Connection(
-    `${scheme}://${location.host}/ws/meetings/${encodeURIComponent(meeting)}/tablet`,
+  app.connection = new ReconnectingSocket(
+    socketUrl(`/ws/meetings/${encodeURIComponent(meeting)}/tablet`),
     {
-      hello: async (nonce) => {
-        // Prove the device key: sign this meeting, this device and the server's fresh nonce.
-        const { alg, privateKey, origin, device } = app.record;
-        const body = { type: "hello", origin, device, nonce };
-        const hello = { type: "hello", device, sig: await signBody(alg, privateKey, body) };
-        if (app.view && Number.isInteger(app.view.seq)) hello.seq = app.view.seq;
-        return hello;
-      },
+      hello: (nonce) => signedHello(app.record, nonce, app.view?.seq),
+      challenged: true,
       onMessage: receive,
       onStatus: (status) => {
         app.conn = status;
@@ -158,7 +125,7 @@ async function loadBallots() {
 
 async function cacheBallot(poll) {
   if (app.ballots.has(poll)) return app.ballots.get(poll);
-  const found = await store.getBallot(meeting, poll).catch(() => null);
+  const found = await store.getBallot(meeting, app.record.deputy, poll).catch(() => null);
   if (found && found.deputy === app.record.deputy && found.device === app.record.device) {
     app.ballots.set(poll, found);
   }
@@ -192,7 +159,7 @@ async function receive(message) {
   const poll = app.view?.poll?.poll;
   if (poll) await cacheBallot(poll);
   render();
-  maybeVerify();
+  ownCheck.maybeVerify();
 }
 
 /** The deputy's own view. Its `took_part` (and a named vote's `choice`) is about the poll open
@@ -235,22 +202,6 @@ function enqueue(make) {
       render();
     },
   );
-}
-
-/** A signed message: the body carries the next counter value. */
-async function signed(record, type, bodyType, fields, extra = {}) {
-  const n = record.counter + 1;
-  const body = {
-    type: bodyType,
-    origin: record.origin,
-    deputy: record.deputy,
-    device: record.device,
-    n,
-    ...fields,
-  };
-  const sig = await signBody(record.alg, record.privateKey, body);
-  record.counter = n;
-  return { id: `m${n}`, type, body, sig, ...extra };
 }
 
 function pump() {
@@ -348,7 +299,7 @@ async function saveBallot(fields) {
 // Commands ---------------------------------------------------------------------------------
 
 function signIn() {
-  return enqueue((record) => signed(record, "sign_in", "sign_in", {}));
+  return enqueue((record) => signedMessage(record, "sign_in", "sign_in", {}));
 }
 
 async function submit(poll, choice) {
@@ -356,7 +307,7 @@ async function submit(poll, choice) {
   app.stage.delete(id);
   if (poll.mode === "named") {
     app.changing.delete(id);
-    return enqueue((record) => signed(record, "vote", "vote", { poll: id, choice }));
+    return enqueue((record) => signedMessage(record, "vote", "vote", { poll: id, choice }));
   }
   const existing = await cacheBallot(id);
   if (existing && existing.status === "acknowledged") {
@@ -381,7 +332,7 @@ async function submit(poll, choice) {
   const tokenHash = toHex(await sha256(utf8(ballot.replaceToken)));
   app.changing.delete(id);
   return enqueue((record) =>
-    signed(
+    signedMessage(
       record,
       "ballot",
       "participation",
@@ -406,50 +357,6 @@ function startChange(poll) {
   render();
 }
 
-// Verification of the own secret ballot after close ---------------------------------------
-
-function maybeVerify() {
-  const poll = app.view?.poll;
-  if (!poll || poll.status !== "closed" || poll.mode !== "secret") return;
-  const record = app.ballots.get(poll.poll);
-  if (!record || record.status !== "acknowledged" || app.verify.has(poll.poll)) return;
-  runVerify(poll.poll, record, 0);
-}
-
-function retryVerify(poll) {
-  app.verify.delete(poll);
-  maybeVerify();
-}
-
-async function runVerify(poll, record, attempt) {
-  app.verify.set(poll, { status: "running" });
-  render();
-  try {
-    const found = await verifyReceipt({
-      meeting,
-      origin: app.record.origin,
-      logKey: app.record.logKey,
-      poll,
-      receipt: record.receipt,
-      choice: record.choice,
-    });
-    app.verify.set(poll, { status: "ok", ...found });
-    await saveBallot({ ...record, verified: found });
-  } catch (error) {
-    const retry = ["network", "not-found", "not-covered"].includes(error.reason);
-    if (retry && attempt < VERIFY_RETRIES) {
-      setTimeout(() => runVerify(poll, record, attempt + 1), 1000 * (attempt + 1));
-      return;
-    }
-    app.verify.set(poll, {
-      status: "failed",
-      reason: error.reason || "malformed",
-      detail: error.message,
-    });
-  }
-  render();
-}
-
 // Start ------------------------------------------------------------------------------------
 
 async function start() {
@@ -460,18 +367,22 @@ async function start() {
   setInterval(screens.updateCountdown, 1000);
   const code = new URLSearchParams(location.hash.slice(1)).get("code");
   if (code) history.replaceState(null, "", location.pathname + location.search);
-  let stored = null;
+  let found = { record: null, choices: [] };
   try {
-    stored = await store.getDevice(meeting);
+    found = await findDevice(meeting);
   } catch {
-    stored = null;
+    // no storage: this tablet can only pair (and will say so if that fails too)
   }
   if (code) {
-    app.previous = stored || null;
+    app.previous = found.record;
     await pair(code);
-  } else if (stored) {
-    app.record = stored;
+  } else if (found.record) {
+    app.record = found.record;
     await begin();
+  } else if (found.choices.length) {
+    app.choices = found.choices;
+    app.screen = "choose";
+    render();
   } else {
     app.screen = "unpaired";
     render();

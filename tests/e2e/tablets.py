@@ -28,7 +28,11 @@ class HallTablet:
         self.tablet.deputy = paired["deputy"]
         url = server.base.replace("http://", "ws://") + f"/ws/meetings/{MEETING}/tablet"
         self._stack = contextlib.ExitStack()
-        self.ws: ClientConnection = self._stack.enter_context(connect(url, open_timeout=TIMEOUT_S))
+        # An unbounded queue: an idle tablet keeps reading the state pushes (and so answers the
+        # server's keepalive pings) however many arrive before the test reads them.
+        self.ws: ClientConnection = self._stack.enter_context(
+            connect(url, open_timeout=TIMEOUT_S, max_queue=None)
+        )
         challenge = self._until(lambda m: m.get("type") == "challenge")
         self.ws.send(json.dumps(self.tablet.hello(challenge["nonce"])))
         self._until(lambda m: m.get("type") == "welcome")

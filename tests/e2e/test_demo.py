@@ -127,7 +127,7 @@ def test_a_visitor_pairs_a_tablet_and_the_simulated_hall_passes_or_fails_the_mot
     display_context, display = new_tablet(browser)
     try:
         token = server.credentials()["display_token"]
-        display.goto(f"{server.base}/display/{MEETING}?token={token}")
+        display.goto(f"{server.base}/display/{MEETING}#token={token}")
         expect(display.locator("#verdict")).to_have_text("通过" if passed else "未通过")
     finally:
         display_context.close()

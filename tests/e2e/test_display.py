@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 import ballots
-from ballots.table import Lang, render_table
+from ballots.table import render_table
+from ballots.words import Lang
 from tests.e2e import scenario
 from tests.e2e.a11y import low_contrast_text, small_targets, unnamed_controls
 from tests.e2e.conftest import MEETING, SCREENSHOTS, DemoServer
@@ -72,9 +73,9 @@ def texts(page: Page, selector: str) -> list[str]:
 
 def test_without_a_vote_the_display_shows_attendance(screen: Page) -> None:
     expect(screen.locator(".quorum-line")).to_have_text(
-        "本次大会应出席代表54名，实到39名，请假0名，符合法定人数"
+        "本次大会应到代表54名，实到39名，请假0名，符合法定人数"
     )
-    assert texts(screen, ".hall-number dt") == ["应出席", "实到", "请假"]
+    assert texts(screen, ".hall-number dt") == ["应到", "实到", "请假"]
     assert texts(screen, ".hall-number dd") == ["54", "39", "0"]
     expect(screen.locator("#meeting-title")).to_have_text("新洲镇第十七届人民代表大会第三次会议")
     expect(screen.locator("#item-title")).to_have_text("会议即将开始")
@@ -90,13 +91,13 @@ def test_during_a_vote_only_the_number_of_ballots_cast_is_shown(
     expect(screen.locator("#item-title")).to_have_text("关于新洲镇2026年财政预算的决议")
     poll = scenario.open_poll(demo_server, token, "i02", MOTION, duration_s=120)
     live = screen.locator("#live-count")
-    expect(live).to_have_text("已投票 0 人 / 应到 39 人")
+    expect(live).to_have_text("已投票 0 人 / 实到 39 人")
     expect(screen.locator("#countdown")).to_have_text(re.compile(r"^剩余时间 0[12]:\d\d$"))
     cast = 0
     for choices in (["for"] * 12, ["against"] + ["for"] * 16, ["abstain"]):
         scenario.vote(hall[cast:], poll, choices)
         cast += len(choices)
-        expect(live).to_have_text(f"已投票 {cast} 人 / 应到 39 人")
+        expect(live).to_have_text(f"已投票 {cast} 人 / 实到 39 人")
         stage = screen.locator("#stage").inner_text()
         assert not CHOICE_WORDS.search(stage), stage
         numbers = re.findall(r"\d+", stage)
@@ -113,7 +114,8 @@ def test_after_the_close_the_result_bars_and_verdict_appear(
     scenario.close_poll(demo_server, token, "p1")
     expect(screen.locator("#verdict")).to_have_text("通过")
     assert texts(screen, ".bar-row .bar-label") == ["赞成", "反对", "弃权", "未表决"]
-    assert texts(screen, ".bar-row .bar-count") == ["28 票", "1 票", "1 票", "9 票"]
+    # 未表决 counts deputies who cast nothing: people, not votes.
+    assert texts(screen, ".bar-row .bar-count") == ["28 票", "1 票", "1 票", "9 人"]
     expect(screen.locator(".result-facts")).to_have_text(
         "发出选票 30 张，收回选票 30 张，有效票 30 张，废票 0 张 · "
         "通过所需票数：28 票（全体代表过半数）"
@@ -130,14 +132,14 @@ def test_an_election_shows_who_is_elected_and_the_unfilled_seat(
 ) -> None:
     scenario.make_current(demo_server, token, "i04")
     poll = scenario.open_poll(demo_server, token, "i04", DEPUTY_HEADS)
-    expect(screen.locator("#live-count")).to_have_text("已投票 0 人 / 应到 39 人")
+    expect(screen.locator("#live-count")).to_have_text("已投票 0 人 / 实到 39 人")
     expect(screen.locator("#countdown")).to_have_count(0)
     ballots_cast = [{"marks": {"c1": "for", "c2": "against", "c3": "abstain"}}] * 28 + [
         {"marks": {"c2": "for", "c3": "for"}},
         {"marks": {"c1": "against"}, "write_ins": ["王五"]},
     ]
     scenario.vote(hall, poll, ballots_cast)
-    expect(screen.locator("#live-count")).to_have_text("已投票 30 人 / 应到 39 人")
+    expect(screen.locator("#live-count")).to_have_text("已投票 30 人 / 实到 39 人")
     assert not CHOICE_WORDS.search(screen.locator("#stage").inner_text())
     scenario.close_poll(demo_server, token, poll)
     rows = screen.locator(".seat-result")
@@ -148,9 +150,19 @@ def test_an_election_shows_who_is_elected_and_the_unfilled_seat(
         "吴海燕",
         "王五（另选他人）",
     ]
-    assert texts(screen, ".seat-result .bar-count") == ["28 票", "1 票", "1 票", "1 票"]
+    assert texts(screen, ".seat-result .count-value") == ["28 票", "1 票", "1 票", "1 票"]
+    assert texts(screen, ".seat-result .count-label") == ["得票"] * 4
     assert texts(screen, ".seat-result .seat-verdict") == ["✓ 当选", "未当选", "未当选", "未当选"]
     assert texts(screen, ".verdict-lines p") == ["当选：黄丽华", "另行选举：尚缺 1 名，需另行选举"]
+    # The unfilled seat is a failure: never in the colour of success.
+    assert screen.locator(".verdict-lines p").evaluate_all("ps => ps.map(p => p.className)") == [
+        "good",
+        "bad",
+    ]
+    good, bad = screen.locator(".verdict-lines p").evaluate_all(
+        "ps => ps.map(p => getComputedStyle(p).color)"
+    )
+    assert good == "rgb(110, 231, 160)" and bad == "rgb(255, 155, 143)"
     expect(screen.locator(".seat-result.elected")).to_have_count(1)
     shot(screen, "display-election.png")
 
@@ -169,10 +181,43 @@ def test_the_display_switches_to_english(screen: Page) -> None:
         "not elected",
     ]
     expect(screen.locator("#attendance")).to_have_text(
-        "Deputies expected 54, present 39, on leave 0: quorum met"
+        "Deputies seated 54, present 39, on leave 0: quorum met"
     )
     screen.get_by_role("button", name="中文").click()
     expect(screen.locator("html")).to_have_attribute("lang", "zh-CN")
+
+
+def test_twenty_projects_fit_the_screen_above_the_footer(
+    demo_server: DemoServer, screen: Page, token: str, hall: list[HallTablet]
+) -> None:
+    projects = [
+        {"id": f"p{i:02}", "name": f"民生实事项目{i:02}号：道路与供水改造"} for i in range(1, 21)
+    ]
+    definition = {
+        "kind": "selection",
+        "title": "2026年度民生实事项目票决",
+        "seats": 10,
+        "form": "choose",
+        "candidates": projects,
+    }
+    scenario.make_current(demo_server, token, "i05")
+    poll = scenario.open_poll(demo_server, token, "i05", definition)
+    scenario.vote(hall, poll, [{"chosen": [f"p{i:02}" for i in range(1, 11)]}] * 28)
+    scenario.close_poll(demo_server, token, poll)
+    rows = screen.locator(".seat-result")
+    expect(rows).to_have_count(20)
+    footer_top = screen.locator(".hall-foot").evaluate("el => el.getBoundingClientRect().top")
+    boxes = rows.evaluate_all(
+        "rows => rows.map(r => { const b = r.getBoundingClientRect();"
+        " return [b.top, b.bottom, b.left, b.right]; })"
+    )
+    assert len(boxes) == 20
+    for top, bottom, left, right in boxes:
+        assert 0 <= top < bottom <= footer_top, (top, bottom, footer_top)
+        assert 0 <= left < right <= 1920, (left, right)
+    last_line = screen.locator(".result-facts").evaluate("el => el.getBoundingClientRect().bottom")
+    assert last_line <= footer_top
+    shot(screen, "display-selection-20.png")
 
 
 def test_a_wrong_token_is_reported(demo_server: DemoServer, browser: Browser) -> None:
@@ -270,7 +315,7 @@ def test_the_verdict_words_are_those_of_the_printed_table(
     result = ballots.tally(source)
     shown = screen.evaluate(
         """async ([definition, result, lang]) => {
-            const words = await import("/static/app/results.js");
+            const words = await import("/static/common/results.js");
             const rows = ["election", "selection"].includes(result.kind)
                 ? words.seatRows(lang, definition, result).map((row) => row.text) : [];
             return {verdicts: words.verdictLines(lang, definition, result), rows};
@@ -278,3 +323,28 @@ def test_the_verdict_words_are_those_of_the_printed_table(
         [source["poll"], result, lang],
     )
     assert shown == _expected(source["poll"], result, lang)
+
+
+def test_equal_evaluation_results_share_a_rank(screen: Page) -> None:
+    subjects = [{"id": f"s{i}", "name": f"办公室{i}"} for i in range(1, 5)]
+    poll = _poll(kind="evaluation", subjects=subjects)
+    everyone = {f"s{i}": "satisfied" for i in range(1, 5)}
+    result = ballots.tally(
+        {
+            "poll": poll,
+            "ballots": [{"ratings": everyone}] * 20
+            + [{"ratings": {"s1": "basically_satisfied", "s2": "basically_satisfied"}}] * 5
+            + [{"ratings": {"s4": "satisfied"}}] * 5
+            + [{"ratings": {"s3": "basically_satisfied"}}] * 2,
+        }
+    )
+    assert result["outcome"]["ranking"] == ["s4", "s1", "s2", "s3"]
+    ranks = screen.evaluate(
+        """async ([definition, result]) => {
+            const words = await import("/static/common/results.js");
+            return words.evaluationRows("zh", definition, result).map((row) => row.rank);
+        }""",
+        [poll, result],
+    )
+    # s1 and s2 have the same counts: both second, and the next one is fourth.
+    assert ranks == ["2", "2", "4", "1"]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+import ballots
 from devices.qr import qr_svg
 from tests.e2e import scenario
 from tests.e2e.a11y import low_contrast_text, unnamed_controls
@@ -178,7 +179,7 @@ def test_the_minutes_list_every_poll_with_the_log_key_and_checkpoint(
     display = demo_server.credentials()["display_token"]
     page = open_sheet(context, f"{demo_server.base}/print/{MEETING}#token={display}")
     expect(page.locator("h1")).to_have_text("会议表决纪要")
-    assert facts(page)["出席情况"] == "本次大会应出席代表54名，实到36名，请假0名，符合法定人数"
+    assert facts(page)["出席情况"] == "本次大会应到代表54名，实到36名，请假0名，符合法定人数"
     assert page.locator("article.poll h3").all_inner_texts() == [
         "p1 · 关于新洲镇2026年财政预算的决议（无记名投票）",
         "p2 · 选举镇长（无记名投票）",
@@ -196,6 +197,41 @@ def test_the_minutes_list_every_poll_with_the_log_key_and_checkpoint(
         "关于新洲镇2026年财政预算的决议（已宣布）"
     )
     expect(page.locator(".signatures")).to_have_text("主持人：＿＿＿＿ 记录人：＿＿＿＿")
+    # Items not yet taken up are not drafts in the official minutes.
+    expect(page.locator(".agenda li").last).to_have_text("宪法宣誓（未审议）")
+    assert "草案" not in page.locator(".agenda").inner_text()
+    page.close()
+
+
+FAILED_ELECTION = {
+    "kind": "election",
+    "title": "选举副镇长",
+    "seats": 2,
+    "candidates": [{"id": "c1", "name": "黄丽华"}, {"id": "c2", "name": "周志强"}],
+    "electorate": 54,
+    "present": 50,
+}
+
+
+def test_failed_outcomes_are_printed_in_the_failure_colour(
+    demo_server: DemoServer, context: BrowserContext, token: str
+) -> None:
+    result = ballots.tally({"poll": FAILED_ELECTION, "ballots": [{"marks": {"c1": "for"}}] * 10})
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}#token={token}")
+    lines = page.evaluate(
+        """async ([definition, result]) => {
+            const view = await import("/static/app/result-view.js");
+            const block = view.resultBlock("zh", definition, result);
+            document.querySelector("#sheet").replaceChildren(block);
+            return [...block.querySelectorAll(".verdict-line")].map((p) => [
+                p.textContent, p.className, getComputedStyle(p).color]);
+        }""",
+        [FAILED_ELECTION, result],
+    )
+    assert lines == [
+        ["无人当选", "verdict-line bad", "rgb(138, 28, 20)"],
+        ["另行选举：尚缺 2 名，需另行选举", "verdict-line bad", "rgb(138, 28, 20)"],
+    ]
     page.close()
 
 

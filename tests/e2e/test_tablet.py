@@ -271,7 +271,7 @@ def test_three_tablets_vote_on_a_secret_motion_and_check_their_ballots(
         )
         expect(page.locator(".verdict")).to_have_text("未通过")
         expect(page.locator(".motion-counts")).to_have_text(
-            re.compile(rf"赞成\s*1\s*反对\s*1\s*弃权\s*1\s*未按\s*{not_voted}")
+            re.compile(rf"赞成\s*1\s*反对\s*1\s*弃权\s*1\s*未表决\s*{not_voted}")
         )
         assert page_errors(page) == []
     screenshot(first, "counted")
@@ -469,8 +469,11 @@ def test_an_election_ballot_prevents_over_voting(
         "write_ins": ["王五"],
     }
     expect(page.locator(".verdict")).to_have_text("无人当选")
-    expect(page.get_by_text("尚有 2 个名额未选出，需另行选举")).to_be_visible()
-    expect(page.get_by_text("另选他人得票：王五 1")).to_be_visible()
+    expect(page.locator(".verdict")).to_have_class("verdict verdict-bad")
+    # The words of the printed table; the unfilled seats are a failure, shown as one.
+    expect(page.locator(".outcome-note.note-bad")).to_have_text("另行选举：尚缺 2 名，需另行选举")
+    write_in = page.locator(".result-table tr", has_text="王五（另选他人）")
+    expect(write_in.locator("td")).to_have_text(["1", "—", "—", "未当选"])
 
 
 def test_a_selection_ballot_prevents_over_voting(

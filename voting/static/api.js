@@ -2,6 +2,7 @@
 // use them.
 
 import { lang } from "./i18n.js";
+import { ReconnectingSocket, socketUrl } from "/static/common/socket.js";
 
 /** An error the server (or the network) reported, with its message in both languages. */
 export class ApiError extends Error {
@@ -73,99 +74,31 @@ export async function call(method, path, { token = null, body = undefined, text 
 }
 
 /**
- * A watcher WebSocket (/ws/meetings/{m}/watch): hello with the token, then state pushes.
- * Reconnects by itself with a growing pause; `onStatus` hears "connecting", "online",
+ * A watcher WebSocket (/ws/meetings/{m}/watch): hello with the token, then state pushes, on the
+ * reconnecting socket every page shares. `onStatus` hears "connecting", "online",
  * "reconnecting" or "refused" (the token was not accepted: no more attempts).
  */
 export class Watcher {
   constructor(meeting, token, { onState, onStatus = () => {}, onRefused = () => {} }) {
-    this.meeting = meeting;
-    this.token = token;
-    this.onState = onState;
-    this.onStatus = onStatus;
-    this.onRefused = onRefused;
-    this.socket = null;
-    this.stopped = false;
-    this.attempt = 0;
-    this.timer = null;
-    this.pinger = null;
-    this.lastHeard = 0;
+    const path = `/ws/meetings/${encodeURIComponent(meeting)}/watch`;
+    this.socket = new ReconnectingSocket(socketUrl(path), {
+      hello: () => ({ type: "hello", token }),
+      onMessage: (message) => {
+        if (message.type === "welcome") onState(message.state, message.role);
+        else if (message.type === "state") onState(message.state);
+      },
+      onStatus: (status) => onStatus(status === "offline" ? "reconnecting" : status),
+      // Refused at hello (bad or expired token, no such meeting): retrying will not help.
+      onRefused: (message) => onRefused(new ApiError(401, message)),
+    });
   }
 
   start() {
-    this.stopped = false;
-    this.connect();
+    this.socket.start();
   }
 
   stop() {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    clearInterval(this.pinger);
-    if (this.socket) this.socket.close(1000);
-  }
-
-  connect() {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const path = `/ws/meetings/${encodeURIComponent(this.meeting)}/watch`;
-    const url = `${scheme}://${location.host}${path}`;
-    this.onStatus(this.attempt === 0 ? "connecting" : "reconnecting");
-    let welcomed = false;
-    let socket;
-    try {
-      socket = new WebSocket(url);
-    } catch {
-      this.retry();
-      return;
-    }
-    this.socket = socket;
-    socket.addEventListener("open", () => {
-      socket.send(JSON.stringify({ type: "hello", token: this.token }));
-    });
-    socket.addEventListener("message", (event) => {
-      this.lastHeard = Date.now();
-      let message;
-      try {
-        message = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      if (message.type === "welcome") {
-        welcomed = true;
-        this.attempt = 0;
-        this.onStatus("online");
-        this.onState(message.state, message.role);
-      } else if (message.type === "state") {
-        this.onState(message.state);
-      } else if (message.type === "error" && !welcomed) {
-        // Refused at hello (bad or expired token, no such meeting): retrying will not help.
-        this.stopped = true;
-        this.onStatus("refused");
-        this.onRefused(new ApiError(401, message));
-      }
-    });
-    socket.addEventListener("close", () => {
-      clearInterval(this.pinger);
-      if (this.socket === socket) this.socket = null;
-      if (!this.stopped) this.retry();
-    });
-    clearInterval(this.pinger);
-    this.lastHeard = Date.now();
-    this.pinger = setInterval(() => {
-      if (socket.readyState !== WebSocket.OPEN) return;
-      if (Date.now() - this.lastHeard > 45000) {
-        socket.close(); // nothing heard for too long: reconnect
-        return;
-      }
-      socket.send(JSON.stringify({ type: "ping" }));
-    }, 15000);
-  }
-
-  retry() {
-    this.attempt += 1;
-    this.onStatus("reconnecting");
-    const delay = Math.min(10000, 500 * 2 ** Math.min(this.attempt, 5));
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.connect(), delay);
+    this.socket.stop();
   }
 }
 

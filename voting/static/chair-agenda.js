@@ -1,11 +1,12 @@
-// The agenda: make an item current, withdraw it with a reason, or open a vote on it.
+// The agenda: make an item current, withdraw it with a reason, or open a vote on it (the form is
+// in chair-poll-form.js).
 
 import { api, ctx, field, meetingPath, notify, openDialog, run } from "./chair-context.js";
-import { $, fill, h } from "./dom.js";
+import { $, fill, h } from "/static/common/dom.js";
 import { t } from "./i18n.js";
+import { openPollDialog } from "./chair-poll-form.js";
 
 const VOTING_KINDS = new Set(["motion", "election", "selection", "evaluation"]);
-const SERVER_FILLED = new Set(["electorate", "present", "issued"]);
 
 export function itemTitle(id) {
   const item = (ctx.state.items || []).find((i) => i.item === id);
@@ -116,109 +117,6 @@ function withdrawDialog(item) {
             reason: reason.value.trim(),
           });
           notify(t("done_withdraw", { title: item.title }), "ok");
-        },
-      },
-    ],
-  });
-}
-
-function template(item) {
-  const title = item.title;
-  switch (item.kind) {
-    case "election":
-      return {
-        kind: "election",
-        title,
-        seats: 1,
-        candidates: [
-          { id: "c1", name: "" },
-          { id: "c2", name: "" },
-        ],
-        write_ins: true,
-      };
-    case "selection":
-      return {
-        kind: "selection",
-        title,
-        seats: 1,
-        form: "choose",
-        candidates: [{ id: "p1", name: "" }],
-      };
-    case "evaluation":
-      return { kind: "evaluation", title, subjects: [{ id: "s1", name: "" }] };
-    default:
-      return { kind: item.kind, title };
-  }
-}
-
-/**
- * Open a vote on `item`. `again` re-runs a voided poll: its definition, mode and policy are
- * proposed again.
- */
-export function openPollDialog(item, again = null) {
-  const base = again ? again.definition : ctx.definitions[item.item] || template(item);
-  const definition = Object.fromEntries(
-    Object.entries(base).filter(([key]) => !SERVER_FILLED.has(key)),
-  );
-  const mode = h(
-    "select",
-    {},
-    ["secret", "named", "manual"].map((value) =>
-      h(
-        "option",
-        { value, disabled: value === "named" && item.kind === "election" },
-        t(`mode_${value}`),
-      ),
-    ),
-  );
-  mode.value = again ? again.mode : "secret";
-  const policy = h(
-    "select",
-    {},
-    ["last", "first"].map((value) => h("option", { value }, t(`policy_${value}`))),
-  );
-  policy.value = again ? again.change_policy : "last";
-  const minutes = h("input", {
-    type: "number",
-    min: "1",
-    max: "1440",
-    step: "1",
-    inputmode: "numeric",
-  });
-  const text = h("textarea", { rows: "8", class: "code", spellcheck: "false" });
-  text.value = JSON.stringify(definition, null, 2);
-  openDialog({
-    title: t("open_title", { title: item.title }),
-    body: [
-      field("poll-mode", t("open_mode"), mode),
-      field("poll-policy", t("open_policy"), policy),
-      field("poll-minutes", t("open_timer"), minutes, t("open_timer_help")),
-      field("poll-definition", t("open_definition"), text, t("open_definition_help")),
-    ],
-    actions: [
-      {
-        label: t("open_confirm"),
-        tone: "primary",
-        run: async () => {
-          let parsed;
-          try {
-            parsed = JSON.parse(text.value);
-          } catch (error) {
-            throw new Error(t("open_bad_json", { problem: error.message }));
-          }
-          const body = {
-            item: item.item,
-            definition: parsed,
-            mode: mode.value,
-            change_policy: policy.value,
-          };
-          if (minutes.value.trim()) {
-            const value = Number(minutes.value);
-            if (!Number.isInteger(value) || value < 1) throw new Error(t("open_bad_minutes"));
-            body.duration_s = value * 60;
-          }
-          await api("POST", meetingPath("/polls"), body);
-          notify(t("done_open", { title: item.title }), "ok");
         },
       },
     ],

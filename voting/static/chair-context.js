@@ -2,7 +2,7 @@
 // API calls and the one dialog.
 
 import { ApiError, call } from "./api.js";
-import { $, fill, h } from "./dom.js";
+import { $, fill, h } from "/static/common/dom.js";
 import { t } from "./i18n.js";
 
 export const ctx = {

@@ -1,8 +1,9 @@
 // The seat map: attendance at a glance, and a seat's operator actions on a click.
 
 import { api, ctx, meetingPath, notify, openAuthorisedPage, openDialog } from "./chair-context.js";
-import { $, fill, h } from "./dom.js";
+import { $, fill, h } from "/static/common/dom.js";
 import { attendanceLine, t } from "./i18n.js";
+import { bulk, renderBulkBar, signable, toggleSeat } from "./chair-bulk.js";
 
 /** What a seat shows: attendance word, its icon and a class for its colour. */
 export function seatState(deputy) {
@@ -116,7 +117,10 @@ function layout(roster) {
 }
 
 export function renderSeats(state) {
+  bulk.redraw = () => renderSeats(ctx.state);
+  renderBulkBar();
   const map = $("#seat-map");
+  map.classList.toggle("selecting", bulk.active);
   const { rows, width } = layout(state.roster || []);
   map.style.setProperty("--seats", String(width));
   fill(
@@ -135,11 +139,13 @@ export function renderSeats(state) {
 function seatButton(deputy, column) {
   const s = seatState(deputy);
   const d = deviceState(deputy);
+  const selected = bulk.active && bulk.selected.has(deputy.deputy);
   const button = h(
     "button",
     {
       type: "button",
-      class: `seat ${s.key}${deputy.status === "suspended" ? " suspended" : ""}`,
+      class: `seat ${s.key}${deputy.status === "suspended" ? " suspended" : ""}${selected ? " selected" : ""}`,
+      "aria-pressed": bulk.active && signable(deputy) ? String(selected) : null,
       dataset: { deputy: deputy.deputy, seat: deputy.seat, state: s.key },
       css: { "grid-column": String(column + 1) },
     },
@@ -153,7 +159,9 @@ function seatButton(deputy, column) {
     h("span", { class: "seat-state" }, h("span", { "aria-hidden": "true" }, `${s.icon} `), s.text),
     h("span", { class: "visually-hidden" }, ` · ${d.text}`),
   );
-  button.addEventListener("click", () => seatDialog(deputy.deputy));
+  button.addEventListener("click", () =>
+    bulk.active ? toggleSeat(deputy) : seatDialog(deputy.deputy),
+  );
   return button;
 }
 

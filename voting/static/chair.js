@@ -3,13 +3,16 @@
 import { ApiError, Watcher, call } from "./api.js";
 import { renderAgenda } from "./chair-agenda.js";
 import { api, ctx, meetingPath, notify, openAuthorisedPage, run } from "./chair-context.js";
-import { openPrint, renderHistory, renderPoll, tick } from "./chair-poll.js";
+import { openPrint, renderPoll, tick } from "./chair-poll.js";
+import { renderHistory } from "./chair-history.js";
 import { renderAttendance, renderSeats } from "./chair-seats.js";
 import { CHAIR_WORDS } from "./chair-words.js";
-import { $, fill, h } from "./dom.js";
+import { FORM_WORDS } from "./chair-form-words.js";
+import { $, fill, h } from "/static/common/dom.js";
 import { onLang, register, setupLanguage, t } from "./i18n.js";
 
 register(CHAIR_WORDS);
+register(FORM_WORDS);
 
 const SESSION = "congress-token";
 const PAIRING_CARD = "/api/meetings/{meeting}/deputies/{deputy}/pairing-card";

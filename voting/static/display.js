@@ -2,7 +2,7 @@
 // close), the countdown, then the result with its verdict; attendance while no vote runs.
 
 import { Watcher, pageToken, serverNow } from "./api.js";
-import { $, clock, fill, h } from "./dom.js";
+import { $, clock, fill, h } from "/static/common/dom.js";
 import { attendanceLine, lang, onLang, register, setupLanguage, t } from "./i18n.js";
 import {
   MOTION_MARKS,
@@ -13,9 +13,9 @@ import {
   levels,
   requiredLine,
   seatRows,
-  verdictLines,
+  verdictItems,
   word,
-} from "./results.js";
+} from "/static/common/results.js";
 
 register({
   zh: {
@@ -33,6 +33,8 @@ register({
     hall_waiting: "请代表就座",
     hall_no_item: "会议即将开始",
     hall_votes: "{n} 票",
+    hall_people: "{n} 人",
+    hall_votes_label: "得票",
   },
   en: {
     no_token: "Display token missing: add #token=… to the address",
@@ -49,6 +51,8 @@ register({
     hall_waiting: "Deputies, please take your seats",
     hall_no_item: "The meeting will begin shortly",
     hall_votes: "{n}",
+    hall_people: "{n}",
+    hall_votes_label: "Votes",
   },
 });
 
@@ -85,6 +89,7 @@ function render() {
   } else if (poll && poll.item === state.current_item && poll.status === "closed" && poll.result) {
     stage.className = `stage result kind-${poll.kind}`;
     fill(stage, result(poll));
+    fitToStage(stage);
   } else if (poll && poll.item === state.current_item && poll.status === "voided") {
     stage.className = "stage idle";
     fill(stage, h("p", { class: "big-note" }, t("hall_voided")), attendanceBlock());
@@ -209,7 +214,9 @@ function result(poll) {
         h(
           "span",
           { class: "bar-count" },
-          count === null ? word(l, "none") : t("hall_votes", { n: count }),
+          count === null
+            ? word(l, "none")
+            : t(mark === "not_voted" ? "hall_people" : "hall_votes", { n: count }),
         ),
       );
     });
@@ -269,7 +276,12 @@ function result(poll) {
       },
       h("span", { class: "bar-label" }, row.label),
       bar(row.votes.for, r.electorate, "for"),
-      h("span", { class: "bar-count" }, t("hall_votes", { n: row.votes.for })),
+      h(
+        "span",
+        { class: "bar-count" },
+        h("span", { class: "count-label" }, t("hall_votes_label")),
+        h("span", { class: "count-value" }, t("hall_votes", { n: row.votes.for })),
+      ),
       row.marks.length > 1 && !row.writeIn
         ? h(
             "span",
@@ -283,8 +295,8 @@ function result(poll) {
       h("span", { class: "seat-verdict" }, row.elected ? "✓ " : "", row.text),
     ),
   );
-  let lines = verdictLines(l, def, r).filter(
-    (line) => !big || line !== word(l, `round_invalid_${r.kind}`),
+  let lines = verdictItems(l, def, r).filter(
+    (item) => !big || item.text !== word(l, `round_invalid_${r.kind}`),
   );
   const many = rows.length > 8;
   // With many rows (projects) each row already says 入选; the list of names would not fit.
@@ -295,9 +307,31 @@ function result(poll) {
     head,
     verdict,
     h("div", { class: `seat-results count-${many ? "many" : "few"}` }, ...rows),
-    h("div", { class: "verdict-lines" }, ...lines.map((line) => h("p", {}, line))),
+    h(
+      "div",
+      { class: "verdict-lines" },
+      ...lines.map((item) => h("p", { class: item.tone, dataset: { tone: item.tone } }, item.text)),
+    ),
     facts,
   );
+}
+
+/**
+ * A result taller than the stage (a selection of 20 projects) is scaled down to fit between the
+ * header and the footer, so that no line hides behind the footer.
+ */
+function fitToStage(stage) {
+  const content = stage.firstElementChild;
+  if (!content) return;
+  content.style.removeProperty("transform");
+  stage.classList.remove("scaled");
+  const style = getComputedStyle(stage);
+  const room =
+    stage.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+  const needed = content.scrollHeight;
+  if (needed <= room || room <= 0) return;
+  stage.classList.add("scaled");
+  content.style.setProperty("transform", `scale(${room / needed})`);
 }
 
 function renderConnection() {
@@ -325,6 +359,9 @@ function start() {
     onRefused: () => fill($("#stage"), h("p", { class: "big-note bad" }, t("bad_token"))),
   });
   watcher.start();
+  window.addEventListener("resize", () => {
+    if ($("#stage").classList.contains("result")) fitToStage($("#stage"));
+  });
   setInterval(() => {
     const el = document.getElementById("countdown");
     if (el && el.dataset.closesAt) el.textContent = countdown(el.dataset.closesAt);

@@ -1,9 +1,12 @@
-// Chinese by default, English on request: the words every page shares and the language switch.
+// The words the console, the display and the print sheets share, and the language switch, on the
+// language core of common/i18n.js. Result words come from common/results.js.
 //
 // The language is taken from ?lang=en|zh in the address, else the last choice on this browser.
 // Static text in the HTML carries data-i18n="key" (text), data-i18n-aria="key" (aria-label),
 // data-i18n-placeholder="key" or data-i18n-title="key"; pages re-render their dynamic parts
 // from onLang().
+
+import { createI18n } from "/static/common/i18n.js";
 
 const STORE = "congress-lang";
 
@@ -11,15 +14,15 @@ const WORDS = {
   zh: {
     switch_to: "English",
     switch_label: "切换为英文界面",
-    attendance_line: "本次大会应出席代表{electorate}名，实到{present}名，请假{leave}名，{quorum}",
+    attendance_line: "本次大会应到代表{electorate}名，实到{present}名，请假{leave}名，{quorum}",
     quorum_met: "符合法定人数",
     quorum_not_met: "不足法定人数",
-    electorate: "应出席",
+    electorate: "应到",
     present: "实到",
     leave: "请假",
     absent: "缺席",
     persons: "{n}名",
-    status_draft: "草案",
+    status_draft: "未审议",
     status_current: "当前",
     status_voting: "表决中",
     status_closed: "已结束",
@@ -40,7 +43,7 @@ const WORDS = {
     poll_closed: "已结束",
     poll_voided: "已作废",
     cast_of: "已投票 {cast} 人 / 应投 {present} 人",
-    cast_of_hall: "已投票 {cast} 人 / 应到 {present} 人",
+    cast_of_hall: "已投票 {cast} 人 / 实到 {present} 人",
     time_left: "剩余时间 {time}",
     connecting: "正在连接…",
     online: "已连接",
@@ -52,15 +55,15 @@ const WORDS = {
     switch_to: "中文",
     switch_label: "Switch to Chinese",
     attendance_line:
-      "Deputies expected {electorate}, present {present}, on leave {leave}: {quorum}",
+      "Deputies seated {electorate}, present {present}, on leave {leave}: {quorum}",
     quorum_met: "quorum met",
     quorum_not_met: "no quorum",
-    electorate: "Expected",
+    electorate: "Seated",
     present: "Present",
     leave: "On leave",
     absent: "Absent",
     persons: "{n}",
-    status_draft: "Draft",
+    status_draft: "Not yet taken up",
     status_current: "Current",
     status_voting: "Voting",
     status_closed: "Closed",
@@ -91,53 +94,16 @@ const WORDS = {
   },
 };
 
-function initial() {
-  const asked = new URLSearchParams(location.search).get("lang");
-  if (asked === "en" || asked === "zh") return asked;
-  try {
-    return localStorage.getItem(STORE) === "en" ? "en" : "zh";
-  } catch {
-    return "zh";
-  }
-}
+const words = createI18n(WORDS, { storageKey: STORE, fromQuery: true });
 
-let current = initial();
-const listeners = [];
+export const { lang, t, register, onLang, setLang } = words;
 
-export function lang() {
-  return current;
-}
-
-/** Add a page's own words: {zh: {...}, en: {...}}. */
-export function register(words) {
-  for (const code of ["zh", "en"]) Object.assign(WORDS[code], words[code]);
-}
-
-/** The word for `key` in the current language, with {name} placeholders filled in. */
-export function t(key, params = {}) {
-  const text = WORDS[current][key] ?? WORDS.zh[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (whole, name) =>
-    name in params ? String(params[name]) : whole,
-  );
-}
-
-export function onLang(listener) {
-  listeners.push(listener);
-}
-
-export function setLang(code) {
-  current = code === "en" ? "en" : "zh";
-  try {
-    localStorage.setItem(STORE, current);
-  } catch {
-    // private mode: the choice lasts for this page only
-  }
-  applyStatic();
-  for (const listener of listeners) listener(current);
-}
+// On a switch the static text is translated first, then the page re-renders (its onLang).
+onLang(() => applyStatic());
 
 /** Translate the static text of `root` (see the data-i18n attributes above). */
 export function applyStatic(root = document) {
+  const current = lang();
   document.documentElement.lang = current === "en" ? "en" : "zh-CN";
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll("[data-i18n-aria]")) {
@@ -159,7 +125,7 @@ export function applyStatic(root = document) {
 /** Wire every [data-lang-switch] button and translate the page once. */
 export function setupLanguage() {
   for (const el of document.querySelectorAll("[data-lang-switch]")) {
-    el.addEventListener("click", () => setLang(current === "en" ? "zh" : "en"));
+    el.addEventListener("click", () => setLang(lang() === "en" ? "zh" : "en"));
   }
   applyStatic();
 }

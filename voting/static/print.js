@@ -2,10 +2,10 @@
 // the whole meeting; both carry the newest signed checkpoint of the audit log and its QR code.
 
 import { ApiError, call, pageToken } from "./api.js";
-import { $, fill, h } from "./dom.js";
+import { $, fill, h } from "/static/common/dom.js";
 import { attendanceLine, lang, onLang, register, setupLanguage, t } from "./i18n.js";
 import { resultBlock } from "./result-view.js";
-import { word } from "./results.js";
+import { word } from "/static/common/results.js";
 
 register({
   zh: {

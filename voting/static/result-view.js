@@ -1,6 +1,6 @@
 // A result as HTML: the counts table and the verdict lines, for the console and the print sheets.
 
-import { h } from "./dom.js";
+import { h } from "/static/common/dom.js";
 import {
   MOTION_MARKS,
   evaluationHeadings,
@@ -8,9 +8,9 @@ import {
   headerLines,
   percent,
   seatRows,
-  verdictLines,
+  verdictItems,
   word,
-} from "./results.js";
+} from "/static/common/results.js";
 
 function table(caption, headings, rows, kind) {
   const numericFrom = 1;
@@ -121,25 +121,21 @@ export function countsTable(lang, definition, result) {
   );
 }
 
-/** Header lines, table and verdict lines; `header: false` leaves out the people and ballots. */
+/**
+ * Header lines, table and verdict lines; `header: false` leaves out the people and ballots.
+ * Each verdict line has its tone: a failure (未通过, 无人当选, 另行选举) is never shown as success.
+ */
 export function resultBlock(lang, definition, result, { header = true } = {}) {
-  const verdicts = verdictLines(lang, definition, result);
+  const verdicts = verdictItems(lang, definition, result);
   const heads = header ? headerLines(lang, definition, result) : [];
   const invalid = result.round_valid ? null : word(lang, `round_invalid_${result.kind}`);
-  const bad = result.outcome?.passed === false || !result.round_valid;
   return h(
     "div",
     { class: "result-block" },
     heads.filter((line) => line !== invalid).map((line) => h("p", { class: "result-line" }, line)),
     countsTable(lang, definition, result),
-    verdicts.map((line) =>
-      h(
-        "p",
-        {
-          class: `verdict-line ${bad ? "bad" : "good"}`,
-        },
-        line,
-      ),
+    verdicts.map((item) =>
+      h("p", { class: `verdict-line ${item.tone}`, dataset: { tone: item.tone } }, item.text),
     ),
   );
 }

@@ -1,23 +1,27 @@
-// Building the DOM without innerHTML: every text from the server is set as text, never parsed.
+// Building the DOM without innerHTML, for every page: text from the server is set as text,
+// never parsed. No inline styles or scripts either (the pages' CSP forbids them).
+
+/** Set as properties, not attributes: `disabled: false` must clear, `value` must show. */
+const PROPERTIES = new Set(["checked", "value", "disabled", "hidden"]);
 
 /**
  * h("button", {class: "x", onclick: f, "aria-label": "…"}, "text", child, …)
  * Attributes whose value is null, undefined or false are left out; `true` sets an empty one.
+ * `css` sets style properties through the CSSOM; `dataset` sets data-* attributes.
  */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name.startsWith("on") && typeof value === "function") {
+    if (value === null || value === undefined) continue;
+    if (PROPERTIES.has(name)) {
+      el[name] = value;
+    } else if (name.startsWith("on") && typeof value === "function") {
       el.addEventListener(name.slice(2), value);
     } else if (name === "css") {
-      // Through the CSSOM: the page's Content-Security-Policy forbids style attributes.
       for (const [prop, v] of Object.entries(value)) el.style.setProperty(prop, v);
     } else if (name === "dataset") {
       Object.assign(el.dataset, value);
-    } else if (name === "value") {
-      el.value = value;
-    } else {
+    } else if (value !== false) {
       el.setAttribute(name, value === true ? "" : String(value));
     }
   }
