@@ -155,6 +155,7 @@ def verify_ballot(
             raise ReusedComponentError(
                 f"{where}.ciphertexts[{position}].a",
                 f"the same first component as ciphertexts[{seen[ciphertext.a]}]",
+                role=shape.role(position),
             )
         seen[ciphertext.a] = position
     ctx = context.of(ballot.ciphertexts)
@@ -166,6 +167,7 @@ def verify_ballot(
             key=context.key,
             branches=branches(statement, ballot.ciphertexts),
             where=f"{where}.proofs[{index}]",
+            role=statement.label or None,
         )
 
 

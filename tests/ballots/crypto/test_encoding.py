@@ -65,7 +65,9 @@ def test_a_bit_255_point_in_bytes_is_refused_by_position() -> None:
     data[3 * 64 + 31] |= 0x80  # ciphertexts[3].a
     with pytest.raises(CryptoError) as caught:
         ballot_from_bytes(SHAPE, bytes(data))
-    assert str(caught.value) == "ballot.ciphertexts[3].a: point has bit 255 set"
+    assert str(caught.value) == (
+        "ballot.ciphertexts[3].a (candidates[1].against): point has bit 255 set"
+    )
 
 
 def mutate(ballot: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
@@ -126,7 +128,7 @@ def test_every_single_bit_flip_of_a_ballot_is_refused(bit: int) -> None:
     if value < 4:
         # refused when decoded, or else every proof's context changed: the first proof fails
         assert message.startswith(f"ballot.ciphertexts[{value // 2}].") or message == (
-            "ballot.proofs[0]: the challenges do not sum to the hash of the proof"
+            "ballot.proofs[0] (IN(for, {0,1})): the challenges do not sum to the hash of the proof"
         )
     else:
         assert message.startswith(f"ballot.proofs[{(value - 4) // 4}]")
