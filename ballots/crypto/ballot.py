@@ -12,7 +12,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 from ballots.crypto.elgamal import Ciphertext, encrypt, encrypt_point
-from ballots.crypto.errors import LayoutError, ReusedComponentError
+from ballots.crypto.errors import IdentityError, LayoutError, ReusedComponentError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.hashing import ballot_context
 from ballots.crypto.names import blank, encode_name, normalise
@@ -39,6 +39,11 @@ class BallotContext:
     deputy_id: str
     device_key: bytes
     key: Point
+
+    def __post_init__(self) -> None:
+        if self.key.is_identity():
+            # Under the identity key every ciphertext would show its plaintext.
+            raise IdentityError("key", "the identity is not allowed here")
 
     def of(self, ciphertexts: Sequence[Ciphertext]) -> Scalar:
         """``ballot_ctx`` of a ballot with these ciphertexts."""

@@ -16,7 +16,7 @@ from ballots.crypto.ballot import (
 )
 from ballots.crypto.elgamal import encrypt, encrypt_point, reencrypt
 from ballots.crypto.encoding import ballot_bytes, ballot_to_json
-from ballots.crypto.errors import LayoutError, ProofError, ReusedComponentError
+from ballots.crypto.errors import IdentityError, LayoutError, ProofError, ReusedComponentError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.names import decode_name, encode_name
 from ballots.crypto.randomness import DeterministicRandom
@@ -295,3 +295,9 @@ def test_a_write_in_with_a_format_character_is_refused_as_a_choice() -> None:
     assert str(caught.value) == (
         "choice.write_ins[0]: a write-in name has a control or format character"
     )
+
+
+def test_the_identity_is_refused_as_the_joint_key() -> None:
+    with pytest.raises(IdentityError) as caught:
+        BallotContext(Scalar.of(1), "d-17", bytes(32), Point.identity())
+    assert str(caught.value) == "key: the identity is not allowed here"
