@@ -106,17 +106,17 @@ def plan(shape: BallotShape) -> list[Statement]:
 
 
 def combine(terms: Sequence[tuple[int, int]], ciphertexts: Sequence[Ciphertext]) -> Ciphertext:
-    """``Σ sign·C_position`` over ``terms``."""
-    total: Ciphertext | None = None
-    for sign, position in terms:
-        term = ciphertexts[position]
-        if total is None:
-            total = (
-                term if sign > 0 else subtract(Ciphertext(Point.identity(), Point.identity()), term)
-            )
-        else:
-            total = add(total, term) if sign > 0 else subtract(total, term)
-    assert total is not None, "a membership statement has at least one term"
+    """``Σ sign·C_position`` over ``terms`` (the identity pair for no terms)."""
+    if terms and terms[0][0] > 0:
+        total, rest = ciphertexts[terms[0][1]], terms[1:]  # saves adding to the identity
+    else:
+        total, rest = Ciphertext(Point.identity(), Point.identity()), terms
+    for sign, position in rest:
+        total = (
+            add(total, ciphertexts[position])
+            if sign > 0
+            else subtract(total, ciphertexts[position])
+        )
     return total
 
 
