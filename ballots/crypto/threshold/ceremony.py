@@ -46,21 +46,21 @@ from ballots.crypto.threshold.transcript import dealing_hash, dealing_transcript
 from ballots.crypto.threshold.transport import SealedShare
 
 __all__ = [
-    "TAG_TEST",
-    "TEST_VALUE",
+    "TAG_TRIAL",
+    "TRIAL_VALUE",
     "Ceremony",
     "CeremonyMessage",
     "CeremonyStatus",
     "Expected",
     "JointKey",
     "Phase",
-    "test_ciphertext",
-    "test_context",
+    "trial_ciphertext",
+    "trial_context",
 ]
 
-TAG_TEST: Final = "cv1/thr/test"
+TAG_TRIAL: Final = "cv1/thr/test"
 #: The known value of the test decryption (round 5).
-TEST_VALUE: Final = 7
+TRIAL_VALUE: Final = 7
 
 CeremonyMessage = (
     Announcement | SealedShare | Acceptance | Complaint | VerificationKey | DecryptionShare
@@ -126,15 +126,15 @@ class JointKey:
     verification_keys: dict[int, Point]
 
 
-def test_ciphertext(key: JointKey) -> Ciphertext:
+def trial_ciphertext(key: JointKey) -> Ciphertext:
     """The round 5 ciphertext ``(r·G, 7·G + r·H)``, ``r = Hash("cv1/thr/test", key_id)``."""
-    r = hash_to_scalar(TAG_TEST, key.key_id.encode())
-    return Point.base_mul(r), Point.base_mul(Scalar.of(TEST_VALUE)) + key.public_key.mul(r)
+    r = hash_to_scalar(TAG_TRIAL, key.key_id.encode())
+    return Point.base_mul(r), Point.base_mul(Scalar.of(TRIAL_VALUE)) + key.public_key.mul(r)
 
 
-def test_context(key: JointKey) -> Scalar:
+def trial_context(key: JointKey) -> Scalar:
     """The decryption context of the test shares: poll id ``"test-decryption"``, no checkpoint."""
-    a, b = test_ciphertext(key)
+    a, b = trial_ciphertext(key)
     return decryption_context(
         key=key.key_id,
         poll_id="test-decryption",
@@ -383,16 +383,16 @@ class Ceremony:
         if j in self.test_shares or not self._expect_round(5, where):
             return self._repeat(self.test_shares.get(j), message, j, where)
         key = self.joint_key()
-        ciphertext = test_ciphertext(key)
+        ciphertext = trial_ciphertext(key)
         try:
             verify_decryption_share(
-                test_context(key), key.verification_keys[j], ciphertext, message, where
+                trial_context(key), key.verification_keys[j], ciphertext, message, where
             )
         except CryptoError as error:
             return self.faults.append(Fault(j, error.code, str(error)))
         self.test_shares[j] = message
         if len(self.test_shares) == self.params.t:
             value = combine(ciphertext, list(self.test_shares.values()), self.params.t, "round5")
-            if value != Point.base_mul(Scalar.of(TEST_VALUE)):
+            if value != Point.base_mul(Scalar.of(TRIAL_VALUE)):
                 raise ThresholdError("round5", "verified shares do not decrypt the test value")
         return None

@@ -7,7 +7,12 @@ import itertools
 from dataclasses import dataclass
 
 from ballots.crypto.group import Scalar
-from ballots.crypto.threshold.ceremony import Ceremony, CeremonyMessage, test_ciphertext, test_context
+from ballots.crypto.threshold.ceremony import (
+    Ceremony,
+    CeremonyMessage,
+    trial_ciphertext,
+    trial_context,
+)
 from ballots.crypto.threshold.decryption import make_decryption_share
 from ballots.crypto.threshold.messages import Announcement
 from ballots.crypto.threshold.params import CeremonyParams
@@ -87,7 +92,7 @@ def finish(run: Run, seed: str, decrypting: list[int] | None = None) -> Run:
     chosen = decrypting if decrypting is not None else list(params.indices)[: params.t]
     round5: list[CeremonyMessage] = [
         make_decryption_share(
-            test_context(key), j, run.shares[j], test_ciphertext(key), randoms[j]
+            trial_context(key), j, run.shares[j], trial_ciphertext(key), randoms[j]
         )
         for j in chosen
     ]
