@@ -8,6 +8,7 @@ Modules, in the order a reader meets them:
 - :mod:`~.transport` — shares sealed to a scrutineer by ECIES (HKDF-SHA-256, AES-256-GCM).
 - :mod:`~.messages` — the ceremony's public messages and their byte layouts.
 - :mod:`~.transcript` — the dealing hash that acceptances carry and the ``key_id``.
+- :mod:`~.checks` — the check of each message from public data (reused by verifiers).
 - :mod:`~.complaints` — complaints with a revealed ECDH point, judged from public data.
 - :mod:`~.scrutineer` — what one scrutineer's device computes in each round.
 - :mod:`~.ceremony` — the ceremony as a state machine: complete, missing, at fault.

@@ -14,6 +14,7 @@ The key is complete only after round 5: t scrutineers decrypt the test ciphertex
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -21,6 +22,13 @@ from typing import Final
 from ballots.crypto.errors import CryptoError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.hashing import hash_to_scalar
+from ballots.crypto.threshold.checks import (
+    check_acceptance,
+    check_announcement,
+    check_verification_key,
+    expected_verification_keys,
+    joint_public_key,
+)
 from ballots.crypto.threshold.complaints import Fault, judge_complaint
 from ballots.crypto.threshold.decryption import (
     Ciphertext,
@@ -31,17 +39,12 @@ from ballots.crypto.threshold.decryption import (
 )
 from ballots.crypto.threshold.errors import CeremonyMessageError, ThresholdError
 from ballots.crypto.threshold.messages import (
-    LABEL_CONSTANT,
-    LABEL_TRANSPORT,
-    LABEL_VERIFICATION,
     Acceptance,
     Announcement,
     Complaint,
     VerificationKey,
 )
 from ballots.crypto.threshold.params import CeremonyParams
-from ballots.crypto.threshold.polynomial import commitment_at
-from ballots.crypto.threshold.proofs import verify_knowledge
 from ballots.crypto.threshold.transcript import dealing_hash, dealing_transcript, joint_key_id
 from ballots.crypto.threshold.transport import SealedShare
 
@@ -148,7 +151,6 @@ class Ceremony:
 
     def __init__(self, params: CeremonyParams) -> None:
         self.params = params
-        self._context = params.context()
         self.announcements: dict[int, Announcement] = {}
         self.sealed: dict[tuple[int, int], SealedShare] = {}
         self.acceptances: dict[int, Acceptance] = {}
@@ -245,46 +247,36 @@ class Ceremony:
             )
         return round_ == current
 
-    def _repeat(self, stored: object, message: object, sender: int, where: str) -> None:
-        """An identical repeat or a late extra message is ignored; a changed one is equivocation."""
+    def _is_new(
+        self, stored: object, message: object, round_: int, sender: int, where: str
+    ) -> bool:
+        """True for a first message of the current round; a repeat or a late extra is ignored.
+
+        A different second message for the same slot is equivocation by ``sender``.
+        """
+        if stored is None and self._expect_round(round_, where):
+            return True
         if stored is not None and stored != message:
             self.faults.append(Fault(sender, "equivocation", f"sent two different {where}"))
+        return False
+
+    def _passes(self, sender: int, check: Callable[[], None]) -> bool:
+        """Run ``check``; a refusal is recorded as the fault of ``sender``."""
+        try:
+            check()
+        except CryptoError as error:
+            self.faults.append(Fault(sender, error.code, str(error)))
+            return False
+        return True
 
     def _receive_announcement(self, message: Announcement) -> None:
         i = message.dealer
         where = f"round1[{i}]"
         self.params.check_index(i, where)
-        if i in self.announcements or not self._expect_round(1, where):
-            return self._repeat(self.announcements.get(i), message, i, where)
-        if len(message.commitments) != self.params.t:
-            return self.faults.append(
-                Fault(
-                    i,
-                    "bad-announcement",
-                    f"announced {len(message.commitments)} commitments, not {self.params.t}",
-                )
-            )
-        try:
-            verify_knowledge(
-                self._context,
-                LABEL_TRANSPORT,
-                i,
-                message.transport_key,
-                message.transport_proof,
-                f"{where}.transport_proof",
-            )
-            verify_knowledge(
-                self._context,
-                LABEL_CONSTANT,
-                i,
-                message.commitments[0],
-                message.constant_proof,
-                f"{where}.constant_proof",
-            )
-        except CryptoError as error:
-            return self.faults.append(Fault(i, error.code, str(error)))
-        self.announcements[i] = message
-        return None
+        if self._is_new(self.announcements.get(i), message, 1, i, where) and self._passes(
+            i, lambda: check_announcement(self.params, message, where)
+        ):
+            self.announcements[i] = message
 
     def _receive_sealed(self, message: SealedShare) -> None:
         i, j = message.dealer, message.recipient
@@ -293,29 +285,23 @@ class Ceremony:
         self.params.check_index(j, f"{where}.recipient")
         if i == j:
             raise CeremonyMessageError(where, "a dealer keeps its own share; it is never sent")
-        if (i, j) in self.sealed or not self._expect_round(2, where):
-            return self._repeat(self.sealed.get((i, j)), message, i, where)
-        self.sealed[(i, j)] = message
-        return None
+        if self._is_new(self.sealed.get((i, j)), message, 2, i, where):
+            self.sealed[(i, j)] = message
 
     def _receive_acceptance(self, message: Acceptance) -> None:
         j = message.scrutineer
         where = f"round3[{j}]"
         self.params.check_index(j, where)
-        if j in self.acceptances or not self._expect_round(3, where):
-            return self._repeat(self.acceptances.get(j), message, j, where)
-        if message.transcript_hash != dealing_hash(
-            self.params, self.announcements, self.sealed.values()
-        ):
-            return self.faults.append(
-                Fault(
-                    j, "transcript-mismatch", "accepted a transcript other than the one on record"
-                )
-            )
-        self.acceptances[j] = message
+        if not self._is_new(self.acceptances.get(j), message, 3, j, where):
+            return
+        expected = dealing_hash(self.params, self.announcements, self.sealed.values())
+        if self._passes(j, lambda: check_acceptance(message, expected, where)):
+            self.acceptances[j] = message
         if len(self.acceptances) == self.params.n:
-            self._derive_keys()
-        return None
+            self._public_key = joint_public_key(self.announcements)
+            self._expected_keys = expected_verification_keys(
+                self.announcements, self.params.indices
+            )
 
     def _receive_complaint(self, message: Complaint) -> None:
         j, i = message.scrutineer, message.dealer
@@ -336,63 +322,37 @@ class Ceremony:
             )
         )
 
-    def _derive_keys(self) -> None:
-        """``H = Σ_i A_{i,0}`` and each expected ``Y_j = Σ_i f_i(j)·G`` from the commitments."""
-        commitments = [self.announcements[i].commitments for i in self.params.indices]
-        public_key = Point.identity()
-        for dealer in commitments:
-            public_key = public_key + dealer[0]
-        self._public_key = public_key
-        for j in self.params.indices:
-            key = Point.identity()
-            for dealer in commitments:
-                key = key + commitment_at(dealer, j)
-            self._expected_keys[j] = key
-
     def _receive_verification_key(self, message: VerificationKey) -> None:
         j = message.scrutineer
         where = f"round4[{j}]"
         self.params.check_index(j, where)
-        if j in self.verification_keys or not self._expect_round(4, where):
-            return self._repeat(self.verification_keys.get(j), message, j, where)
-        if message.key != self._expected_keys[j]:
-            return self.faults.append(
-                Fault(
-                    j,
-                    "bad-verification-key",
-                    "the verification key does not follow from the commitments",
-                )
-            )
-        try:
-            verify_knowledge(
-                self._context, LABEL_VERIFICATION, j, message.key, message.proof, f"{where}.proof"
-            )
-        except CryptoError as error:
-            return self.faults.append(Fault(j, error.code, str(error)))
-        self.verification_keys[j] = message
+        if not self._is_new(self.verification_keys.get(j), message, 4, j, where):
+            return
+        expected = self._expected_keys[j]
+        if self._passes(j, lambda: check_verification_key(self.params, message, expected, where)):
+            self.verification_keys[j] = message
         if len(self.verification_keys) == self.params.n:
             dealing = dealing_transcript(self.params, self.announcements, self.sealed.values())
             key_id = joint_key_id(dealing, self.acceptances, self.verification_keys)
             self._key = JointKey(self.params, self._public_key, key_id, dict(self._expected_keys))
-        return None
 
     def _receive_test_share(self, message: DecryptionShare) -> None:
         j = message.scrutineer
         where = f"round5[{j}]"
         self.params.check_index(j, where)
-        if j in self.test_shares or not self._expect_round(5, where):
-            return self._repeat(self.test_shares.get(j), message, j, where)
+        if not self._is_new(self.test_shares.get(j), message, 5, j, where):
+            return
         key = self.joint_key()
         ciphertext = trial_ciphertext(key)
-        try:
-            verify_decryption_share(
-                trial_context(key), key.verification_keys[j], ciphertext, message, where
-            )
-        except CryptoError as error:
-            return self.faults.append(Fault(j, error.code, str(error)))
-        self.test_shares[j] = message
+        context = trial_context(key)
+        if self._passes(
+            j,
+            lambda: verify_decryption_share(
+                context, key.verification_keys[j], ciphertext, message, where
+            ),
+        ):
+            self.test_shares[j] = message
         if len(self.test_shares) == self.params.t:
             value = combine(ciphertext, list(self.test_shares.values()), self.params.t, "round5")
             if value != Point.base_mul(Scalar.of(TRIAL_VALUE)):
                 raise ThresholdError("round5", "verified shares do not decrypt the test value")
-        return None

@@ -9,6 +9,8 @@ Hierarchy (codes in quotes; the bases come from :mod:`ballots.crypto.errors`)::
         ├── SealedShareError         "share-not-decryptable": an encrypted share refused by AES-GCM
         ├── ShareMismatchError       "share-mismatch": a share that its dealer's commitments refute
         ├── CeremonyMessageError     "ceremony-message": a message out of place in the ceremony
+        ├── TranscriptMismatchError  "transcript-mismatch": an acceptance of another transcript
+        ├── VerificationKeyError     "bad-verification-key": a Y_j the commitments contradict
         ├── NotEnoughSharesError     "not-enough-shares": fewer than t decryption shares
         ├── DiscreteLogError         "total-out-of-range": a decrypted point beyond the search range
         └── BackupCardError          "bad-backup-card": a card that does not parse or restore
@@ -31,6 +33,8 @@ __all__ = [
     "SealedShareError",
     "ShareMismatchError",
     "ThresholdError",
+    "TranscriptMismatchError",
+    "VerificationKeyError",
 ]
 
 
@@ -62,6 +66,18 @@ class CeremonyMessageError(ThresholdError):
     """A ceremony message for an unknown scrutineer, the wrong round or another ceremony."""
 
     code = "ceremony-message"
+
+
+class TranscriptMismatchError(ThresholdError):
+    """An acceptance carrying a dealing hash other than that of the messages on record."""
+
+    code = "transcript-mismatch"
+
+
+class VerificationKeyError(ThresholdError):
+    """A verification key ``Y_j`` other than the one the dealers' commitments give."""
+
+    code = "bad-verification-key"
 
 
 class NotEnoughSharesError(ThresholdError):

@@ -185,9 +185,11 @@ def test_an_acceptance_of_another_transcript_names_its_sender() -> None:
     params = CeremonyParams(ORIGIN, "sitting-1/key", t=2, n=3)
     run = deal(params, "transcript")
     run.ceremony.receive(Acceptance(2, Scalar.of(12345)))
-    assert [(f.scrutineer, f.code) for f in run.ceremony.status().faults] == [
-        (2, "transcript-mismatch")
+    assert [str(f) for f in run.ceremony.status().faults] == [
+        "scrutineer 2: round3[2]: the acceptance carries another dealing hash than the messages"
+        " on record"
     ]
+    assert run.ceremony.status().faults[0].code == "transcript-mismatch"
 
 
 def test_a_verification_key_that_does_not_follow_from_the_commitments_names_its_sender() -> None:
