@@ -1,8 +1,8 @@
 """The ristretto255 group (RFC 9496): points, scalars and their strict encodings.
 
 Every operation is a call into libsodium through ``rbcl`` (typed in
-:mod:`ballots.crypto.sodium`); nothing here does curve arithmetic itself. libsodium's scalar multiplications are constant-time, so the same functions serve
-secret and public scalars.
+:mod:`ballots.crypto.sodium`); nothing here does curve arithmetic itself. libsodium's scalar
+multiplications are constant-time, so the same functions serve secret and public scalars.
 
 Strict decoding (``docs/ballot-crypto.md`` §2): a point is accepted iff it is 32 bytes, bit 255
 is 0, and it decodes — libsodium alone ignores bit 255, so that bit is checked here first. A
