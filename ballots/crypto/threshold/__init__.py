@@ -16,6 +16,7 @@ Modules, in the order a reader meets them:
 - :mod:`~.dlog` — the small discrete logarithm (table, baby-step giant-step).
 - :mod:`~.card` — the printed backup card and its restore check.
 
-Everything is pure: no I/O, randomness passed in as a ``RandomSource``. The byte layouts are
+Everything is pure: no I/O, randomness passed in as a
+:class:`ballots.crypto.randomness.RandomSource`. The byte layouts are
 in ``docs/ballot-crypto-threshold.md``.
 """

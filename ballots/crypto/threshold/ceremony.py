@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from ballots.crypto.elgamal import Ciphertext, encrypt
 from ballots.crypto.errors import CryptoError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.hashing import hash_to_scalar
@@ -31,7 +32,6 @@ from ballots.crypto.threshold.checks import (
 )
 from ballots.crypto.threshold.complaints import Fault, judge_complaint
 from ballots.crypto.threshold.decryption import (
-    Ciphertext,
     DecryptionShare,
     combine,
     decryption_context,
@@ -132,17 +132,16 @@ class JointKey:
 def trial_ciphertext(key: JointKey) -> Ciphertext:
     """The round 5 ciphertext ``(r·G, 7·G + r·H)``, ``r = Hash("cv1/thr/test", key_id)``."""
     r = hash_to_scalar(TAG_TRIAL, key.key_id.encode())
-    return Point.base_mul(r), Point.base_mul(Scalar.of(TRIAL_VALUE)) + key.public_key.mul(r)
+    return encrypt(TRIAL_VALUE, r, key.public_key)
 
 
 def trial_context(key: JointKey) -> Scalar:
     """The decryption context of the test shares: poll id ``"test-decryption"``, no checkpoint."""
-    a, b = trial_ciphertext(key)
     return decryption_context(
         key=key.key_id,
         poll_id="test-decryption",
         checkpoint=b"",
-        aggregate_hash=a.encode() + b.encode(),
+        aggregate_hash=trial_ciphertext(key).encode(),
     )
 
 

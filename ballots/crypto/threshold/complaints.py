@@ -18,12 +18,12 @@ from typing import Final
 
 from ballots.crypto.errors import CryptoError
 from ballots.crypto.group import Point, Scalar
+from ballots.crypto.randomness import RandomSource
 from ballots.crypto.threshold.errors import ShareMismatchError
 from ballots.crypto.threshold.messages import Announcement, Complaint
 from ballots.crypto.threshold.params import CeremonyParams
 from ballots.crypto.threshold.polynomial import commitment_at
 from ballots.crypto.threshold.proofs import prove_equality, verify_equality
-from ballots.crypto.threshold.randomness import RandomSource
 from ballots.crypto.threshold.transport import SealedShare, open_share
 
 __all__ = ["LABEL_COMPLAINT", "Fault", "check_share", "judge_complaint", "make_complaint"]

@@ -16,19 +16,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from ballots.crypto.elgamal import Ciphertext
 from ballots.crypto.errors import LayoutError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.hashing import hash_to_scalar
+from ballots.crypto.randomness import RandomSource
 from ballots.crypto.threshold.dlog import discrete_log
 from ballots.crypto.threshold.errors import CeremonyMessageError, NotEnoughSharesError
 from ballots.crypto.threshold.polynomial import lagrange_coefficients
 from ballots.crypto.threshold.proofs import Proof, prove_equality, verify_equality
-from ballots.crypto.threshold.randomness import RandomSource
 
 __all__ = [
     "LABEL_DECRYPT",
     "TAG_DECRYPT",
-    "Ciphertext",
     "DecryptionShare",
     "combine",
     "decrypt_total",
@@ -40,9 +40,6 @@ __all__ = [
 
 TAG_DECRYPT: Final = "cv1/thr/decrypt"
 LABEL_DECRYPT: Final = "decrypt"
-
-#: An exponential ElGamal ciphertext ``(a, b) = (r·G, m·G + r·H)``.
-Ciphertext = tuple[Point, Point]
 
 
 def decryption_context(
@@ -86,7 +83,7 @@ def make_decryption_share(
     random: RandomSource,
 ) -> DecryptionShare:
     """Scrutineer ``index``'s share of ``ciphertext`` with a Chaum–Pedersen proof."""
-    a = ciphertext[0]
+    a = ciphertext.a
     proof = prove_equality(context, LABEL_DECRYPT, index, secret_share, a, random)
     return DecryptionShare(index, a.mul(secret_share), proof)
 
@@ -103,7 +100,7 @@ def verify_decryption_share(
         context,
         LABEL_DECRYPT,
         share.scrutineer,
-        (ciphertext[0], verification_key, share.share),
+        (ciphertext.a, verification_key, share.share),
         share.proof,
         f"{where} (scrutineer {share.scrutineer})",
     )
@@ -129,7 +126,7 @@ def combine(ciphertext: Ciphertext, shares: Sequence[DecryptionShare], t: int, w
         raise NotEnoughSharesError(
             where, f"{len(by_index)} decryption shares, at least {t} are needed"
         )
-    return interpolate(ciphertext[1], by_index)
+    return interpolate(ciphertext.b, by_index)
 
 
 def decrypt_total(

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ballots.crypto.group import Point, Scalar
+from ballots.crypto.randomness import RandomSource
 from ballots.crypto.threshold.errors import ParameterError
-from ballots.crypto.threshold.randomness import RandomSource, random_scalar
 
 __all__ = [
     "commit",
@@ -27,7 +27,7 @@ __all__ = [
 
 def random_polynomial(t: int, random: RandomSource) -> tuple[Scalar, ...]:
     """The coefficients ``a_0..a_{t−1}`` of a uniformly random polynomial of degree ``t − 1``."""
-    return tuple(random_scalar(random) for _ in range(t))
+    return tuple(random.scalar() for _ in range(t))
 
 
 def evaluate(coefficients: Sequence[Scalar], x: int) -> Scalar:

@@ -26,7 +26,7 @@ from typing import Final
 from ballots.crypto.errors import ProofError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.hashing import hash_to_scalar, u32
-from ballots.crypto.threshold.randomness import RandomSource, random_scalar
+from ballots.crypto.randomness import RandomSource
 
 __all__ = [
     "TAG_DLEQ",
@@ -78,7 +78,7 @@ def prove_knowledge(
     context: Scalar, label: str, index: int, secret: Scalar, random: RandomSource
 ) -> Proof:
     """Prove knowledge of ``secret`` for ``secret·G``, bound to ``context``, ``label``, ``index``."""
-    nonce = random_scalar(random)
+    nonce = random.scalar()
     commitment = Point.base_mul(nonce)
     challenge = _knowledge_challenge(context, label, index, Point.base_mul(secret), commitment)
     return Proof(challenge, nonce + challenge * secret)
@@ -114,7 +114,7 @@ def prove_equality(
     context: Scalar, label: str, index: int, secret: Scalar, base: Point, random: RandomSource
 ) -> Proof:
     """Prove ``log_G(secret·G) = log_base(secret·base)`` without revealing ``secret``."""
-    nonce = random_scalar(random)
+    nonce = random.scalar()
     statement = (base, Point.base_mul(secret), base.mul(secret))
     commitments = (Point.base_mul(nonce), base.mul(nonce))
     challenge = _equality_challenge(context, label, index, statement, commitments)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ballots.crypto.errors import CryptoError
 from ballots.crypto.group import Point, Scalar
+from ballots.crypto.randomness import RandomSource
 from ballots.crypto.threshold.complaints import check_share, make_complaint
 from ballots.crypto.threshold.errors import CeremonyMessageError
 from ballots.crypto.threshold.messages import (
@@ -27,7 +28,6 @@ from ballots.crypto.threshold.messages import (
 from ballots.crypto.threshold.params import CeremonyParams
 from ballots.crypto.threshold.polynomial import commit, evaluate, random_polynomial
 from ballots.crypto.threshold.proofs import prove_knowledge
-from ballots.crypto.threshold.randomness import RandomSource, random_scalar
 from ballots.crypto.threshold.transcript import dealing_hash
 from ballots.crypto.threshold.transport import SealedShare, open_share, seal_share
 
@@ -71,7 +71,7 @@ def announce(
     """Round 1: draw ``e_i`` and ``f_i``; announce ``E_i``, ``A_{i,·}`` and both proofs."""
     params.check_index(index, "announce.index")
     context = params.context()
-    transport_secret = random_scalar(random)
+    transport_secret = random.scalar()
     coefficients = random_polynomial(params.t, random)
     announcement = Announcement(
         dealer=index,

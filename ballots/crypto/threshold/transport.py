@@ -28,9 +28,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from ballots.crypto.errors import CryptoError, LayoutError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.hashing import u32
+from ballots.crypto.randomness import RandomSource
 from ballots.crypto.threshold.errors import SealedShareError
 from ballots.crypto.threshold.params import CeremonyParams
-from ballots.crypto.threshold.randomness import RandomSource, random_scalar
 
 __all__ = ["SEALED_SIZE", "TAG_SHARE", "SealedShare", "open_share", "seal_share", "share_context"]
 
@@ -99,7 +99,7 @@ def seal_share(
     random: RandomSource,
 ) -> SealedShare:
     """Encrypt ``share`` from ``dealer`` to ``recipient`` under ``recipient_key``."""
-    ephemeral_secret = random_scalar(random)
+    ephemeral_secret = random.scalar()
     ephemeral = Point.base_mul(ephemeral_secret)
     context = share_context(params, dealer, recipient)
     key, nonce = _key_and_nonce(

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ballots.crypto.elgamal import Ciphertext
 from ballots.crypto.errors import ProofError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.threshold.decryption import (
-    Ciphertext,
     DecryptionShare,
     combine,
     decrypt_total,
@@ -43,9 +43,9 @@ def ceremony(t: int, n: int) -> Run:
 
 def encrypt(run: Run, total: int, seed: str) -> Ciphertext:
     """Exponential ElGamal under the joint key, written out here: (r·G, m·G + r·H)."""
-    r = Scalar.reduce(seeded(seed)(64))
+    r = seeded(seed).scalar()
     key = run.ceremony.joint_key().public_key
-    return Point.base_mul(r), Point.base_mul(Scalar.of(total)) + key.mul(r)
+    return Ciphertext(Point.base_mul(r), Point.base_mul(Scalar.of(total)) + key.mul(r))
 
 
 def context(run: Run) -> Scalar:

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from ballots.crypto.elgamal import Ciphertext
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.threshold.card import make_card, render_card
 from ballots.crypto.threshold.ceremony import trial_ciphertext
@@ -40,9 +41,11 @@ def build_vectors() -> dict[str, Any]:
     """Every known-answer value, recomputed from the seeded ceremony."""
     run = full_ceremony(2, 3, seed="kat")
     key = run.ceremony.joint_key()
-    r = Scalar.reduce(seeded("kat/ballot")(64))
+    r = seeded("kat/ballot").scalar()
     total = 17
-    ciphertext = (Point.base_mul(r), Point.base_mul(Scalar.of(total)) + key.public_key.mul(r))
+    ciphertext = Ciphertext(
+        Point.base_mul(r), Point.base_mul(Scalar.of(total)) + key.public_key.mul(r)
+    )
     context = decryption_context(
         key=key.key_id,
         poll_id="poll-1",
@@ -64,7 +67,7 @@ def build_vectors() -> dict[str, Any]:
     )
     trial = trial_ciphertext(key)
     return {
-        "seed": 'SHAKE-256("kat/{i}/{counter}") per device, see threshold_fixtures.seeded',
+        "seed": 'Hash("cv1/deterministic-random", "kat/{i}", u32(counter)) per device',
         "origin": run.params.origin,
         "ceremony_id": run.params.ceremony_id,
         "t": 2,

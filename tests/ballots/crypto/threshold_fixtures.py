@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 from dataclasses import dataclass
 
 from ballots.crypto.group import Scalar
+from ballots.crypto.randomness import DeterministicRandom
 from ballots.crypto.threshold.ceremony import (
     Ceremony,
     CeremonyMessage,
@@ -16,7 +15,6 @@ from ballots.crypto.threshold.ceremony import (
 from ballots.crypto.threshold.decryption import make_decryption_share
 from ballots.crypto.threshold.messages import Announcement
 from ballots.crypto.threshold.params import CeremonyParams
-from ballots.crypto.threshold.randomness import RandomSource
 from ballots.crypto.threshold.scrutineer import (
     DealerSecrets,
     announce,
@@ -29,14 +27,9 @@ from ballots.crypto.threshold.transport import SealedShare
 ORIGIN = "https://congress.example:8443"
 
 
-def seeded(seed: str) -> RandomSource:
-    """A reproducible random source: SHAKE-256 of ``seed/counter`` for each request."""
-    counter = itertools.count()
-
-    def random(size: int) -> bytes:
-        return hashlib.shake_256(f"{seed}/{next(counter)}".encode()).digest(size)
-
-    return random
+def seeded(seed: str) -> DeterministicRandom:
+    """A reproducible random source: ``Hash("cv1/deterministic-random", seed, u32(i))``."""
+    return DeterministicRandom(seed.encode())
 
 
 @dataclass
