@@ -14,6 +14,7 @@ Modules, in the order a reader meets them:
 - :mod:`~.ceremony` — the ceremony as a state machine: complete, missing, at fault.
 - :mod:`~.decryption` — decryption shares with proofs, Lagrange combination.
 - :mod:`~.dlog` — the small discrete logarithm (table, baby-step giant-step).
+- :mod:`~.liveness` — t devices prove they hold their share before a poll opens.
 - :mod:`~.card` — the printed backup card and its restore check.
 
 Everything is pure: no I/O, randomness passed in as a

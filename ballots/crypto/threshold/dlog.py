@@ -7,13 +7,14 @@ those, Shanks' baby-step giant-step searches ``0..limit`` in about ``2·√limit
 
 from __future__ import annotations
 
+from functools import lru_cache
 from math import isqrt
 from typing import Final
 
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.threshold.errors import DiscreteLogError
 
-__all__ = ["TABLE_LIMIT", "DiscreteLogTable", "baby_step_giant_step", "discrete_log"]
+__all__ = ["TABLE_LIMIT", "DiscreteLogTable", "baby_step_giant_step", "discrete_log", "table"]
 
 #: Up to this limit a full table is built; above it, baby-step giant-step.
 TABLE_LIMIT: Final = 65_536
@@ -43,12 +44,18 @@ class DiscreteLogTable:
             ) from None
 
 
+@lru_cache(maxsize=8)
+def table(limit: int) -> DiscreteLogTable:
+    """The table up to ``limit``, built once and kept (a poll decrypts many totals)."""
+    return DiscreteLogTable(limit)
+
+
 def baby_step_giant_step(point: Point, limit: int, where: str) -> int:
     """``m`` in ``0..limit`` with ``point = m·G`` (Shanks 1971), or :class:`DiscreteLogError`."""
     if limit < 0:
         raise ValueError(f"the search limit {limit} is negative")
     steps = isqrt(limit) + 1
-    baby = DiscreteLogTable(steps - 1)
+    baby = table(steps - 1)
     giant = Point.base_mul(Scalar.of(steps))
     current = point
     for i in range(steps + 1):
@@ -66,5 +73,5 @@ def baby_step_giant_step(point: Point, limit: int, where: str) -> int:
 def discrete_log(point: Point, limit: int, where: str) -> int:
     """``m`` in ``0..limit`` with ``point = m·G``: a table for small limits, else BSGS."""
     if limit <= TABLE_LIMIT:
-        return DiscreteLogTable(limit).lookup(point, where)
+        return table(limit).lookup(point, where)
     return baby_step_giant_step(point, limit, where)

@@ -12,6 +12,7 @@ Hierarchy (codes in quotes; the bases come from :mod:`ballots.crypto.errors`)::
         ├── TranscriptMismatchError  "transcript-mismatch": an acceptance of another transcript
         ├── VerificationKeyError     "bad-verification-key": a Y_j the commitments contradict
         ├── NotEnoughSharesError     "not-enough-shares": fewer than t decryption shares
+        ├── NotEnoughScrutineersError "not-enough-scrutineers": fewer than t devices alive
         ├── DiscreteLogError         "total-out-of-range": a decrypted point beyond the search range
         └── BackupCardError          "bad-backup-card": a card that does not parse or restore
 
@@ -27,6 +28,7 @@ __all__ = [
     "BackupCardError",
     "CeremonyMessageError",
     "DiscreteLogError",
+    "NotEnoughScrutineersError",
     "NotEnoughSharesError",
     "ParameterError",
     "ProofError",
@@ -84,6 +86,12 @@ class NotEnoughSharesError(ThresholdError):
     """Fewer than t valid decryption shares: the total cannot be computed."""
 
     code = "not-enough-shares"
+
+
+class NotEnoughScrutineersError(ThresholdError):
+    """Fewer than t scrutineer devices proved they hold their share: the poll cannot open."""
+
+    code = "not-enough-scrutineers"
 
 
 class DiscreteLogError(ThresholdError):

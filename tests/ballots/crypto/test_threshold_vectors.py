@@ -126,7 +126,7 @@ def test_the_stored_sealed_share_opens_with_an_independent_ecies() -> None:
 
 def _doc_values() -> dict[str, str]:
     text = DOC.read_text(encoding="utf-8")
-    section = text[text.index("## 12. Known answers") :]
+    section = text[text.index("## 13. Known answers") :]
     return dict(re.findall(r"^([a-z_0-9.\[\]]+) = ([0-9a-f]+)$", section, flags=re.MULTILINE))
 
 
