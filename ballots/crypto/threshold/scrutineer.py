@@ -89,7 +89,10 @@ def deal_shares(
     announcements: Mapping[int, Announcement],
     random: RandomSource,
 ) -> tuple[SealedShare, ...]:
-    """Round 2: ``f_i(j)`` sealed to every other scrutineer's transport key, by recipient."""
+    """Round 2: ``f_i(j)`` sealed to every other scrutineer's transport key, by recipient.
+
+    Seal only to transport keys whose proofs a ceremony has checked (round 1 complete).
+    """
     return tuple(
         seal_share(
             params,
@@ -113,6 +116,8 @@ def check_received_shares(
 ) -> ShareCheck:
     """Round 3: open and check every share sent to this scrutineer.
 
+    ``announcements`` are those a :class:`~ballots.crypto.threshold.ceremony.Ceremony` accepted
+    and ``sealed`` is every round 2 message (the acceptance hashes them all).
     All valid: an :class:`Acceptance` of the dealing hash and ``s_j = Σ_i f_i(j)``.
     Otherwise one :class:`Complaint` per bad dealer, and no share.
     """
