@@ -5,8 +5,10 @@ within a round, checks each one as it arrives — proofs, commitments, the trans
 complaints judged from public data — and reports a :class:`CeremonyStatus`: the phase, the
 messages still expected and the :class:`~ballots.crypto.threshold.complaints.Fault` of every
 scrutineer caught breaking the protocol. Any fault fails the ceremony: the culprit is named and
-a new ceremony (new id) starts. Messages out of place raise
-:class:`~ballots.crypto.threshold.errors.CeremonyMessageError` and change nothing.
+a new ceremony (new id) starts. Messages out of place — an index outside 1..n, a message for a
+later round, anything after a failure — raise a
+:class:`~ballots.crypto.threshold.errors.ThresholdError` and change nothing; an identical
+repeat is ignored.
 
 The key is complete only after round 5: t scrutineers decrypt the test ciphertext
 ``(r·G, 7·G + r·H)`` with ``r = Hash("cv1/thr/test", key_id)`` and it gives 7.
