@@ -15,7 +15,7 @@ from ballots.crypto.elgamal import Ciphertext, encrypt, encrypt_point
 from ballots.crypto.errors import LayoutError, ReusedComponentError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.hashing import ballot_context
-from ballots.crypto.names import blank, encode_name
+from ballots.crypto.names import blank, encode_name, normalise
 from ballots.crypto.proofs import ZERO_GAP, Gap, Proof, prove, verify
 from ballots.crypto.randomness import RandomSource
 from ballots.crypto.shape import BallotShape, Choice, check_choice
@@ -60,7 +60,7 @@ class EncryptedBallot:
 
 def _plaintexts(shape: BallotShape, choice: Choice) -> tuple[list[int], list[list[Point]]]:
     """Marks and flags as integers, and the name points of each slot (sorted names first)."""
-    names = sorted(choice.write_ins, key=lambda name: name.encode("utf-8"))
+    names = sorted(choice.write_ins, key=lambda name: normalise(name).encode("utf-8"))
     slots = [encode_name(name, shape.name_points) for name in names]
     slots += [blank(shape.name_points)] * (shape.slots - len(slots))
     flags = [1] * len(names) + [0] * (shape.slots - len(names))

@@ -31,6 +31,8 @@ __all__ = [
     "decode_name",
     "encode_name",
     "max_name_bytes",
+    "name_problem",
+    "normalise",
 ]
 
 #: Data bytes per point.
@@ -53,7 +55,8 @@ def normalise(name: str) -> str:
     return unicodedata.normalize("NFC", name).strip()
 
 
-def _problem(name: str, k: int) -> str | None:
+def name_problem(name: str, k: int) -> str | None:
+    """Why the normalised ``name`` cannot be written in ``k`` points, or None if it can."""
     if not name:
         return "a write-in name is empty"
     if any(unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in name):
@@ -67,7 +70,7 @@ def _problem(name: str, k: int) -> str | None:
 def encode_name(name: str, k: int) -> list[Point]:
     """The ``k`` points of ``name`` (normalised first); ``ValueError`` if it cannot be one."""
     text = normalise(name)
-    problem = _problem(text, k)
+    problem = name_problem(text, k)
     if problem is not None:
         raise ValueError(problem)
     utf8 = text.encode("utf-8")

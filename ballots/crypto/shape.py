@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ballots.crypto.errors import LayoutError
-from ballots.crypto.names import K_CLOSED, K_OPEN, max_name_bytes, normalise
+from ballots.crypto.names import K_CLOSED, K_OPEN, name_problem, normalise
 from ballots.definition import PollDefinition
 
 __all__ = ["BallotShape", "Choice", "ShapeKind", "check_choice", "shape_of"]
@@ -158,9 +158,9 @@ def _check_write_ins(shape: BallotShape, choice: Choice) -> None:
     if written > shape.slots:
         raise LayoutError("choice.write_ins", f"{written} write-ins, at most {shape.slots}")
     for i, name in enumerate(choice.write_ins):
-        size = len(normalise(name).encode("utf-8"))
-        if not normalise(name) or size > max_name_bytes(shape.name_points):
-            raise LayoutError(f"choice.write_ins[{i}]", "empty or too long for its slot")
+        problem = name_problem(normalise(name), shape.name_points)
+        if problem is not None:
+            raise LayoutError(f"choice.write_ins[{i}]", problem)
     if shape.kind != "election":
         return
     against = sum(choice.marks[1::2])

@@ -18,7 +18,7 @@ from ballots.crypto.elgamal import encrypt, encrypt_point, reencrypt
 from ballots.crypto.encoding import ballot_bytes, ballot_to_json
 from ballots.crypto.errors import LayoutError, ProofError, ReusedComponentError
 from ballots.crypto.group import Point, Scalar
-from ballots.crypto.names import encode_name
+from ballots.crypto.names import decode_name, encode_name
 from ballots.crypto.randomness import DeterministicRandom
 from ballots.crypto.shape import BallotShape, Choice, shape_of
 from ballots.crypto.statements import plan
@@ -266,4 +266,23 @@ def test_a_first_component_used_twice_inside_a_ballot_is_refused() -> None:
         verify_ballot(shape, twice, context=CONTEXT)
     assert str(caught.value) == (
         "ballot.ciphertexts[1].a: the same first component as ciphertexts[0]"
+    )
+
+
+def test_write_ins_fill_the_lowest_slots_sorted_by_their_normalised_bytes() -> None:
+    shape = BallotShape.election(3, 2, write_ins=True)
+    choice = Choice.stances(["against", "against", "abstain"], ["王五", " Zhang "])
+    ballot = seal(shape, choice)
+    plain = [c.b - c.a.mul(SECRET) for c in ballot.ciphertexts]
+    assert decode_name(plain[7:9]).name == "Zhang"  # "Z" (0x5a) sorts before "王" (0xe7)
+    assert decode_name(plain[10:12]).name == "王五"
+
+
+def test_a_write_in_with_a_format_character_is_refused_as_a_choice() -> None:
+    shape = BallotShape.election(3, 2, write_ins=True)
+    choice = Choice.stances(["against", "abstain", "abstain"], ["王\u200b五"])
+    with pytest.raises(LayoutError) as caught:
+        make_ballot(shape, choice, context=CONTEXT, random=DeterministicRandom(b"x"))
+    assert str(caught.value) == (
+        "choice.write_ins[0]: a write-in name has a control or format character"
     )
