@@ -43,6 +43,7 @@ CARD_TITLE: Final = "congress-vote 监票人密钥备份卡 / scrutineer key bac
 CARD_VERSION: Final = 1
 KEY_PREFIX_BYTES: Final = 8
 
+_FIELDS: Final = ("version", "origin", "key", "scrutineer", "share", "checksum")
 _SCRUTINEER = re.compile(r"([0-9]{1,2}) of ([0-9]{1,2}), threshold ([0-9]{1,2})")
 _HEX = re.compile(r"[0-9a-f]*")
 
@@ -98,8 +99,11 @@ def _hex_field(value: str, size: int, where: str) -> bytes:
     return bytes.fromhex(compact)
 
 
-def parse_card(text: str) -> BackupCard:
-    """Read a card written by :func:`render_card` (or copied from it by hand)."""
+def _fields(text: str) -> dict[str, str]:
+    """``{name: value}`` of a card's lines; the share may continue on the next lines.
+
+    Errors never quote a line: it may hold part of the secret share.
+    """
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if not lines or lines[0] != CARD_TITLE:
         raise BackupCardError("card", "the first line is not the backup card title")
@@ -107,14 +111,7 @@ def parse_card(text: str) -> BackupCard:
     last = ""
     for number, line in enumerate(lines[1:], start=2):
         name, colon, value = line.partition(":")
-        if colon and name.strip() in {
-            "version",
-            "origin",
-            "key",
-            "scrutineer",
-            "share",
-            "checksum",
-        }:
+        if colon and name.strip() in _FIELDS:
             last = name.strip()
             if last in fields:
                 raise BackupCardError(f"card.{last}", "the field appears twice")
@@ -122,10 +119,16 @@ def parse_card(text: str) -> BackupCard:
         elif last == "share":
             fields["share"] += " " + line
         else:
-            raise BackupCardError(f"card line {number}", f"unexpected line {line!r}")
-    for name in ("version", "origin", "key", "scrutineer", "share", "checksum"):
+            raise BackupCardError(f"card line {number}", "the line is not a field of the card")
+    for name in _FIELDS:
         if name not in fields:
             raise BackupCardError(f"card.{name}", "the field is missing")
+    return fields
+
+
+def parse_card(text: str) -> BackupCard:
+    """Read a card written by :func:`render_card` (or copied from it by hand)."""
+    fields = _fields(text)
     if fields["version"] != str(CARD_VERSION):
         raise BackupCardError("card.version", f"version {fields['version']!r} is not 1")
     numbers = _SCRUTINEER.fullmatch(fields["scrutineer"])

@@ -125,7 +125,7 @@ def test_a_card_of_another_key_or_origin_does_not_restore() -> None:
         (
             lambda s: s + "note: kept in envelope 2\n",
             "card line 9",
-            "unexpected line 'note: kept in envelope 2'",
+            "the line is not a field of the card",
         ),
         (lambda s: s.replace("key: ", "key: 00"), "card.key", "expected 16 hexadecimal digits"),
     ],
@@ -155,3 +155,12 @@ def test_a_share_not_below_the_group_order_is_refused() -> None:
 def test_the_card_repr_hides_the_share() -> None:
     card = parse_card(card_text())
     assert RUN.shares[2].encode().hex() not in repr(card)
+
+
+def test_an_error_never_quotes_the_share() -> None:
+    lines = card_text().splitlines()
+    moved = "\n".join([*lines[:6], lines[7], lines[6]])  # half the share after the checksum
+    with pytest.raises(BackupCardError) as caught:
+        parse_card(moved)
+    assert str(caught.value) == "card line 8: the line is not a field of the card"
+    assert lines[6].strip() not in str(caught.value)
