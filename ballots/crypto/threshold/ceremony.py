@@ -222,7 +222,9 @@ class Ceremony:
 
     def receive(self, message: CeremonyMessage) -> None:
         """Check and record one message; a fault is recorded, a misplaced message raises."""
-        if self.phase is Phase.FAILED:
+        dealt = len(self.sealed) == self.params.n * (self.params.n - 1)
+        if self.phase is Phase.FAILED and not (isinstance(message, Complaint) and dealt):
+            # Complaints are still judged, so that every cheating dealer is named at once.
             raise CeremonyMessageError(
                 "ceremony", "the ceremony has failed; a new ceremony must start"
             )
@@ -311,7 +313,10 @@ class Ceremony:
         self.params.check_index(i, f"{where}.dealer")
         if i == j:
             raise CeremonyMessageError(where, "a scrutineer cannot complain about its own share")
-        self._expect_round(3, where)
+        if self.phase is not Phase.FAILED:
+            self._expect_round(3, where)
+        if self.complaints.get((j, i)) == message:
+            return
         self.complaints[(j, i)] = message
         self.faults.append(
             judge_complaint(

@@ -16,7 +16,7 @@ from ballots.crypto.threshold.polynomial import evaluate
 from ballots.crypto.threshold.proofs import Proof
 from ballots.crypto.threshold.scrutineer import check_received_shares
 from ballots.crypto.threshold.transport import SealedShare, open_share, seal_share
-from tests.ballots.crypto.threshold_fixtures import ORIGIN, Run, deal, seeded
+from tests.ballots.crypto.threshold_fixtures import ORIGIN, Run, deal, finish, seeded
 
 PARAMS = CeremonyParams(ORIGIN, "sitting-1/key", t=2, n=3)
 
@@ -173,3 +173,49 @@ def test_a_sealed_share_relabelled_to_another_dealer_is_refused() -> None:
     with pytest.raises(SealedShareError) as caught:
         open_as_recipient(run, relabelled)
     assert str(caught.value) == "round2[1→2]: the share from 3 to 2 does not decrypt"
+
+
+def test_every_cheating_dealer_is_named_and_a_new_ceremony_completes() -> None:
+    params = CeremonyParams(ORIGIN, "sitting-1/key", t=3, n=5)
+    run = deal(params, "two cheats")
+    bad = {
+        (2, 4): Scalar.of(1),
+        (5, 1): evaluate(run.secrets[5].coefficients, 1) + Scalar.of(1),
+        (5, 3): Scalar.of(3),
+    }
+    run.sealed = [
+        seal_share(
+            params,
+            s.dealer,
+            s.recipient,
+            run.announcements[s.recipient].transport_key,
+            bad[(s.dealer, s.recipient)],
+            seeded(f"bad/{s.dealer}/{s.recipient}"),
+        )
+        if (s.dealer, s.recipient) in bad
+        else s
+        for s in run.sealed
+    ]
+    ceremony = Ceremony(params)
+    for message in [*run.announcements.values(), *run.sealed]:
+        ceremony.receive(message)
+    complaints = []
+    for j in params.indices:
+        check = check_received_shares(
+            params, run.secrets[j], run.announcements, run.sealed, seeded(f"c/{j}")
+        )
+        complaints.extend(check.complaints)
+    assert [(c.scrutineer, c.dealer) for c in complaints] == [(1, 5), (3, 5), (4, 2)]
+    for complaint in complaints:
+        ceremony.receive(complaint)
+    ceremony.receive(complaints[0])  # a repeat changes nothing
+    assert [(f.scrutineer, f.code) for f in ceremony.status().faults] == [
+        (5, "bad-share"),
+        (5, "bad-share"),
+        (2, "bad-share"),
+    ]
+    # The restart: a new ceremony id, honest dealers, a complete key.
+    again = finish(
+        deal(dataclasses.replace(params, ceremony_id="sitting-1/key-2"), "again"), "again"
+    )
+    assert again.ceremony.status().complete
