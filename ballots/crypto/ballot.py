@@ -12,14 +12,14 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 from ballots.crypto.elgamal import Ciphertext, encrypt, encrypt_point
-from ballots.crypto.errors import LayoutError, ReusedComponentError
+from ballots.crypto.errors import IdentityError, LayoutError, ReusedComponentError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.hashing import ballot_context
 from ballots.crypto.names import blank, encode_name, normalise
 from ballots.crypto.proofs import ZERO_GAP, Gap, Proof, prove, verify
 from ballots.crypto.randomness import RandomSource
 from ballots.crypto.shape import BallotShape, Choice, check_choice
-from ballots.crypto.statements import Membership, branches, plan
+from ballots.crypto.statements import Membership, Statement, branches, plan
 
 __all__ = [
     "BallotContext",
@@ -40,6 +40,11 @@ class BallotContext:
     device_key: bytes
     key: Point
 
+    def __post_init__(self) -> None:
+        if self.key.is_identity():
+            # Under the identity key every ciphertext would show its plaintext.
+            raise IdentityError("key", "the identity is not allowed here")
+
     def of(self, ciphertexts: Sequence[Ciphertext]) -> Scalar:
         """``ballot_ctx`` of a ballot with these ciphertexts."""
         return ballot_context(
@@ -58,13 +63,48 @@ class EncryptedBallot:
     proofs: tuple[Proof, ...]
 
 
-def _plaintexts(shape: BallotShape, choice: Choice) -> tuple[list[int], list[list[Point]]]:
-    """Marks and flags as integers, and the name points of each slot (sorted names first)."""
+def _plaintexts(shape: BallotShape, choice: Choice) -> tuple[list[int], list[Point | None]]:
+    """Per ciphertext in layout order, the integer it encrypts, or the name point it encrypts.
+
+    Marks come first; then per slot its flag (1 if written) and its name points. Names fill
+    the lowest slots sorted by their normalised UTF-8 bytes; the remaining slots are blank.
+    """
     names = sorted(choice.write_ins, key=lambda name: normalise(name).encode("utf-8"))
-    slots = [encode_name(name, shape.name_points) for name in names]
-    slots += [blank(shape.name_points)] * (shape.slots - len(slots))
-    flags = [1] * len(names) + [0] * (shape.slots - len(names))
-    return [*choice.marks, *flags], slots
+    numbers: list[int] = list(choice.marks)
+    points: list[Point | None] = [None] * shape.mark_count
+    for slot in range(shape.slots):
+        written = slot < len(names)
+        numbers.append(int(written))
+        points.append(None)
+        chunks = (
+            encode_name(names[slot], shape.name_points) if written else blank(shape.name_points)
+        )
+        numbers += [0] * len(chunks)
+        points += chunks
+    return numbers, points
+
+
+def _witness(
+    statement: Statement,
+    numbers: Sequence[int],
+    points: Sequence[Point | None],
+    randomness: Sequence[Scalar],
+) -> tuple[int, list[Scalar], list[list[Gap]]]:
+    """The real branch, the ``r`` of each relation and the gaps of every branch."""
+    if isinstance(statement, Membership):
+        r = Scalar.of(0)
+        m = 0
+        for sign, position in statement.terms:
+            r = r + randomness[position] if sign > 0 else r - randomness[position]
+            m += sign * numbers[position]
+        gaps = [[Gap(Scalar.of(m - v))] for v in statement.values]
+        return statement.values.index(m), [r], gaps
+    written = numbers[statement.flag]
+    witnesses = [randomness[statement.flag], *(randomness[p] for p in statement.names)]
+    # Blank branch: U − 0·G = written·G, N − O = the name point; written branch: U − G.
+    blank_gaps = [Gap(Scalar.of(written)), *(Gap(Scalar.of(0), points[p]) for p in statement.names)]
+    written_gaps = [Gap(Scalar.of(written - 1)), *([ZERO_GAP] * len(statement.names))]
+    return written, witnesses, [blank_gaps, written_gaps]
 
 
 def make_ballot(
@@ -77,22 +117,8 @@ def make_ballot(
     :class:`LayoutError` if the rules do not allow ``choice``.
     """
     check_choice(shape, choice)
-    values, slots = _plaintexts(shape, choice)
+    numbers, points = _plaintexts(shape, choice)
     key = context.key
-    numbers: list[int] = []
-    points: list[Point | None] = []
-    for position in range(shape.ciphertext_count):
-        if position < shape.mark_count:
-            numbers.append(values[position])
-            points.append(None)
-            continue
-        slot, offset = divmod(position - shape.mark_count, 1 + shape.name_points)
-        if offset == 0:
-            numbers.append(values[shape.mark_count + slot])
-            points.append(None)
-        else:
-            numbers.append(0)
-            points.append(slots[slot][offset - 1])
     randomness = [random.scalar() for _ in range(shape.ciphertext_count)]
     ciphertexts = tuple(
         encrypt(m, r, key) if point is None else encrypt_point(point, r, key)
@@ -101,35 +127,18 @@ def make_ballot(
     ctx = context.of(ciphertexts)
     proofs: list[Proof] = []
     for index, statement in enumerate(plan(shape)):
-        relations = branches(statement, ciphertexts)
-        if isinstance(statement, Membership):
-            r = Scalar.of(0)
-            m = 0
-            for sign, position in statement.terms:
-                r = r + randomness[position] if sign > 0 else r - randomness[position]
-                m += sign * numbers[position]
-            witnesses = [r]
-            real = statement.values.index(m)
-            gaps = [[Gap(Scalar.of(m - v))] for v in statement.values]
-        else:
-            written = numbers[statement.flag]
-            witnesses = [randomness[statement.flag], *(randomness[p] for p in statement.names)]
-            real = written
-            name_gaps = [Gap(Scalar.of(0), points[p]) for p in statement.names]
-            gaps = [[Gap(Scalar.of(written)), *name_gaps], [Gap(Scalar.of(written - 1))]]
-            gaps[1] += [ZERO_GAP] * len(statement.names)
-        proofs.append(
-            prove(
-                context=ctx,
-                index=index,
-                key=key,
-                branches=relations,
-                real=real,
-                witnesses=witnesses,
-                gaps=gaps,
-                random=random,
-            )
+        real, witnesses, gaps = _witness(statement, numbers, points, randomness)
+        proof = prove(
+            context=ctx,
+            index=index,
+            key=key,
+            branches=branches(statement, ciphertexts),
+            real=real,
+            witnesses=witnesses,
+            gaps=gaps,
+            random=random,
         )
+        proofs.append(proof)
     return EncryptedBallot(ciphertexts, tuple(proofs))
 
 
@@ -155,6 +164,7 @@ def verify_ballot(
             raise ReusedComponentError(
                 f"{where}.ciphertexts[{position}].a",
                 f"the same first component as ciphertexts[{seen[ciphertext.a]}]",
+                role=shape.role(position),
             )
         seen[ciphertext.a] = position
     ctx = context.of(ballot.ciphertexts)
@@ -166,6 +176,7 @@ def verify_ballot(
             key=context.key,
             branches=branches(statement, ballot.ciphertexts),
             where=f"{where}.proofs[{index}]",
+            role=statement.label or None,
         )
 
 

@@ -83,15 +83,15 @@ def ballot_to_json(ballot: EncryptedBallot) -> dict[str, Any]:
     }
 
 
-def _unb64(value: object, where: str) -> bytes:
+def _unb64(value: object, where: str, role: str | None = None) -> bytes:
     if not isinstance(value, str) or len(value) != 43:
-        raise EncodingError(where, "expected 43 characters of base64url (32 bytes)")
+        raise EncodingError(where, "expected 43 characters of base64url (32 bytes)", role=role)
     try:
         data = base64.urlsafe_b64decode(value + "=")
     except (binascii.Error, ValueError):
-        raise EncodingError(where, "not base64url") from None
+        raise EncodingError(where, "not base64url", role=role) from None
     if _b64(data) != value:
-        raise EncodingError(where, "not canonical base64url")
+        raise EncodingError(where, "not canonical base64url", role=role)
     return data
 
 
@@ -112,45 +112,54 @@ def ballot_from_json(shape: BallotShape, obj: object, *, where: str = "ballot") 
     for i, pair in enumerate(items):
         path = f"{where}.ciphertexts[{i}]"
         a, b = _list(pair, 2, path)
-        ciphertexts.append(_ciphertext(_unb64(a, path + ".a"), _unb64(b, path + ".b"), path))
+        role = shape.role(i)
+        pair = (_unb64(a, path + ".a", role), _unb64(b, path + ".b", role))
+        ciphertexts.append(_ciphertext(*pair, path, role))
     sizes = proof_sizes(shape)
-    proofs: list[Proof] = []
-    for i, (item, size) in enumerate(
-        zip(_list(obj["proofs"], len(sizes), f"{where}.proofs"), sizes, strict=True)
-    ):
-        path = f"{where}.proofs[{i}]"
-        if not isinstance(item, dict) or set(item) != {"challenges", "responses"}:
-            raise LayoutError(path, 'expected an object with "challenges" and "responses" only')
-        challenges = _list(item["challenges"], len(size), f"{path}.challenges")
-        responses = _list(item["responses"], len(size), f"{path}.responses")
-        proofs.append(
-            Proof(
-                tuple(
-                    _scalar(_unb64(c, f"{path}.challenges[{j}]"), f"{path}.challenges[{j}]")
-                    for j, c in enumerate(challenges)
-                ),
-                tuple(
-                    tuple(
-                        _scalar(
-                            _unb64(s, f"{path}.responses[{j}][{k}]"), f"{path}.responses[{j}][{k}]"
-                        )
-                        for k, s in enumerate(_list(branch, n, f"{path}.responses[{j}]"))
-                    )
-                    for j, (branch, n) in enumerate(zip(responses, size, strict=True))
-                ),
-            )
-        )
+    labels = [statement.label for statement in plan(shape)]
+    items = _list(obj["proofs"], len(sizes), f"{where}.proofs")
+    proofs = [
+        _proof_from_json(item, size, f"{where}.proofs[{i}]", label)
+        for i, (item, size, label) in enumerate(zip(items, sizes, labels, strict=True))
+    ]
     return EncryptedBallot(tuple(ciphertexts), tuple(proofs))
 
 
-def _ciphertext(a: bytes, b: bytes, where: str) -> Ciphertext:
-    return Ciphertext(
-        Point.decode(a, f"{where}.a"), Point.decode(b, f"{where}.b", allow_identity=True)
-    )
+def _proof_from_json(item: object, size: list[int], path: str, role: str) -> Proof:
+    if not isinstance(item, dict) or set(item) != {"challenges", "responses"}:
+        raise LayoutError(path, 'expected an object with "challenges" and "responses" only')
+    challenges: list[Scalar] = []
+    for j, text in enumerate(_list(item["challenges"], len(size), f"{path}.challenges")):
+        value = f"{path}.challenges[{j}]"
+        challenges.append(_scalar(_unb64(text, value, role), value, role))
+    responses: list[tuple[Scalar, ...]] = []
+    branches = _list(item["responses"], len(size), f"{path}.responses")
+    for j, (branch, count) in enumerate(zip(branches, size, strict=True)):
+        texts = _list(branch, count, f"{path}.responses[{j}]")
+        values = [f"{path}.responses[{j}][{k}]" for k in range(count)]
+        responses.append(
+            tuple(
+                _scalar(_unb64(text, value, role), value, role)
+                for text, value in zip(texts, values, strict=True)
+            )
+        )
+    return Proof(tuple(challenges), tuple(responses))
 
 
-def _scalar(data: bytes, where: str) -> Scalar:
-    return Scalar.decode(data, where)
+def _ciphertext(a: bytes, b: bytes, where: str, role: str) -> Ciphertext:
+    try:
+        return Ciphertext(
+            Point.decode(a, f"{where}.a"), Point.decode(b, f"{where}.b", allow_identity=True)
+        )
+    except EncodingError as error:
+        raise type(error)(error.where, error.problem, role=role) from None
+
+
+def _scalar(data: bytes, where: str, role: str | None = None) -> Scalar:
+    try:
+        return Scalar.decode(data, where)
+    except EncodingError as error:
+        raise type(error)(error.where, error.problem, role=role) from None
 
 
 def ballot_from_bytes(shape: BallotShape, data: bytes, *, where: str = "ballot") -> EncryptedBallot:
@@ -161,22 +170,23 @@ def ballot_from_bytes(shape: BallotShape, data: bytes, *, where: str = "ballot")
         raise LayoutError(where, f"{len(data)} bytes, not {expected * _SIZE}")
     values = [data[i : i + _SIZE] for i in range(0, len(data), _SIZE)]
     ciphertexts = tuple(
-        _ciphertext(values[2 * i], values[2 * i + 1], f"{where}.ciphertexts[{i}]")
+        _ciphertext(values[2 * i], values[2 * i + 1], f"{where}.ciphertexts[{i}]", shape.role(i))
         for i in range(shape.ciphertext_count)
     )
     cursor = 2 * shape.ciphertext_count
     proofs: list[Proof] = []
-    for i, size in enumerate(sizes):
-        path = f"{where}.proofs[{i}]"
-        challenges = _scalars(values[cursor : cursor + len(size)], f"{path}.challenges")
+    for i, (size, statement) in enumerate(zip(sizes, plan(shape), strict=True)):
+        path, role = f"{where}.proofs[{i}]", statement.label
+        challenges = _scalars(values[cursor : cursor + len(size)], f"{path}.challenges", role)
         cursor += len(size)
         responses: list[tuple[Scalar, ...]] = []
         for j, n in enumerate(size):
-            responses.append(_scalars(values[cursor : cursor + n], f"{path}.responses[{j}]"))
+            part = values[cursor : cursor + n]
+            responses.append(_scalars(part, f"{path}.responses[{j}]", role))
             cursor += n
         proofs.append(Proof(challenges, tuple(responses)))
     return EncryptedBallot(ciphertexts, tuple(proofs))
 
 
-def _scalars(values: Sequence[bytes], where: str) -> tuple[Scalar, ...]:
-    return tuple(_scalar(value, f"{where}[{k}]") for k, value in enumerate(values))
+def _scalars(values: Sequence[bytes], where: str, role: str) -> tuple[Scalar, ...]:
+    return tuple(_scalar(value, f"{where}[{k}]", role) for k, value in enumerate(values))

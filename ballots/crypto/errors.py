@@ -12,9 +12,12 @@ Hierarchy::
         ├── ProofError              "bad-proof": a proof that does not verify
         └── ReusedComponentError    "reused-component": a first component seen in another ballot
 
-Every error names *where* the problem is, as a path into the ballot
-(``ballot.candidates[2].for``, ``ballot.proofs[3]``), and *what* it is, as one sentence.
-Its ``str()`` is ``"{where}: {problem}"``, e.g. ``ballot.candidates[2].for: point has bit 255 set``.
+Every error names *where* the problem is, as a path into the ballot JSON
+(``ballot.ciphertexts[5].a``, ``ballot.proofs[3]``), optionally the *role* of that value in the
+poll (``candidates[2].against``, ``IN(candidates[1].for, {0,1})``), and *what* the problem is,
+as one sentence. Its ``str()`` is ``"{where}: {problem}"``, or with a role
+``"{where} ({role}): {problem}"``, e.g.
+``ballot.ciphertexts[5].a (candidates[2].against): point has bit 255 set``.
 """
 
 from __future__ import annotations
@@ -34,16 +37,22 @@ __all__ = [
 
 
 class CryptoError(BallotsError):
-    """A cryptographic value or ballot at ``where`` is refused; ``problem`` says why."""
+    """A cryptographic value or ballot at ``where`` is refused; ``problem`` says why.
+
+    ``role`` optionally says what the value stands for in the poll.
+    """
 
     code = "crypto-error"
 
-    def __init__(self, where: str, problem: str) -> None:
+    def __init__(self, where: str, problem: str, *, role: str | None = None) -> None:
         super().__init__(where, problem)
         self.where = where
         self.problem = problem
+        self.role = role
 
     def __str__(self) -> str:
+        if self.role:
+            return f"{self.where} ({self.role}): {self.problem}"
         return f"{self.where}: {self.problem}"
 
 

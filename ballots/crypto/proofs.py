@@ -179,21 +179,27 @@ def verify(
     key: Point,
     branches: Sequence[Sequence[Relation]],
     where: str,
+    role: str | None = None,
 ) -> None:
-    """Check ``proof`` for the disjunction ``branches``; raise :class:`ProofError` naming ``where``."""
+    """Check ``proof`` for the disjunction ``branches``; raise :class:`ProofError` naming ``where``.
+
+    ``role`` (what the proof proves, e.g. ``IN(for, {0,1})``) is carried into the error.
+    """
     if len(proof.challenges) != len(branches) or len(proof.responses) != len(branches):
-        raise LayoutError(where, f"proof has {len(proof.challenges)} branches, not {len(branches)}")
+        problem = f"proof has {len(proof.challenges)} branches, not {len(branches)}"
+        raise LayoutError(where, problem, role=role)
     commitments: list[bytes] = []
     total = Scalar.of(0)
     for c, responses, branch in zip(proof.challenges, proof.responses, branches, strict=True):
         if len(responses) != len(branch):
-            raise LayoutError(where, f"branch has {len(responses)} responses, not {len(branch)}")
+            problem = f"branch has {len(responses)} responses, not {len(branch)}"
+            raise LayoutError(where, problem, role=role)
         total = total + c
         for s, relation in zip(responses, branch, strict=True):
             t_g = Point.base_mul(s) - relation.a.mul(c)
             t_h = None if relation.d is None else key.mul(s) - relation.d.mul(c)
             if t_g.is_identity() or (t_h is not None and t_h.is_identity()):
-                raise ProofError(where, "a commitment is the identity")
+                raise ProofError(where, "a commitment is the identity", role=role)
             commitments.append(_commitment(t_g, t_h))
     if total != _challenge(context, index, branches, commitments):
-        raise ProofError(where, "the challenges do not sum to the hash of the proof")
+        raise ProofError(where, "the challenges do not sum to the hash of the proof", role=role)

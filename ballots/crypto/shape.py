@@ -88,6 +88,26 @@ class BallotShape:
         """Mark ciphertexts, then per slot a flag U and k name points."""
         return self.mark_count + self.slots * (1 + self.name_points)
 
+    def role(self, position: int) -> str:
+        """What the ciphertext at ``position`` stands for: ``candidates[2].against``, …"""
+        if position >= self.mark_count:
+            slot, offset = divmod(position - self.mark_count, 1 + self.name_points)
+            return (
+                f"write_ins[{slot}].flag"
+                if offset == 0
+                else f"write_ins[{slot}].name[{offset - 1}]"
+            )
+        if self.kind == "selection-choose":
+            return f"projects[{position}]"
+        if self.kind == "evaluation":
+            subject, level = divmod(position, self.levels)
+            return f"subjects[{subject}].levels[{level}]"
+        entry, against = divmod(position, 2)
+        stance = "against" if against else "for"
+        if self.kind == "motion":
+            return stance
+        return f"{'projects' if self.kind == 'selection-each' else 'candidates'}[{entry}].{stance}"
+
 
 def shape_of(
     poll: PollDefinition, *, runoff: bool = False, closed_list: bool = False

@@ -29,6 +29,7 @@ class Membership:
 
     terms: tuple[tuple[int, int], ...]
     values: tuple[int, ...]
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,25 +38,36 @@ class WriteInSlot:
 
     flag: int
     names: tuple[int, ...]
+    label: str = ""
 
 
 Statement = Membership | WriteInSlot
 
 
-def _bit(position: int) -> Membership:
-    return Membership(((1, position),), (0, 1))
+def _values(values: Sequence[int]) -> str:
+    return "{0,1}" if len(values) == 2 else f"{{0..{len(values) - 1}}}"
 
 
-def _at_most(positions: Sequence[int], limit: int, sign: int = 1) -> Membership:
-    return Membership(tuple((sign, p) for p in positions), tuple(range(limit + 1)))
+def _bit(shape: BallotShape, position: int) -> Membership:
+    return Membership(((1, position),), (0, 1), f"IN({shape.role(position)}, {{0,1}})")
 
 
-def _stances(first: int, count: int) -> list[Statement]:
+def _at_most(
+    shape: BallotShape, positions: Sequence[int], limit: int, sum_label: str
+) -> Membership:
+    values = tuple(range(limit + 1))
+    return Membership(
+        tuple((1, p) for p in positions), values, f"IN({sum_label}, {_values(values)})"
+    )
+
+
+def _stances(shape: BallotShape) -> list[Statement]:
     """As a motion, per entry: IN(F,{0,1}), IN(A,{0,1}), IN(F⊕A,{0,1})."""
     result: list[Statement] = []
-    for j in range(count):
-        f, a = first + 2 * j, first + 2 * j + 1
-        result += [_bit(f), _bit(a), _at_most([f, a], 1)]
+    for j in range(shape.entries):
+        f, a = 2 * j, 2 * j + 1
+        both = f"{shape.role(f)} + {shape.role(a)}"
+        result += [_bit(shape, f), _bit(shape, a), _at_most(shape, [f, a], 1, both)]
     return result
 
 
@@ -63,42 +75,48 @@ def plan(shape: BallotShape) -> list[Statement]:
     """The statements a ballot of ``shape`` proves, in proof order."""
     if shape.kind == "selection-choose":
         positions = list(range(shape.entries))
-        return [*map(_bit, positions), _at_most(positions, shape.seats)]
+        bits = [_bit(shape, p) for p in positions]
+        return [*bits, _at_most(shape, positions, shape.seats, "Σ projects")]
     if shape.kind == "evaluation":
         result: list[Statement] = []
         for s in range(shape.entries):
             row = list(range(s * shape.levels, (s + 1) * shape.levels))
-            result += [*map(_bit, row), _at_most(row, 1)]
+            result += [_bit(shape, p) for p in row]
+            result.append(_at_most(shape, row, 1, f"Σ subjects[{s}].levels"))
         return result
-    result = _stances(0, shape.entries)
+    result = _stances(shape)
     if shape.kind != "election":
         return result
     slot_size = 1 + shape.name_points
     flags = [shape.mark_count + i * slot_size for i in range(shape.slots)]
-    for flag in flags:
-        result.append(WriteInSlot(flag, tuple(range(flag + 1, flag + slot_size))))
+    for i, flag in enumerate(flags):
+        names = tuple(range(flag + 1, flag + slot_size))
+        result.append(WriteInSlot(flag, names, f"write_ins[{i}] blank or written"))
     fors = [2 * j for j in range(shape.entries)]
     againsts = [2 * j + 1 for j in range(shape.entries)]
     if shape.slots:
         terms = tuple((1, p) for p in againsts) + tuple((-1, p) for p in flags)
-        result.append(Membership(terms, tuple(range(shape.entries + 1))))
-    terms = tuple((1, p) for p in fors + flags)
-    result.append(Membership(terms, tuple(range(shape.seats + 1))))
+        values = tuple(range(shape.entries + 1))
+        label = f"IN(Σ against − Σ write-ins, {_values(values)})"
+        result.append(Membership(terms, values, label))
+    values = tuple(range(shape.seats + 1))
+    label = f"IN(Σ for + Σ write-ins, {_values(values)})"
+    result.append(Membership(tuple((1, p) for p in fors + flags), values, label))
     return result
 
 
 def combine(terms: Sequence[tuple[int, int]], ciphertexts: Sequence[Ciphertext]) -> Ciphertext:
-    """``Σ sign·C_position`` over ``terms``."""
-    total: Ciphertext | None = None
-    for sign, position in terms:
-        term = ciphertexts[position]
-        if total is None:
-            total = (
-                term if sign > 0 else subtract(Ciphertext(Point.identity(), Point.identity()), term)
-            )
-        else:
-            total = add(total, term) if sign > 0 else subtract(total, term)
-    assert total is not None, "a membership statement has at least one term"
+    """``Σ sign·C_position`` over ``terms`` (the identity pair for no terms)."""
+    if terms and terms[0][0] > 0:
+        total, rest = ciphertexts[terms[0][1]], terms[1:]  # saves adding to the identity
+    else:
+        total, rest = Ciphertext(Point.identity(), Point.identity()), terms
+    for sign, position in rest:
+        total = (
+            add(total, ciphertexts[position])
+            if sign > 0
+            else subtract(total, ciphertexts[position])
+        )
     return total
 
 

@@ -16,7 +16,7 @@ from ballots.crypto.ballot import (
 )
 from ballots.crypto.elgamal import encrypt, encrypt_point, reencrypt
 from ballots.crypto.encoding import ballot_bytes, ballot_to_json
-from ballots.crypto.errors import LayoutError, ProofError, ReusedComponentError
+from ballots.crypto.errors import IdentityError, LayoutError, ProofError, ReusedComponentError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.names import decode_name, encode_name
 from ballots.crypto.randomness import DeterministicRandom
@@ -170,7 +170,8 @@ def test_over_the_seat_limit_is_refused() -> None:
     with pytest.raises(ProofError) as caught:
         verify_ballot(shape, ballot, context=CONTEXT)
     assert str(caught.value) == (
-        f"ballot.proofs[{len(plan(shape)) - 1}]: the challenges do not sum to the hash of the proof"
+        f"ballot.proofs[{len(plan(shape)) - 1}] (IN(Σ for + Σ write-ins, {{0..2}})): "
+        "the challenges do not sum to the hash of the proof"
     )
 
 
@@ -188,7 +189,10 @@ def test_a_write_in_without_against_is_refused() -> None:
     with pytest.raises(ProofError) as caught:
         verify_ballot(shape, ballot, context=CONTEXT)
     # proofs: 9 per-candidate, 2 slots, then IN(ΣA − ΣU, {0..3}) at index 11
-    assert caught.value.where == "ballot.proofs[11]"
+    assert str(caught.value) == (
+        "ballot.proofs[11] (IN(Σ against − Σ write-ins, {0..3}))"
+        ": the challenges do not sum to the hash of the proof"
+    )
 
 
 def test_a_re_randomised_name_without_proof_of_knowledge_is_refused() -> None:
@@ -203,7 +207,10 @@ def test_a_re_randomised_name_without_proof_of_knowledge_is_refused() -> None:
     ballot = forge(shape, cts, numbers, [Point.identity()] * 12, rs, CONTEXT)
     with pytest.raises(ProofError) as caught:
         verify_ballot(shape, ballot, context=CONTEXT)
-    assert caught.value.where == "ballot.proofs[9]"  # the first write-in slot
+    assert str(caught.value) == (
+        "ballot.proofs[9] (write_ins[0] blank or written)"
+        ": the challenges do not sum to the hash of the proof"
+    )
 
 
 def test_swapped_ciphertexts_are_refused() -> None:
@@ -212,7 +219,9 @@ def test_swapped_ciphertexts_are_refused() -> None:
     swapped = EncryptedBallot(ballot.ciphertexts[::-1], ballot.proofs)
     with pytest.raises(ProofError) as caught:
         verify_ballot(shape, swapped, context=CONTEXT)
-    assert caught.value.where == "ballot.proofs[0]"
+    assert str(caught.value) == (
+        "ballot.proofs[0] (IN(for, {0,1})): the challenges do not sum to the hash of the proof"
+    )
 
 
 def test_a_ballot_for_another_deputy_is_refused() -> None:
@@ -265,7 +274,7 @@ def test_a_first_component_used_twice_inside_a_ballot_is_refused() -> None:
     with pytest.raises(ReusedComponentError) as caught:
         verify_ballot(shape, twice, context=CONTEXT)
     assert str(caught.value) == (
-        "ballot.ciphertexts[1].a: the same first component as ciphertexts[0]"
+        "ballot.ciphertexts[1].a (against): the same first component as ciphertexts[0]"
     )
 
 
@@ -286,3 +295,9 @@ def test_a_write_in_with_a_format_character_is_refused_as_a_choice() -> None:
     assert str(caught.value) == (
         "choice.write_ins[0]: a write-in name has a control or format character"
     )
+
+
+def test_the_identity_is_refused_as_the_joint_key() -> None:
+    with pytest.raises(IdentityError) as caught:
+        BallotContext(Scalar.of(1), "d-17", bytes(32), Point.identity())
+    assert str(caught.value) == "key: the identity is not allowed here"

@@ -9,6 +9,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ballots.crypto.ballot import BallotContext, verify_ballot
 from ballots.crypto.encoding import (
@@ -63,7 +65,9 @@ def test_a_bit_255_point_in_bytes_is_refused_by_position() -> None:
     data[3 * 64 + 31] |= 0x80  # ciphertexts[3].a
     with pytest.raises(CryptoError) as caught:
         ballot_from_bytes(SHAPE, bytes(data))
-    assert str(caught.value) == "ballot.ciphertexts[3].a: point has bit 255 set"
+    assert str(caught.value) == (
+        "ballot.ciphertexts[3].a (candidates[1].against): point has bit 255 set"
+    )
 
 
 def mutate(ballot: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
@@ -99,3 +103,32 @@ def test_each_tampered_ballot_is_refused_with_its_named_error(case: dict[str, An
     with pytest.raises(CryptoError) as caught:
         verify_ballot(SHAPE, ballot_from_json(SHAPE, tampered), context=CONTEXT)
     assert (caught.value.code, str(caught.value)) == (case["code"], case["message"])
+
+
+MOTION = json.loads((VECTORS / "motion.json").read_text(encoding="utf-8"))
+MOTION_SHAPE = BallotShape.motion()
+MOTION_CONTEXT = BallotContext(
+    Scalar.decode(bytes.fromhex(MOTION["poll_ctx"]), "poll_ctx"),
+    "d-17",
+    bytes(range(32)),
+    Point.decode(bytes.fromhex(MOTION["public_key"]), "key"),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(bit=st.integers(0, 512 * 8 - 1))
+def test_every_single_bit_flip_of_a_ballot_is_refused(bit: int) -> None:
+    data = bytearray(ballot_bytes(ballot_from_json(MOTION_SHAPE, MOTION["ballot"])))
+    data[bit // 8] ^= 1 << (bit % 8)
+    with pytest.raises(CryptoError) as caught:
+        ballot = ballot_from_bytes(MOTION_SHAPE, bytes(data))
+        verify_ballot(MOTION_SHAPE, ballot, context=MOTION_CONTEXT)
+    value = bit // 256  # the 32-byte value that was changed: a, b, a, b, then 4 per proof
+    message = str(caught.value)
+    if value < 4:
+        # refused when decoded, or else every proof's context changed: the first proof fails
+        assert message.startswith(f"ballot.ciphertexts[{value // 2}].") or message == (
+            "ballot.proofs[0] (IN(for, {0,1})): the challenges do not sum to the hash of the proof"
+        )
+    else:
+        assert message.startswith(f"ballot.proofs[{(value - 4) // 4}]")
