@@ -6,7 +6,7 @@ with a reply carrying the request's ``id``, and ``POST /broadcast?item=X`` sends
 naming ``X`` as the current item to every connected tablet, serialised once. It checks, signs and
 stores nothing. Every answer is padded to the size of the meeting server's answer of the same
 kind (``--sizes``), so both servers move the same bytes. The process is tuned as ``congress serve``
-tunes its own (:func:`voting.commands.serve.tune_process`)::
+tunes its own (:func:`voting.cli.serve.tune_process`)::
 
     python -m bench.echo --fd 3 --sizes '{"welcome": 900, "ack": 60, ...}'
 """
@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from voting.commands.serve import tune_process, uvicorn_options
+from voting.cli.serve import tune_process, uvicorn_options
 
 #: Reply type per request type, as the meeting server answers.
 REPLIES = {"sign_in": "ack", "vote": "ack", "ballot": "ballot_ack", "ping": "pong"}

@@ -30,7 +30,7 @@ from typing import Any
 from devices.hub import encode
 from devices.simulator import HttpClient, SimTablet, SimulationError, websocket_url
 from devices.tablet import Tablet
-from voting.commands.serve import tune_process
+from voting.cli.serve import tune_process
 
 #: Seconds a client process may take to answer one command before the benchmark gives up.
 COMMAND_TIMEOUT_S = 900.0
@@ -230,7 +230,7 @@ class Share:
 def client_main(pipe: Connection) -> None:
     """The body of a client process: run commands from the parent until ``stop``.
 
-    The process is tuned as the server tunes its own (:func:`~voting.commands.serve.tune_process`),
+    The process is tuned as the server tunes its own (:func:`~voting.cli.serve.tune_process`),
     and what is alive after each command (the tablets, their connections and their copies of
     the meeting's state) is frozen out of the garbage collector: a collection walking 1,500
     tablets would stop this process's event loop and show up as the server's latency (real

@@ -38,8 +38,8 @@ from typing import Any
 
 from bench.load import BenchError, Clients, split
 from devices.simulator import HttpClient, Latencies
-from voting.commands.serve import bind, listening_url
-from voting.commands.simulate import local_server
+from voting.cli.serve import bind, listening_url
+from voting.cli.simulate import local_server
 
 ROOT = Path(__file__).resolve().parent.parent
 Say = Callable[[str], None]

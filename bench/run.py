@@ -39,8 +39,8 @@ from bench import tally as tally_bench  # noqa: E402
 from bench.audit import build_bundle  # noqa: E402
 from bench.load import BenchError, Clients  # noqa: E402
 from bench.plenary import Figures, percentile, run_congress, run_echo  # noqa: E402
-from voting.commands.serve import raise_open_file_limit  # noqa: E402
-from voting.commands.simulate import SimulateFailed  # noqa: E402
+from voting.cli.serve import raise_open_file_limit  # noqa: E402
+from voting.cli.simulate import SimulateFailed  # noqa: E402
 
 #: Deputies in the verified bundle at most: the national plenary.
 BUNDLE_DEPUTIES = 3_000

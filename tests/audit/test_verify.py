@@ -22,7 +22,7 @@ from tests.audit.meeting_builder import (
     build_meeting,
 )
 from voting.cli import main
-from voting.commands.verify import Progress
+from voting.cli.verify import Progress
 
 UNTOUCHED = VECTORS_DIR / "untouched"
 RESULT_MISMATCH = VECTORS_DIR / "result-mismatch"

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from voting.commands.serve import bind
+from voting.cli.serve import bind
 
 #: Seconds a server process has to say where it listens.
 LISTEN_TIMEOUT_S = 60.0

@@ -38,7 +38,7 @@ from devices.simulator import (
 from devices.tablet import Tablet
 from tests.conftest import Figures
 from tests.devices.processes import congress, environment
-from voting.commands.serve import bind
+from voting.cli.serve import bind
 
 ORIGIN = "xinzhou.congress.local/crash-test"
 MEETING = "crash"

@@ -23,7 +23,7 @@ from devices.tablet import Tablet
 from tests.devices.processes import congress, environment
 from tests.voting.conftest import ORIGIN
 from tests.voting.sitting import MEETING, roster
-from voting.commands.serve import bind
+from voting.cli.serve import bind
 
 ADMIN = ("chief", "chief-pass-1")
 AGENDA = {

@@ -36,7 +36,7 @@ from tests.voting.test_service import (
     sign_in,
 )
 from voting import core
-from voting.commands import serve
+from voting.cli import serve
 from voting.core import views
 from voting.core.devices import SignedBody
 from voting.errors import CommandError

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from voting.cli import build_parser, main
-from voting.commands.serve import bind, listening_url
+from voting.cli.serve import bind, listening_url
 from voting.limits import BodyLimit
 from voting.transport import OpenConnections, TransportLimits, uvicorn_transport_options
 

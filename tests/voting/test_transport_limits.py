@@ -29,7 +29,7 @@ from devices.simulator import HttpClient, SimTablet, websocket_url
 from devices.tablet import Tablet
 from tests.devices.processes import congress, environment, wait_listening
 from tests.voting.conftest import ORIGIN
-from voting.commands.serve import bind, listening_url
+from voting.cli.serve import bind, listening_url
 from voting.limits import MAX_BODY
 
 ADMIN = ("chief", "chief-pass-1")

@@ -31,7 +31,7 @@ from audit.tables import create_engine_for
 from voting import core, sample
 from voting.app import utc_now
 from voting.ca import tls
-from voting.commands.serve import add_transport_options, bind, serve, transport_limits
+from voting.cli.serve import add_transport_options, bind, serve, transport_limits
 from voting.congress import Congress
 from voting.demo_hall import HallPace, HallPlan, SimulatedHall
 from voting.settings import Settings
@@ -208,7 +208,9 @@ def issue_tablet_links(settings: Settings) -> list[tuple[str, str, str, bool]]:
 ALREADY_PAIRED = "     （已配对：先在控制台注销原平板再用此链接 / already paired: revoke it first)"
 
 
-def tablet_lines(base: str, links: list[tuple[str, str, str, bool]]) -> str:
+def tablet_lines(
+    base: str, links: list[tuple[str, str, str, bool]], display_token: str = ""
+) -> str:
     """The pairing links, each alone on its own line below its deputy (notes on a line of
     their own), so that a terminal can open them."""
     if not links:
@@ -227,6 +229,7 @@ def tablet_lines(base: str, links: list[tuple[str, str, str, bool]]) -> str:
         + " tablet"
         + f"\n 主持人控制台 / chair console  {base}/chair"
         + f"\n 大屏 / display              {base}/display/{sample.MEETING}"
+        + (f"#token={display_token}" if display_token else "")
     )
 
 
@@ -241,7 +244,7 @@ def banner(
     hall: bool = True,
 ) -> str:
     base = f"{'https' if tls else 'http'}://{host}:{port}"
-    tablets = tablet_lines(base, links or [])
+    tablets = tablet_lines(base, links or [], credentials["display_token"])
     ca_line = f"\n 根证书 / CA          {base}/ca（平板安装 / install on tablets）" if tls else ""
     curl = f"curl -s --cacert {data / 'tls' / 'ca.pem'}" if tls else "curl -s"
     hall_line = (

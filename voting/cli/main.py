@@ -1,4 +1,4 @@
-"""The ``congress`` command: one entry point, one module per subcommand under ``voting.commands``.
+"""The ``congress`` command line: one entry point, one module per subcommand in ``voting.cli``.
 
 Each subcommand module exposes ``register(subparsers)``, which adds its parser and sets
 ``func`` to a callable taking the parsed arguments and returning the exit status.
@@ -7,10 +7,9 @@ Each subcommand module exposes ``register(subparsers)``, which adds its parser a
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 
-from voting.commands import demo, export, init, serve, simulate, tally, verify
+from voting.cli import demo, export, init, serve, simulate, tally, verify
 
 COMMANDS = (init, serve, demo, tally, export, verify, simulate)
 
@@ -30,7 +29,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     status: int = args.func(args)
     return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())

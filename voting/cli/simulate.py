@@ -44,8 +44,8 @@ from devices.rehearsal.report import result_lines, summary_lines
 from devices.rehearsal.run import Rehearsal
 from devices.rehearsal.summary import Summary
 from devices.simulator import HttpClient, SimulationError, websocket_url
-from voting.commands.serve import bind, listening_url
-from voting.commands.verify import render
+from voting.cli.serve import bind, listening_url
+from voting.cli.verify import render
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -28,7 +28,7 @@ from audit.keys import (
 from audit.note import NoteSigner
 from audit.store import AuditLog, LogCorruptedError
 from audit.tables import ENTRY_TABLE, create_engine_for, sqlite_file
-from voting.commands.init import origin_argument
+from voting.cli.init import origin_argument
 from voting.settings import Settings
 
 EXIT_OK = 0
