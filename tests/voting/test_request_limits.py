@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from voting.cli import build_parser, main
+from voting.cli.main import build_parser, main
 from voting.cli.serve import bind, listening_url
 from voting.limits import BodyLimit
 from voting.transport import OpenConnections, TransportLimits, uvicorn_transport_options
