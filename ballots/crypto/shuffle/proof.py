@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from ballots.crypto.elgamal import Ciphertext
 from ballots.crypto.group import Point, Scalar
@@ -42,7 +43,11 @@ from ballots.crypto.shuffle.challenges import (
 )
 from ballots.crypto.shuffle.errors import ShuffleLayoutError, ShuffleProofError
 
-__all__ = ["ShuffleProof", "prove_shuffle", "verify_shuffle_proof"]
+__all__ = ["ShuffleProof", "check_proof_layout", "prove_shuffle", "verify_shuffle_proof"]
+
+#: Any change to the inputs, outputs, commitments or context changes every challenge, so the
+#: first equation checked fails: the message says so rather than guess which value changed.
+_MISMATCH: Final = "the proof does not hold for these inputs, outputs and context"
 
 
 @dataclass(frozen=True)
@@ -212,7 +217,8 @@ def verify_shuffle_proof(
     c_bar = _sum(commitments) - _sum(h)
     if Point.base_mul(proof.s1) - c_bar.mul(c) != proof.t1:
         raise ShuffleProofError(
-            f"{where}.t1", "the permutation commitments do not commit to a permutation"
+            f"{where}.t1",
+            f"{_MISMATCH} (the permutation commitments' sum, Haenni et al. t_1)",
         )
     u_product = Scalar.of(1)
     for uj in u:
@@ -220,12 +226,12 @@ def verify_shuffle_proof(
     c_hat = chain[-1] - generators.chain_start.mul(u_product)
     if Point.base_mul(proof.s2) - c_hat.mul(c) != proof.t2:
         raise ShuffleProofError(
-            f"{where}.t2", "the commitment chain does not end at the product of the challenges"
+            f"{where}.t2", f"{_MISMATCH} (the end of the commitment chain, t_2)"
         )
     c_tilde = _weighted(u, commitments)
     if Point.base_mul(proof.s3) + _weighted(s_perm, h) - c_tilde.mul(c) != proof.t3:
         raise ShuffleProofError(
-            f"{where}.t3", "the permutation commitments do not open to the responses"
+            f"{where}.t3", f"{_MISMATCH} (the permutation commitments' opening, t_3)"
         )
     for w in range(width):
         a_in, b_in = _column(inputs, w)
