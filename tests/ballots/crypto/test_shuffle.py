@@ -39,7 +39,7 @@ from tests.ballots.crypto.threshold_fixtures import full_ceremony
 SECRET = Scalar.of(0x5EC2E7)
 KEY = chain_key(Point.base_mul(SECRET))
 
-WRITTEN = [
+WRITTEN: list[list[str | None]] = [
     ["王小明", None, None],
     ["李四", "张三", None],
     [None, None, None],
@@ -103,7 +103,7 @@ def test_the_mixed_names_decrypt_with_threshold_shares_of_two_scrutineers() -> N
     joint = run.ceremony.joint_key()
     key = chain_key(joint.public_key, joint.key_id)
     random = seeded("threshold")
-    rows = [["王小明"], ["李四"], [None], ["王小明"]]
+    rows: list[list[str | None]] = [["王小明"], ["李四"], [None], ["王小明"]]
     inputs = encrypt_vectors([name_vector(row) for row in rows], joint.public_key, random)
     first = shuffle(inputs, key.for_station(1), random)
     third = shuffle(first.outputs, key.for_station(3), random)
@@ -124,7 +124,7 @@ def test_the_mixed_names_decrypt_with_threshold_shares_of_two_scrutineers() -> N
                 )
             points.append(combine(ciphertext, shares, 2, f"final[{v}][{w}]"))
         decoded = decode_name(points)
-        names.append(decoded.name if decoded.status == "name" else decoded.status)
+        names.append(decoded.name if decoded.name is not None else decoded.status)
     assert sorted(names) == ["blank", "李四", "王小明", "王小明"]
 
 

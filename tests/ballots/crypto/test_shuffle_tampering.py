@@ -11,7 +11,7 @@ import pytest
 
 from ballots.crypto.elgamal import reencrypt
 from ballots.crypto.group import Point, Scalar
-from ballots.crypto.shuffle import proof as proof_module
+from ballots.crypto.shuffle import generators as generators_module
 from ballots.crypto.shuffle.chain import verify_chain
 from ballots.crypto.shuffle.challenges import ShuffleContext, Vector
 from ballots.crypto.shuffle.errors import (
@@ -32,7 +32,7 @@ from tests.ballots.crypto.shuffle_fixtures import (
 
 SECRET = Scalar.of(0xBAD5EED)
 KEY = chain_key(Point.base_mul(SECRET))
-ROWS = [["王小明"], ["李四"], [None], ["张三"], ["王小明"]]
+ROWS: list[list[str | None]] = [["王小明"], ["李四"], [None], ["张三"], ["王小明"]]
 MISMATCH = "the proof does not hold for these inputs, outputs and context"
 T1 = f"{MISMATCH} (the permutation commitments' sum, Haenni et al. t_1)"
 
@@ -89,7 +89,7 @@ CASES: dict[str, tuple[Callable[[], Shuffle], type[ShuffleError], str, str]] = {
         T1,
     ),
     "dropped element": (
-        lambda: with_outputs(lambda outputs: outputs.pop(4)),
+        lambda: with_outputs(lambda outputs: outputs.__delitem__(4)),
         ShuffleLayoutError,
         "shuffle.outputs",
         "4 vectors, but the input has 5",
@@ -191,7 +191,7 @@ def test_a_proof_with_other_generators_is_refused(monkeypatch: pytest.MonkeyPatc
         return Generators(usual.chain_start, usual.permutation[1:])
 
     inputs, _ = honest()
-    monkeypatch.setattr(proof_module.generator_module, "generators_for", shifted)
+    monkeypatch.setattr(generators_module, "generators_for", shifted)
     cheat = shuffle(inputs, KEY.for_station(1), seeded("other generators"))
     monkeypatch.undo()
     with pytest.raises(ShuffleProofError) as raised:
@@ -238,9 +238,9 @@ def test_a_chain_is_refused_where_it_breaks() -> None:
     assert str(raised.value) == "shuffles: the chain holds no shuffle"
     # The second shuffle mixes something other than the first one's outputs.
     detour = shuffle(inputs, KEY.for_station(2), random)
-    with pytest.raises(ShuffleProofError) as raised:
+    with pytest.raises(ShuffleProofError) as proof_error:
         verify_chain(inputs, [first, detour], KEY)
-    assert str(raised.value) == f"shuffles[1].proof.t1: {T1}"
-    with pytest.raises(ShuffleLayoutError) as raised:
+    assert str(proof_error.value) == f"shuffles[1].proof.t1: {T1}"
+    with pytest.raises(ShuffleLayoutError) as layout_error:
         verify_chain([], [first], KEY)
-    assert str(raised.value) == "inputs: the list is empty: there is nothing to shuffle"
+    assert str(layout_error.value) == "inputs: the list is empty: there is nothing to shuffle"
