@@ -12,15 +12,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ballots.crypto.group import Point
+from ballots.crypto.group import Point, Scalar
 from ballots.crypto.randomness import DeterministicRandom
-from ballots.crypto.shuffle.challenges import shuffle_context
+from ballots.crypto.shuffle.chain import ChainKey
+from ballots.crypto.shuffle.challenges import Vector, shuffle_context
 from ballots.crypto.shuffle.encoding import shuffle_bytes, shuffle_to_json
 from ballots.crypto.shuffle.generators import generator
-from ballots.crypto.shuffle.mix import shuffle
+from ballots.crypto.shuffle.mix import Shuffle, shuffle
 from tests.ballots.crypto.shuffle_fixtures import (
     POLL_ID,
     chain_key,
@@ -38,8 +40,19 @@ def _b64(point: Point) -> str:
     return base64.urlsafe_b64encode(point.encode()).rstrip(b"=").decode("ascii")
 
 
-def build() -> dict[str, Any]:
-    """The known-answer object: inputs, context, both shuffles and their byte digests."""
+@dataclass(frozen=True)
+class KnownChain:
+    """The known-answer chain: the secret key, the key, the plaintexts, inputs and shuffles."""
+
+    secret: Scalar
+    key: ChainKey
+    plaintexts: list[tuple[Point, ...]]
+    inputs: list[Vector]
+    shuffles: list[Shuffle]
+
+
+def known_chain() -> KnownChain:
+    """Recompute the chain from ``DeterministicRandom(SEED)``."""
     random = DeterministicRandom(SEED)
     secret = random.scalar()
     key = chain_key(Point.base_mul(secret))
@@ -50,6 +63,14 @@ def build() -> dict[str, Any]:
         mixed = shuffle(current, key.for_station(station), random)
         shuffles.append(mixed)
         current = list(mixed.outputs)
+    return KnownChain(secret, key, plaintexts, inputs, shuffles)
+
+
+def build() -> dict[str, Any]:
+    """The known-answer object: inputs, context, both shuffles and their byte digests."""
+    known = known_chain()
+    secret, key, plaintexts = known.secret, known.key, known.plaintexts
+    inputs, shuffles = known.inputs, known.shuffles
     return {
         "seed": SEED.decode(),
         "poll_id": POLL_ID,
