@@ -103,7 +103,11 @@ def prove_shuffle(
     context: ShuffleContext,
     random: RandomSource,
 ) -> ShuffleProof:
-    """Prove that ``outputs[k]`` re-encrypts ``inputs[permutation[k]]`` with ``randomizers[k]``."""
+    """Prove that ``outputs[k]`` re-encrypts ``inputs[permutation[k]]`` with ``randomizers[k]``.
+
+    The caller (:func:`ballots.crypto.shuffle.mix.shuffle`) guarantees N ≥ 1 vectors of one
+    width W, a permutation of ``range(N)`` and W randomizers per output.
+    """
     count, width = len(inputs), len(inputs[0])
     key = context.public_key
     generators = generator_module.generators_for(count)
@@ -137,24 +141,24 @@ def prove_shuffle(
         _scalar_sum([randomizers[k][w] * u_out[k] for k in range(count)]) for w in range(width)
     ]
 
-    w1, w2, w3 = random.scalar(), random.scalar(), random.scalar()
-    w4 = [random.scalar() for _ in range(width)]
-    w_chain = [random.scalar() for _ in range(count)]
-    w_perm = [random.scalar() for _ in range(count)]
+    omega1, omega2, omega3 = random.scalar(), random.scalar(), random.scalar()
+    omega4 = [random.scalar() for _ in range(width)]
+    omega_chain = [random.scalar() for _ in range(count)]
+    omega_perm = [random.scalar() for _ in range(count)]
 
-    t1, t2 = Point.base_mul(w1), Point.base_mul(w2)
-    t3 = Point.base_mul(w3) + _weighted(w_perm, h)
+    t1, t2 = Point.base_mul(omega1), Point.base_mul(omega2)
+    t3 = Point.base_mul(omega3) + _weighted(omega_perm, h)
     t4 = []
     for w in range(width):
         a_col, b_col = _column(outputs, w)
         t4.append(
             Ciphertext(
-                _weighted(w_perm, a_col) - Point.base_mul(w4[w]),
-                _weighted(w_perm, b_col) - key.mul(w4[w]),
+                _weighted(omega_perm, a_col) - Point.base_mul(omega4[w]),
+                _weighted(omega_perm, b_col) - key.mul(omega4[w]),
             )
         )
     before = [generators.chain_start, *chain[:-1]]
-    t_chain = [Point.base_mul(w_chain[k]) + before[k].mul(w_perm[k]) for k in range(count)]
+    t_chain = [Point.base_mul(omega_chain[k]) + before[k].mul(omega_perm[k]) for k in range(count)]
 
     c = challenge_hash(statement, chain, (t1, t2, t3), t4, t_chain)
     return ShuffleProof(
@@ -165,12 +169,12 @@ def prove_shuffle(
         t3=t3,
         t4=tuple(t4),
         chain_commitments=tuple(t_chain),
-        s1=w1 + c * r_bar,
-        s2=w2 + c * r_hat,
-        s3=w3 + c * r_tilde,
-        s4=tuple(w4[w] + c * r_prime[w] for w in range(width)),
-        chain_responses=tuple(w_chain[k] + c * r_chain[k] for k in range(count)),
-        permutation_responses=tuple(w_perm[k] + c * u_out[k] for k in range(count)),
+        s1=omega1 + c * r_bar,
+        s2=omega2 + c * r_hat,
+        s3=omega3 + c * r_tilde,
+        s4=tuple(omega4[w] + c * r_prime[w] for w in range(width)),
+        chain_responses=tuple(omega_chain[k] + c * r_chain[k] for k in range(count)),
+        permutation_responses=tuple(omega_perm[k] + c * u_out[k] for k in range(count)),
     )
 
 
