@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +19,7 @@ from ballots.crypto.shuffle.encoding import (
     shuffle_size,
     shuffle_to_json,
 )
+from ballots.crypto.shuffle.errors import ShuffleProofError
 from ballots.crypto.shuffle.generators import check_generators, generator, generators_for
 from ballots.crypto.shuffle.mix import random_permutation, shuffle, verify_shuffle
 from ballots.crypto.threshold.decryption import (
@@ -173,3 +175,29 @@ def test_any_small_honest_shuffle_verifies_and_keeps_the_multiset(
     second = shuffle(first.outputs, KEY.for_station(2), random)
     chain = verify_chain(inputs, [first, second], KEY)
     assert decrypted_multiset(chain.outputs, SECRET) == plaintext_multiset(plaintexts)
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    count=st.integers(min_value=2, max_value=5),
+    width=st.integers(min_value=1, max_value=3),
+    pair=st.tuples(st.integers(min_value=0, max_value=4), st.integers(min_value=0, max_value=4)),
+    seed=st.binary(min_size=1, max_size=8),
+)
+def test_any_small_shuffle_with_two_outputs_swapped_is_refused(
+    count: int, width: int, pair: tuple[int, int], seed: bytes
+) -> None:
+    i, j = pair[0] % count, pair[1] % count
+    if i == j:
+        j = (i + 1) % count
+    random = seeded(seed.hex())
+    plaintexts = [
+        tuple(Point.base_mul(Scalar.of(k * width + w)) for w in range(width)) for k in range(count)
+    ]
+    inputs = encrypt_vectors(plaintexts, KEY.public_key, random)
+    mixed = shuffle(inputs, KEY.for_station(1), random)
+    outputs = list(mixed.outputs)
+    outputs[i], outputs[j] = outputs[j], outputs[i]
+    with pytest.raises(ShuffleProofError) as raised:
+        verify_shuffle(inputs, replace(mixed, outputs=tuple(outputs)), KEY.for_station(1))
+    assert raised.value.where == "shuffle.proof.t1"
