@@ -14,6 +14,10 @@ Modules, one idea each (the bytes are fixed in ``docs/ballot-crypto.md``):
 - :mod:`ballots.crypto.statements` — what each shape proves, in proof order.
 - :mod:`ballots.crypto.ballot` — make and verify a ballot; weeding.
 - :mod:`ballots.crypto.encoding` — ballot bytes, ballot JSON, tracking code.
+- :mod:`ballots.crypto.threshold` — the scrutineers' t-of-n key ceremony, decryption shares,
+  their combination and backup cards (``docs/ballot-crypto-threshold.md``).
+- :mod:`ballots.crypto.shuffle` — the verifiable shuffle of write-in vectors and the chain of
+  scrutineer stations' shuffles (``docs/ballot-crypto-shuffle.md``).
 
 No I/O: randomness enters as arguments, so every result is reproducible from its inputs.
 """
