@@ -7,11 +7,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
 
+from ballots.crypto.errors import CryptoError
+from ballots.crypto.group import Point
+from ballots.crypto.names import decode_name, encode_name, name_problem, normalise
+from ballots.crypto.shape import BallotShape, Choice, check_choice
 from tests.ballots.crypto.known_answers import VECTORS
 from tests.ballots.crypto.test_group import (
     RFC9496_A1_MULTIPLES,
@@ -197,3 +202,125 @@ def test_the_known_answer_ballot_is_reproduced_byte_for_byte(page: Page, name: s
     assert hashlib.sha256(data).hexdigest() == vector["ballot_bytes_sha256"]
     expected = {key: vector[key] for key in got}
     assert got == expected
+
+
+NAMES = [
+    ("王小明", 2),
+    ("  Zoë\u0301 Ābele\u3000", 2),  # trimmed (ideographic space) and NFC-composed
+    ("\x1c李四\x85", 2),  # white space only Python's str.strip() knows
+    ("d-42", 1),
+    ("é" * 29 + "a", 2),  # 59 bytes: the longest open name
+    ("x" * 29, 1),
+    ("x" * 30, 1),  # one byte too long
+    ("é" * 30, 2),  # 60 bytes
+    ("王\u200b明", 2),  # a format character
+    ("王\x07明", 2),  # a control character
+    ("\ufeff王", 2),  # a byte order mark is a format character, not white space
+    (" \t ", 2),
+]
+
+
+def python_name(name: str, k: int) -> list[str]:
+    text = normalise(name)
+    problem = name_problem(text, k)
+    if problem is not None:
+        return ["refused", problem]
+    return [p.encode().hex() for p in encode_name(name, k)]
+
+
+def test_write_in_names_encode_and_are_refused_like_python(page: Page) -> None:
+    got = run(
+        page,
+        """return arg.map(([name, k]) => {
+            const problem = names.nameProblem(names.normalise(name), k);
+            if (problem !== null) return ["refused", problem];
+            return names.encodeName(name, k).map((p) => bytes.toHex(p.toBytes()));
+        });""",
+        NAMES,
+    )
+    assert got == [python_name(name, k) for name, k in NAMES]
+    assert sum(1 for verdict in got if verdict[0] == "refused") == 6
+
+
+def chunk_point(data: bytes) -> str:
+    """The hex of the first valid point ``[2·j] ‖ data ‖ [0]`` (30 bytes of data)."""
+    for j in range(128):
+        candidate = bytes([2 * j]) + data + bytes(1)
+        try:
+            Point.decode(candidate, "n", allow_identity=True)
+        except CryptoError:
+            continue
+        return candidate.hex()
+    raise AssertionError("no counter gives a valid point")
+
+
+def test_decrypted_name_points_are_read_like_python(page: Page) -> None:
+    cases = [
+        [p.encode().hex() for p in encode_name("王小明", 2)],
+        [p.encode().hex() for p in encode_name("d-42", 1)],
+        [bytes(32).hex(), bytes(32).hex()],
+        [chunk_point(bytes([4]) + b"\xff\xfe\xfd\xfc" + bytes(25))],  # not UTF-8
+        [chunk_point(bytes([2]) + b"a " + bytes(27))],  # not trimmed
+        [chunk_point(bytes([2]) + b"ab" + bytes([0, 1]) + bytes(25))],  # padding not zero
+        [chunk_point(bytes([0]) + bytes(28) + b"a")],  # length byte 0
+        [chunk_point(bytes([3]) + "e\u0301".encode() + bytes(26))],  # not NFC
+        [chunk_point(bytes([2]) + b"a\x07" + bytes(27))],  # a control character
+        [G_HEX],  # byte 31 is not 0
+    ]
+    got = run(
+        page,
+        """return arg.map((hexes) => names.decodeName(
+            hexes.map((h) => group.decodePoint(bytes.fromHex(h), "n", { allowIdentity: true }))));""",
+        cases,
+    )
+    expected = []
+    for hexes in cases:
+        points = [Point.decode(bytes.fromhex(h), "n", allow_identity=True) for h in hexes]
+        decoded = decode_name(points)
+        entry: dict[str, str] = {"status": decoded.status}
+        if decoded.name is not None:
+            entry["name"] = decoded.name
+        if decoded.reason is not None:
+            entry["reason"] = decoded.reason
+        expected.append(entry)
+    assert got == expected
+    assert [e["status"] for e in expected] == ["name", "name", "blank"] + ["ignored"] * 7
+
+
+G_HEX = "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76"
+
+
+def test_a_choice_the_rules_forbid_is_refused_like_python(page: Page) -> None:
+    got = run(
+        page,
+        """const s = shape.shapes.election(3, 2, { writeIns: true });
+        const context = { poll: 1n, deputyId: "d", deviceKey: new Uint8Array(32), key: group.G };
+        const cases = [
+            shape.stancesChoice(["for", "for", "against"], ["王五"]),
+            shape.stancesChoice(["abstain", "abstain", "against"], ["王五", "赵六"]),
+            { marks: [1, 1, 0, 0, 0, 0], writeIns: [] },
+        ];
+        return cases.map((choice) => {
+            try { ballot.makeBallot(s, choice, { context, random: rand.systemRandom() }); return "made"; }
+            catch (e) { return [e.code, e.message]; }
+        });""",
+    )
+    shape = BallotShape.election(3, 2, write_ins=True)
+    choices = [
+        Choice.stances(["for", "for", "against"], ["王五"]),
+        Choice.stances(["abstain", "abstain", "against"], ["王五", "赵六"]),
+        Choice((1, 1, 0, 0, 0, 0)),
+    ]
+    expected = []
+    for choice in choices:
+        with pytest.raises(CryptoError) as caught:
+            check_choice(shape, choice)
+        expected.append([caught.value.code, str(caught.value)])
+    assert got == expected
+
+
+def test_the_crypto_modules_take_randomness_only_from_get_random_values() -> None:
+    folder = Path(__file__).resolve().parents[2] / "devices" / "static" / "crypto"
+    sources = {path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.js")}
+    assert [name for name, text in sources.items() if "Math.random" in text] == []
+    assert [name for name, text in sources.items() if "getRandomValues(" in text] == ["random.js"]
