@@ -142,6 +142,30 @@ def test_ballots_made_in_the_worker_verify_in_python_and_hold_the_choice(
         assert decrypted == plaintexts(shape, choice)
 
 
+def test_the_worker_draws_fresh_randomness_for_every_ballot(
+    page: Page, keys: tuple[Any, BallotContext]
+) -> None:
+    _, context = keys
+    shape, choice = shapes()["motion"]
+    made = run(
+        page,
+        """const worker = prover.startProver();
+        const out = [await worker.make(arg.shape, arg.choice, arg.context),
+                     await worker.make(arg.shape, arg.choice, arg.context)];
+        worker.stop();
+        return out;""",
+        {
+            "shape": shape_message(shape),
+            "choice": {"marks": list(choice.marks), "writeIns": []},
+            "context": context_message(context),
+        },
+    )
+    first, second = (ballot_from_json(shape, answer["ballot"]) for answer in made)
+    values = [c.a for c in first.ciphertexts + second.ciphertexts]
+    assert len(set(values)) == 4
+    assert made[0]["trackingCode"] != made[1]["trackingCode"]
+
+
 def test_ballots_made_in_python_verify_in_the_browser(
     page: Page, keys: tuple[Any, BallotContext]
 ) -> None:
@@ -196,6 +220,20 @@ def test_tampered_ballots_are_refused_by_both_with_the_same_error(page: Page) ->
     expected = [[case["code"], case["message"]] for case in TAMPERING]
     assert [python_verdict(b) for b in tampered] == expected
     assert browser_verdicts(page, [DOCUMENT["ballot"], *tampered]) == [["ok"], *expected]
+
+
+def test_a_first_component_used_twice_is_refused_by_both(page: Page) -> None:
+    repeated = mutate(
+        DOCUMENT["ballot"],
+        {"op": "set", "path": ["ciphertexts", 3], "value": DOCUMENT["ballot"]["ciphertexts"][1]},
+    )
+    expected = [
+        "reused-component",
+        "ballot.ciphertexts[3].a (candidates[1].against): "
+        "the same first component as ciphertexts[1]",
+    ]
+    assert python_verdict(repeated) == expected
+    assert browser_verdicts(page, [repeated]) == [expected]
 
 
 def test_single_bit_flips_give_the_same_verdict_in_both(page: Page) -> None:

@@ -4,7 +4,7 @@
 // the device's raw public key (bytes) and the joint key H (point). A ballot is
 // `{ ciphertexts: [{ a, b }, …], proofs: [{ challenges, responses }, …] }`.
 
-import { utf8 } from "../bytes.js";
+import { toHex, utf8 } from "../bytes.js";
 import { encrypt, encryptPoint } from "./elgamal.js";
 import { IdentityError, LayoutError, ReusedComponentError } from "./errors.js";
 import { add, encodePoint, fixedBase, isIdentity, mod, sub } from "./group.js";
@@ -95,7 +95,7 @@ export function verifyBallot(s, ballot, { context, where = "ballot" }) {
   }
   const seen = new Map();
   ballot.ciphertexts.forEach((c, position) => {
-    const hex = encodePoint(c.a).join(",");
+    const hex = toHex(encodePoint(c.a));
     if (seen.has(hex)) {
       throw new ReusedComponentError(
         `${where}.ciphertexts[${position}].a`,
@@ -122,7 +122,7 @@ export function verifyBallot(s, ballot, { context, where = "ballot" }) {
 /** Refuse a ballot whose ciphertexts reuse a first component in `seen` (a Set of hex strings). */
 export function checkNotReused(ballot, seen, where = "ballot") {
   ballot.ciphertexts.forEach((c, position) => {
-    if (seen.has(Array.from(encodePoint(c.a), (b) => b.toString(16).padStart(2, "0")).join(""))) {
+    if (seen.has(toHex(encodePoint(c.a)))) {
       throw new ReusedComponentError(`${where}.ciphertexts[${position}].a`, "this first component is already in another ballot");
     }
   });
