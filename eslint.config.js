@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["node_modules/", ".venv/", "build/", "docs/"] },
+  { ignores: ["node_modules/", ".venv/", "build/", "docs/", "devices/static/vendor/"] },
   js.configs.recommended,
   {
     files: ["devices/static/**/*.js", "voting/static/**/*.js"],
