@@ -8,8 +8,8 @@ policy ``last``, the first under ``first``); :func:`ballots.decide` over the cou
 ``round``, ``write_in_eligible`` and ``quorum`` fields count as they did at the server. The
 whole result object must match; a mismatch names the first differing JSON path. A closed poll that is not voided needs exactly one result, and a result is announced
 only once it is written. The presidium confirms an election result (``result_confirmed``) once,
-after the result; with the setting ``hold_election_results`` (default on) an election result is
-announced only after it.
+after the result; when ``meeting_opened`` states the setting ``hold_election_results`` true
+(the server always writes it), an election result is announced only after it.
 """
 
 from __future__ import annotations

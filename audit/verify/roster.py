@@ -64,7 +64,7 @@ class RosterCheck(Check):
         meeting.opened = True
         settings = entry["settings"]
         if isinstance(settings, dict):
-            meeting.hold_election_results = settings.get("hold_election_results", True) is not False
+            meeting.hold_election_results = settings.get("hold_election_results") is True
         if entry["origin"] != meeting.origin:
             self.fail(
                 seq,
