@@ -103,7 +103,7 @@ export function problems(def, draft) {
   const listed = new Set(def.candidates.flatMap((c) => [c.id, c.name]));
   const seen = new Set();
   for (const { name } of writeIns(def, draft)) {
-    if (INVISIBLE.test(name)) found.push(say("invisible", { name: name.replace(INVISIBLE, "") }));
+    if (INVISIBLE.test(name)) found.push(say("invisible", { name: name.replace(/[\p{Cc}\p{Cf}]/gu, "") }));
     else if ([...name].length > MAX_NAME_LENGTH) found.push(say("tooLong", { max: MAX_NAME_LENGTH }));
     else if (listed.has(name)) found.push(t("election.writeInListed", { name }));
     else if (seen.has(name)) found.push(t("election.writeInDuplicate", { name }));
