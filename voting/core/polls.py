@@ -98,7 +98,9 @@ def open_poll(
     full = {k: v for k, v in definition.items() if k not in {"electorate", "present", "issued"}}
     full["electorate"] = state.electorate
     full["present"] = len(present)
-    write_ins = full.get("write_ins", True) is True
+    round_ = full.get("round")
+    runoff = isinstance(round_, Mapping) and round_.get("type") == "runoff"
+    write_ins = full.get("write_ins", True) is True and not runoff  # a runoff takes none
     if full.get("kind") == "election" and write_ins and rounds.deputies_only(agenda_item):
         full["write_in_eligible"] = eligible_deputies(state)
     try:

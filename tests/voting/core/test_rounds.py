@@ -214,6 +214,9 @@ def test_write_ins_for_the_chair_are_limited_to_the_deputies() -> None:
     assert definition["write_in_eligible"] == [f"代表0{i}" for i in range(1, 6)]
     meeting = opened(sitting(), "p1", "head", dict(HEAD, candidates=C[:2]))
     assert "write_in_eligible" not in meeting.state.polls["p1"].definition
+    no_write_ins = dict(HEAD, candidates=C[:2], write_ins=False)
+    meeting = opened(sitting(), "p1", "chair", no_write_ins)
+    assert "write_in_eligible" not in meeting.state.polls["p1"].definition
 
 
 def test_an_election_result_waits_for_the_presidium() -> None:
