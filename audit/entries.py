@@ -45,6 +45,9 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     # format's output.
     "manual_result": frozenset({"poll", "ballots", "counts", "write_ins", "by", "confirmed_by"}),
     "result": frozenset({"poll", "result"}),
+    # The presidium's decision confirming an election result (``decision``, its text) and the
+    # members who took it (``presidium``); only then may the result be announced.
+    "result_confirmed": frozenset({"poll", "decision", "presidium", "by"}),
     "result_announced": frozenset({"poll", "by"}),
     "poll_voided": frozenset({"poll", "reason", "by"}),
     "meeting_closed": frozenset({"by"}),
@@ -62,6 +65,8 @@ OPTIONAL_FIELDS: Final[dict[str, frozenset[str]]] = {
     "signed_out": frozenset({"body", "sig"}),
     # A poll the server closes by itself at this time (the ``at`` format).
     "poll_opened": frozenset({"closes_at"}),
+    # Write-ins on valid paper ballots the rules ignored (elections), when there were any.
+    "manual_result": frozenset({"write_ins_ignored"}),
 }
 
 ENTRY_TYPES: Final = frozenset(REQUIRED_FIELDS)

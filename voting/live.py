@@ -29,6 +29,7 @@ PUBLIC_CHANGES = frozenset(
         "poll_opened",
         "poll_closed",
         "result",
+        "result_confirmed",
         "result_announced",
         "poll_voided",
         "meeting_closed",

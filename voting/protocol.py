@@ -118,7 +118,27 @@ class ManualResult(Strict):
     ballots: BallotCounts
     counts: dict[str, Any]
     write_ins: dict[str, int] = Field(default_factory=dict)
+    write_ins_ignored: Annotated[int, Field(ge=0)] = 0  # elections: write-ins the rules ignored
     confirmed_by: Annotated[list[Text], Field(min_length=1, max_length=20)]
+
+
+class RunoffRequest(Strict):
+    """就票数相等的候选人再次投票: the threshold, by default the meeting's ``runoff_threshold``."""
+
+    threshold: Literal["plurality", "majority"] | None = None
+
+
+class FurtherRequest(Strict):
+    """另行选举: the nominated candidates (tally-format entries), by default those not elected."""
+
+    candidates: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=200)] | None = None
+
+
+class ConfirmResult(Strict):
+    """The presidium's decision confirming an election result, and its members who took it."""
+
+    decision: Text
+    by: Annotated[list[Text], Field(min_length=1, max_length=100)]
 
 
 class Pair(Strict):

@@ -7,7 +7,9 @@ policy ``last``, the first under ``first``); :func:`ballots.decide` over the cou
 ``definition`` with ``issued`` taken from ``poll_closed``, passed whole, so that the election
 ``round``, ``write_in_eligible`` and ``quorum`` fields count as they did at the server. The
 whole result object must match; a mismatch names the first differing JSON path. A closed poll that is not voided needs exactly one result, and a result is announced
-only once it is written.
+only once it is written. The presidium confirms an election result (``result_confirmed``) once,
+after the result; when ``meeting_opened`` states the setting ``hold_election_results`` true
+(the server always writes it), an election result is announced only after it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ class RecountCheck(Check):
         kind = entry["type"]
         if kind == "result_announced":
             self._announced(seq, entry)
+        if kind == "result_confirmed":
+            self._confirmed(seq, entry)
         if kind != "result":
             return
         poll_id = entry["poll"]
@@ -79,6 +83,32 @@ class RecountCheck(Check):
             self.fail(
                 seq, f"entry {seq}: result of poll {entry['poll']} announced before it exists"
             )
+            return
+        held = self.meeting.hold_election_results and poll.definition.get("kind") == "election"
+        if held and poll.confirmed_at is None:
+            self.fail(
+                seq,
+                f"entry {seq}: election result of poll {poll.poll} announced before the"
+                " presidium confirmed it (hold_election_results)",
+            )
+
+    def _confirmed(self, seq: int, entry: Entry) -> None:
+        """The presidium confirms an election's counted result, once."""
+        poll = self.meeting.polls.get(entry["poll"])
+        if poll is None or poll.result_at is None:
+            self.fail(
+                seq, f"entry {seq}: result of poll {entry['poll']} confirmed before it exists"
+            )
+        elif poll.definition.get("kind") != "election":
+            self.fail(seq, f"entry {seq}: result_confirmed for poll {poll.poll}, not an election")
+        elif poll.confirmed_at is not None:
+            self.fail(
+                seq,
+                f"entry {seq}: second result_confirmed for poll {poll.poll} (the first is entry "
+                f"{poll.confirmed_at})",
+            )
+        else:
+            poll.confirmed_at = seq
 
     def finish(self, entries: int) -> None:
         for poll in self.meeting.polls.values():

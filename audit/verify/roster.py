@@ -62,6 +62,9 @@ class RosterCheck(Check):
             self.fail(seq, f"entry {seq}: meeting_opened again; only entry 0 opens the meeting")
             return
         meeting.opened = True
+        settings = entry["settings"]
+        if isinstance(settings, dict):
+            meeting.hold_election_results = settings.get("hold_election_results") is True
         if entry["origin"] != meeting.origin:
             self.fail(
                 seq,

@@ -55,6 +55,7 @@ class Poll:
     manual: dict[str, Any] | None = None
     manual_at: int | None = None
     result_at: int | None = None
+    confirmed_at: int | None = None
 
     @property
     def open(self) -> bool:
@@ -86,6 +87,10 @@ class Meeting:
     agenda: frozenset[str] | None = None
     withdrawn: set[str] = field(default_factory=set)
     polls: dict[str, Poll] = field(default_factory=dict)
+    #: The setting ``hold_election_results`` as ``meeting_opened`` states it (the server writes
+    #: it; logs from before it existed do not): when true, an election result is announced only
+    #: after its ``result_confirmed`` entry.
+    hold_election_results: bool = False
 
     def seated(self) -> int:
         """Deputies holding a seat (active or suspended): the electorate."""

@@ -309,6 +309,9 @@ class Rehearsal:
         if not matches:
             self._fail(f"{plan.poll}: the published result differs from the recount")
         self.summary.outcomes.append(PollOutcome(plan, result, matches))
+        if plan.kind == "election":  # the presidium confirms an election before it is announced
+            confirmed = {"decision": "主席团决定：演练选举结果予以确认", "by": ["演练主席团"]}
+            await self._api("POST", f"/polls/{plan.poll}/confirm", confirmed)
         await self._api("POST", f"/polls/{plan.poll}/announce")
 
         def closed_now(sim: SimTablet) -> bool:

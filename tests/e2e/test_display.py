@@ -142,6 +142,9 @@ def test_an_election_shows_who_is_elected_and_the_unfilled_seat(
     expect(screen.locator("#live-count")).to_have_text("已投票 30 人 / 实到 39 人")
     assert not CHOICE_WORDS.search(screen.locator("#stage").inner_text())
     scenario.close_poll(demo_server, token, poll)
+    # The hall sees an election result once the presidium has confirmed it.
+    presidium = {"decision": "主席团第二次会议决定：选举结果有效", "by": ["何金凤"]}
+    demo_server.api("POST", f"/api/meetings/{MEETING}/polls/{poll}/confirm", presidium, token=token)
     rows = screen.locator(".seat-result")
     expect(rows).to_have_count(4)
     assert texts(screen, ".seat-result .bar-label") == [

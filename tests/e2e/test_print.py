@@ -58,6 +58,8 @@ def token(demo_server: DemoServer) -> str:
         },
         token=token,
     )
+    presidium = {"decision": "主席团第二次会议决定：镇长选举结果有效", "by": ["何金凤"]}
+    demo_server.api("POST", f"{base}/p3/confirm", presidium, token=token)
     return token
 
 

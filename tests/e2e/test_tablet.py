@@ -462,11 +462,14 @@ def test_an_election_ballot_prevents_over_voting(
         expect(page.get_by_text("已提交，等待表决结束")).to_be_visible()
     finally:
         chair.close_poll(poll)
+    # The tablets see an election result once the presidium has confirmed it.
+    presidium = {"decision": "主席团第二次会议决定：选举结果有效", "by": ["何金凤"]}
+    chair.api("POST", f"/polls/{poll}/confirm", presidium)
     expect_counted(page)
     ballot = own_ballot(page, poll)
     assert ballot_entry(chair.server, ballot["receipt"])["entry"]["choice"] == {
         "marks": {"c1": "for", "c2": "against", "c3": "against"},
-        "write_ins": ["王五"],
+        "write_ins": {"c2": "王五"},  # keyed by the candidate it replaces (代表法 Art 17)
     }
     expect(page.locator(".verdict")).to_have_text("无人当选")
     expect(page.locator(".verdict")).to_have_class("verdict verdict-bad")

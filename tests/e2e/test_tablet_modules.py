@@ -364,3 +364,60 @@ def test_the_qr_encoder_refuses_text_beyond_version_10(page: Page) -> None:
         "try { m.encodeQR('x'.repeat(214)); return 'encoded'; } catch (e) { return e.message; }",
     )
     assert message == "QR: 214 bytes do not fit in version 10-M"
+
+
+# Election ballot: write-ins keyed by the candidate they replace ---------------------------------
+
+ELECTION = {
+    "kind": "election",
+    "seats": 2,
+    "candidates": [
+        {"id": "c1", "name": "黄丽华"},
+        {"id": "c2", "name": "周志强"},
+        {"id": "c3", "name": "吴海燕"},
+    ],
+}
+MARKS = {"c1": "for", "c2": "against", "c3": "abstain"}
+
+
+def ballot(page: Page, definition: dict[str, Any], write_ins: dict[str, str]) -> Any:
+    body = """
+        const draft = { marks: arg.marks, writeIns: arg.writeIns };
+        const element = m.render(arg.def, draft, () => {});
+        return {
+            choice: m.choiceOf(arg.def, draft),
+            problems: m.problems(arg.def, draft),
+            again: m.draftFrom(arg.def, m.choiceOf(arg.def, draft)).writeIns,
+            picks: [...element.querySelectorAll("select option")].map((o) => o.value),
+        };
+    """
+    arg = {"def": definition, "marks": MARKS, "writeIns": write_ins}
+    return run(page, "ballot-election", body, arg)
+
+
+def test_a_write_in_is_sent_keyed_by_the_candidate_it_replaces(page: Page) -> None:
+    got = ballot(page, ELECTION, {"c2": " 王五 ", "c3": "赵六"})
+    assert got["choice"] == {"marks": MARKS, "write_ins": {"c2": "王五"}}
+    assert got["problems"] == []
+    assert got["again"] == {"c2": "王五"}
+    assert got["picks"] == []
+
+
+def test_a_write_in_that_is_no_name_is_a_problem_before_sending(page: Page) -> None:
+    hidden = ballot(page, ELECTION, {"c2": "王\u200b五"})
+    assert hidden["problems"] == ["另选人姓名“王五”含有不可见字符或控制字符，请重新填写"]
+    long = ballot(page, ELECTION, {"c2": "王" * 33})
+    assert long["problems"] == ["另选人姓名不能超过32个字"]
+    assert ballot(page, ELECTION, {"c2": "王" * 32})["problems"] == []
+
+
+def test_a_runoff_takes_no_write_ins(page: Page) -> None:
+    runoff = dict(ELECTION, round={"type": "runoff", "follows": "p1"})
+    assert ballot(page, runoff, {"c2": "王五"})["choice"] == {"marks": MARKS}
+
+
+def test_the_chair_s_write_ins_are_picked_from_the_deputies(page: Page) -> None:
+    chair = dict(ELECTION, write_in_eligible=["代表01", "代表02"])
+    got = ballot(page, chair, {"c2": "代表02"})
+    assert got["picks"] == ["", "代表01", "代表02"] * 3
+    assert got["choice"] == {"marks": MARKS, "write_ins": {"c2": "代表02"}}

@@ -171,6 +171,18 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/meetings/{meeting}/polls/{poll}/announce"): Route(
         STAFF, on(poll="p1"), harmless_path=nowhere(poll="p1")
     ),
+    ("POST", "/api/meetings/{meeting}/polls/{poll}/runoff"): Route(
+        STAFF, on(poll="p1"), harmless_path=nowhere(poll="p1")
+    ),
+    ("POST", "/api/meetings/{meeting}/polls/{poll}/further"): Route(
+        STAFF, on(poll="p1"), harmless_path=nowhere(poll="p1")
+    ),
+    ("POST", "/api/meetings/{meeting}/polls/{poll}/confirm"): Route(
+        STAFF,
+        on(poll="p1"),
+        {"decision": "主席团第一次会议决定", "by": ["赵敏"]},
+        harmless_path=nowhere(poll="p1"),
+    ),
     ("POST", "/api/meetings/{meeting}/polls/{poll}/void"): Route(
         STAFF, on(poll="p1"), {"reason": "重新表决"}, harmless_path=nowhere(poll="p1")
     ),

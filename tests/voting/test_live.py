@@ -135,7 +135,19 @@ def test_a_secret_poll_pushes_counts_and_never_choices(hall: Hall) -> None:
         for text in before_close:
             for secret in [*WRITE_INS, *receipts, '"marks"', "against"]:
                 assert secret not in text
-        assert display.until(closed)["state"]["poll"]["result"] == result
+        # An election result waits for the presidium: the display hears of it once confirmed.
+        held = display.until(closed)["state"]["poll"]
+        assert held["result_held"] is True
+        assert "result" not in held
+        assert console.until(closed)["state"]["poll"]["result"] == result
+        decision = {"decision": "主席团第二次会议决定确认选举结果", "by": ["赵敏", "钱进"]}
+        hall.chair.post("/polls/p1/confirm", decision)
+        confirmed = display.until(is_state(lambda s: "result" in s["poll"]))["state"]["poll"]
+        assert confirmed["result"] == result
+        assert confirmed["confirmation"] == {
+            "decision": decision["decision"],
+            "presidium": ["赵敏", "钱进"],
+        }
     finally:
         display.close()
         console.close()

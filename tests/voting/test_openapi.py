@@ -217,6 +217,27 @@ def answer_validator(document: dict[str, Any], ref: str) -> Draft202012Validator
     return validator_for(document, ref.removeprefix("#/components/schemas/"))
 
 
+#: A paper election whose threshold (a third of the ballots cast) lets seats tie or stay unfilled.
+ELECTION = {
+    "mode": "manual",
+    "definition": {
+        "kind": "election",
+        "seats": 2,
+        "candidates": [{"id": "c1"}, {"id": "c2"}, {"id": "c3"}],
+        "threshold": {"base": "cast", "rule": "more_than", "fraction": "1/3"},
+    },
+}
+
+
+def election_counts(c1: int, c2: int, c3: int) -> dict[str, Any]:
+    """A manual election result on 7 ballots with these ``for`` votes."""
+    counts = {
+        c: {"for": n, "against": 7 - n, "abstain": 0}
+        for c, n in zip(("c1", "c2", "c3"), (c1, c2, c3), strict=True)
+    }
+    return {**MANUAL, "counts": counts, "write_ins_ignored": 1}
+
+
 MANUAL = {
     "issued": 7,
     "ballots": {"cast": 7, "valid": 7, "void": 0},
@@ -271,10 +292,13 @@ def test_live_answers_fit_their_documented_schemas(
     call("PUT", "/api/meetings/{meeting}/roster", {"deputies": deputies})
     call("GET", "/api/meetings/{meeting}")
     call("POST", "/api/meetings/{meeting}/open")
+    tied, short = election_counts(5, 4, 4), election_counts(5, 2, 1)
     agenda = [
         {"item": "a", "title": "议案一", "kind": "motion"},
         {"item": "b", "title": "议案二", "kind": "motion"},
         {"item": "c", "title": "议案三", "kind": "motion"},
+        {"item": "e", "title": "选举副镇长", "kind": "election"},
+        {"item": "f", "title": "选举委员", "kind": "election"},
     ]
     call("PUT", "/api/meetings/{meeting}/agenda", {"items": agenda})
     call("POST", "/api/meetings/{meeting}/items/{item}/current", item="a")
@@ -314,6 +338,17 @@ def test_live_answers_fit_their_documented_schemas(
     manual = {"item": "c", "definition": {"kind": "motion"}, "mode": "manual"}
     call("POST", "/api/meetings/{meeting}/polls", manual)
     call("POST", "/api/meetings/{meeting}/polls/{poll}/manual-result", MANUAL, poll="p3")
+    # Paper elections: a tie for the last seat (runoff), a seat left unfilled (further).
+    call("POST", "/api/meetings/{meeting}/polls", {**ELECTION, "item": "e"})
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/manual-result", tied, poll="p4")
+    runoff = call("POST", "/api/meetings/{meeting}/polls/{poll}/runoff", poll="p4")
+    assert runoff["definition"]["candidates"] == [{"id": "c2"}, {"id": "c3"}]
+    decision = {"decision": "主席团第二次会议决定", "by": ["赵敏"]}
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/confirm", decision, poll="p4")
+    call("POST", "/api/meetings/{meeting}/polls", {**ELECTION, "item": "f"})
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/manual-result", short, poll="p5")
+    further = call("POST", "/api/meetings/{meeting}/polls/{poll}/further", poll="p5")
+    assert further["definition"]["seats"] == 1
     call("POST", "/api/meetings/{meeting}/items/{item}/withdraw", {"reason": "撤回"}, item="b")
     call("GET", "/api/meetings/{meeting}/polls", role="display")
     call("GET", "/api/meetings/{meeting}")

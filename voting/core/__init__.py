@@ -17,6 +17,8 @@ side rows to commit), :class:`~voting.core.outcome.AlreadyRecorded`, or a
     devices      pairing, revocation, authentication of hello and signed messages
     agenda       agenda, current item, withdrawal
     polls        open, close, manual result, announce, void
+    rounds       election rounds: the round a poll may be, the next round's definition
+    confirmation election results the presidium confirms before they are announced
     casting      named votes, secret ballots, replacing a sealed ballot
     views        what tablets, watchers and the console are shown
 """
@@ -30,10 +32,12 @@ from voting.core.attendance import (
     sign_out_by_operator,
 )
 from voting.core.casting import cast_named, cast_secret, check_choice, replace_ballot
+from voting.core.confirmation import confirm_result
 from voting.core.devices import pair_device, revoke_device
 from voting.core.meeting import checkpoint_if_behind, close_meeting, open_meeting
 from voting.core.outcome import AlreadyRecorded, Change
 from voting.core.polls import announce, close_poll, enter_manual_result, open_poll, void_poll
+from voting.core.rounds import further_definition, runoff_definition
 
 __all__ = [
     "AlreadyRecorded",
@@ -46,7 +50,9 @@ __all__ = [
     "checkpoint_if_behind",
     "close_meeting",
     "close_poll",
+    "confirm_result",
     "enter_manual_result",
+    "further_definition",
     "make_current",
     "open_meeting",
     "open_poll",
@@ -54,6 +60,7 @@ __all__ = [
     "record_leave",
     "replace_ballot",
     "revoke_device",
+    "runoff_definition",
     "set_agenda",
     "sign_in_by_operator",
     "sign_in_by_tablet",

@@ -7,6 +7,7 @@ from typing import Any
 
 from voting.core import checks
 from voting.core.checks import item_not_withdrawn, known_item, require_open
+from voting.core.rounds import OFFICE_KINDS
 from voting.core.state import MeetingState
 from voting.core.types import ITEM_KINDS, Entry
 from voting.errors import CommandError, Conflict, poll_open
@@ -47,7 +48,19 @@ def set_agenda(state: MeetingState, *, items: Sequence[Mapping[str, Any]]) -> li
 
 def _rule_shape(rule: Any, where: str) -> dict[str, Any]:
     """An election rule: ``{"office": "head"}`` (主席/镇长: 2 for 1 or 等额) or
-    ``{"office": "deputy", "extra": k}`` with k in 1..3 (副职: candidates = seats + k)."""
+    ``{"office": "deputy", "extra": k}`` with k in 1..3 (副职: candidates = seats + k), with an
+    optional ``"office_kind"``: ``"chair"`` (主席, 副主席, 主席团: only deputies may be written
+    in, 组织法 Art 18) or ``"government"`` (镇长, 副镇长)."""
+    if isinstance(rule, Mapping) and "office_kind" in rule:
+        kind = rule["office_kind"]
+        if kind not in OFFICE_KINDS:
+            raise CommandError(
+                "invalid-agenda",
+                f"{where}.rule.office_kind: 职务类别应为 chair 或 government",
+                f'{where}.rule.office_kind: expected "chair" or "government", got {kind!r}',
+            )
+        shaped = _rule_shape({k: v for k, v in rule.items() if k != "office_kind"}, where)
+        return {**shaped, "office_kind": kind}
     if isinstance(rule, Mapping) and rule.get("office") == "head" and set(rule) == {"office"}:
         return {"office": "head"}
     if (
@@ -61,7 +74,8 @@ def _rule_shape(rule: Any, where: str) -> dict[str, Any]:
     raise CommandError(
         "invalid-agenda",
         f"{where}.rule: 差额规则无效",
-        f'{where}.rule: expected {{"office": "head"}} or {{"office": "deputy", "extra": 1..3}}',
+        f'{where}.rule: expected {{"office": "head"}} or {{"office": "deputy", "extra": 1..3}}'
+        ' (optionally with "office_kind")',
     )
 
 

@@ -21,7 +21,11 @@ def open_meeting(
     settings: Mapping[str, Any],
     by: str,
 ) -> list[Entry]:
-    """Entry 0 of a meeting's log: the meeting, its log key and the roster as it is now."""
+    """Entry 0 of a meeting's log: the meeting, its log key and the roster as it is now.
+
+    The settings are written with ``hold_election_results`` stated (default on), so that a
+    verifier reading the log knows that election results wait for the presidium."""
+    settings = {"hold_election_results": True, **settings}
     return [
         {
             "type": "meeting_opened",

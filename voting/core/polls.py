@@ -9,31 +9,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ballots
-from voting.core import checks
+from voting.core import checks, rounds
 from voting.core.checks import item_not_withdrawn, known_item, known_poll, poll_is_open
+from voting.core.confirmation import held
 from voting.core.outcome import Change, Sealed
 from voting.core.records import Poll
 from voting.core.state import MeetingState
-from voting.core.types import CHANGE_POLICIES, MODES, VOTING_KINDS, Entry
+from voting.core.types import CHANGE_POLICIES, MODES, SEATED_STATUSES, VOTING_KINDS, Entry
 from voting.errors import CommandError, Conflict, poll_open
-
-
-def check_rule(rule: Mapping[str, Any] | None, seats: int, candidates: int) -> None:
-    """组织法 Art 27: 差额 elections. ``head``: one extra candidate or 等额; ``deputy``: seats + k."""
-    if rule is None:
-        return
-    if rule["office"] == "head":
-        allowed = {seats, seats + 1}
-        text_zh, text_en = f"{seats}或{seats + 1}名", f"{seats} or {seats + 1}"
-    else:
-        allowed = {seats + rule["extra"]}
-        text_zh, text_en = f"{seats + rule['extra']}名", str(seats + rule["extra"])
-    if candidates not in allowed:
-        raise CommandError(
-            "candidate-count",
-            f"候选人数应为{text_zh}，现为{candidates}名",
-            f"this office needs {text_en} candidates for {seats} seats, got {candidates}",
-        )
 
 
 def decided(poll: Poll) -> bool:
@@ -46,9 +29,16 @@ def decided(poll: Poll) -> bool:
     return not follow_up
 
 
-def _not_decided(state: MeetingState, item: str) -> None:
+def _not_decided(state: MeetingState, item: str, definition: Mapping[str, Any]) -> None:
     """An item's deciding poll stands until it is voided with a recorded reason: only then may
-    the item be put to the vote again."""
+    the item be put to the vote again. A runoff or further election that follows a result
+    calling for it is the same election carried on, not a new vote: it passes (its round is
+    checked in :func:`voting.core.rounds.check_round`)."""
+    round_ = definition.get("round")
+    if isinstance(round_, Mapping) and round_.get("type") in {"runoff", "further"}:
+        earlier = state.polls.get(str(round_.get("follows")))
+        if earlier is not None and rounds.calls_for(earlier, str(round_["type"])):
+            return
     for poll in state.polls.values():
         if poll.item == item and decided(poll):
             raise Conflict(
@@ -81,7 +71,7 @@ def open_poll(
         raise Conflict("poll-exists", "表决编号已存在", f"poll {poll} already exists")
     if state.open_poll is not None:
         raise poll_open(state.open_poll.id)
-    _not_decided(state, item)
+    _not_decided(state, item, definition)
     if mode not in MODES:
         raise CommandError("invalid-mode", "表决方式无效", f'unknown mode "{mode}"')
     if change_policy not in CHANGE_POLICIES:
@@ -108,6 +98,11 @@ def open_poll(
     full = {k: v for k, v in definition.items() if k not in {"electorate", "present", "issued"}}
     full["electorate"] = state.electorate
     full["present"] = len(present)
+    round_ = full.get("round")
+    runoff = isinstance(round_, Mapping) and round_.get("type") == "runoff"
+    write_ins = full.get("write_ins", True) is True and not runoff  # a runoff takes none
+    if full.get("kind") == "election" and write_ins and rounds.deputies_only(agenda_item):
+        full["write_in_eligible"] = eligible_deputies(state)
     try:
         parsed = ballots.parse_poll(full)
     except ballots.InputError as error:
@@ -115,7 +110,7 @@ def open_poll(
             "invalid-definition", f"表决定义有误：{error}", f"invalid poll definition: {error}"
         ) from None
     if parsed.kind == "election":
-        check_rule(agenda_item.rule, parsed.seat_count, len(parsed.candidates))
+        rounds.check_round(state, item, parsed)
     entry: Entry = {
         "type": "poll_opened",
         "poll": poll,
@@ -129,6 +124,14 @@ def open_poll(
     if closes_at is not None:
         entry["closes_at"] = closes_at
     return [entry]
+
+
+def eligible_deputies(state: MeetingState) -> list[str]:
+    """组织法 Art 18: the names that may be written in for 主席/副主席/主席团 — the deputies who
+    hold a seat, in seat order (a write-in naming anyone else is ignored when counted)."""
+    seated = [d for d in state.roster.values() if d.status in SEATED_STATUSES and d.name.strip()]
+    names = [d.name.strip() for d in sorted(seated, key=lambda d: d.seat)]
+    return list(dict.fromkeys(names))
 
 
 def close_poll(state: MeetingState, *, poll: str, sealed: Sequence[Sealed], by: str) -> Change:
@@ -182,8 +185,11 @@ def enter_manual_result(
     write_ins: Mapping[str, int],
     confirmed_by: Sequence[str],
     by: str,
+    write_ins_ignored: int = 0,
 ) -> list[Entry]:
-    """A show-of-hands or paper result entered by the chair and confirmed by scrutineers."""
+    """A show-of-hands or paper result entered by the chair and confirmed by scrutineers.
+
+    ``write_ins_ignored``: the write-ins on valid paper ballots the rules ignored (elections)."""
     checks.require_open(state)
     found = poll_is_open(state, poll)
     if found.mode != "manual":
@@ -209,6 +215,7 @@ def enter_manual_result(
             void=void,
             counts=dict(counts),
             write_ins=dict(write_ins),
+            write_ins_ignored=write_ins_ignored,
         )
     except (KeyError, TypeError):
         raise CommandError(
@@ -218,17 +225,20 @@ def enter_manual_result(
         raise CommandError(
             "invalid-counts", f"票数有误：{error}", f"invalid counts: {error}"
         ) from None
+    manual: Entry = {
+        "type": "manual_result",
+        "poll": poll,
+        "ballots": {"cast": cast, "valid": valid, "void": void},
+        "counts": dict(counts),
+        "write_ins": dict(write_ins),
+        "by": by,
+        "confirmed_by": list(confirmed_by),
+    }
+    if write_ins_ignored:
+        manual["write_ins_ignored"] = write_ins_ignored
     return [
         {"type": "poll_closed", "poll": poll, "participants": [], "issued": issued, "by": by},
-        {
-            "type": "manual_result",
-            "poll": poll,
-            "ballots": {"cast": cast, "valid": valid, "void": void},
-            "counts": dict(counts),
-            "write_ins": dict(write_ins),
-            "by": by,
-            "confirmed_by": list(confirmed_by),
-        },
+        manual,
         {"type": "result", "poll": poll, "result": result},
     ]
 
@@ -240,6 +250,12 @@ def announce(state: MeetingState, *, poll: str, by: str) -> list[Entry]:
         raise Conflict("poll-not-closed", "表决尚未结束", f"poll {poll} is not closed")
     if found.announced:
         raise Conflict("already-announced", "结果已宣布", f"poll {poll} was already announced")
+    if held(state, found):
+        raise Conflict(
+            "result-unconfirmed",
+            "选举结果须经主席团确认后才能宣布",
+            f"the election result of poll {poll} must be confirmed by the presidium first",
+        )
     return [{"type": "result_announced", "poll": poll, "by": by}]
 
 

@@ -58,7 +58,7 @@ class Item:
     id: ItemId
     title: str
     kind: ItemKind
-    rule: Mapping[str, Any] | None = None  # election competition rule, see polls.check_rule
+    rule: Mapping[str, Any] | None = None  # 差额 rule and office kind, see rounds
     withdrawn: bool = False
 
 
@@ -79,6 +79,7 @@ class Poll:
     announced: bool = False
     confirmed_by: list[str] = field(default_factory=list)  # manual: scrutineers who confirmed
     void_reason: str | None = None
+    confirmation: dict[str, Any] | None = None  # election: the presidium's decision and names
     _parsed: ballots.PollDefinition | None = field(default=None, compare=False, repr=False)
 
     def parsed(self) -> ballots.PollDefinition:

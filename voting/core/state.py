@@ -198,6 +198,12 @@ class MeetingState:
     def _apply_result(self, e: Mapping[str, Any]) -> None:
         self.polls[e["poll"]].result = dict(e["result"])
 
+    def _apply_result_confirmed(self, e: Mapping[str, Any]) -> None:
+        self.polls[e["poll"]].confirmation = {
+            "decision": e["decision"],
+            "presidium": list(e["presidium"]),
+        }
+
     def _apply_result_announced(self, e: Mapping[str, Any]) -> None:
         self.polls[e["poll"]].announced = True
 

@@ -1,7 +1,8 @@
 """What each kind of client is shown: pure functions from a meeting's state to JSON objects.
 
 Tablets and the hall display see the public view: attendance numbers, the agenda, the current
-poll with its live count of ballots cast, and results once a poll is closed. The chair console
+poll with its live count of ballots cast, and results once a poll is closed (an election's
+only once the presidium has confirmed it, when the meeting holds election results). The chair console
 also sees the roster with each deputy's attendance and device status. No view ever contains
 the choices of an open poll, or any deputy's choice in a secret poll.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Set
 from typing import Any
 
+from voting.core.confirmation import held
 from voting.core.records import Poll
 from voting.core.state import MeetingState
 
@@ -39,7 +41,9 @@ def poll_view(state: MeetingState, poll: Poll) -> dict[str, Any]:
         "closes_at": poll.closes_at,
         "announced": poll.announced,
     }
-    if poll.status == "closed" and poll.result is not None:
+    if poll.status == "closed" and poll.result is not None and held(state, poll):
+        view["result_held"] = True  # 选举结果待主席团确认: the chair's console alone sees it
+    elif poll.status == "closed" and poll.result is not None:
         view["result"] = poll.result
         if poll.mode == "named":
             view["votes"] = {d: poll.votes[d] for d in sorted(poll.votes)}
@@ -47,6 +51,8 @@ def poll_view(state: MeetingState, poll: Poll) -> dict[str, Any]:
         view["confirmed_by"] = poll.confirmed_by
     if poll.void_reason is not None:
         view["void_reason"] = poll.void_reason
+    if poll.confirmation is not None:
+        view["confirmation"] = poll.confirmation
     return view
 
 
@@ -114,6 +120,9 @@ def console_view(state: MeetingState, online: Set[str]) -> dict[str, Any]:
     # Every poll in full, so the console can show any earlier result; a voided poll keeps
     # the result it had, for the chair's eyes only.
     view["polls"] = [{**poll_view(state, p), "result": p.result} for p in state.polls.values()]
+    # The chair sees an election result the presidium has yet to confirm.
+    if view["poll"] is not None and view["poll"].get("result_held"):
+        view["poll"] = {**view["poll"], "result": state.polls[view["poll"]["poll"]].result}
     return view
 
 

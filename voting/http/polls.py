@@ -75,6 +75,7 @@ async def manual_result(call: Call[protocol.ManualResult]) -> Any:
         ballot_counts=body.ballots.model_dump(),
         counts=body.counts,
         write_ins=body.write_ins,
+        write_ins_ignored=body.write_ins_ignored,
         confirmed_by=body.confirmed_by,
         by=call.actor,
     )

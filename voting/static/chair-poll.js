@@ -10,6 +10,7 @@ import { lang, t } from "./i18n.js";
 import { resultBlock } from "./result-view.js";
 import { word } from "/static/common/results.js";
 import { manualDialog } from "./chair-manual.js";
+import { awaitsConfirmation, roundButtons } from "./chair-rounds.js";
 
 function pollPath(poll, suffix) {
   return meetingPath(`/polls/${encodeURIComponent(poll.poll)}${suffix}`);
@@ -149,9 +150,11 @@ function closedPanel(poll, title, meta) {
         )
       : null,
     namedDetail(poll),
+    awaitsConfirmation(poll) ? h("p", { class: "result-line" }, t("round_held")) : null,
     h(
       "div",
       { class: "button-row" },
+      ...roundButtons(poll),
       poll.announced
         ? h(
             "p",
@@ -159,7 +162,9 @@ function closedPanel(poll, title, meta) {
             h("span", { "aria-hidden": "true" }, "✓ "),
             t("poll_announced"),
           )
-        : h(
+        : awaitsConfirmation(poll)
+          ? null
+          : h(
             "button",
             {
               type: "button",
