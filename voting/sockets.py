@@ -250,8 +250,10 @@ async def watcher_socket(websocket: WebSocket) -> None:
     bucket = TokenBucket(settings.rate_per_s, settings.rate_burst, rt.monotonic())
     try:
         while True:
+            ref = None
             try:
                 text = await _receive(websocket)
+                ref = _request_id(text)
                 if not bucket.take(rt.monotonic()):
                     raise _rate_limited(settings)
                 ping = protocol.Ping.model_validate_json(text)
@@ -264,7 +266,7 @@ async def watcher_socket(websocket: WebSocket) -> None:
                     if isinstance(error, TooManyAttempts)
                     else invalid_message("only ping is accepted on this channel")
                 )
-                rt.hub.send(peer, _error(refusal, None))
+                rt.hub.send(peer, _error(refusal, ref))
                 if strikes >= settings.max_strikes:
                     await websocket.close(CloseCode.POLICY_VIOLATION)
                     return
@@ -272,6 +274,16 @@ async def watcher_socket(websocket: WebSocket) -> None:
         pass
     finally:
         await rt.hub.remove(meeting, peer)
+
+
+def _request_id(text: str) -> str | None:
+    """The ``id`` of a request, echoed in its error reply (when it is a short string)."""
+    try:
+        raw = from_json(text)
+    except ValueError:
+        return None
+    ref = raw.get("id") if isinstance(raw, dict) else None
+    return ref if isinstance(ref, str) and len(ref) <= MAX_ID else None
 
 
 def routes() -> list[WebSocketRoute]:

@@ -216,6 +216,14 @@ def test_the_watcher_answers_pings_and_refuses_anything_else(hall: Hall) -> None
             "id": "k1",
             "seq": log_size(hall.client),
         }
+        console.ws.send_json({"type": "vote", "poll": "p1", "id": "k2"})
+        assert console.until(lambda m: m["type"] != "state") == {
+            "type": "error",
+            "id": "k2",
+            "error": "invalid-message",
+            "message": "消息格式错误：only ping is accepted on this channel",
+            "message_en": "invalid message: only ping is accepted on this channel",
+        }
         console.ws.send_json({"type": "vote", "poll": "p1"})
         assert console.until(lambda m: m["type"] != "state") == {
             "type": "error",
