@@ -49,6 +49,9 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     # members who took it (``presidium``); only then may the result be announced.
     "result_confirmed": frozenset({"poll", "decision", "presidium", "by"}),
     "result_announced": frozenset({"poll", "by"}),
+    # The constitution oath (宪法宣誓) of an agenda item of kind ``oath`` took place: who led it
+    # (``led_by``, 领誓人) and who swore (``sworn``, names); once per item.
+    "oath_taken": frozenset({"item", "led_by", "sworn", "by"}),
     "poll_voided": frozenset({"poll", "reason", "by"}),
     "meeting_closed": frozenset({"by"}),
 }

@@ -141,6 +141,13 @@ class ConfirmResult(Strict):
     by: Annotated[list[Text], Field(min_length=1, max_length=100)]
 
 
+class OathTaken(Strict):
+    """The constitution oath took place: who led it (领誓人) and the names of those who swore."""
+
+    led_by: Text
+    sworn: Annotated[list[Text], Field(min_length=1, max_length=200)]
+
+
 class Pair(Strict):
     code: Annotated[str, StringConstraints(min_length=8, max_length=64)]
     device: Id

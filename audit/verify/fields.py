@@ -105,7 +105,8 @@ _FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {
     **dict.fromkeys(
         ("meeting", "settings", "definition", "body", "result", "counts", "write_ins"), _object
     ),
-    **dict.fromkeys(("present", "participants", "confirmed_by"), _distinct_texts),
+    **dict.fromkeys(("present", "participants", "confirmed_by", "sworn"), _distinct_texts),
+    "led_by": _text,
     "status": _one_of(ROSTER_STATUSES),
     "method": _one_of(SIGN_IN_METHODS),
     "alg": _one_of(DEVICE_ALGORITHMS),

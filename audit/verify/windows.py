@@ -39,6 +39,7 @@ class WindowCheck(Check):
             "agenda_set": self._agenda_set,
             "item_current": self._agenda_item,
             "item_withdrawn": self._agenda_item,
+            "oath_taken": self._agenda_item,
             "poll_opened": self._poll_opened,
             "vote": self._ballot_cast,
             "participation": self._ballot_cast,

@@ -19,6 +19,7 @@ side rows to commit), :class:`~voting.core.outcome.AlreadyRecorded`, or a
     polls        open, close, manual result, announce, void
     rounds       election rounds: the round a poll may be, the next round's definition
     confirmation election results the presidium confirms before they are announced
+    oath         the constitution oath: who led it and who swore
     casting      named votes, secret ballots, replacing a sealed ballot
     views        what tablets, watchers and the console are shown
 """
@@ -35,6 +36,7 @@ from voting.core.casting import cast_named, cast_secret, check_choice, replace_b
 from voting.core.confirmation import confirm_result
 from voting.core.devices import pair_device, revoke_device
 from voting.core.meeting import checkpoint_if_behind, close_meeting, open_meeting
+from voting.core.oath import record_oath
 from voting.core.outcome import AlreadyRecorded, Change
 from voting.core.polls import announce, close_poll, enter_manual_result, open_poll, void_poll
 from voting.core.rounds import further_definition, runoff_definition
@@ -58,6 +60,7 @@ __all__ = [
     "open_poll",
     "pair_device",
     "record_leave",
+    "record_oath",
     "replace_ballot",
     "revoke_device",
     "runoff_definition",

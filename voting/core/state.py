@@ -35,6 +35,7 @@ class MeetingState:
     current_item: str | None = None
     polls: dict[str, Poll] = field(default_factory=dict)
     ballot_seq: dict[str, int] = field(default_factory=dict)  # receipt -> seq of its entry
+    oaths: dict[str, dict[str, Any]] = field(default_factory=dict)  # item -> who led, who swore
     opened: bool = False
     closed: bool = False
     size: int = 0  # entries applied
@@ -202,6 +203,14 @@ class MeetingState:
         self.polls[e["poll"]].confirmation = {
             "decision": e["decision"],
             "presidium": list(e["presidium"]),
+        }
+        self.polls[e["poll"]].confirmed_at = e.get("at")
+
+    def _apply_oath_taken(self, e: Mapping[str, Any]) -> None:
+        self.oaths[e["item"]] = {
+            "led_by": e["led_by"],
+            "sworn": list(e["sworn"]),
+            "at": e.get("at"),
         }
 
     def _apply_result_announced(self, e: Mapping[str, Any]) -> None:

@@ -53,6 +53,23 @@ def poll_view(state: MeetingState, poll: Poll) -> dict[str, Any]:
         view["void_reason"] = poll.void_reason
     if poll.confirmation is not None:
         view["confirmation"] = poll.confirmation
+    if poll.confirmed_at is not None:
+        view["confirmed_at"] = poll.confirmed_at
+    return view
+
+
+def item_view(state: MeetingState, item: str) -> dict[str, Any]:
+    """An agenda item: its id, title, kind and status, and for an oath taken who led it and
+    who swore (``oath``)."""
+    i = state.items[item]
+    view: dict[str, Any] = {
+        "item": i.id,
+        "title": i.title,
+        "kind": i.kind,
+        "status": state.item_status(i.id),
+    }
+    if i.id in state.oaths:
+        view["oath"] = state.oaths[i.id]
     return view
 
 
@@ -71,10 +88,7 @@ def public_view(state: MeetingState) -> dict[str, Any]:
         "meeting": state.meeting,
         "closed": state.closed,
         "attendance": attendance(state),
-        "items": [
-            {"item": i.id, "title": i.title, "kind": i.kind, "status": state.item_status(i.id)}
-            for i in state.items.values()
-        ],
+        "items": [item_view(state, i.id) for i in state.items.values()],
         "current_item": state.current_item,
         "poll": None if poll is None else poll_view(state, poll),
     }

@@ -1,4 +1,4 @@
-"""The agenda: set it, make an item current, withdraw an item."""
+"""The agenda: set it, make an item current, withdraw an item, record the constitution oath."""
 
 from __future__ import annotations
 
@@ -46,4 +46,21 @@ def make_current(call: Call[None]) -> Decision:
 def withdraw_item(call: Call[protocol.Reason]) -> Decision:
     return functools.partial(
         core.withdraw_item, item=call.params["item"], reason=call.body.reason, by=call.actor
+    )
+
+
+@ROUTES.command(
+    "POST",
+    "/api/meetings/{meeting}/items/{item}/oath",
+    permission="agenda",
+    body=protocol.OathTaken,
+    summary="记录宪法宣誓 / record that the constitution oath took place",
+)
+def record_oath(call: Call[protocol.OathTaken]) -> Decision:
+    return functools.partial(
+        core.record_oath,
+        item=call.params["item"],
+        led_by=call.body.led_by,
+        sworn=call.body.sworn,
+        by=call.actor,
     )
