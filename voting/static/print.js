@@ -1,9 +1,13 @@
-// Printable sheets: one poll's result (?poll=pN) for the scrutineers to sign, or the minutes of
-// the whole meeting; both carry the newest signed checkpoint of the audit log and its QR code.
+// Printable sheets: one poll's result (?poll=pN) for the scrutineers to sign (an election's as
+// the election result report), the certificates of a confirmed election (?poll=pN&sheet=
+// certificates), or the minutes of the whole meeting; the result sheets and the minutes carry
+// the newest signed checkpoint of the audit log and its QR code.
 
 import { ApiError, call, pageToken } from "./api.js";
 import { $, fill, h } from "/static/common/dom.js";
 import { attendanceLine, lang, onLang, register, setupLanguage, t } from "./i18n.js";
+import { certificates, electionReport, isElection } from "./print-election.js";
+import { oathLines } from "./print-oath.js";
 import { resultBlock } from "./result-view.js";
 import { word } from "/static/common/results.js";
 
@@ -86,7 +90,9 @@ register({
 });
 
 const meeting = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
-const wanted = new URLSearchParams(location.search).get("poll");
+const query = new URLSearchParams(location.search);
+const wanted = query.get("poll");
+const sheetKind = query.get("sheet");
 let data = null;
 
 function base(suffix = "") {
@@ -184,6 +190,33 @@ function signatureLine(text) {
   );
 }
 
+function printedLine() {
+  const l = lang();
+  return h(
+    "p",
+    { class: "small printed" },
+    `${t("field_printed")}：${data.printed.toLocaleString(l === "en" ? "en-GB" : "zh-CN")}`,
+  );
+}
+
+/** The poll as the console sees it: an election result held for the presidium included. */
+function fullPoll(poll) {
+  const seen = (data.view.polls || []).find((p) => p.poll === poll.poll);
+  return seen && seen.result ? { ...poll, result: seen.result } : poll;
+}
+
+function pollSheet(poll) {
+  if (sheetKind === "certificates") {
+    document.title = `${t("certificate_title")} ${poll.poll} · ${data.view.meeting.title}`;
+    return certificates(lang(), data, poll, itemTitle);
+  }
+  if (isElection(poll)) {
+    document.title = `${t("sheet_election")} ${poll.poll} · ${data.view.meeting.title}`;
+    return electionReport(lang(), data, fullPoll(poll), { facts, checkpointBlock, printedLine, itemTitle });
+  }
+  return resultSheet(poll);
+}
+
 function resultSheet(poll) {
   const l = lang();
   const sheet = [
@@ -224,13 +257,7 @@ function resultSheet(poll) {
   }
   sheet.push(checkpointBlock());
   sheet.push(signatureLine(t("signatures")));
-  sheet.push(
-    h(
-      "p",
-      { class: "small printed" },
-      `${t("field_printed")}：${data.printed.toLocaleString(l === "en" ? "en-GB" : "zh-CN")}`,
-    ),
-  );
+  sheet.push(printedLine());
   return sheet;
 }
 
@@ -279,7 +306,7 @@ function minutes() {
         "ol",
         { class: "agenda" },
         ...(v.items || []).map((item) =>
-          h("li", {}, `${item.title}（${t(`status_${item.status}`)}）`),
+          h("li", {}, `${item.title}（${t(`status_${item.status}`)}）`, ...oathLines(item)),
         ),
       ),
     ),
@@ -297,11 +324,7 @@ function minutes() {
     ),
     checkpointBlock(),
     signatureLine(t("minutes_signatures")),
-    h(
-      "p",
-      { class: "small printed" },
-      `${t("field_printed")}：${data.printed.toLocaleString(l === "en" ? "en-GB" : "zh-CN")}`,
-    ),
+    printedLine(),
   ];
 }
 
@@ -311,10 +334,11 @@ function render() {
   if (wanted) {
     const poll = data.polls.find((p) => p.poll === wanted);
     document.title = `${t("sheet_result")} ${wanted} · ${data.view.meeting.title}`;
+    sheet.classList.toggle("certificates", sheetKind === "certificates");
     fill(
       sheet,
       ...(poll
-        ? resultSheet(poll)
+        ? pollSheet(poll)
         : [h("p", { class: "verdict-line bad" }, t("not_found", { poll: wanted }))]),
     );
   } else {
