@@ -16,9 +16,13 @@ function pollPath(poll, suffix) {
   return meetingPath(`/polls/${encodeURIComponent(poll.poll)}${suffix}`);
 }
 
-/** Open the print sheet in a new window (it shares this window's login). */
-export function openPrint(poll = null) {
-  const query = poll ? `?poll=${encodeURIComponent(poll)}` : "";
+/**
+ * Open the print sheet in a new window (it shares this window's login); `sheet`
+ * "certificates" opens the certificates of a confirmed election instead of its report.
+ */
+export function openPrint(poll = null, sheet = null) {
+  let query = poll ? `?poll=${encodeURIComponent(poll)}` : "";
+  if (poll && sheet) query += `&sheet=${encodeURIComponent(sheet)}`;
   window.open(`/print/${encodeURIComponent(ctx.meeting)}${query}`, "_blank");
 }
 
@@ -186,6 +190,18 @@ function closedPanel(poll, title, meta) {
         { type: "button", class: "secondary", onclick: () => openPrint(poll.poll) },
         t("poll_print"),
       ),
+      poll.kind === "election" && poll.confirmation
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "secondary",
+              id: "print-certificates",
+              onclick: () => openPrint(poll.poll, "certificates"),
+            },
+            t("poll_print_certificates"),
+          )
+        : null,
     ),
   );
 }
