@@ -80,7 +80,6 @@ class Poll:
     confirmed_by: list[str] = field(default_factory=list)  # manual: scrutineers who confirmed
     void_reason: str | None = None
     confirmation: dict[str, Any] | None = None  # election: the presidium's decision and names
-    confirmed_at: str | None = None  # when the presidium's decision was logged
     _parsed: ballots.PollDefinition | None = field(default=None, compare=False, repr=False)
 
     def parsed(self) -> ballots.PollDefinition:

@@ -204,13 +204,11 @@ class MeetingState:
             "decision": e["decision"],
             "presidium": list(e["presidium"]),
         }
-        self.polls[e["poll"]].confirmed_at = e.get("at")
 
     def _apply_oath_taken(self, e: Mapping[str, Any]) -> None:
         self.oaths[e["item"]] = {
             "led_by": e["led_by"],
             "sworn": list(e["sworn"]),
-            "at": e.get("at"),
         }
 
     def _apply_result_announced(self, e: Mapping[str, Any]) -> None:

@@ -53,8 +53,6 @@ def poll_view(state: MeetingState, poll: Poll) -> dict[str, Any]:
         view["void_reason"] = poll.void_reason
     if poll.confirmation is not None:
         view["confirmation"] = poll.confirmation
-    if poll.confirmed_at is not None:
-        view["confirmed_at"] = poll.confirmed_at
     return view
 
 

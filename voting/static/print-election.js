@@ -74,6 +74,16 @@ export function officeName(title) {
   return title.replace(/^选举/, "") || title;
 }
 
+/** The `at` of the `result_confirmed` entry of `poll` in a log as JSON Lines, or null. */
+export function confirmedAt(lines, poll) {
+  for (const line of lines.split("\n")) {
+    if (!line.includes('"result_confirmed"')) continue;
+    const entry = JSON.parse(line);
+    if (entry.type === "result_confirmed" && entry.poll === poll) return entry.at;
+  }
+  return null;
+}
+
 /** Is this poll an election whose result is held for (or was confirmed by) the presidium? */
 export function isElection(poll) {
   return poll.kind === "election" || (poll.definition && poll.definition.kind === "election");
@@ -140,7 +150,7 @@ export function electionReport(lang, data, poll, parts) {
     if (poll.confirmed_by && poll.confirmed_by.length)
       sheet.push(h("p", {}, t("confirmed_by", { names: poll.confirmed_by.join("、") })));
   }
-  sheet.push(confirmationBlock(confirmation, poll.confirmed_at));
+  sheet.push(confirmationBlock(confirmation, data.confirmedAt));
   sheet.push(parts.checkpointBlock());
   const scrutineers = poll.confirmed_by && poll.confirmed_by.length;
   sheet.push(

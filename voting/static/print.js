@@ -6,7 +6,7 @@
 import { ApiError, call, pageToken } from "./api.js";
 import { $, fill, h } from "/static/common/dom.js";
 import { attendanceLine, lang, onLang, register, setupLanguage, t } from "./i18n.js";
-import { certificates, electionReport, isElection } from "./print-election.js";
+import { certificates, confirmedAt, electionReport, isElection } from "./print-election.js";
 import { oathLines } from "./print-oath.js";
 import { resultBlock } from "./result-view.js";
 import { word } from "/static/common/results.js";
@@ -110,7 +110,20 @@ async function load() {
       throw error;
     }),
   ]);
-  return { view, polls: polls.polls, note, printed: new Date() };
+  const chosen = polls.polls.find((p) => p.poll === wanted);
+  const confirmedAt = chosen && chosen.confirmation ? await confirmationTime(token, wanted) : null;
+  return { view, polls: polls.polls, note, confirmedAt, printed: new Date() };
+}
+
+/** When the presidium's confirmation of `poll` was logged: the `at` of its entry, if readable. */
+async function confirmationTime(token, poll) {
+  try {
+    const lines = await call("GET", base("/log/entries"), { token, text: true });
+    return confirmedAt(lines, poll);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) return null;
+    throw error;
+  }
 }
 
 function facts(rows) {
