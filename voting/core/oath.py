@@ -1,8 +1,8 @@
 """The constitution oath (宪法宣誓): the chair records that it took place, who led it (领誓人)
 and who swore, as an ``oath_taken`` entry on an agenda item of kind ``oath``, once per item.
 
-The oath text is the statutory one of the 全国人大常委会关于实行宪法宣誓制度的决定 (2018
-revision); the hall display shows it while the item is current.
+The hall display shows the statutory oath text (全国人大常委会关于实行宪法宣誓制度的决定, 2018
+revision) while the item is current; see ``voting/static/display-oath.js``.
 """
 
 from __future__ import annotations
@@ -15,11 +15,6 @@ from voting.core.state import MeetingState
 from voting.core.types import MAX_REASON, Entry
 from voting.errors import CommandError, Conflict
 
-#: 宪法宣誓誓词 (全国人大常委会关于实行宪法宣誓制度的决定, 2018 年修订).
-OATH_TEXT: Final = (
-    "我宣誓：忠于中华人民共和国宪法，维护宪法权威，履行法定职责，忠于祖国、忠于人民，"
-    "恪尽职守、廉洁奉公，接受人民监督，为建设富强民主文明和谐美丽的社会主义现代化强国努力奋斗！"
-)
 MAX_SWORN: Final = 200
 
 

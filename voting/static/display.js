@@ -3,6 +3,7 @@
 
 import { Watcher, pageToken, serverNow } from "./api.js";
 import { $, clock, fill, h } from "/static/common/dom.js";
+import { oathBlock } from "./display-oath.js";
 import { attendanceLine, lang, onLang, register, setupLanguage, t } from "./i18n.js";
 import {
   MOTION_MARKS,
@@ -65,6 +66,12 @@ function itemTitle(id) {
   return item ? item.title : "";
 }
 
+/** The current agenda item when it is the constitution oath. */
+function currentOath() {
+  const item = (state.items || []).find((i) => i.item === state.current_item);
+  return item && item.kind === "oath" ? item : null;
+}
+
 function render() {
   if (!state) return;
   $("#meeting-title").textContent = state.meeting?.title || "";
@@ -93,6 +100,9 @@ function render() {
   } else if (poll && poll.item === state.current_item && poll.status === "voided") {
     stage.className = "stage idle";
     fill(stage, h("p", { class: "big-note" }, t("hall_voided")), attendanceBlock());
+  } else if (currentOath() && !(poll && poll.item === state.current_item)) {
+    stage.className = "stage oath";
+    fill(stage, oathBlock(currentOath()));
   } else {
     stage.className = "stage idle";
     fill(stage, attendanceBlock());
