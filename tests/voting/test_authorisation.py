@@ -156,6 +156,12 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/meetings/{meeting}/items/{item}/withdraw"): Route(
         STAFF, on(item="b"), {"reason": "撤回"}, harmless_path=nowhere(item="b")
     ),
+    ("POST", "/api/meetings/{meeting}/items/{item}/oath"): Route(
+        STAFF,
+        on(item="b"),
+        {"led_by": "赵敏", "sworn": ["王建国"]},
+        harmless_path=nowhere(item="b"),
+    ),
     ("POST", "/api/meetings/{meeting}/polls"): Route(
         STAFF,
         M1,
