@@ -299,6 +299,7 @@ def test_live_answers_fit_their_documented_schemas(
         {"item": "c", "title": "议案三", "kind": "motion"},
         {"item": "e", "title": "选举副镇长", "kind": "election"},
         {"item": "f", "title": "选举委员", "kind": "election"},
+        {"item": "o", "title": "宪法宣誓", "kind": "oath"},
     ]
     call("PUT", "/api/meetings/{meeting}/agenda", {"items": agenda})
     call("POST", "/api/meetings/{meeting}/items/{item}/current", item="a")
@@ -350,6 +351,8 @@ def test_live_answers_fit_their_documented_schemas(
     further = call("POST", "/api/meetings/{meeting}/polls/{poll}/further", poll="p5")
     assert further["definition"]["seats"] == 1
     call("POST", "/api/meetings/{meeting}/items/{item}/withdraw", {"reason": "撤回"}, item="b")
+    oath = {"led_by": "赵敏", "sworn": ["代表1", "代表2"]}
+    call("POST", "/api/meetings/{meeting}/items/{item}/oath", oath, item="o")
     call("GET", "/api/meetings/{meeting}/polls", role="display")
     call("GET", "/api/meetings/{meeting}")
     receipt = tablet.votes["p1"].receipt
