@@ -4,6 +4,7 @@
 import { api, ctx, field, meetingPath, notify, openDialog, run } from "./chair-context.js";
 import { $, fill, h } from "/static/common/dom.js";
 import { t } from "./i18n.js";
+import { oathButton, oathNote } from "./chair-oath.js";
 import { openPollDialog } from "./chair-poll-form.js";
 
 const VOTING_KINDS = new Set(["motion", "election", "selection", "evaluation"]);
@@ -63,6 +64,7 @@ export function renderAgenda(state) {
             ),
           );
         }
+        if (isCurrent && !busy && oathButton(item)) actions.push(oathButton(item));
         if (item.status === "draft" || (item.status === "current" && !busy)) {
           actions.push(
             h(
@@ -94,6 +96,7 @@ export function renderAgenda(state) {
               { class: `badge status-${item.status}`, "data-status": item.status },
               t(`status_${item.status}`),
             ),
+            oathNote(item),
           ),
         ),
         actions.length ? h("div", { class: "agenda-actions" }, ...actions) : null,
