@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e import scenario
+from tests.e2e.a11y import low_contrast_text, unnamed_controls
 from tests.e2e.conftest import MEETING, DemoServer
 
 BASE = f"/api/meetings/{MEETING}"
@@ -176,6 +177,13 @@ def test_the_election_report_has_every_figure_and_the_confirmation(
         "总监票人：＿＿＿＿ 监票人：郑秀梅、孙立 计票人：＿＿＿＿"
     )
     expect(page.locator("#signatures-presidium")).to_have_text("主席团：何金凤、林永福")
+    assert unnamed_controls(page) == []
+    assert low_contrast_text(page) == []
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("h1")).to_have_text("Election result report")
+    expect(page.locator("#signatures-presidium")).to_have_text("Presidium: 何金凤、林永福")
+    page.get_by_role("button", name="中文").click()
+    expect(page.locator("h1")).to_have_text("选举结果报告单")
     page.close()
 
 
