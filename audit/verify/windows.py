@@ -45,6 +45,7 @@ class WindowCheck(Check):
             "poll_closed": self._poll_closed,
             "poll_voided": self._poll_voided,
             "manual_result": self._manual_result,
+            "motion_adopted": self._motion_adopted,
             "meeting_closed": self._meeting_closed,
         }
 
@@ -91,6 +92,9 @@ class WindowCheck(Check):
 
     def _agenda_set(self, seq: int, entry: Entry) -> None:
         self.meeting.agenda = frozenset(item["item"] for item in entry["items"])
+        self.meeting.adopts = {
+            item["item"]: item["adopts"] for item in entry["items"] if "adopts" in item
+        }
 
     def _agenda_item(self, seq: int, entry: Entry) -> None:
         item, agenda = entry["item"], self.meeting.agenda
@@ -120,12 +124,18 @@ class WindowCheck(Check):
                 seq, f"entry {seq}: poll {poll_id} is for item {entry['item']}, which was withdrawn"
             )
         definition, present = entry["definition"], entry["present"]
+        voters = entry.get("voters", "plenary")
+        if voters == "presidium" and meeting.presidium is None:
+            self.fail(seq, f"entry {seq}: presidium poll {poll_id} before its list was adopted")
+        members = meeting.voters(voters)
         signed_in = meeting.signed_in
         for deputy in present:
             if deputy not in signed_in:
                 self.fail(seq, f"entry {seq}: present lists {deputy}, who is not signed in")
+            elif voters == "presidium" and deputy not in members:
+                self.fail(seq, f"entry {seq}: present lists {deputy}, not a presidium member")
         listed = set(present)
-        for deputy in sorted(signed_in.keys() - listed):
+        for deputy in sorted((signed_in.keys() & members) - listed):
             self.fail(seq, f"entry {seq}: present omits {deputy}, who is signed in")
         if "present" in definition and definition["present"] != len(present):
             self.fail(
@@ -133,12 +143,13 @@ class WindowCheck(Check):
                 f"entry {seq}: definition.present is {show(definition['present'])} but present "
                 f"lists {len(present)} deputies",
             )
-        seated = meeting.seated()
+        seated = len(members)
         if definition.get("electorate") != seated:
+            whose = "presidium members" if voters == "presidium" else "deputies"
             self.fail(
                 seq,
                 f"entry {seq}: definition.electorate is {show(definition.get('electorate'))} but "
-                f"{seated} deputies hold a seat",
+                f"{seated} {whose} hold a seat",
             )
         if definition.get("kind") == "election" and entry["mode"] == "named":
             self.fail(
@@ -152,6 +163,8 @@ class WindowCheck(Check):
             entry["mode"],
             entry["change_policy"],
             frozenset(present),
+            item=entry["item"],
+            voters=voters,
         )
 
     def _ballot_cast(self, seq: int, entry: Entry) -> None:
@@ -195,6 +208,25 @@ class WindowCheck(Check):
             )
             return
         poll.votes[deputy] = (seq, entry["choice"])
+
+    def _motion_adopted(self, seq: int, entry: Entry) -> None:
+        """What a motion adopts follows its closed poll, as its agenda item says; a presidium
+        list then decides who votes in presidium polls."""
+        meeting, poll_id = self.meeting, entry["poll"]
+        poll = meeting.polls.get(poll_id)
+        if poll is None or poll.closed_at is None or poll.voided_at is not None:
+            self.fail(seq, f"entry {seq}: motion_adopted for poll {poll_id}, which is not closed")
+            return
+        if poll.item != entry["item"] or meeting.adopts.get(poll.item) != entry["adopts"]:
+            self.fail(
+                seq,
+                f"entry {seq}: motion_adopted for item {show(entry['item'])} differs from what "
+                f"agenda item {poll.item} of poll {poll_id} adopts",
+            )
+            return
+        members = entry["adopts"].get("presidium") if isinstance(entry["adopts"], dict) else None
+        if members is not None:
+            meeting.presidium = frozenset(members)
 
     def _open_poll(self, seq: int, entry: Entry) -> Poll | None:
         """The entry's poll if it is open; otherwise records why not."""

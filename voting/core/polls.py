@@ -125,7 +125,7 @@ def open_poll(
         "by": by,
     }
     if agenda_item.body == "presidium":
-        entry["body"] = "presidium"
+        entry["voters"] = "presidium"
     if rules_poll is not None:
         entry["election_rules"] = rules_poll
     if closes_at is not None:

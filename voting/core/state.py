@@ -178,7 +178,7 @@ class MeetingState:
             change_policy=e["change_policy"],
             present=frozenset(e["present"]),
             closes_at=e.get("closes_at"),
-            body=e.get("body", "plenary"),
+            body=e.get("voters", "plenary"),
         )
         self.current_item = e["item"]
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Set
 from typing import Any
 
+from voting.core import bodies
 from voting.core.confirmation import held
-from voting.core.records import Poll
+from voting.core.records import Item, Poll
 from voting.core.state import MeetingState
 
 
@@ -47,6 +48,8 @@ def poll_view(state: MeetingState, poll: Poll) -> dict[str, Any]:
         view["result"] = poll.result
         if poll.mode == "named":
             view["votes"] = {d: poll.votes[d] for d in sorted(poll.votes)}
+    if poll.body == "presidium":
+        view["body"] = "presidium"
     if poll.confirmed_by:
         view["confirmed_by"] = poll.confirmed_by
     if poll.void_reason is not None:
@@ -64,6 +67,27 @@ def current_poll(state: MeetingState) -> Poll | None:
     return polls[-1] if polls else None
 
 
+def _item_view(state: MeetingState, item: Item) -> dict[str, Any]:
+    """An agenda item; ``body`` only when the presidium votes it (the plenary is the default)."""
+    view = {"item": item.id, "title": item.title, "kind": item.kind}
+    view["status"] = state.item_status(item.id)
+    if item.body == "presidium":
+        view["body"] = "presidium"
+    return view
+
+
+def bodies_view(state: MeetingState) -> dict[str, Any]:
+    """What the plenary adopted: the presidium and its quorum rule, the election rules with the
+    poll that adopted them, the scrutineers and tellers (the print sheets' signature lines)."""
+    rules = state.election_rules
+    return {
+        "presidium": bodies.presidium_view(state, state.presidium),
+        "presidium_quorum": bodies.quorum_rule(state, "presidium"),
+        "election_rules": None if rules is None else {"poll": rules[0], "rules": rules[1]},
+        "scrutineers": bodies.scrutineer_view(state),
+    }
+
+
 def public_view(state: MeetingState) -> dict[str, Any]:
     poll = current_poll(state)
     return {
@@ -71,10 +95,7 @@ def public_view(state: MeetingState) -> dict[str, Any]:
         "meeting": state.meeting,
         "closed": state.closed,
         "attendance": attendance(state),
-        "items": [
-            {"item": i.id, "title": i.title, "kind": i.kind, "status": state.item_status(i.id)}
-            for i in state.items.values()
-        ],
+        "items": [_item_view(state, i) for i in state.items.values()],
         "current_item": state.current_item,
         "poll": None if poll is None else poll_view(state, poll),
     }
@@ -117,6 +138,7 @@ def console_view(state: MeetingState, online: Set[str]) -> dict[str, Any]:
         }
         for d in sorted(state.roster.values(), key=lambda d: d.seat)
     ]
+    view["bodies"] = bodies_view(state)
     # Every poll in full, so the console can show any earlier result; a voided poll keeps
     # the result it had, for the chair's eyes only.
     view["polls"] = [{**poll_view(state, p), "result": p.result} for p in state.polls.values()]
