@@ -318,3 +318,15 @@ def presidium_view(state: MeetingState, ids: Sequence[str] | None) -> list[dict[
     if ids is None:
         return None
     return [{"deputy": d, "name": state.roster[d].name} for d in ids]
+
+
+def attendees(state: MeetingState) -> list[dict[str, str]]:
+    """列席: the non-voting attendees of the meeting setting ``attendees`` ([{name, unit}]). They
+    are not on the roster, so no electorate, presence or quorum ever counts them."""
+    listed = state.settings.get("attendees", [])
+    rows = listed if isinstance(listed, list) else []
+    return [
+        {"name": row["name"].strip(), "unit": str(row.get("unit", ""))}
+        for row in rows
+        if isinstance(row, Mapping) and isinstance(row.get("name"), str) and row["name"].strip()
+    ]

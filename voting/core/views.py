@@ -78,13 +78,15 @@ def _item_view(state: MeetingState, item: Item) -> dict[str, Any]:
 
 def bodies_view(state: MeetingState) -> dict[str, Any]:
     """What the plenary adopted: the presidium and its quorum rule, the election rules with the
-    poll that adopted them, the scrutineers and tellers (the print sheets' signature lines)."""
+    poll that adopted them, the scrutineers and tellers (the print sheets' signature lines);
+    and the non-voting attendees (列席), listed apart."""
     rules = state.election_rules
     return {
         "presidium": bodies.presidium_view(state, state.presidium),
         "presidium_quorum": bodies.quorum_rule(state, "presidium"),
         "election_rules": None if rules is None else {"poll": rules[0], "rules": rules[1]},
         "scrutineers": bodies.scrutineer_view(state),
+        "attendees": bodies.attendees(state),
     }
 
 

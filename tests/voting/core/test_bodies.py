@@ -380,3 +380,12 @@ def test_an_election_may_not_list_a_chosen_scrutineer_as_candidate() -> None:
     adopt(meeting, "s", "s0", votes_for=9)
     error = refused("scrutineer-ineligible", open_vice, meeting)
     assert error.details == {"deputy": "d01", "reason": "candidate"}
+
+
+def test_non_voting_attendees_are_listed_apart_and_never_counted() -> None:
+    """domain-rules §1: 列席 attendees are listed apart and never counted."""
+    attendees = [{"name": "镇政府办公室主任", "unit": "镇政府"}, {"name": " "}]
+    meeting = sitting(settings={"attendees": attendees})
+    view = views.console_view(meeting.state, set())
+    assert view["bodies"]["attendees"] == [{"name": "镇政府办公室主任", "unit": "镇政府"}]
+    assert view["attendance"] == {"electorate": 9, "present": 9, "leave": 0, "quorum_met": True}
