@@ -100,6 +100,7 @@ def public_view(state: MeetingState) -> dict[str, Any]:
         "items": [_item_view(state, i) for i in state.items.values()],
         "current_item": state.current_item,
         "poll": None if poll is None else poll_view(state, poll),
+        "bodies": bodies_view(state),
     }
 
 
@@ -140,7 +141,6 @@ def console_view(state: MeetingState, online: Set[str]) -> dict[str, Any]:
         }
         for d in sorted(state.roster.values(), key=lambda d: d.seat)
     ]
-    view["bodies"] = bodies_view(state)
     # Every poll in full, so the console can show any earlier result; a voided poll keeps
     # the result it had, for the chair's eyes only.
     view["polls"] = [{**poll_view(state, p), "result": p.result} for p in state.polls.values()]
