@@ -4,7 +4,9 @@ Attendance is replayed from ``signed_in`` / ``signed_out``: a roster deputy whos
 ended signs in once and out only when signed in; leave is recorded for roster deputies. Agenda
 entries name items on the agenda, and no poll opens for a withdrawn item. A poll opens with
 ``present``, the deputies signed in at that moment, and ``definition.electorate`` the deputies
-holding a seat. A vote or participation falls between its poll's ``poll_opened`` and
+holding a seat — for a poll with ``voters: "presidium"``, the presidium's members signed in and
+holding a seat, as the ``motion_adopted`` entry before it adopted them (that entry follows a
+closed poll of the item whose ``adopts`` it repeats). A vote or participation falls between its poll's ``poll_opened`` and
 ``poll_closed`` (never after a ``poll_voided``), comes from a deputy who is signed in at that
 moment, listed in ``present`` and active on the roster; secret polls take participations,
 named polls votes, manual polls neither. A deputy takes part at most once per secret poll, and

@@ -258,20 +258,13 @@ def adoption(state: MeetingState, poll: str, result: Mapping[str, Any]) -> list[
     return [{"type": "motion_adopted", "poll": poll, "item": item.id, "adopts": item.adopts}]
 
 
-def rules_for(state: MeetingState) -> tuple[str, dict[str, Any]] | None:
-    """The adopted election rules and the poll that adopted them, if any."""
-    if state.election_rules is None:
-        return None
-    return state.election_rules
-
-
 def bind_election(
     state: MeetingState, definition: Mapping[str, Any]
 ) -> tuple[str | None, Mapping[str, Any] | None]:
     """The adopted rules an election poll follows, as ``(poll, rules)``; refused when the meeting
     requires adopted rules (setting ``election_rules_required``) and none are, or when the
     definition departs from them."""
-    adopted = rules_for(state)
+    adopted = state.election_rules
     if adopted is None:
         if state.settings.get("election_rules_required") is True:
             raise Conflict(
