@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.voting.core import elections
 from tests.voting.core.meetings import Meeting, refused
 from voting import core
 from voting.core import views
@@ -389,3 +390,38 @@ def test_non_voting_attendees_are_listed_apart_and_never_counted() -> None:
     view = views.console_view(meeting.state, set())
     assert view["bodies"]["attendees"] == [{"name": "镇政府办公室主任", "unit": "镇政府"}]
     assert view["attendance"] == {"electorate": 9, "present": 9, "leave": 0, "quorum_met": True}
+
+
+@pytest.mark.parametrize(
+    ("setting", "adopted", "prepared"),
+    [
+        # 组织法 Art 29: plurality among the tied unless the 选举办法 say majority.
+        (None, None, "plurality"),
+        ("majority", None, "majority"),
+        ("plurality", "majority", "majority"),  # adopted rules prevail over the setting
+    ],
+)
+def test_the_runoff_threshold_follows_the_adopted_rules(
+    setting: str | None, adopted: str | None, prepared: str
+) -> None:
+    meeting = elections.vice_round(
+        elections.TIED, None if setting is None else {"runoff_threshold": setting}
+    )
+    if adopted is not None:
+        meeting.state.election_rules = ("r0", {"runoff_threshold": adopted})
+    runoff = core.runoff_definition(meeting.state, poll="p1")
+    assert runoff["round"]["threshold"] == prepared
+    if adopted is not None:
+        other = "plurality" if adopted == "majority" else "majority"
+        departing = {**runoff, "round": {**runoff["round"], "threshold": other}}
+        refused("rules-mismatch", elections.opened, meeting, "p2", "vice", departing)
+    (entry,) = core.open_poll(
+        meeting.state,
+        poll="p2",
+        item="vice",
+        definition=runoff,
+        mode="secret",
+        change_policy="last",
+        by="chair",
+    )
+    assert entry.get("election_rules") == ("r0" if adopted else None)
