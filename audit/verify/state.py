@@ -99,6 +99,8 @@ class Meeting:
     adopts: dict[str, Any] = field(default_factory=dict)
     #: The presidium's members, once a ``motion_adopted`` entry names them.
     presidium: frozenset[str] | None = None
+    #: The poll whose ``motion_adopted`` entry adopted the election rules in force.
+    election_rules_poll: str | None = None
 
     def seated(self) -> int:
         """Deputies holding a seat (active or suspended): the electorate."""

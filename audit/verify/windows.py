@@ -130,6 +130,13 @@ class WindowCheck(Check):
         if voters == "presidium" and meeting.presidium is None:
             self.fail(seq, f"entry {seq}: presidium poll {poll_id} before its list was adopted")
         members = meeting.voters(voters)
+        rules = entry.get("election_rules")
+        if rules is not None and rules != meeting.election_rules_poll:
+            self.fail(
+                seq,
+                f"entry {seq}: poll {poll_id} follows the election rules of poll {show(rules)}, "
+                f"but the rules in force were adopted by poll {show(meeting.election_rules_poll)}",
+            )
         signed_in = meeting.signed_in
         for deputy in present:
             if deputy not in signed_in:
@@ -226,9 +233,11 @@ class WindowCheck(Check):
                 f"agenda item {poll.item} of poll {poll_id} adopts",
             )
             return
-        members = entry["adopts"].get("presidium") if isinstance(entry["adopts"], dict) else None
-        if members is not None:
-            meeting.presidium = frozenset(members)
+        adopts = entry["adopts"] if isinstance(entry["adopts"], dict) else {}
+        if "presidium" in adopts:
+            meeting.presidium = frozenset(adopts["presidium"])
+        if "election_rules" in adopts:
+            meeting.election_rules_poll = poll_id
 
     def _open_poll(self, seq: int, entry: Entry) -> Poll | None:
         """The entry's poll if it is open; otherwise records why not."""

@@ -125,3 +125,62 @@ def test_a_motion_adopted_must_adopt_what_its_item_says(tmp_path: Path) -> None:
     )
     found = failures(log, tmp_path)
     assert any("differs from what agenda item pres of poll p1 adopts" in t for t in found), found
+
+
+@pytest.mark.parametrize(("rules_poll", "ok"), [("p1", True), ("p9", False)])
+def test_an_election_names_the_poll_that_adopted_the_rules_in_force(
+    tmp_path: Path, rules_poll: str, ok: bool
+) -> None:
+    log = MeetingBuilder()
+    log.open_meeting([(f"d{i}", f"代表{i}", "active") for i in range(1, 4)])
+    for deputy in ("d1", "d2", "d3"):
+        log.sign_in(deputy, method="operator")
+    rules = {"election_rules": {"runoff_threshold": "majority"}}
+    log.append(
+        {
+            "type": "agenda_set",
+            "items": [
+                {"item": "rules", "title": "选举办法", "kind": "motion", "adopts": rules},
+                {"item": "vice", "title": "选举副镇长", "kind": "election"},
+            ],
+        }
+    )
+    log.open_poll("p1", "rules", {"kind": "motion"}, mode="manual")
+    log.close_poll("p1", issued=3)
+    log.enter_manual_result(
+        "p1",
+        ballots={"cast": 3, "valid": 3, "void": 0},
+        counts={"for": 3, "against": 0, "abstain": 0},
+        confirmed_by=["赵敏"],
+    )
+    log.append({"type": "motion_adopted", "poll": "p1", "item": "rules", "adopts": rules})
+    definition = {
+        "kind": "election",
+        "seats": 1,
+        "candidates": [{"id": "c1", "name": "王五"}],
+        "electorate": 3,
+        "present": 3,
+    }
+    log.polls["p2"] = PollRecord("p2", "secret", definition)
+    log.append(
+        {
+            "type": "poll_opened",
+            "poll": "p2",
+            "item": "vice",
+            "definition": definition,
+            "mode": "secret",
+            "change_policy": "last",
+            "present": ["d1", "d2", "d3"],
+            "election_rules": rules_poll,
+            "by": CHAIR,
+        }
+    )
+    log.append({"type": "poll_voided", "poll": "p2", "reason": "演示", "by": CHAIR})
+    found = failures(log, tmp_path)
+    if ok:
+        assert found == []
+    else:
+        assert found == [
+            'entry 10: poll p2 follows the election rules of poll "p9", but the rules in force'
+            ' were adopted by poll "p1"'
+        ]
