@@ -54,6 +54,9 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "oath_taken": frozenset({"item", "led_by", "sworn", "by"}),
     "poll_voided": frozenset({"poll", "reason", "by"}),
     "meeting_closed": frozenset({"by"}),
+    # A passing motion's poll adopted what its agenda item ``adopts``: the presidium's members,
+    # the election rules (选举办法) or the scrutineers and tellers; it follows that ``result``.
+    "motion_adopted": frozenset({"poll", "item", "adopts"}),
 }
 
 #: Fields that some entries of a type carry besides the required ones, and when.
@@ -66,8 +69,10 @@ OPTIONAL_FIELDS: Final[dict[str, frozenset[str]]] = {
     # A sign-in or sign-out on the tablet carries the tablet's signed message.
     "signed_in": frozenset({"body", "sig"}),
     "signed_out": frozenset({"body", "sig"}),
-    # A poll the server closes by itself at this time (the ``at`` format).
-    "poll_opened": frozenset({"closes_at"}),
+    # A poll the server closes by itself at this time (the ``at`` format); ``voters``
+    # "presidium" when only the presidium's members vote; ``election_rules`` the poll that
+    # adopted the election rules an election follows.
+    "poll_opened": frozenset({"closes_at", "voters", "election_rules"}),
     # Write-ins on valid paper ballots the rules ignored (elections), when there were any.
     "manual_result": frozenset({"write_ins_ignored"}),
 }

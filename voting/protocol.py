@@ -88,6 +88,11 @@ class AgendaItem(Strict):
     title: Text
     kind: ItemKind
     rule: dict[str, Any] | None = None
+    #: The body that votes: "plenary" (default) or "presidium".
+    body: Literal["plenary", "presidium"] | None = None
+    #: What a passing motion adopts: {"presidium": [...]}, {"election_rules": {...}} or
+    #: {"scrutineers": {...}} (protocol.md, 大会通过的名单与办法).
+    adopts: dict[str, Any] | None = None
 
 
 class Agenda(Strict):

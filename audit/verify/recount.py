@@ -7,7 +7,7 @@ policy ``last``, the first under ``first``); :func:`ballots.decide` over the cou
 ``definition`` with ``issued`` taken from ``poll_closed``, passed whole, so that the election
 ``round``, ``write_in_eligible`` and ``quorum`` fields count as they did at the server. The
 whole result object must match; a mismatch names the first differing JSON path. A closed poll that is not voided needs exactly one result, and a result is announced
-only once it is written. The presidium confirms an election result (``result_confirmed``) once,
+only once it is written. A ``motion_adopted`` entry follows a recounted result that passed. The presidium confirms an election result (``result_confirmed``) once,
 after the result; when ``meeting_opened`` states the setting ``hold_election_results`` true
 (the server always writes it), an election result is announced only after it.
 """
@@ -41,6 +41,8 @@ class RecountCheck(Check):
             self._announced(seq, entry)
         if kind == "result_confirmed":
             self._confirmed(seq, entry)
+        if kind == "motion_adopted":
+            self._adopted(seq, entry)
         if kind != "result":
             return
         poll_id = entry["poll"]
@@ -75,6 +77,8 @@ class RecountCheck(Check):
                 f"entry {seq}: result of poll {poll_id} differs from the recount at {difference}",
             )
             return
+        outcome = entry["result"].get("outcome")
+        poll.passed = isinstance(outcome, dict) and outcome.get("passed") is True
         self.recounted[poll.mode] += 1
 
     def _announced(self, seq: int, entry: Entry) -> None:
@@ -90,6 +94,16 @@ class RecountCheck(Check):
                 seq,
                 f"entry {seq}: election result of poll {poll.poll} announced before the"
                 " presidium confirmed it (hold_election_results)",
+            )
+
+    def _adopted(self, seq: int, entry: Entry) -> None:
+        """A motion adopts only what a recounted, passing result carried."""
+        poll = self.meeting.polls.get(entry["poll"])
+        if poll is None or poll.result_at is None or not poll.passed:
+            self.fail(
+                seq,
+                f"entry {seq}: motion_adopted for poll {entry['poll']}, whose recounted result"
+                " did not pass",
             )
 
     def _confirmed(self, seq: int, entry: Entry) -> None:

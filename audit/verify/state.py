@@ -56,6 +56,10 @@ class Poll:
     manual_at: int | None = None
     result_at: int | None = None
     confirmed_at: int | None = None
+    #: the agenda item, the body that votes (``voters``), and whether the result passed
+    item: str = ""
+    voters: str = "plenary"
+    passed: bool = False
 
     @property
     def open(self) -> bool:
@@ -91,7 +95,21 @@ class Meeting:
     #: it; logs from before it existed do not): when true, an election result is announced only
     #: after its ``result_confirmed`` entry.
     hold_election_results: bool = False
+    #: agenda item → what a passing motion on it adopts (``adopts``, from ``agenda_set``)
+    adopts: dict[str, Any] = field(default_factory=dict)
+    #: The presidium's members, once a ``motion_adopted`` entry names them.
+    presidium: frozenset[str] | None = None
+    #: The poll whose ``motion_adopted`` entry adopted the election rules in force.
+    election_rules_poll: str | None = None
 
     def seated(self) -> int:
         """Deputies holding a seat (active or suspended): the electorate."""
         return sum(1 for status in self.roster.values() if status != "ended")
+
+    def voters(self, body: str) -> frozenset[str]:
+        """The deputies holding a seat who vote in a poll of ``body``: all of them, or the
+        presidium's members (none before its list is adopted)."""
+        seated = frozenset(d for d, status in self.roster.items() if status != "ended")
+        if body == "presidium":
+            return seated & (self.presidium or frozenset())
+        return seated

@@ -4,7 +4,9 @@ Attendance is replayed from ``signed_in`` / ``signed_out``: a roster deputy whos
 ended signs in once and out only when signed in; leave is recorded for roster deputies. Agenda
 entries name items on the agenda, and no poll opens for a withdrawn item. A poll opens with
 ``present``, the deputies signed in at that moment, and ``definition.electorate`` the deputies
-holding a seat. A vote or participation falls between its poll's ``poll_opened`` and
+holding a seat — for a poll with ``voters: "presidium"``, the presidium's members signed in and
+holding a seat, as the ``motion_adopted`` entry before it adopted them (that entry follows a
+closed poll of the item whose ``adopts`` it repeats). A vote or participation falls between its poll's ``poll_opened`` and
 ``poll_closed`` (never after a ``poll_voided``), comes from a deputy who is signed in at that
 moment, listed in ``present`` and active on the roster; secret polls take participations,
 named polls votes, manual polls neither. A deputy takes part at most once per secret poll, and
@@ -46,6 +48,7 @@ class WindowCheck(Check):
             "poll_closed": self._poll_closed,
             "poll_voided": self._poll_voided,
             "manual_result": self._manual_result,
+            "motion_adopted": self._motion_adopted,
             "meeting_closed": self._meeting_closed,
         }
 
@@ -92,6 +95,9 @@ class WindowCheck(Check):
 
     def _agenda_set(self, seq: int, entry: Entry) -> None:
         self.meeting.agenda = frozenset(item["item"] for item in entry["items"])
+        self.meeting.adopts = {
+            item["item"]: item["adopts"] for item in entry["items"] if "adopts" in item
+        }
 
     def _agenda_item(self, seq: int, entry: Entry) -> None:
         item, agenda = entry["item"], self.meeting.agenda
@@ -121,12 +127,25 @@ class WindowCheck(Check):
                 seq, f"entry {seq}: poll {poll_id} is for item {entry['item']}, which was withdrawn"
             )
         definition, present = entry["definition"], entry["present"]
+        voters = entry.get("voters", "plenary")
+        if voters == "presidium" and meeting.presidium is None:
+            self.fail(seq, f"entry {seq}: presidium poll {poll_id} before its list was adopted")
+        members = meeting.voters(voters)
+        rules = entry.get("election_rules")
+        if rules is not None and rules != meeting.election_rules_poll:
+            self.fail(
+                seq,
+                f"entry {seq}: poll {poll_id} follows the election rules of poll {show(rules)}, "
+                f"but the rules in force were adopted by poll {show(meeting.election_rules_poll)}",
+            )
         signed_in = meeting.signed_in
         for deputy in present:
             if deputy not in signed_in:
                 self.fail(seq, f"entry {seq}: present lists {deputy}, who is not signed in")
+            elif voters == "presidium" and deputy not in members:
+                self.fail(seq, f"entry {seq}: present lists {deputy}, not a presidium member")
         listed = set(present)
-        for deputy in sorted(signed_in.keys() - listed):
+        for deputy in sorted((signed_in.keys() & members) - listed):
             self.fail(seq, f"entry {seq}: present omits {deputy}, who is signed in")
         if "present" in definition and definition["present"] != len(present):
             self.fail(
@@ -134,12 +153,13 @@ class WindowCheck(Check):
                 f"entry {seq}: definition.present is {show(definition['present'])} but present "
                 f"lists {len(present)} deputies",
             )
-        seated = meeting.seated()
+        seated = len(members)
         if definition.get("electorate") != seated:
+            whose = "presidium members" if voters == "presidium" else "deputies"
             self.fail(
                 seq,
                 f"entry {seq}: definition.electorate is {show(definition.get('electorate'))} but "
-                f"{seated} deputies hold a seat",
+                f"{seated} {whose} hold a seat",
             )
         if definition.get("kind") == "election" and entry["mode"] == "named":
             self.fail(
@@ -153,6 +173,8 @@ class WindowCheck(Check):
             entry["mode"],
             entry["change_policy"],
             frozenset(present),
+            item=entry["item"],
+            voters=voters,
         )
 
     def _ballot_cast(self, seq: int, entry: Entry) -> None:
@@ -196,6 +218,27 @@ class WindowCheck(Check):
             )
             return
         poll.votes[deputy] = (seq, entry["choice"])
+
+    def _motion_adopted(self, seq: int, entry: Entry) -> None:
+        """What a motion adopts follows its closed poll, as its agenda item says; a presidium
+        list then decides who votes in presidium polls."""
+        meeting, poll_id = self.meeting, entry["poll"]
+        poll = meeting.polls.get(poll_id)
+        if poll is None or poll.closed_at is None or poll.voided_at is not None:
+            self.fail(seq, f"entry {seq}: motion_adopted for poll {poll_id}, which is not closed")
+            return
+        if poll.item != entry["item"] or meeting.adopts.get(poll.item) != entry["adopts"]:
+            self.fail(
+                seq,
+                f"entry {seq}: motion_adopted for item {show(entry['item'])} differs from what "
+                f"agenda item {poll.item} of poll {poll_id} adopts",
+            )
+            return
+        adopts = entry["adopts"] if isinstance(entry["adopts"], dict) else {}
+        if "presidium" in adopts:
+            meeting.presidium = frozenset(adopts["presidium"])
+        if "election_rules" in adopts:
+            meeting.election_rules_poll = poll_id
 
     def _open_poll(self, seq: int, entry: Entry) -> Poll | None:
         """The entry's poll if it is open; otherwise records why not."""

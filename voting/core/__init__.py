@@ -18,6 +18,8 @@ side rows to commit), :class:`~voting.core.outcome.AlreadyRecorded`, or a
     agenda       agenda, current item, withdrawal
     polls        open, close, manual result, announce, void
     rounds       election rounds: the round a poll may be, the next round's definition
+    bodies       plenary and presidium, and what a passing motion adopts (presidium, election
+                 rules, scrutineers)
     confirmation election results the presidium confirms before they are announced
     oath         the constitution oath: who led it and who swore
     casting      named votes, secret ballots, replacing a sealed ballot

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from voting.core import checks
+from voting.core import bodies, checks
 from voting.core.checks import item_not_withdrawn, known_item, require_open
 from voting.core.rounds import OFFICE_KINDS
 from voting.core.state import MeetingState
@@ -35,6 +35,10 @@ def set_agenda(state: MeetingState, *, items: Sequence[Mapping[str, Any]]) -> li
         row: Entry = {"item": item_id, "title": title.strip(), "kind": kind}
         if item.get("rule") is not None:
             row["rule"] = _rule_shape(item["rule"], where)
+        if bodies.body_shape(item.get("body"), where) == "presidium":
+            row["body"] = "presidium"
+        if item.get("adopts") is not None:
+            row["adopts"] = bodies.adopts_shape(state, item["adopts"], kind, where)
         rows.append(row)
     for poll in state.polls.values():
         if poll.item not in seen:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import ballots
+from voting.core import bodies
 from voting.core.checks import poll_is_open, require_open
 from voting.core.devices import SignedBody, Verdict, authenticate
 from voting.core.outcome import AlreadyRecorded, Change, Replacement, Sealed
@@ -68,6 +69,7 @@ def _eligible(state: MeetingState, poll: Poll, deputy: str) -> None:
         raise Forbidden(
             "not-eligible", "您的代表职务暂停或已终止，不能表决", "this deputy may not vote"
         )
+    bodies.check_member(poll, deputy)
     if deputy not in poll.present:
         raise Forbidden(
             "not-eligible",

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ballots
-from voting.core import checks, rounds
+from voting.core import bodies, checks, rounds
 from voting.core.checks import item_not_withdrawn, known_item, known_poll, poll_is_open
 from voting.core.confirmation import held
 from voting.core.outcome import Change, Sealed
@@ -88,16 +88,18 @@ def open_poll(
             "选举必须采用无记名投票",
             "elections are always secret (组织法 Art 28)",
         )
-    if not state.quorum_met:
-        raise Conflict(
-            "no-quorum",
-            f"出席代表{len(state.present)}名，不足应出席{state.electorate}名的三分之二，不能表决",
-            f"{len(state.present)} of {state.electorate} present: no quorum",
-        )
-    present = sorted(state.present)
+    electorate, present, quorum = bodies.electorate_and_present(state, agenda_item)
     full = {k: v for k, v in definition.items() if k not in {"electorate", "present", "issued"}}
-    full["electorate"] = state.electorate
+    full["electorate"] = electorate
     full["present"] = len(present)
+    if agenda_item.body == "presidium":
+        full["quorum"] = quorum
+    rules_poll = None
+    if agenda_item.kind == "election":
+        rules_poll, _ = bodies.bind_election(state, full)
+    adopts = agenda_item.adopts or {}
+    if "scrutineers" in adopts:
+        bodies.refuse_ineligible(state, adopts["scrutineers"], bodies.candidate_names(state))
     round_ = full.get("round")
     runoff = isinstance(round_, Mapping) and round_.get("type") == "runoff"
     write_ins = full.get("write_ins", True) is True and not runoff  # a runoff takes none
@@ -111,6 +113,7 @@ def open_poll(
         ) from None
     if parsed.kind == "election":
         rounds.check_round(state, item, parsed)
+        bodies.check_candidates_not_scrutineers(state, parsed)
     entry: Entry = {
         "type": "poll_opened",
         "poll": poll,
@@ -121,6 +124,10 @@ def open_poll(
         "present": present,
         "by": by,
     }
+    if agenda_item.body == "presidium":
+        entry["voters"] = "presidium"
+    if rules_poll is not None:
+        entry["election_rules"] = rules_poll
     if closes_at is not None:
         entry["closes_at"] = closes_at
     return [entry]
@@ -172,6 +179,7 @@ def close_poll(state: MeetingState, *, poll: str, sealed: Sequence[Sealed], by: 
         "by": by,
     }
     entries = [closed, *ballot_entries, {"type": "result", "poll": poll, "result": result}]
+    entries += bodies.adoption(state, poll, result)
     return Change(entries, drop_sealed_of_poll=poll if found.mode == "secret" else None)
 
 
@@ -240,6 +248,7 @@ def enter_manual_result(
         {"type": "poll_closed", "poll": poll, "participants": [], "issued": issued, "by": by},
         manual,
         {"type": "result", "poll": poll, "result": result},
+        *bodies.adoption(state, poll, result),
     ]
 
 

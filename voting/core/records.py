@@ -60,6 +60,8 @@ class Item:
     kind: ItemKind
     rule: Mapping[str, Any] | None = None  # 差额 rule and office kind, see rounds
     withdrawn: bool = False
+    body: str = "plenary"  # the body that votes: plenary or presidium, see bodies
+    adopts: dict[str, Any] | None = None  # what a passing motion adopts, see bodies
 
 
 @dataclass
@@ -80,6 +82,7 @@ class Poll:
     confirmed_by: list[str] = field(default_factory=list)  # manual: scrutineers who confirmed
     void_reason: str | None = None
     confirmation: dict[str, Any] | None = None  # election: the presidium's decision and names
+    body: str = "plenary"  # the body whose members vote: plenary or presidium
     _parsed: ballots.PollDefinition | None = field(default=None, compare=False, repr=False)
 
     def parsed(self) -> ballots.PollDefinition:

@@ -32,11 +32,18 @@ RUNOFF_THRESHOLDS = ("plurality", "majority")
 _ROUND_NAMES = {"runoff": ("再次投票", "a runoff"), "further": ("另行选举", "a further election")}
 
 
-def office_rule(item: Item) -> dict[str, Any] | None:
-    """The item's 差额 rule as :func:`ballots.check_candidates` reads it (no ``office_kind``)."""
+def office_rule(item: Item, state: MeetingState | None = None) -> dict[str, Any] | None:
+    """The item's 差额 rule as :func:`ballots.check_candidates` reads it (no ``office_kind``);
+    for a deputy post, the number of extra candidates the adopted election rules (选举办法)
+    fix for this item, when they fix one."""
     if item.rule is None:
         return None
-    return {k: v for k, v in item.rule.items() if k != "office_kind"}
+    rule = {k: v for k, v in item.rule.items() if k != "office_kind"}
+    adopted = state.election_rules[1] if state and state.election_rules else {}
+    extra = adopted.get("extra", {})
+    if rule.get("office") == "deputy" and item.id in extra:
+        rule["extra"] = extra[item.id]
+    return rule
 
 
 def deputies_only(item: Item) -> bool:
@@ -75,7 +82,7 @@ def check_round(state: MeetingState, item: str, parsed: ballots.PollDefinition) 
     """Refuse an election poll whose candidate count or earlier round does not fit its type."""
     agenda_item = state.items[item]
     try:
-        ballots.check_candidates(parsed, office_rule(agenda_item))
+        ballots.check_candidates(parsed, office_rule(agenda_item, state))
     except ballots.CandidateCountError as error:
         raise CommandError("candidate-count", error.zh, error.en) from None
     round_type = parsed.round.type
@@ -153,10 +160,17 @@ def runoff_definition(
 ) -> dict[str, Any]:
     """The runoff (就票数相等的候选人再次投票) prepared from a poll's tied result; writes nothing.
 
-    ``threshold`` defaults to the meeting setting ``runoff_threshold``, else ``plurality``.
+    ``threshold`` defaults to the adopted election rules' ``runoff_threshold``, else the meeting
+    setting ``runoff_threshold``, else ``plurality``.
     """
     earlier = _counted(state, poll, "runoff")
-    chosen = threshold or state.settings.get("runoff_threshold") or "plurality"
+    adopted = state.election_rules[1] if state.election_rules else {}
+    chosen = (
+        threshold
+        or adopted.get("runoff_threshold")
+        or state.settings.get("runoff_threshold")
+        or "plurality"
+    )
     if chosen not in RUNOFF_THRESHOLDS:
         raise CommandError(
             "invalid-threshold",
@@ -187,7 +201,7 @@ def further_definition(
         definition = ballots.further_from(
             earlier.definition, earlier.result, follows=earlier.id, candidates=candidates
         )
-        ballots.check_candidates(definition, office_rule(state.items[earlier.item]))
+        ballots.check_candidates(definition, office_rule(state.items[earlier.item], state))
     except ballots.CandidateCountError as error:
         raise CommandError("candidate-count", error.zh, error.en) from None
     except ballots.InputError as error:

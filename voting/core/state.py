@@ -36,6 +36,11 @@ class MeetingState:
     polls: dict[str, Poll] = field(default_factory=dict)
     ballot_seq: dict[str, int] = field(default_factory=dict)  # receipt -> seq of its entry
     oaths: dict[str, dict[str, Any]] = field(default_factory=dict)  # item -> who led, who swore
+    # Adopted by the plenary (motion_adopted): the presidium's members, the election rules with
+    # the poll that adopted them, the scrutineers and tellers (see voting.core.bodies).
+    presidium: list[str] | None = None
+    election_rules: tuple[str, dict[str, Any]] | None = None
+    scrutineers: dict[str, Any] | None = None
     opened: bool = False
     closed: bool = False
     size: int = 0  # entries applied
@@ -152,6 +157,8 @@ class MeetingState:
                 row["kind"],
                 row.get("rule"),
                 withdrawn=old.withdrawn if old else False,
+                body=row.get("body", "plenary"),
+                adopts=row.get("adopts"),
             )
         self.items = items
 
@@ -172,6 +179,7 @@ class MeetingState:
             change_policy=e["change_policy"],
             present=frozenset(e["present"]),
             closes_at=e.get("closes_at"),
+            body=e.get("voters", "plenary"),
         )
         self.current_item = e["item"]
 
@@ -198,6 +206,15 @@ class MeetingState:
 
     def _apply_result(self, e: Mapping[str, Any]) -> None:
         self.polls[e["poll"]].result = dict(e["result"])
+
+    def _apply_motion_adopted(self, e: Mapping[str, Any]) -> None:
+        adopts = e["adopts"]
+        if "presidium" in adopts:
+            self.presidium = list(adopts["presidium"])
+        if "election_rules" in adopts:
+            self.election_rules = (e["poll"], dict(adopts["election_rules"]))
+        if "scrutineers" in adopts:
+            self.scrutineers = dict(adopts["scrutineers"])
 
     def _apply_result_confirmed(self, e: Mapping[str, Any]) -> None:
         self.polls[e["poll"]].confirmation = {

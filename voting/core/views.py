@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Set
 from typing import Any
 
+from voting.core import bodies
 from voting.core.confirmation import held
 from voting.core.records import Poll
 from voting.core.state import MeetingState
@@ -47,6 +48,8 @@ def poll_view(state: MeetingState, poll: Poll) -> dict[str, Any]:
         view["result"] = poll.result
         if poll.mode == "named":
             view["votes"] = {d: poll.votes[d] for d in sorted(poll.votes)}
+    if poll.body == "presidium":
+        view["body"] = "presidium"
     if poll.confirmed_by:
         view["confirmed_by"] = poll.confirmed_by
     if poll.void_reason is not None:
@@ -57,8 +60,8 @@ def poll_view(state: MeetingState, poll: Poll) -> dict[str, Any]:
 
 
 def item_view(state: MeetingState, item: str) -> dict[str, Any]:
-    """An agenda item: its id, title, kind and status, and for an oath taken who led it and
-    who swore (``oath``)."""
+    """An agenda item: its id, title, kind and status; ``body`` when the presidium votes it; for
+    an oath taken, who led it and who swore (``oath``)."""
     i = state.items[item]
     view: dict[str, Any] = {
         "item": i.id,
@@ -66,6 +69,8 @@ def item_view(state: MeetingState, item: str) -> dict[str, Any]:
         "kind": i.kind,
         "status": state.item_status(i.id),
     }
+    if i.body == "presidium":
+        view["body"] = "presidium"  # the plenary, the default, is not named
     if i.id in state.oaths:
         view["oath"] = state.oaths[i.id]
     return view
@@ -79,6 +84,20 @@ def current_poll(state: MeetingState) -> Poll | None:
     return polls[-1] if polls else None
 
 
+def bodies_view(state: MeetingState) -> dict[str, Any]:
+    """What the plenary adopted: the presidium and its quorum rule, the election rules with the
+    poll that adopted them, the scrutineers and tellers (the print sheets' signature lines);
+    and the non-voting attendees (列席), listed apart."""
+    rules = state.election_rules
+    return {
+        "presidium": bodies.presidium_view(state, state.presidium),
+        "presidium_quorum": bodies.quorum_rule(state, "presidium"),
+        "election_rules": None if rules is None else {"poll": rules[0], "rules": rules[1]},
+        "scrutineers": bodies.scrutineer_view(state),
+        "attendees": bodies.attendees(state),
+    }
+
+
 def public_view(state: MeetingState) -> dict[str, Any]:
     poll = current_poll(state)
     return {
@@ -89,6 +108,7 @@ def public_view(state: MeetingState) -> dict[str, Any]:
         "items": [item_view(state, i.id) for i in state.items.values()],
         "current_item": state.current_item,
         "poll": None if poll is None else poll_view(state, poll),
+        "bodies": bodies_view(state),
     }
 
 

@@ -5,6 +5,7 @@ import { renderAgenda } from "./chair-agenda.js";
 import { api, ctx, meetingPath, notify, openAuthorisedPage, run } from "./chair-context.js";
 import { openPrint, renderPoll, tick } from "./chair-poll.js";
 import { renderHistory } from "./chair-history.js";
+import { renderBodies } from "./chair-bodies.js";
 import { renderAttendance, renderSeats } from "./chair-seats.js";
 import { CHAIR_WORDS } from "./chair-words.js";
 import { FORM_WORDS } from "./chair-form-words.js";
@@ -228,6 +229,7 @@ function render() {
   renderPoll(state);
   renderAgenda(state);
   renderHistory(state);
+  renderBodies(state);
   renderConnection();
 }
 
