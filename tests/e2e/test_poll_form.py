@@ -201,16 +201,19 @@ def test_a_notice_never_covers_the_next_items_buttons(page: Page) -> None:
     notice = page.locator("#notice")
     expect(notice).to_have_text("已推送当前议程：关于新洲镇2026年财政预算的决议")
     expect(row).to_have_class(re.compile(r"\bis-current\b"))  # the agenda has been redrawn
-    box = notice.bounding_box()
-    assert box is not None
-    buttons = page.locator("main#meeting-view button:visible")
-    overlapping = buttons.evaluate_all(
-        """(buttons, n) => buttons.filter((b) => {
-            const r = b.getBoundingClientRect();
-            return r.bottom > n.y && r.top < n.y + n.height
-                && r.right > n.x && r.left < n.x + n.width;
-        }).map((b) => b.textContent)""",
-        box,
+    # The notice and every visible button measured in one snapshot of the page: a state push
+    # redrawing the page between two measurements cannot make them disagree.
+    overlapping = page.evaluate(
+        """() => {
+            const n = document.getElementById("notice").getBoundingClientRect();
+            const buttons = [...document.querySelectorAll("main#meeting-view button")];
+            return buttons.filter((b) => {
+                const r = b.getBoundingClientRect();
+                const visible = r.width > 0 && r.height > 0;
+                return visible && r.bottom > n.top && r.top < n.bottom
+                    && r.right > n.left && r.left < n.right;
+            }).map((b) => b.textContent);
+        }"""
     )
     assert overlapping == []
     following = page.locator('[data-item="i03"]').get_by_role("button", name="设为当前")
