@@ -207,9 +207,23 @@ def test_a_notice_never_covers_the_next_items_buttons(page: Page) -> None:
         """() => {
             const n = document.getElementById("notice").getBoundingClientRect();
             const buttons = [...document.querySelectorAll("main#meeting-view button")];
+            // What is seen of a button: its box clipped by every scrolling ancestor (a row
+            // scrolled out of the agenda list is not under the notice, it is hidden).
+            const seen = (b) => {
+                let { top, bottom, left, right } = b.getBoundingClientRect();
+                for (let a = b.parentElement; a; a = a.parentElement) {
+                    if (getComputedStyle(a).overflowY === "visible") continue;
+                    const c = a.getBoundingClientRect();
+                    top = Math.max(top, c.top);
+                    bottom = Math.min(bottom, c.bottom);
+                    left = Math.max(left, c.left);
+                    right = Math.min(right, c.right);
+                }
+                return { top, bottom, left, right };
+            };
             return buttons.filter((b) => {
-                const r = b.getBoundingClientRect();
-                const visible = r.width > 0 && r.height > 0;
+                const r = seen(b);
+                const visible = r.bottom > r.top && r.right > r.left;
                 return visible && r.bottom > n.top && r.top < n.bottom
                     && r.right > n.left && r.left < n.right;
             }).map((b) => b.textContent);
