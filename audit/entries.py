@@ -57,6 +57,12 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     # A passing motion's poll adopted what its agenda item ``adopts``: the presidium's members,
     # the election rules (选举办法) or the scrutineers and tellers; it follows that ``result``.
     "motion_adopted": frozenset({"poll", "item", "adopts"}),
+    # The scrutineers' threshold key is complete (its test decryption succeeded): the key
+    # ``key_id`` (hex), t of n, the public key and each scrutineer's verification key
+    # (base64url, by index "1".."n") and the deputy holding each share.
+    "key_completed": frozenset(
+        {"key_id", "t", "n", "public_key", "verification_keys", "scrutineers"}
+    ),
 }
 
 #: Fields that some entries of a type carry besides the required ones, and when.

@@ -1,4 +1,5 @@
-"""The records a meeting's state is made of: deputies, devices, agenda items and polls.
+"""The records a meeting's state is made of: deputies, devices, agenda items, polls and the
+sitting's threshold key.
 
 Plain data, changed only by :meth:`voting.core.state.MeetingState.apply`.
 """
@@ -98,3 +99,21 @@ class Poll:
 
     def took_part(self, deputy: str) -> bool:
         return deputy in (self.participants if self.mode == "secret" else self.votes)
+
+
+@dataclass(frozen=True)
+class SittingKey:
+    """The scrutineers' threshold key of the sitting, once its ceremony completed
+    (``key_completed``, ``docs/ballot-crypto-threshold.md`` §7): encrypted polls encrypt to
+    ``public_key``; decryption shares are checked against ``verification_keys``.
+
+    Points are base64url of their 32 bytes, ``key_id`` the hex of its scalar; ``scrutineers``
+    maps each index ``j`` (1..n) to the deputy who holds share ``j``.
+    """
+
+    key_id: str
+    t: int
+    n: int
+    public_key: str
+    verification_keys: Mapping[int, str]
+    scrutineers: Mapping[int, str]

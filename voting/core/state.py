@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from voting.core.records import Deputy, Device, Item, Poll
+from voting.core.records import Deputy, Device, Item, Poll, SittingKey
 from voting.core.types import SEATED_STATUSES, DeviceId
 
-__all__ = ["SEATED_STATUSES", "Deputy", "Device", "Item", "MeetingState", "Poll"]
+__all__ = ["SEATED_STATUSES", "Deputy", "Device", "Item", "MeetingState", "Poll", "SittingKey"]
 
 
 @dataclass
@@ -41,6 +41,8 @@ class MeetingState:
     presidium: list[str] | None = None
     election_rules: tuple[str, dict[str, Any]] | None = None
     scrutineers: dict[str, Any] | None = None
+    # The scrutineers' threshold key, once its ceremony completed (key_completed).
+    sitting_key: SittingKey | None = None
     opened: bool = False
     closed: bool = False
     size: int = 0  # entries applied
@@ -235,6 +237,16 @@ class MeetingState:
         poll = self.polls[e["poll"]]
         poll.status = "voided"
         poll.void_reason = e["reason"]
+
+    def _apply_key_completed(self, e: Mapping[str, Any]) -> None:
+        self.sitting_key = SittingKey(
+            key_id=e["key_id"],
+            t=e["t"],
+            n=e["n"],
+            public_key=e["public_key"],
+            verification_keys={int(j): y for j, y in e["verification_keys"].items()},
+            scrutineers={int(j): d for j, d in e["scrutineers"].items()},
+        )
 
     def _apply_meeting_closed(self, e: Mapping[str, Any]) -> None:
         self.closed = True
