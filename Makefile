@@ -9,6 +9,9 @@ STAMP  := $(VENV)/.installed
 # The server alone (make demo): no test tools. make test still installs them (its own stamp).
 SERVER_STAMP := $(VENV)/.installed-server
 PORT   ?= 8000
+# Test processes: one per core (pytest-xdist); each test file runs whole in one process, so its
+# module fixtures (a live server, a browser) start once. TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 
 .PHONY: demo test lint lint-js typecheck pytest chromium bench clean
 
@@ -52,7 +55,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP) chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test: lint typecheck pytest
 
