@@ -315,6 +315,11 @@ def test_an_election_sitting_from_the_presidium_to_the_certificates(
     settings = Settings.in_directory(demo_server.data)
     bundle = tmp_path / "bundle"
     export(origin=ORIGIN, out=bundle, url=settings.database_url, key_path=settings.log_key_path)
+    entries = [json.loads(line) for line in (bundle / "entries.jsonl").read_text().splitlines()]
+    adoptions = [(e["poll"], sorted(e["adopts"])) for e in entries if e["type"] == "motion_adopted"]
+    assert adoptions == [("p1", ["presidium"]), ("p2", ["election_rules"]), ("p3", ["scrutineers"])]
+    confirmed = [(e["poll"], e["presidium"]) for e in entries if e["type"] == "result_confirmed"]
+    assert confirmed == [("p4", NAMES[:5]), ("p5", NAMES[:5])]
     report = verify_bundle(bundle)
     assert report.ok, report
     assert report.checks[8].detail == (
