@@ -6,8 +6,10 @@ policy ``last``, the first under ``first``); :func:`ballots.decide` over the cou
 ``manual_result`` (with its ``write_ins_ignored``, if any). Its input is the poll's
 ``definition`` with ``issued`` taken from ``poll_closed``, passed whole, so that the election
 ``round``, ``write_in_eligible`` and ``quorum`` fields count as they did at the server. The
-whole result object must match; a mismatch names the first differing JSON path. A closed poll that is not voided needs exactly one result, and a result is announced
-only once it is written. A ``motion_adopted`` entry follows a recounted result that passed. The presidium confirms an election result (``result_confirmed``) once,
+whole result object must match; a mismatch names the first differing JSON path. The detail
+names each election result recounted with its round (``first``, ``runoff``, ``further``,
+``by_election``). A closed poll that is not voided needs exactly one result, and a result is
+announced only once it is written. A ``motion_adopted`` entry follows a recounted result that passed. The presidium confirms an election result (``result_confirmed``) once,
 after the result; when ``meeting_opened`` states the setting ``hold_election_results`` true
 (the server always writes it), an election result is announced only after it.
 """
@@ -15,6 +17,7 @@ after the result; when ``meeting_opened`` states the setting ``hold_election_res
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, Final
 
 from audit.verify.base import Check, Entry
@@ -34,6 +37,8 @@ class RecountCheck(Check):
         super().__init__(*args)
         self.meeting = meeting
         self.recounted = {"secret": 0, "named": 0, "manual": 0}
+        # (poll, round type) of every election result recounted, in log order.
+        self.election_rounds: list[tuple[str, str]] = []
 
     def feed(self, seq: int, entry: Entry) -> None:
         kind = entry["type"]
@@ -80,6 +85,8 @@ class RecountCheck(Check):
         outcome = entry["result"].get("outcome")
         poll.passed = isinstance(outcome, dict) and outcome.get("passed") is True
         self.recounted[poll.mode] += 1
+        if poll.definition.get("kind") == "election":
+            self.election_rounds.append((poll_id, _round_type(poll.definition)))
 
     def _announced(self, seq: int, entry: Entry) -> None:
         poll = self.meeting.polls.get(entry["poll"])
@@ -203,4 +210,16 @@ class RecountCheck(Check):
         counts = self.recounted
         total = sum(counts.values())
         parts = ", ".join(f"{mode} {count:,}" for mode, count in counts.items() if count)
-        return f"{total:,} results recounted" + (f" ({parts})" if parts else "")
+        detail = f"{total:,} results recounted" + (f" ({parts})" if parts else "")
+        if self.election_rounds:
+            rounds = ", ".join(f"{poll} {kind}" for poll, kind in self.election_rounds)
+            detail += f"; election rounds: {rounds}"
+        return detail
+
+
+def _round_type(definition: Mapping[str, Any]) -> str:
+    """The election round a poll definition holds: ``round.type``, else ``first``."""
+    election_round = definition.get("round")
+    if isinstance(election_round, Mapping) and isinstance(election_round.get("type"), str):
+        return str(election_round["type"])
+    return "first"

@@ -64,7 +64,7 @@ def test_standard_meeting_passes_every_check(meeting: MeetingBuilder, bundle: Pa
         "48 tablet signatures verified (ed25519 42, p256 6)",
         "6 polls, 29 participations, 10 votes",
         "26 ballots in 3 secret polls",
-        "5 results recounted (secret 3, named 1, manual 1)",
+        "5 results recounted (secret 3, named 1, manual 1); election rounds: p-2 first",
     ]
 
 
@@ -285,7 +285,7 @@ def test_cli_passes_with_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
         "[7] ✓ secret ballots",
         "    20 ballots in 3 secret polls",
         "[8] ✓ results recounted",
-        "    5 results recounted (secret 3, named 1, manual 1)",
+        "    5 results recounted (secret 3, named 1, manual 1); election rounds: p-2 first",
         "result: every check passed",
     ]
     assert err == ""

@@ -17,16 +17,19 @@ TIMEOUT_S = 10.0
 
 
 class HallTablet:
-    """One deputy's paired and connected tablet."""
+    """One deputy's paired and connected tablet, in the sample meeting unless ``meeting``
+    names another."""
 
-    def __init__(self, server: DemoServer, deputy: str, staff_token: str) -> None:
-        base = f"/api/meetings/{MEETING}"
+    def __init__(
+        self, server: DemoServer, deputy: str, staff_token: str, meeting: str = MEETING
+    ) -> None:
+        base = f"/api/meetings/{meeting}"
         code = server.api("POST", f"{base}/deputies/{deputy}/pairing-code", token=staff_token)
         self.tablet = Tablet(origin="", device=f"tab-{deputy}-{secrets.token_hex(3)}")
         paired = server.api("POST", f"{base}/pair", self.tablet.pair_request(code["code"]))
         self.tablet.origin = paired["origin"]
         self.tablet.deputy = paired["deputy"]
-        url = server.base.replace("http://", "ws://") + f"/ws/meetings/{MEETING}/tablet"
+        url = server.base.replace("http://", "ws://") + f"/ws/meetings/{meeting}/tablet"
         self._stack = contextlib.ExitStack()
         # An unbounded queue: an idle tablet keeps reading the state pushes (and so answers the
         # server's keepalive pings) however many arrive before the test reads them.
@@ -44,11 +47,14 @@ class HallTablet:
             if wanted(message):
                 return message
 
-    def _request(self, build: Any) -> dict[str, Any]:
+    def _exchange(self, build: Any) -> dict[str, Any]:
         self._refs += 1
         ref = f"r{self._refs}"
         self.ws.send(json.dumps(build(ref)))
-        reply = self._until(lambda m: m.get("id") == ref)
+        return self._until(lambda m: m.get("id") == ref)
+
+    def _request(self, build: Any) -> dict[str, Any]:
+        reply = self._exchange(build)
         assert reply["type"] in {"ack", "ballot_ack"}, reply
         return reply
 
@@ -57,6 +63,12 @@ class HallTablet:
 
     def secret_ballot(self, poll: str, choice: Any) -> dict[str, Any]:
         return self._request(lambda ref: self.tablet.secret_ballot(poll, choice, ref))
+
+    def refused_ballot(self, poll: str, choice: Any) -> dict[str, Any]:
+        """A secret ballot the server must refuse: its error reply."""
+        reply = self._exchange(lambda ref: self.tablet.secret_ballot(poll, choice, ref))
+        assert reply["type"] == "error", reply
+        return reply
 
     def close(self) -> None:
         self._stack.close()

@@ -175,3 +175,6 @@ def walk(client: TestClient, chair: Staff, sessions: list[TabletSession], tmp_pa
     service.log.export(bundle)
     report = verify_bundle(bundle, vkey=service.log.vkey)
     assert report.ok, report
+    assert report.checks[8].detail == (
+        "3 results recounted (secret 3); election rounds: p1 first, p2 runoff, p3 first"
+    )

@@ -48,6 +48,11 @@ export const FORM_WORDS = {
     form_bad_budget: "预算须为非负整数（万元）",
     form_too_many_seats: "应选项目数不能超过项目总数（{n} 项）",
     form_bad_fraction: "比例“{fraction}”无效，请写成 1/2 这样的分数",
+    form_round_runoff: "本轮为再次投票（依据表决 {poll}）：只在票数相等的候选人中进行，不另选他人。",
+    form_round_further:
+      "本轮为另行选举（依据表决 {poll}）：应选未选足的名额；候选人可以修改，仍须符合差额规则。",
+    form_round_by_election: "本轮为补选。",
+    form_plurality: "当选所需票数：以得票多的当选（组织法第二十九条）",
     bulk_select: "选择座位补签",
     bulk_all: "选择全部未签到",
     bulk_clear: "取消选择",
@@ -104,6 +109,12 @@ export const FORM_WORDS = {
     form_bad_budget: "The budget must be a whole number (10,000 yuan)",
     form_too_many_seats: "No more projects to choose than there are projects ({n})",
     form_bad_fraction: "The share “{fraction}” is not valid: write a fraction such as 1/2",
+    form_round_runoff:
+      "This round is a runoff (following poll {poll}): among the tied candidates only, no write-ins.",
+    form_round_further:
+      "This round is a further election (following poll {poll}) for the unfilled seats; the candidates may be changed, the 差额 rule still applies.",
+    form_round_by_election: "This round is a by-election.",
+    form_plurality: "Votes required: the most votes win (组织法 Art 29)",
     bulk_select: "Select seats to sign in",
     bulk_all: "Select all not signed in",
     bulk_clear: "Clear the selection",

@@ -12,6 +12,8 @@ import {
   definitionOf,
   formValues,
   nextId,
+  pluralityRound,
+  takesWriteIns,
   template,
   withoutServerFields,
 } from "./poll-form.js";
@@ -112,7 +114,7 @@ function kindFields(values, changed) {
     });
     parts.push(field("poll-seats", t(`form_seats_${kind}`), seats));
   }
-  if (kind === "election") {
+  if (kind === "election" && takesWriteIns(values.round)) {
     const box = h("input", {
       type: "checkbox",
       id: "poll-write-ins",
@@ -137,6 +139,9 @@ function kindFields(values, changed) {
 
 /** Base, rule and fraction of the votes required, with the rule in words. */
 function thresholdFields(values, changed) {
+  if (pluralityRound(values.round)) {
+    return h("p", { class: "help", id: "poll-threshold-words" }, t("form_plurality"));
+  }
   const l = lang();
   const th = values.threshold;
   const said = h("p", { class: "help", id: "poll-threshold-words" });
@@ -176,9 +181,20 @@ function thresholdFields(values, changed) {
   );
 }
 
+/** The line that names an election's later round (runoff, further election), or null. */
+function roundNote(values) {
+  const round = values.round;
+  if (!round || round.type === "first") return null;
+  return h(
+    "p",
+    { class: "form-round", role: "note" },
+    t(`form_round_${round.type}`, { poll: round.follows || "" }),
+  );
+}
+
 /**
- * Open a vote on `item`. `again` re-runs a voided poll: its definition, mode and policy are
- * proposed again.
+ * Open a vote on `item`. `again` proposes a definition, mode and policy: a voided poll run
+ * again, or the next round of an election the server prepared (its `round` is kept).
  */
 export function openPollDialog(item, again = null) {
   const start = again ? again.definition : ctx.definitions[item.item] || template(item);
@@ -248,6 +264,7 @@ export function openPollDialog(item, again = null) {
     title: t("open_title", { title: item.title }),
     body: [
       h("p", { class: "form-kind" }, t("form_kind", { kind: t(`kind_${item.kind}`) })),
+      roundNote(values),
       h(
         "div",
         { class: "grid-fields" },

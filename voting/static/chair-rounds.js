@@ -2,9 +2,13 @@
 // "就票数相等的候选人再次投票" when the result has a tie across the last seat (组织法 Art 29),
 // "另行选举" when seats are unfilled (Art 29 ¶3), and "主席团确认结果" while the result is held
 // from the hall (setting hold_election_results). The server prepares the next round's definition
-// (POST …/runoff or …/further); the chair checks it in a dialog and opens it as a secret poll.
+// (POST …/runoff or …/further). A runoff is held among exactly the tied candidates: the chair
+// checks them in a dialog and opens it as a secret poll. A further election comes up in the poll
+// form, the candidates not elected listed first, for the chair to change before opening (the
+// server checks the 差额 rule when it opens).
 
-import { api, field, meetingPath, notify, openDialog } from "./chair-context.js";
+import { openPollDialog } from "./chair-poll-form.js";
+import { api, ctx, field, meetingPath, notify, openDialog } from "./chair-context.js";
 import { h } from "/static/common/dom.js";
 import { t } from "./i18n.js";
 
@@ -46,12 +50,17 @@ async function nextRound(poll, kind) {
     notify(error.text || String(error), "error");
     return;
   }
+  if (kind === "further") {
+    const item = (ctx.state.items || []).find((i) => i.item === next.item);
+    openPollDialog(item, { definition: next.definition, mode: "secret", change_policy: "last" });
+    return;
+  }
   const names = next.definition.candidates.map((c) => c.name || c.id).join("、");
   openDialog({
-    title: t(`round_${kind}_title`, { poll: poll.poll }),
+    title: t("round_runoff_title", { poll: poll.poll }),
     body: [
       h("p", {}, t("round_candidates", { names, seats: next.definition.seats })),
-      h("p", { class: "help" }, t(`round_${kind}_help`)),
+      h("p", { class: "help" }, t("round_runoff_help")),
     ],
     actions: [
       {

@@ -13,6 +13,19 @@ export const ENTRIES = {
   evaluation: { field: "subjects", prefix: "s" },
 };
 
+/**
+ * Whether the election round `round` elects by plurality: a runoff without a majority
+ * threshold (组织法 Art 29, "以得票多的当选"). Such a poll carries no threshold of its own.
+ */
+export function pluralityRound(round) {
+  return Boolean(round) && round.type === "runoff" && round.threshold !== "majority";
+}
+
+/** Whether an election round takes write-ins: every round but a runoff (组织法 Art 29). */
+export function takesWriteIns(round) {
+  return !round || round.type !== "runoff";
+}
+
 /** A problem with the form: `key` names the message of the console's words, `params` fill it. */
 export class FormError extends Error {
   constructor(key, params = {}) {
@@ -36,9 +49,14 @@ export function template(item) {
   return base;
 }
 
-/** The form's values for `definition` (what the server filled in is left out). */
+/**
+ * The form's values for `definition` (what the server filled in is left out). An election's
+ * `round` (a runoff or further election the server prepared, `type` and `follows`) is kept as
+ * it came: the form does not show it but sends it back.
+ */
 export function formValues(definition) {
   const kind = definition.kind;
+  const round = kind === "election" && definition.round ? { ...definition.round } : null;
   const entries = ENTRIES[kind]
     ? (definition[ENTRIES[kind].field] || []).map((entry) => ({ ...entry }))
     : [];
@@ -46,11 +64,12 @@ export function formValues(definition) {
     kind,
     title: definition.title ?? "",
     seats: definition.seats ?? 1,
-    writeIns: definition.write_ins !== false,
+    writeIns: "write_ins" in definition ? definition.write_ins !== false : takesWriteIns(round),
     form: definition.form || "choose",
     entries,
     levels: definition.levels ? [...definition.levels] : null,
     threshold: { ...DEFAULT_THRESHOLD, ...(definition.threshold || {}) },
+    round,
   };
 }
 
@@ -122,13 +141,16 @@ export function definitionOf(values, { strict = true } = {}) {
   const title = values.title.trim();
   if (!title) check.fail("form_no_title");
   definition.title = title;
-  const threshold = thresholdOf(values, check);
+  const round = kind === "election" ? values.round : null;
+  // A plurality runoff has no threshold: the most votes win.
+  const threshold = pluralityRound(round) ? null : thresholdOf(values, check);
   if (threshold) definition.threshold = threshold;
   if (kind === "election" || kind === "selection") {
     definition.seats = check.whole(values.seats, "form_bad_seats", 1);
     definition.candidates = entriesOf(values, check);
     if (kind === "election") {
-      definition.write_ins = Boolean(values.writeIns);
+      if (takesWriteIns(round)) definition.write_ins = Boolean(values.writeIns);
+      if (round) definition.round = { ...round };
     } else {
       definition.form = values.form;
       if (definition.seats > definition.candidates.length) {
