@@ -146,7 +146,7 @@ def _read_export(source: str, tokens: list[_Token], index: int, imports: list[st
             ):
                 raise ScanError(
                     f"{_where(source, tokens[closing].at)}: unexpected "
-                    f"{tokens[closing].text!r} in an export list"
+                    f"{_shown(tokens[closing])} in an export list"
                 )
             closing += 1
         if closing >= len(tokens):
@@ -175,10 +175,15 @@ def _read_from_clause(source: str, tokens: list[_Token], index: int, imports: li
             cursor += 1  # { "a-b" as b }
             continue
         raise ScanError(
-            f"{_where(source, token.at)}: unexpected {token.text!r} in "
+            f"{_where(source, token.at)}: unexpected {_shown(token)} in "
             f"{tokens[index].text} {tokens[index + 1].text}…"
         )
     raise ScanError(f"{_where(source, tokens[index].at)}: {tokens[index].text} without from")
+
+
+def _shown(token: _Token) -> str:
+    """A token as it reads in an error message: a string in double quotes, the rest as is."""
+    return f'"{token.text}"' if token.kind == "string" else token.text
 
 
 def _is_import_meta_url(tokens: list[_Token], index: int) -> bool:
