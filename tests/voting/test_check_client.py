@@ -7,11 +7,14 @@ import base64
 import hashlib
 import re
 import socket
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.devices.processes import congress, environment, start_server, stop, wait_ready
+from tests.voting.conftest import ORIGIN
 from tests.voting.live_server import LiveServer, live_server
 from tests.voting.tamper_proxy import Tampering, tamper_proxy
 from voting.cli import main
@@ -267,3 +270,27 @@ def test_an_unreadable_ca_file_is_a_usage_error(
     status, out, err = check("https://127.0.0.1:1/tablet/m1", capsys, "--ca", str(ca))
     assert (status, out) == (2, "")
     assert err.startswith(f"congress check-client: --ca: cannot load {ca}: ")
+
+
+def test_https_is_checked_against_the_meeting_ca(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    env = environment(data)
+    made = congress("init", "--origin", ORIGIN, "--host", "localhost", "--ip", "127.0.0.1", env=env)
+    assert made.returncode == 0, made.stderr
+    ca = data / "tls" / "ca.pem"
+    process, port = start_server("--tls", env=env)
+    try:
+        wait_ready(f"https://127.0.0.1:{port}", process, ssl.create_default_context(cafile=ca))
+        url = f"https://localhost:{port}{PAGE}"
+        status, out, err = check(url, capsys, "--ca", str(ca))
+        assert (status, err) == (0, "")
+        total = len(release_files()) + 1
+        assert out.splitlines()[-1].startswith(f"结果：全部 {total} 个文件与发布一致")
+
+        status, out, err = check(url, capsys)
+        assert (status, out) == (2, "")
+        assert err.startswith(f"congress check-client: {url}: cannot connect ([SSL: CERTIFICATE")
+    finally:
+        stop(process)
