@@ -157,8 +157,8 @@ class _Crawl:
                 if kind != "other":
                     self.problems.append(f"{path}: {_reason(exc)}")
                 continue
-            if kind == "module":
-                self._module(text, url, where=path)
+            if kind in ("module", "script"):
+                self._module(text, url, where=path)  # a classic script may import() as well
             elif kind == "style":
                 for link in style_links(text):
                     style = "style" if urlsplit(link).path.endswith(".css") else "other"

@@ -36,8 +36,9 @@ class ScanError(ValueError):
 
 @dataclass(frozen=True)
 class ModuleLinks:
-    """The specifiers a module imports (static and dynamic, in order) and the URLs it names
-    relative to itself for workers."""
+    """The specifiers a module imports (static and dynamic, in order) and the worker URLs it names,
+    each to be resolved against the module's own URL: ``new URL("…", import.meta.url)`` is, and a
+    ``new Worker("…")`` literal must be an absolute path, which resolves the same from anywhere."""
 
     imports: tuple[str, ...] = ()
     workers: tuple[str, ...] = ()
@@ -100,7 +101,7 @@ def module_links(source: str) -> ModuleLinks:
                         workers.append(_specifier(source, argument))
                     elif named.text == "Worker":
                         if argument.kind == "string":
-                            workers.append(_specifier(source, argument))
+                            workers.append(_worker_url(source, argument))
                         else:
                             computed_worker = argument
         index += 1
@@ -208,6 +209,18 @@ def _specifier(source: str, token: _Token) -> str:
     if token.escaped:
         raise ScanError(f"{_where(source, token.at)}: a specifier with escapes")
     return token.text
+
+
+def _worker_url(source: str, token: _Token) -> str:
+    """A ``new Worker("…")`` literal. The browser resolves it against the document (or the
+    worker that starts it), not the module, so only an absolute path or URL is accepted."""
+    url = _specifier(source, token)
+    if not (url.startswith("/") or urlsplit(url).scheme):
+        raise ScanError(
+            f'{_where(source, token.at)}: new Worker("{url}") is relative to the document; '
+            'name it new URL("…", import.meta.url) or by an absolute path'
+        )
+    return url
 
 
 def _where(source: str, at: int) -> str:

@@ -137,6 +137,11 @@ def test_a_bare_specifier_outside_the_import_map_is_refused() -> None:
             "line 2, column 12: new Worker of a computed "
             'URL that is not a new URL("…", import.meta.url) of this module',
         ),
+        (
+            'new Worker("./w.js");',
+            'line 1, column 12: new Worker("./w.js") is relative to the document; name it '
+            'new URL("…", import.meta.url) or by an absolute path',
+        ),
         ('const s = "open;\n', "line 1, column 11: unclosed string"),
         ("/* never closed", "line 1, column 1: unclosed comment"),
         ("const t = `a ${b}", "line 1, column 17: unclosed template literal"),
@@ -194,11 +199,12 @@ def import_piece(draw: st.DrawFn) -> Piece:
 def worker_piece(draw: st.DrawFn) -> Piece:
     spec = draw(SPECIFIER)
     forms = [
-        f'new Worker("{spec}", {{ type: "module" }});',
+        f'new Worker("/{spec}", {{ type: "module" }});',
         f'new Worker(new URL("{spec}", import.meta.url), {{ type: "module" }});',
         f'const u = new URL("{spec}", import.meta.url);\nconst w = new Worker(u);',
     ]
-    return Piece(draw(st.sampled_from(forms)), workers=(spec,))
+    form = draw(st.sampled_from(forms))
+    return Piece(form, workers=(f"/{spec}" if form.startswith('new Worker("/') else spec,))
 
 
 @st.composite
