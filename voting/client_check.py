@@ -118,7 +118,7 @@ class _Crawl:
         self.manifest = manifest
         self.fetch = fetch
         self.import_map: dict[str, str] = {}
-        self.queue: deque[tuple[str, str]] = deque()
+        self.queue: deque[tuple[str, str, str]] = deque()  # kind, URL, named by
         self.seen: set[str] = set()
         self.results: list[AssetResult] = []
         self.problems: list[str] = []
@@ -143,10 +143,16 @@ class _Crawl:
 
     def follow(self) -> None:
         while self.queue:
-            kind, url = self.queue.popleft()
+            kind, url, named_by = self.queue.popleft()
             if len(self.results) >= MAX_ASSETS:
                 self.problems.append(f"more than {MAX_ASSETS} assets; stopped following")
                 return
+            if _origin(url) != self.origin:
+                detail = f"another origin, named by {named_by}"
+                self.results.append(
+                    AssetResult(url, Verdict.UNEXPECTED, loaded=True, detail=detail)
+                )
+                continue  # never fetched: the check talks to the meeting server only
             path = urlsplit(url).path
             response = self.fetch(url)
             self.results.append(self._compare(path, path, response, loaded=True))
@@ -191,18 +197,10 @@ class _Crawl:
         absolute = urljoin(base, url.strip())
         if urlsplit(absolute).scheme == "data":
             return  # inline in the file that names it, which is hashed
-        if _origin(absolute) != self.origin:
-            if absolute not in self.seen:
-                self.seen.add(absolute)
-                detail = f"another origin, named by {where}"
-                self.results.append(
-                    AssetResult(absolute, Verdict.UNEXPECTED, loaded=True, detail=detail)
-                )
-            return
-        path = urlsplit(absolute).path
-        if path not in self.seen:
-            self.seen.add(path)
-            self.queue.append((kind, absolute))
+        key = urlsplit(absolute).path if _origin(absolute) == self.origin else absolute
+        if key not in self.seen:
+            self.seen.add(key)
+            self.queue.append((kind, absolute, where))
 
     def _compare(self, label: str, path: str, response: Fetched, *, loaded: bool) -> AssetResult:
         expected = self.manifest.files.get(path)

@@ -10,6 +10,7 @@ import socket
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -18,7 +19,8 @@ from tests.voting.conftest import ORIGIN
 from tests.voting.live_server import LiveServer, live_server
 from tests.voting.tamper_proxy import Tampering, tamper_proxy
 from voting.cli import main
-from voting.client_manifest import release_manifest
+from voting.client_check import AssetResult, Fetched, Verdict, check_client
+from voting.client_manifest import ClientManifest, release_manifest
 from voting.pages import SECURITY_HEADERS, words_module
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -294,3 +296,48 @@ def test_https_is_checked_against_the_meeting_ca(
         assert err.startswith(f"congress check-client: {url}: cannot connect ([SSL: CERTIFICATE")
     finally:
         stop(process)
+
+
+def test_another_origin_and_a_computed_import_are_failures_without_a_server() -> None:
+    origin = "https://hall.local:8443"
+    page = (
+        b'<script type="module" src="/static/tablet/a.js"></script>'
+        b'<script src="https://cdn.example/x.js"></script><img src="data:,">'
+    )
+    module = b"const name = pick();\nimport(name);\n"
+    served = {
+        origin + PAGE: Fetched(200, {"content-security-policy": "default-src 'self'"}, page),
+        origin + "/static/tablet/a.js": Fetched(200, {}, module),
+    }
+    manifest = ClientManifest(
+        version="9.9",
+        content_security_policy="default-src 'self'",
+        files=MappingProxyType(
+            {
+                "/static/tablet/a.js": hashlib.sha256(module).hexdigest(),
+                "/static/tablet/tablet.html": hashlib.sha256(page).hexdigest(),
+            }
+        ),
+    )
+    fetched: list[str] = []
+
+    def fetch(url: str) -> Fetched:
+        fetched.append(url)
+        return served[url]
+
+    report = check_client(origin + PAGE, manifest, fetch)
+    assert fetched == [origin + PAGE, origin + "/static/tablet/a.js"]
+    assert report.assets == (
+        AssetResult(f"{PAGE} (tablet.html)", Verdict.OK, loaded=True),
+        AssetResult("/static/tablet/a.js", Verdict.OK, loaded=True),
+        AssetResult(
+            "https://cdn.example/x.js",
+            Verdict.UNEXPECTED,
+            loaded=True,
+            detail=f"another origin, named by {PAGE}",
+        ),
+    )
+    assert report.problems == (
+        "/static/tablet/a.js: line 2, column 1: import() of a computed specifier",
+    )
+    assert (report.policy_ok, report.ok) == (True, False)
