@@ -125,7 +125,7 @@ class _Crawl:
 
     def page(self, response: Fetched) -> None:
         path = urlsplit(self.page_url).path
-        self.seen.add(PAGE_PATH)
+        self.seen.update((PAGE_PATH, path))
         label = f"{path} ({PAGE_PATH.rsplit('/', 1)[-1]})"
         self.results.append(self._compare(label, PAGE_PATH, response, loaded=True))
         if not path.startswith(PAGE_ROUTE_PREFIX):

@@ -35,8 +35,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield running
 
 
-def check(url: str, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
-    status = main(["check-client", url, "--lang", "zh", *extra])
+def check(
+    url: str, capsys: pytest.CaptureFixture[str], *extra: str, lang: str | None = "zh"
+) -> tuple[int, str, str]:
+    languages = ["--lang", lang] if lang else []
+    status = main(["check-client", url, *languages, *extra])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 
@@ -193,19 +196,30 @@ def test_a_changed_content_security_policy_fails(
     loose = "default-src *"
     tampering = Tampering(headers={PAGE: {"content-security-policy": loose}})
     with tamper_proxy(server.url, tampering) as url:
-        status, out, _ = check(url + PAGE, capsys)
-    assert status == 1
+        status, out, _ = check(url + PAGE, capsys, lang=None)
+        assert status == 1
+        english = check(url + PAGE, capsys, lang="en")
     policy = SECURITY_HEADERS["Content-Security-Policy"]
     assert [line for line in asset_lines(out) if not line.startswith("  ok  ")] == [
-        "  不一致  Content-Security-Policy",
-        f"      服务器: {loose}",
-        f"      发布: {policy}",
+        "  不一致 modified  Content-Security-Policy",
+        f"      服务器 / served: {loose}",
+        f"      发布 / release: {policy}",
     ]
     total = len(release_files()) + 1
     assert out.splitlines()[-1] == (
         f"结果：与发布不一致。共 {total} 个文件：一致 {total}，不一致 0，多出 0，缺少 0；"
-        "内容安全策略不一致；无法跟踪 0"
+        f"内容安全策略不一致；无法跟踪 0 / result: differs from the release. {total} assets: "
+        f"{total} ok, 0 modified, 0 unexpected, 0 missing; the Content-Security-Policy differs; "
+        "0 cannot be followed"
     )
+    assert english[0] == 1
+    assert english[1].splitlines()[-4:] == [
+        "  modified  Content-Security-Policy",
+        f"      served: {loose}",
+        f"      release: {policy}",
+        f"result: differs from the release. {total} assets: {total} ok, 0 modified, "
+        "0 unexpected, 0 missing; the Content-Security-Policy differs; 0 cannot be followed",
+    ]
 
 
 def test_a_release_file_the_server_does_not_deliver_is_missing(

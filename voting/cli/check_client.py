@@ -15,6 +15,7 @@ import ssl
 import sys
 import urllib.error
 import urllib.request
+from email.message import Message
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
@@ -152,9 +153,8 @@ class HttpFetcher:
             raise FetchError(f"{url}: cannot connect ({reason})") from None
 
 
-def _headers(headers: object) -> dict[str, str]:
-    items = getattr(headers, "items", None)
-    return {name.lower(): value for name, value in items()} if items else {}
+def _headers(headers: Message) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
 
 
 def render(report: ClientReport, lang: str | None) -> str:
