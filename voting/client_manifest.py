@@ -55,12 +55,18 @@ class ClientManifest:
     content_security_policy: str
     files: MappingProxyType[str, str]
 
-    def digest(self) -> str:
-        """One hash for the whole manifest (the policy and every path with its hash, sorted), to
-        compare two installations at a glance."""
+    def lines(self) -> list[str]:
+        """The manifest as text lines: ``csp POLICY``, then ``SHA256  PATH`` per file, sorted by
+        path (the format of ``sha256sum``)."""
         lines = [f"csp {self.content_security_policy}"]
-        lines.extend(f"{sha} {path}" for path, sha in sorted(self.files.items()))
-        return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+        lines.extend(f"{sha}  {path}" for path, sha in sorted(self.files.items()))
+        return lines
+
+    def digest(self) -> str:
+        """The SHA-256 of :meth:`lines` (each ending in a newline), to compare two installations
+        at a glance."""
+        text = "".join(line + "\n" for line in self.lines())
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def sha256_hex(data: bytes) -> str:

@@ -355,3 +355,33 @@ def test_another_origin_and_a_computed_import_are_failures_without_a_server() ->
         "/static/tablet/a.js: line 2, column 1: import() of a computed specifier",
     )
     assert (report.policy_ok, report.ok) == (True, False)
+
+
+def test_the_manifest_is_printed_for_publishing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-client", "--manifest"]) == 0
+    manifest = release_manifest()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == [
+        f"congress-vote {manifest.version}",
+        f"csp {SECURITY_HEADERS['Content-Security-Policy']}",
+    ]
+    files = dict(release_files())
+    expected = {url: hashlib.sha256(p.read_bytes()).hexdigest() for url, p in files.items()}
+    expected["/static/common/words.js"] = hashlib.sha256(words_module().encode()).hexdigest()
+    assert lines[2:-1] == [f"{sha}  {url}" for url, sha in sorted(expected.items())]
+    digest = hashlib.sha256("".join(line + "\n" for line in lines[1:-1]).encode()).hexdigest()
+    assert lines[-1] == f"digest sha256:{digest}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "URL: the tablet page to check is missing"),
+        (["http://127.0.0.1/tablet/m1", "--manifest"], "give either URL or --manifest, not both"),
+    ],
+)
+def test_either_a_url_or_the_manifest(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check-client", *argv]) == 2
+    assert capsys.readouterr() == ("", f"congress check-client: {message}\n")

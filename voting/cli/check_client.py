@@ -1,6 +1,7 @@
 """``congress check-client URL [--ca FILE] [--lang zh|en]``: check that the tablet page a meeting
 server delivers, and everything it loads, is byte for byte the installed release
-(docs/verifying.md, docs/ballot-secrecy.md §4).
+(docs/verifying.md, docs/ballot-secrecy.md §4). ``congress check-client --manifest`` prints the
+installed release's manifest, to publish with the release.
 
 Prints the release version and the manifest digest, one line per asset (``ok``, ``不一致
 modified``, ``多出 unexpected``, ``缺少 missing``), the Content-Security-Policy verdict and a
@@ -30,7 +31,7 @@ from voting.client_check import (
     Verdict,
     check_client,
 )
-from voting.client_manifest import PAGE_ROUTE_PREFIX, release_manifest
+from voting.client_manifest import PAGE_ROUTE_PREFIX, ClientManifest, release_manifest
 
 EXIT_OK: Final = 0
 EXIT_DIFFERENT: Final = 1
@@ -71,7 +72,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "url",
         metavar="URL",
+        nargs="?",
         help="表决器页面地址 / the tablet page URL, e.g. https://hall.local:8443/tablet/m1",
+    )
+    parser.add_argument(
+        "--manifest",
+        action="store_true",
+        help=(
+            "只打印本机发布版本的清单，不连接服务器 / print the installed release's manifest "
+            "instead of checking a server"
+        ),
     )
     parser.add_argument(
         "--ca",
@@ -89,6 +99,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     try:
+        if args.manifest:
+            if args.url is not None:
+                raise UsageError("give either URL or --manifest, not both")
+            write_stdout(render_manifest(release_manifest()))
+            return EXIT_OK
+        if args.url is None:
+            raise UsageError("URL: the tablet page to check is missing")
         url = check_url(args.url)
         context = tls_context(args.ca)
         report = check_client(url, release_manifest(), HttpFetcher(context))
@@ -181,6 +198,14 @@ def render(report: ClientReport, lang: str | None) -> str:
         lines.append(_say(lang, "无法跟踪的加载", "loads that cannot be followed") + ":")
         lines.extend(f"  {problem}" for problem in report.problems)
     lines.append(_summary(report, lang))
+    return "\n".join(lines) + "\n"
+
+
+def render_manifest(manifest: ClientManifest) -> str:
+    """The manifest as text, to publish with a release: the version, the manifest's lines and
+    their digest (the SHA-256 of the lines between the first and the last)."""
+    lines = [f"congress-vote {manifest.version}", *manifest.lines()]
+    lines.append(f"digest sha256:{manifest.digest()}")
     return "\n".join(lines) + "\n"
 
 
