@@ -55,12 +55,17 @@ class PageLinks:
     inline_modules: tuple[str, ...] = ()
 
 
+#: Inline ``<script type=…>`` values the browser runs (as a module or a classic script).
+_SCRIPT_TYPES: Final = frozenset({"", "module", "text/javascript", "application/javascript"})
+
+
 class _PageParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.loads: list[tuple[str, str]] = []
         self.import_maps: list[str] = []
         self.inline: list[str] = []
+        self.base = False
         self._script: str | None = None  # the type of the open inline script
         self._text: list[str] = []
 
@@ -80,6 +85,8 @@ class _PageParser(HTMLParser):
                 self.loads.append(("module" if "modulepreload" in rels else kind, values["href"]))
         elif tag in ("img", "source", "audio", "video", "iframe", "embed") and values.get("src"):
             self.loads.append(("other", values["src"]))
+        elif tag == "base":
+            self.base = True
 
     def handle_data(self, data: str) -> None:
         if self._script is not None:
@@ -90,9 +97,9 @@ class _PageParser(HTMLParser):
             text = "".join(self._text)
             if self._script == "importmap":
                 self.import_maps.append(text)
-            elif text.strip():
+            elif text.strip() and self._script in _SCRIPT_TYPES:
                 self.inline.append(text)
-            self._script = None
+            self._script = None  # other types are data blocks, which the browser never runs
 
 
 def page_links(html: str) -> PageLinks:
@@ -100,6 +107,8 @@ def page_links(html: str) -> PageLinks:
     parser = _PageParser()
     parser.feed(html)
     parser.close()
+    if parser.base:
+        raise ScanError("the page sets <base>, which moves where every address points")
     if len(parser.import_maps) > 1:
         raise ScanError("the page has more than one import map")
     import_map = _import_map(parser.import_maps[0]) if parser.import_maps else {}

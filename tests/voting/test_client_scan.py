@@ -52,6 +52,7 @@ def test_a_page_names_its_scripts_links_images_and_inline_modules() -> None:
         '<script src="/a.js"></script><script type="module">import "/b.js";</script>'
         '<link rel="modulepreload" href="/c.js"><link rel="preload stylesheet" href="/d.css">'
         '<link rel="alternate" href="/feed"><img src="/e.png">'
+        '<script type="application/json">{"import": "not run"}</script>'
     )
     assert page_links(html) == PageLinks(
         loads=(("script", "/a.js"), ("module", "/c.js"), ("style", "/d.css"), ("other", "/e.png")),
@@ -65,6 +66,10 @@ def test_a_page_names_its_scripts_links_images_and_inline_modules() -> None:
         (
             '<script type="importmap">{}</script><script type="importmap">{}</script>',
             "the page has more than one import map",
+        ),
+        (
+            '<base href="https://elsewhere.example/"><script src="a.js"></script>',
+            "the page sets <base>, which moves where every address points",
         ),
         (
             '<script type="importmap">{"imports": {}, "scopes": {}}</script>',
