@@ -1,5 +1,5 @@
 """The ``congress`` command line: :func:`main` and one module per subcommand (``init``, ``serve``,
-``demo``, ``tally``, ``export``, ``verify``, ``simulate``).
+``demo``, ``tally``, ``export``, ``verify``, ``check-client``, ``simulate``).
 
 "Command" elsewhere in the server means a state-changing request of the meeting; here the
 entry points are called subcommands.
