@@ -19,8 +19,8 @@ from tests.voting.conftest import ORIGIN
 from tests.voting.live_server import LiveServer, live_server
 from tests.voting.tamper_proxy import Tampering, tamper_proxy
 from voting.cli import main
-from voting.client_check import AssetResult, Fetched, Verdict, check_client
-from voting.client_manifest import ClientManifest, release_manifest
+from voting.client.compare import AssetResult, Fetched, Verdict, check_client
+from voting.client.manifest import ClientManifest, release_manifest
 from voting.pages import SECURITY_HEADERS, words_module
 
 ROOT = Path(__file__).resolve().parents[2]

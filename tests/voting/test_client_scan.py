@@ -1,5 +1,5 @@
-"""The client check's readers of pages, modules and style sheets (voting/client_scan.py,
-voting/client_imports.py)."""
+"""The client check's readers of pages, modules and style sheets (voting/client/scan.py,
+voting/client/imports.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voting.client_imports import ModuleLinks, module_links
-from voting.client_scan import PageLinks, ScanError, page_links, resolve, style_links
+from voting.client.imports import ModuleLinks, module_links
+from voting.client.scan import PageLinks, ScanError, page_links, resolve, style_links
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "https://hall.local:8443/tablet/m1"

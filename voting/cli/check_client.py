@@ -22,7 +22,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from voting.cli.verify import write_stdout
-from voting.client_check import (
+from voting.client.compare import (
     AssetResult,
     ClientReport,
     Fetched,
@@ -31,7 +31,7 @@ from voting.client_check import (
     Verdict,
     check_client,
 )
-from voting.client_manifest import PAGE_ROUTE_PREFIX, ClientManifest, release_manifest
+from voting.client.manifest import PAGE_ROUTE_PREFIX, ClientManifest, release_manifest
 
 EXIT_OK: Final = 0
 EXIT_DIFFERENT: Final = 1

@@ -1,8 +1,8 @@
 """The client check: does the tablet page a server delivers load exactly the release's files?
 
-:func:`check_client` starts at the tablet page, follows everything it loads (voting/client_scan.py,
-voting/client_imports.py), then fetches the release's other files too, and compares each with the
-release manifest (voting/client_manifest.py). It does no I/O of its own: the caller passes
+:func:`check_client` starts at the tablet page, follows everything it loads (voting/client/scan.py,
+voting/client/imports.py), then fetches the release's other files too, and compares each with the
+release manifest (voting/client/manifest.py). It does no I/O of its own: the caller passes
 ``fetch``, which gets one URL (``congress check-client`` passes an HTTP client).
 
 Each asset gets one verdict: ``ok`` (the release's bytes), ``modified`` (a release file with other
@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urljoin, urlsplit
 
-from voting.client_imports import module_links
-from voting.client_manifest import PAGE_PATH, PAGE_ROUTE_PREFIX, ClientManifest, sha256_hex
-from voting.client_scan import ScanError, page_links, resolve, style_links
+from voting.client.imports import module_links
+from voting.client.manifest import PAGE_PATH, PAGE_ROUTE_PREFIX, ClientManifest, sha256_hex
+from voting.client.scan import ScanError, page_links, resolve, style_links
 
 #: More assets than this and the check stops following: no release loads nearly as many.
 MAX_ASSETS: Final = 2000

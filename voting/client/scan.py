@@ -3,7 +3,7 @@
 :func:`page_links` reads the tablet page's HTML (scripts, the import map, style sheets, icons and
 images); :func:`style_links` reads a style sheet's ``@import`` and ``url(…)``; :func:`resolve`
 turns a specifier into a URL as a browser does, through the import map. What a module imports is
-read by voting/client_imports.py. All of them raise :class:`ScanError` on what they cannot follow.
+read by voting/client/imports.py. All of them raise :class:`ScanError` on what they cannot follow.
 """
 
 from __future__ import annotations

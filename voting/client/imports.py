@@ -3,7 +3,7 @@
 ``congress check-client``).
 
 The reader is deliberately strict: it skips comments, strings, template literals and regular
-expressions, and it raises :class:`~voting.client_scan.ScanError` on anything it cannot follow
+expressions, and it raises :class:`~voting.client.scan.ScanError` on anything it cannot follow
 (an unclosed string, a computed ``import(name)``), because a load it cannot see is a load nobody
 checked.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
-from voting.client_scan import ScanError
+from voting.client.scan import ScanError
 
 
 @dataclass(frozen=True)
