@@ -73,7 +73,7 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     # Scrutineer ``scrutineer``'s decryption shares of the aggregate, over a signed checkpoint.
     "decryption_shares": frozenset({"poll", "scrutineer", "checkpoint", "aggregate", "shares"}),
     # The totals combined from t share sets (``scrutineers``), and ΣU, the write-ins made.
-    "decrypted_totals": frozenset({"poll", "totals", "write_ins", "scrutineers"}),
+    "decrypted_totals": frozenset({"poll", "totals", "write_ins_made", "scrutineers"}),
 }
 
 #: Fields that some entries of a type carry besides the required ones, and when.

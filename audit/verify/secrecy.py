@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from audit.entries import BALLOT_FORBIDDEN_FIELDS
 from audit.verify.base import Check, Entry, show
+from audit.verify.encrypted import EncryptedChecks
 from audit.verify.state import Meeting, Poll
 
 __all__ = ["BALLOT_FIELDS", "RECEIPT_PATTERN", "SecrecyCheck"]
@@ -36,9 +37,11 @@ class SecrecyCheck(Check):
         # The secret poll whose ballots may follow, and the last receipt seen among them.
         self._run: Poll | None = None
         self._last_receipt: tuple[int, str] | None = None
+        self.encrypted = EncryptedChecks(meeting, self.fail)
 
     def feed(self, seq: int, entry: Entry) -> None:
         kind = entry["type"]
+        self.encrypted.feed(seq, entry)
         if kind == "ballot":
             self._ballot(seq, entry)
             return

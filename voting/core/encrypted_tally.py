@@ -13,11 +13,11 @@ the totals are combined (:func:`combine_totals`) and counted by the rules of pap
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ballots
+from audit.encrypted import aggregate_hash, counted_seqs, counts_from_totals
 from ballots.crypto.elgamal import Ciphertext, total
 from ballots.crypto.encoding import ballot_from_json
 from ballots.crypto.errors import CryptoError, LayoutError
@@ -60,11 +60,8 @@ __all__ = [
 
 def counted_ballots(cast: Sequence[CastBallot], policy: str) -> list[CastBallot]:
     """Per deputy, the last (``last``) or first (``first``) ballot, in log order."""
-    chosen: dict[str, CastBallot] = {}
-    for ballot in cast:
-        if policy == "last" or ballot.deputy not in chosen:
-            chosen[ballot.deputy] = ballot
-    return sorted(chosen.values(), key=lambda ballot: ballot.seq)
+    by_seq = {ballot.seq: ballot for ballot in cast}
+    return [by_seq[seq] for seq in counted_seqs(((b.seq, b.deputy) for b in cast), policy)]
 
 
 def write_in_flags(shape: BallotShape) -> list[int]:
@@ -82,12 +79,6 @@ def aggregated(
     flags = write_in_flags(shape)
     write_in_sum = total(cts[i] for cts in decoded for i in flags) if flags else None
     return sums, write_in_sum
-
-
-def aggregate_hash(sums: Sequence[Ciphertext], write_in_sum: Ciphertext | None) -> str:
-    """SHA-256 (hex) of ``a ‖ b`` of every aggregated ciphertext: the sums, then ΣU."""
-    every = [*sums, *([write_in_sum] if write_in_sum is not None else [])]
-    return hashlib.sha256(b"".join(c.encode() for c in every)).hexdigest()
 
 
 def _pair(ciphertext: Ciphertext) -> list[str]:
@@ -283,29 +274,6 @@ def combine_totals(
 # Totals to the result -----------------------------------------------------------------------
 
 
-def counts_from_totals(
-    definition: ballots.PollDefinition, totals: Sequence[int], valid: int
-) -> dict[str, Any]:
-    """The ``counts`` of the tally format from the mark totals in layout order
-    (``docs/ballot-crypto.md`` §7): 弃权 is what is neither 赞成 nor 反对."""
-
-    def stances(offset: int) -> dict[str, int]:
-        for_, against = totals[offset], totals[offset + 1]
-        return {"for": for_, "against": against, "abstain": valid - for_ - against}
-
-    if definition.kind == "motion":
-        return stances(0)
-    if definition.kind == "evaluation":
-        levels = definition.levels
-        return {
-            subject.id: {level: totals[s * len(levels) + i] for i, level in enumerate(levels)}
-            for s, subject in enumerate(definition.subjects)
-        }
-    if definition.kind == "selection" and definition.form != "each":
-        return {p.id: {"for": totals[i]} for i, p in enumerate(definition.candidates)}
-    return {entry.id: stances(2 * i) for i, entry in enumerate(definition.candidates)}
-
-
 def _totals_and_result(
     state: MeetingState,
     poll: Poll,
@@ -321,7 +289,7 @@ def _totals_and_result(
         "type": "decrypted_totals",
         "poll": poll.id,
         "totals": totals,
-        "write_ins": write_ins,
+        "write_ins_made": write_ins,
         "scrutineers": scrutineers,
     }
     if write_ins > 0:

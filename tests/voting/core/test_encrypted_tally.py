@@ -142,7 +142,7 @@ def test_a_write_in_leaves_the_result_to_the_write_in_mix() -> None:
     meeting.post_shares(1)
     entries = meeting.post_shares(3)
     assert [e["type"] for e in entries] == ["decryption_shares", "decrypted_totals"]
-    assert entries[1]["write_ins"] == 1
+    assert entries[1]["write_ins_made"] == 1
     assert entries[1]["awaiting"] == "write-in-mix"
     assert entries[1]["totals"] == [2, 0, 1, 1, 0, 0]
     poll = meeting.state.polls["p1"]
