@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from audit.signature_batch import SignatureJob, Verdict, check_signatures
 from ballots.crypto.ballot import BallotContext, EncryptedBallot, verify_ballot
@@ -23,8 +24,13 @@ from ballots.crypto.shape import BallotShape
 
 __all__ = ["BallotJob", "BallotVerdict", "Problem", "check_ballot", "proof_problem"]
 
-#: Why a ballot is refused: its error code (``bad-proof``, …) and the sentence naming where.
-Problem = tuple[str, str]
+
+class Problem(NamedTuple):
+    """Why a ballot is refused: its error code (``bad-proof``, …) and the sentence naming
+    where (``ballot.proofs[3] (…): …``)."""
+
+    code: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ def proof_problem(
     try:
         verify_ballot(shape, ballot, context=context)
     except CryptoError as error:
-        return error.code, str(error)
+        return Problem(error.code, str(error))
     return None
 
 
@@ -93,7 +99,7 @@ def check_ballot(job: BallotJob) -> BallotVerdict:
         )
         problem = proof_problem(job.shape, ballot, context)
     except CryptoError as error:
-        problem = error.code, str(error)
+        problem = Problem(error.code, str(error))
     return BallotVerdict(
         poll_context=job.poll_context,
         deputy=job.deputy,

@@ -353,9 +353,11 @@ class WindowCheck(Check):
         self.meeting.closed_at = seq
 
     def detail(self) -> str:
+        encrypted = self.counts["encrypted_ballot"]
         return (
             f"{len(self.meeting.polls):,} polls, {self.counts['participation']:,} participations, "
-            f"{self.counts['vote']:,} votes, {self.counts['encrypted_ballot']:,} encrypted ballots"
+            f"{self.counts['vote']:,} votes"
+            + (f", {encrypted:,} encrypted ballots" if encrypted else "")
         )
 
 

@@ -36,7 +36,7 @@ from voting.core.outcome import AlreadyRecorded, Change
 from voting.core.records import EncryptedBallots, Poll, SittingKey
 from voting.core.state import MeetingState
 from voting.core.types import PollId
-from voting.errors import CommandError, Conflict
+from voting.errors import CommandError, Conflict, invalid_message
 
 __all__ = [
     "BallotSetup",
@@ -63,12 +63,13 @@ def unb64url(text: str) -> bytes:
 
 def crypto_refusal(error: CryptoError) -> CommandError:
     """A refused ballot or share with the code of the cryptography (``bad-proof``, …)."""
-    return refusal((error.code, str(error)))
+    return refusal(Problem(error.code, str(error)))
 
 
 def refusal(problem: Problem) -> CommandError:
-    code, where = problem
-    return CommandError(code, f"加密选票无效：{where}", f"invalid encrypted ballot: {where}")
+    """The refusal of a ballot or share whose check found ``problem``."""
+    where = problem.message
+    return CommandError(problem.code, f"加密数据无效：{where}", f"invalid encrypted data: {where}")
 
 
 # Opening ------------------------------------------------------------------------------------
@@ -206,14 +207,14 @@ def cast_encrypted(
         return device
     poll = poll_is_open(state, PollId(str(body.get("poll"))))
     tally = tally_of(poll)
-    if ballot is None or data is None:
-        raise CommandError("bad-layout", "加密选票格式有误", "the ballot was not decoded")
+    setup = ballot_setup(state, poll)
+    if ballot is None or data is None:  # the inbound path decodes every ballot it can
+        raise invalid_message("the ballot was not decoded with the poll's shape")
     eligible(state, poll, device.deputy)
     if poll.change_policy == "first" and device.deputy in poll.participants:
         raise Conflict(
             "double-vote", "您已投票，按规则不能改票", "already voted (the first ballot is final)"
         )
-    setup = ballot_setup(state, poll)
     device_key = device_key_bytes(device.public_key)
     problem: Problem | None
     if verdict is not None and verdict.covers(
