@@ -164,7 +164,9 @@ class DecryptionShares(Strict):
     aggregate: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     shares: Annotated[
         list[Annotated[str, StringConstraints(min_length=130, max_length=130)]],
-        Field(min_length=1, max_length=2000),
+        # At most 400 sums (a poll of 200 entries); even with every character escaped the
+        # body stays under the 1 MiB limit of request bodies.
+        Field(min_length=1, max_length=400),
     ]
 
 
