@@ -11,12 +11,18 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 import ballots
+from audit.note import NoteSigner
+from audit.tables import create_engine_for
 from audit.verify import verify_bundle
+from ballots.crypto.encoding import ballot_bytes, ballot_from_json
 from ballots.crypto.shape import Choice
-from tests.voting.conftest import Server
+from devices.tablet import ballot_shape
+from tests.voting.conftest import LOG_KEY, TEST_SCRYPT_N, WATCHER_COALESCE_S, Server
+from tests.voting.core.encrypted_meeting import resigned, sha256_hex
 from tests.voting.encrypted_hall import (
     cast,
     complete_key,
@@ -25,6 +31,9 @@ from tests.voting.encrypted_hall import (
     service_of,
 )
 from tests.voting.sitting import Staff, TabletSession, open_meeting, pair
+from voting.app import create_app
+from voting.core import encrypted
+from voting.settings import Settings
 
 CANDIDATES = [
     {"id": "c1", "name": "王建国"},
@@ -251,3 +260,39 @@ def test_a_restart_mid_poll_loses_no_acknowledged_ballot_and_nothing_is_plaintex
         post_shares(client, scrutineers, poll, 3)
         result = chair.state()["poll"]["result"]
         assert result["counts"] == {"for": 1, "against": 2, "abstain": 1, "not_voted": 0}
+
+
+def test_with_a_worker_the_proofs_are_checked_off_the_event_loop(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(
+        data_dir=server.db.parent,
+        database_url=f"sqlite:///{server.db}",
+        scrypt_n=TEST_SCRYPT_N,
+        watcher_coalesce_s=WATCHER_COALESCE_S,
+    )
+    app = create_app(
+        settings,
+        clock=server.clock,
+        engine=create_engine_for(settings.database_url),
+        signer_for=lambda origin: NoteSigner(origin, LOG_KEY),
+        signature_workers=1,
+    )
+    in_the_server: list[object] = []
+    monkeypatch.setattr(encrypted, "proof_problem", lambda *args: in_the_server.append(args))
+    with TestClient(app) as client:
+        chair, sessions = sit(client)
+        complete_key(client)
+        poll = open_encrypted(chair, "budget", {"kind": "motion"})
+        encryption = chair.state()["poll"]["encryption"]
+        cast(sessions[0], poll, encryption, Choice.stances(["for"]))
+        tablet = sessions[1].tablet
+        ballot = tablet.encrypted_ballot(poll, encryption, Choice.stances(["for"]))["ballot"]
+        proof = ballot["proofs"][0]
+        proof["responses"][0], proof["responses"][1] = proof["responses"][1], proof["responses"][0]
+        data = ballot_bytes(ballot_from_json(ballot_shape(encryption), ballot))
+        reply = sessions[1].request(resigned(tablet, poll, ballot, sha256_hex(data)))
+        for s in sessions:
+            s.close()
+    assert reply["type"] == "error" and reply["error"] == "bad-proof", reply
+    assert in_the_server == []  # every proof was checked by the worker process
