@@ -7,7 +7,8 @@ device key and the sitting key of ``key_completed``, and no first component repe
 earlier ballot of the poll (weeding). The ``aggregate`` that follows ``poll_closed`` counts
 exactly the last (``last``) or first (``first``) valid ballot of each deputy, and its sums, ΣU
 and hash are recomputed. Each ``decryption_shares`` entry names a scrutineer of the key, once
-per poll, the aggregate's hash and a checkpoint text of this log covering the aggregate; every
+per poll, the aggregate's hash and the text of a checkpoint the log signed, covering the
+aggregate; every
 share's Chaum–Pedersen proof verifies against the scrutineer's verification key. The
 ``decrypted_totals`` entry equals the combination of the first t share sets, and waits for the
 write-in mix exactly when ΣU > 0. Check 8 then recounts the result from these totals.
@@ -83,8 +84,9 @@ class _Tally:
 class EncryptedChecks:
     """The encrypted-poll part of check 7; failures go to ``fail`` naming the entry."""
 
-    def __init__(self, meeting: Meeting, fail: Fail) -> None:
+    def __init__(self, meeting: Meeting, fail: Fail, checkpoints: frozenset[str]) -> None:
         self.meeting = meeting
+        self.checkpoints = checkpoints
         self.fail = fail
         self.key: _Key | None = None
         self.polls: dict[str, _Tally] = {}
@@ -226,6 +228,11 @@ class EncryptedChecks:
             return
         if y is None or j in tally.share_sets:
             self.fail(seq, f"entry {seq}: scrutineer {j} is not in the key or posted shares twice")
+            return
+        if entry["checkpoint"] not in self.checkpoints:
+            self.fail(
+                seq, f"entry {seq}: the shares are bound to a checkpoint the log never signed"
+            )
             return
         lines = entry["checkpoint"].split("\n")
         if len(lines) != 4 or lines[0] != self.meeting.origin or int(lines[1]) <= aggregate["seq"]:

@@ -29,7 +29,11 @@ BALLOT_FIELDS: Final = frozenset({"v", "seq", "type", "poll", "receipt", "choice
 class SecrecyCheck(Check):
     number = 7
 
-    def __init__(self, *args: Any, meeting: Meeting) -> None:
+    def __init__(
+        self, *args: Any, meeting: Meeting, checkpoints: frozenset[str] = frozenset()
+    ) -> None:
+        """``checkpoints``: the texts of the bundle's signed checkpoints (decryption shares
+        must be bound to one of them)."""
         super().__init__(*args)
         self.meeting = meeting
         self.ballots = 0
@@ -37,7 +41,7 @@ class SecrecyCheck(Check):
         # The secret poll whose ballots may follow, and the last receipt seen among them.
         self._run: Poll | None = None
         self._last_receipt: tuple[int, str] | None = None
-        self.encrypted = EncryptedChecks(meeting, self.fail)
+        self.encrypted = EncryptedChecks(meeting, self.fail, checkpoints)
 
     def feed(self, seq: int, entry: Entry) -> None:
         kind = entry["type"]

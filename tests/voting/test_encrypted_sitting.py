@@ -296,3 +296,22 @@ def test_with_a_worker_the_proofs_are_checked_off_the_event_loop(
             s.close()
     assert reply["type"] == "error" and reply["error"] == "bad-proof", reply
     assert in_the_server == []  # every proof was checked by the worker process
+
+
+def test_an_identical_resend_gets_the_same_acknowledgement(client: TestClient) -> None:
+    chair, sessions = sit(client)
+    complete_key(client)
+    poll = open_encrypted(chair, "budget", {"kind": "motion"})
+    encryption = chair.state()["poll"]["encryption"]
+    session = sessions[0]
+    message = session.tablet.encrypted_ballot(poll, encryption, Choice.stances(["against"]))
+    first = session.request(message)
+    again = session.request(message)
+    for s in sessions:
+        s.close()
+    assert first["type"] == again["type"] == "ballot_ack"
+    assert "duplicate" not in first and again["duplicate"] is True
+    same = ("tracking_code", "ballot_hash", "signature")
+    assert {k: again[k] for k in same} == {k: first[k] for k in same}
+    assert chair.state()["poll"]["cast"] == 1
+    assert len(service_of(client).state.polls[poll].encrypted.cast) == 1  # type: ignore[union-attr]

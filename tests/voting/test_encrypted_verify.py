@@ -154,6 +154,16 @@ def wrong_share(recorded: Recorded, entries: Entries) -> int:
     return int(entry["seq"])
 
 
+def unsigned_checkpoint(recorded: Recorded, entries: Entries) -> int:
+    """Shares (with valid proofs) over a checkpoint text the log never signed."""
+    entry = one(entries, "decryption_shares", scrutineer=2)
+    origin, size, _, _ = entry["checkpoint"].split("\n")
+    entry["checkpoint"] = f"{origin}\n{size}\n{'A' * 43}=\n"
+    aggregate = one(entries, "aggregate")
+    entry["shares"] = recorded.scrutineers.share_set(2, aggregate, entry["checkpoint"])
+    return int(entry["seq"])
+
+
 def wrong_totals(recorded: Recorded, entries: Entries) -> int:
     entry = one(entries, "decrypted_totals")
     entry["totals"] = [entry["totals"][1], entry["totals"][0]]
@@ -165,6 +175,7 @@ TAMPERING: list[tuple[Callable[[Recorded, Entries], int], str]] = [
     (reused_component, "encrypted ballot refused (reused-component)"),
     (omitted_ballot, "are not the ballots that count"),
     (wrong_share, "decryption share refused (bad-proof)"),
+    (unsigned_checkpoint, "a checkpoint the log never signed"),
     (wrong_totals, "are not the decryption of its aggregate"),
 ]
 

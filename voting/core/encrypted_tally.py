@@ -45,13 +45,13 @@ from voting.core.types import Entry
 from voting.errors import CommandError, Conflict
 
 __all__ = [
-    "aggregate_hash",
+    "aggregate_ciphertexts",
     "aggregated",
     "close_encrypted",
     "combine_totals",
     "counted_ballots",
-    "counts_from_totals",
     "record_decryption_shares",
+    "result_from_totals",
 ]
 
 
@@ -220,14 +220,15 @@ def record_decryption_shares(
     share_sets = {**tally.share_sets, scrutineer: entry}
     if len(share_sets) < key.t:
         return Change([entry])
+    marks = len(tally.aggregate["sums"])
     counted = found.issued or 0
     slots = ballot_setup(state, found).shape.slots
-    limits = [counted] * len(tally.aggregate["sums"]) + ([counted * slots] if slots else [])
-    values, used = combine_totals(ciphertexts, share_sets, key.t, limits)
-    totals, write_ins = (
-        values[: len(tally.aggregate["sums"])],
-        sum(values[len(tally.aggregate["sums"]) :]),
-    )
+    limits = [counted] * marks + ([counted * slots] if slots else [])
+    try:
+        values, used = combine_totals(ciphertexts, share_sets, key.t, limits)
+    except CryptoError as error:  # verified shares always combine: a corrupt aggregate
+        raise crypto_refusal(error) from None
+    totals, write_ins = values[:marks], sum(values[marks:])
     return Change([entry, *_totals_and_result(state, found, totals, write_ins, used)])
 
 
