@@ -8,6 +8,7 @@ acknowledged ballot; no choice is ever stored in plaintext.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from ballots.crypto.shape import Choice
 from devices.tablet import ballot_shape
 from tests.voting.conftest import LOG_KEY, TEST_SCRYPT_N, WATCHER_COALESCE_S, Server
 from tests.voting.core.encrypted_meeting import resigned, sha256_hex
+from tests.voting.crypto_sitting import b64url, unb64url
 from tests.voting.encrypted_hall import (
     cast,
     complete_key,
@@ -315,3 +317,42 @@ def test_an_identical_resend_gets_the_same_acknowledgement(client: TestClient) -
     assert {k: again[k] for k in same} == {k: first[k] for k in same}
     assert chair.state()["poll"]["cast"] == 1
     assert len(service_of(client).state.polls[poll].encrypted.cast) == 1  # type: ignore[union-attr]
+
+
+def test_bad_ballots_on_the_socket_are_refused_with_their_code_and_write_nothing(
+    client: TestClient,
+) -> None:
+    chair, sessions = sit(client)
+    complete_key(client)
+    poll = open_encrypted(chair, "budget", {"kind": "motion"})
+    encryption = chair.state()["poll"]["encryption"]
+    session = sessions[0]
+    size = service_of(client).state.size
+
+    def sent(change: Callable[[dict[str, Any]], None]) -> Any:
+        message = session.tablet.encrypted_ballot(poll, encryption, Choice.stances(["for"]))
+        change(message)
+        return session.request(message)
+
+    def bit_255(message: dict[str, Any]) -> None:
+        a = bytearray(unb64url(message["ballot"]["ciphertexts"][0][0]))
+        a[31] |= 0x80
+        message["ballot"]["ciphertexts"][0][0] = b64url(bytes(a))
+
+    def identity(message: dict[str, Any]) -> None:
+        message["ballot"]["ciphertexts"][1][0] = b64url(bytes(32))
+
+    def short(message: dict[str, Any]) -> None:
+        message["ballot"]["ciphertexts"].pop()
+
+    def padded(message: dict[str, Any]) -> None:
+        message["ballot"]["proofs"][0]["challenges"][0] += "="
+
+    def no_ballot(message: dict[str, Any]) -> None:
+        del message["ballot"]
+
+    codes = [sent(change)["error"] for change in (bit_255, identity, short, padded, no_ballot)]
+    for s in sessions:
+        s.close()
+    assert codes == ["bad-point", "identity-point", "bad-layout", "bad-encoding", "invalid-message"]
+    assert service_of(client).state.size == size
