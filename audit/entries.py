@@ -63,6 +63,17 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "key_completed": frozenset(
         {"key_id", "t", "n", "public_key", "verification_keys", "scrutineers"}
     ),
+    # Encrypted polls (ballot-secrecy.md): a ballot naming its deputy, written when cast, with
+    # the tablet's signed body (``ballot_hash``: SHA-256 of the ballot bytes) and the ballot
+    # JSON (ciphertexts and proofs, ballot-crypto.md §8).
+    "encrypted_ballot": frozenset({"poll", "deputy", "device", "body", "sig", "ballot"}),
+    # After ``poll_closed``: the seqs of the counted ballots, the sum of each mark ciphertext
+    # over them and the hash the decryption shares are bound to.
+    "aggregate": frozenset({"poll", "counted", "sums", "hash"}),
+    # Scrutineer ``scrutineer``'s decryption shares of the aggregate, over a signed checkpoint.
+    "decryption_shares": frozenset({"poll", "scrutineer", "checkpoint", "aggregate", "shares"}),
+    # The totals combined from t share sets (``scrutineers``), and ΣU, the write-ins made.
+    "decrypted_totals": frozenset({"poll", "totals", "write_ins_made", "scrutineers"}),
 }
 
 #: Fields that some entries of a type carry besides the required ones, and when.
@@ -78,7 +89,11 @@ OPTIONAL_FIELDS: Final[dict[str, frozenset[str]]] = {
     # A poll the server closes by itself at this time (the ``at`` format); ``voters``
     # "presidium" when only the presidium's members vote; ``election_rules`` the poll that
     # adopted the election rules an election follows.
-    "poll_opened": frozenset({"closes_at", "voters", "election_rules"}),
+    "poll_opened": frozenset({"closes_at", "voters", "election_rules", "key_id"}),
+    # An election with write-in slots: ΣU, the sum of the write-in flags.
+    "aggregate": frozenset({"write_in_sum"}),
+    # "write-in-mix" when someone wrote in: the result waits for the write-in mix.
+    "decrypted_totals": frozenset({"awaiting"}),
     # Write-ins on valid paper ballots the rules ignored (elections), when there were any.
     "manual_result": frozenset({"write_ins_ignored"}),
 }
@@ -91,7 +106,7 @@ UNTIMED_TYPES: Final = frozenset({"ballot"})
 #: Fields that must never appear in a ``ballot`` entry.
 BALLOT_FORBIDDEN_FIELDS: Final = frozenset({"deputy", "device", "at", "body", "sig", "by"})
 
-POLL_MODES: Final = frozenset({"secret", "named", "manual"})
+POLL_MODES: Final = frozenset({"secret", "encrypted", "named", "manual"})
 CHANGE_POLICIES: Final = frozenset({"last", "first"})
 ROSTER_STATUSES: Final = frozenset({"active", "suspended", "ended"})
 SIGN_IN_METHODS: Final = frozenset({"tablet", "operator"})

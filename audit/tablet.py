@@ -60,6 +60,7 @@ BODY_TYPES: Final[Mapping[str, str]] = {
     "signed_out": "sign_out",
     "vote": "vote",
     "participation": "participation",
+    "encrypted_ballot": "encrypted_ballot",
 }
 
 _ED25519_KEY_SIZE: Final = 32

@@ -22,13 +22,17 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import TypeVar
 
 from audit.signature_batch import SignatureJob, Verdict, check_signatures
 
 log = logging.getLogger(__name__)
 
 _Waiting = tuple[SignatureJob, "asyncio.Future[Verdict | None]"]
+_Job = TypeVar("_Job")
+_Answer = TypeVar("_Answer")
 
 
 def _ready() -> bool:
@@ -100,6 +104,19 @@ class SignatureChecker:
             loop.call_soon(self._send)
         self._batch.append(((alg, public_key, payload, sig), future))
         return await future
+
+    async def run(self, work: Callable[[_Job], _Answer], job: _Job) -> _Answer | None:
+        """Run ``work(job)`` in a worker process (e.g. the check of an encrypted ballot's
+        proofs, :mod:`devices.ballot_checks`); its answer, or None when no worker could run it.
+        ``work`` must not raise. Never raises."""
+        pool = self._pool
+        if pool is None:
+            return None
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, work, job)
+        except Exception as error:  # the pool was shut down or broke, or a worker died
+            self._give_up(error)
+            return None
 
     def _send(self) -> None:
         batch, self._batch = self._batch, []

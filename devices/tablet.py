@@ -17,6 +17,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from audit.tablet import sign_tablet_body
+from ballots.crypto.ballot import BallotContext, make_ballot
+from ballots.crypto.encoding import ballot_bytes, ballot_to_json, tracking_code
+from ballots.crypto.group import Point, Scalar
+from ballots.crypto.randomness import RandomSource, SystemRandom
+from ballots.crypto.shape import BallotShape, Choice
 
 
 @dataclass
@@ -36,6 +41,22 @@ class SecretVote:
 
 
 @dataclass
+class EncryptedVote:
+    """What a tablet keeps of an encrypted ballot: its tracking code and SHA-256, and the
+    server's signed acknowledgement once it arrives."""
+
+    poll: str
+    tracking_code: str
+    ballot_hash: str
+    acknowledgement: dict[str, Any] | None = None
+
+
+def ballot_shape(encryption: dict[str, Any]) -> BallotShape:
+    """The ballot shape of a poll push's ``encryption`` object."""
+    return BallotShape(**encryption["shape"])
+
+
+@dataclass
 class Tablet:
     """One paired tablet of one deputy in one meeting."""
 
@@ -47,6 +68,7 @@ class Tablet:
     )
     counter: int = 0
     votes: dict[str, SecretVote] = field(default_factory=dict)
+    encrypted: dict[str, EncryptedVote] = field(default_factory=dict)
 
     @property
     def alg(self) -> str:
@@ -122,4 +144,38 @@ class Tablet:
             "type": "replace",
             "ballot": vote.ballot,
             "replace_token": vote.replace_token,
+        }
+
+    def encrypted_ballot(
+        self,
+        poll: str,
+        encryption: dict[str, Any],
+        choice: Choice,
+        ref: str | None = None,
+        *,
+        random: RandomSource | None = None,
+    ) -> dict[str, Any]:
+        """Encrypt and prove ``choice`` with the poll push's ``encryption`` object (shape, poll
+        context, key), and sign poll, deputy, device, counter and the ballot's SHA-256."""
+        context = BallotContext(
+            poll=Scalar.decode(bytes.fromhex(encryption["poll_context"]), "poll_context"),
+            deputy_id=self.deputy,
+            device_key=base64.b64decode(self.public_key),
+            key=Point.decode(bytes.fromhex(encryption["key"]), "key"),
+        )
+        ballot = make_ballot(
+            ballot_shape(encryption),
+            choice,
+            context=context,
+            random=random if random is not None else SystemRandom(),
+        )
+        digest = hashlib.sha256(ballot_bytes(ballot)).hexdigest()
+        self.encrypted[poll] = EncryptedVote(poll, tracking_code(ballot), digest)
+        body, sig = self._signed("encrypted_ballot", poll=poll, ballot_hash=digest)
+        return {
+            "id": ref,
+            "type": "encrypted_ballot",
+            "body": body,
+            "sig": sig,
+            "ballot": ballot_to_json(ballot),
         }

@@ -2,9 +2,11 @@
 
 ::
 
-    decode        the message's model (voting.protocol): else invalid-message
+    decode        the message's model (voting.protocol): else invalid-message; an encrypted
+                  ballot is then strictly decoded with its poll's shape (bad-point, …)
     authenticate  canonicalise the signed body once; a signature worker checks it with the key
-                  the connection proved at hello and returns a Verdict (a value)
+                  the connection proved at hello and returns a Verdict (a value); for an
+                  encrypted ballot the worker also checks every proof (a BallotVerdict)
     decide        a decision of voting.core, bound to the body, the verdict and the ballot
     commit        MeetingService.submit: the only path that writes
     answer        the outcome as a reply: ack, ballot_ack (signed by the log key), or the same
@@ -18,18 +20,24 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from audit.signature_batch import Verdict
+from ballots.crypto.ballot import EncryptedBallot
+from ballots.crypto.encoding import ballot_bytes, ballot_from_json, tracking_code
+from ballots.crypto.errors import CryptoError
+from devices.ballot_checks import BallotJob, BallotVerdict, check_ballot
 from devices.signatures import SignatureChecker
 from voting import core, protocol
+from voting.core import encrypted
 from voting.core.devices import SignedBody
 from voting.core.records import Device
 from voting.core.types import PollId
-from voting.errors import invalid_message
+from voting.errors import CommandError, invalid_message
 from voting.service import MeetingService, Written, ballot_hash
 from voting.validation import validation_problem
 
@@ -79,6 +87,8 @@ async def handle(link: TabletLink, raw: Any) -> Reply:
         )
         return ballot_ack(service, message.id, ballot, None)
     signed = SignedBody.read(message.body, message.sig)
+    if isinstance(message, protocol.EncryptedBallotMessage):
+        return await cast_encrypted(link, message, signed)
     verdict = await authenticate(link, signed)
     if isinstance(message, protocol.BallotMessage):
         ballot = message.ballot.model_dump()
@@ -93,6 +103,79 @@ async def handle(link: TabletLink, raw: Any) -> Reply:
     decide = core.sign_in_by_tablet if message.type == "sign_in" else core.cast_named
     written = await service.submit(functools.partial(decide, signed=signed, verdict=verdict))
     return ack(message.id, written)
+
+
+async def cast_encrypted(
+    link: TabletLink, message: protocol.EncryptedBallotMessage, signed: SignedBody
+) -> Reply:
+    """Decode the ballot strictly with its poll's shape, have a worker check the signature and
+    every proof, decide, and acknowledge once committed. A poll that is unknown, not encrypted
+    or without its key is left to the decision, which refuses it with the poll's code."""
+    service = link.service
+    poll = service.state.polls.get(str(signed.body.get("poll")))
+    ballot: EncryptedBallot | None = None
+    verdict: BallotVerdict | None = None
+    setup = None
+    if poll is not None and poll.mode == "encrypted":
+        try:
+            setup = encrypted.ballot_setup(service.state, poll)
+        except CommandError:
+            setup = None
+    if setup is not None:
+        try:
+            ballot = ballot_from_json(setup.shape, message.ballot)
+        except CryptoError as error:
+            raise encrypted.crypto_refusal(error) from None
+        verdict = await check_encrypted(link, signed, setup, ballot)
+    decide = functools.partial(
+        encrypted.cast_encrypted, signed=signed, verdict=verdict, ballot=ballot
+    )
+    written = await service.submit(decide)
+    if ballot is None:  # the decision refuses a ballot it could not decode: never reached
+        raise invalid_message("the ballot was not decoded")
+    return encrypted_ack(service, message.id, str(signed.body.get("poll")), ballot, written)
+
+
+async def check_encrypted(
+    link: TabletLink, signed: SignedBody, setup: encrypted.BallotSetup, ballot: EncryptedBallot
+) -> BallotVerdict | None:
+    """A worker's verdict on the signature and every proof, for the device this connection
+    proved at hello; None if the body names another device or no worker is running."""
+    if signed.payload is None or signed.device != link.device.id:
+        return None
+    device = link.device
+    job = BallotJob(
+        shape=setup.shape,
+        ballot=ballot_bytes(ballot),
+        poll_context=setup.poll_context.encode(),
+        deputy=device.deputy,
+        device_key=encrypted.device_key_bytes(device.public_key),
+        key=setup.key.encode(),
+        signature=(device.alg, device.public_key, signed.payload, signed.sig),
+    )
+    return await link.signatures.run(check_ballot, job)
+
+
+def encrypted_ack(
+    service: MeetingService, ref: str | None, poll: str, ballot: EncryptedBallot, written: Written
+) -> Reply:
+    """The signed promise for an encrypted ballot: the log key's signature over SHA-256 of the
+    ballot's bytes (the body's ``ballot_hash``), with the tracking code the tablet shows."""
+    digest = hashlib.sha256(ballot_bytes(ballot)).digest()
+    reply: Reply = {
+        "type": "ballot_ack",
+        "id": ref,
+        "poll": poll,
+        "tracking_code": tracking_code(ballot),
+        "ballot_hash": base64.b64encode(digest).decode(),
+        "signature": service.acknowledge(digest),
+        "log_key": service.log.vkey,
+    }
+    if written.already is not None:
+        reply["duplicate"] = True
+    else:
+        reply["seq"] = written.entries[0]["seq"]
+    return reply
 
 
 def ack(ref: str | None, written: Written) -> Reply:

@@ -37,11 +37,20 @@ PUBLIC_CHANGES = frozenset(
         "signed_out",
         "roster_changed",
         "leave_recorded",
+        "decrypted_totals",  # an encrypted poll decrypted (or waiting for the write-in mix)
     }
 )
 #: Entry types that concern one deputy's own tablet.
 OWN_CHANGES = frozenset(
-    {"signed_in", "signed_out", "roster_changed", "device_revoked", "vote", "participation"}
+    {
+        "signed_in",
+        "signed_out",
+        "roster_changed",
+        "device_revoked",
+        "vote",
+        "participation",
+        "encrypted_ballot",
+    }
 )
 
 TABLETS = frozenset({"tablet"})

@@ -153,6 +153,23 @@ class OathTaken(Strict):
     sworn: Annotated[list[Text], Field(min_length=1, max_length=200)]
 
 
+class DecryptionShares(Strict):
+    """Scrutineer ``scrutineer``'s decryption shares of a closed encrypted poll's aggregate
+    (``ballot-crypto-threshold.md`` §9): ``checkpoint`` the text of a signed checkpoint covering
+    the ``aggregate`` entry, ``aggregate`` its hash, ``shares`` base64url of
+    ``u8(j) ‖ D_j ‖ proof`` per aggregated ciphertext, in the aggregate's order."""
+
+    scrutineer: Annotated[int, Field(ge=1, le=99)]
+    checkpoint: Annotated[str, StringConstraints(min_length=1, max_length=400)]
+    aggregate: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    shares: Annotated[
+        list[Annotated[str, StringConstraints(min_length=130, max_length=130)]],
+        # At most 400 sums (a poll of 200 entries); even with every character escaped the
+        # body stays under the 1 MiB limit of request bodies.
+        Field(min_length=1, max_length=400),
+    ]
+
+
 class Pair(Strict):
     code: Annotated[str, StringConstraints(min_length=8, max_length=64)]
     device: Id
@@ -200,6 +217,19 @@ class BallotMessage(Strict):
     replace_token_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
+class EncryptedBallotMessage(Strict):
+    """An encrypted ballot (``docs/protocol.md``): the signed body ``{type:
+    "encrypted_ballot", origin, deputy, device, n, poll, ballot_hash}`` (``ballot_hash`` the
+    SHA-256 of the ballot's bytes, lowercase hex) and the ballot JSON (ciphertexts and proofs,
+    ``docs/ballot-crypto.md`` §8), decoded strictly with the poll's shape afterwards."""
+
+    id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    type: Literal["encrypted_ballot"]
+    body: dict[str, Any]
+    sig: Signature
+    ballot: dict[str, Any]
+
+
 class ReplaceMessage(Strict):
     id: Annotated[str, StringConstraints(max_length=64)] | None = None
     type: Literal["replace"]
@@ -213,7 +243,7 @@ class Ping(Strict):
 
 
 #: Any message a tablet sends after ``hello``.
-TabletMessage = SignedMessage | BallotMessage | ReplaceMessage | Ping
+TabletMessage = SignedMessage | BallotMessage | EncryptedBallotMessage | ReplaceMessage | Ping
 TABLET_MESSAGE: TypeAdapter[TabletMessage] = TypeAdapter(
     Annotated[TabletMessage, Field(discriminator="type")]
 )

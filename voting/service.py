@@ -47,7 +47,9 @@ SessionWork = Callable[[Session], None]
 CommitListener = Callable[["MeetingService", Entries], None]
 
 #: A checkpoint is signed in the same transaction as any of these entry types.
-CHECKPOINT_AFTER = frozenset({"meeting_opened", "result", "poll_voided", "meeting_closed"})
+CHECKPOINT_AFTER = frozenset(
+    {"meeting_opened", "result", "poll_voided", "meeting_closed", "aggregate"}
+)
 #: Commands committed together in one transaction, at most.
 MAX_BATCH = 500
 

@@ -27,7 +27,9 @@ from audit.verify.base import show
 __all__ = ["SIGNED_TYPES", "field_problems"]
 
 #: Entry types that carry a tablet's signed body (sign-ins and sign-outs only by tablet).
-SIGNED_TYPES: Final = frozenset({"signed_in", "signed_out", "vote", "participation"})
+SIGNED_TYPES: Final = frozenset(
+    {"signed_in", "signed_out", "vote", "participation", "encrypted_ballot"}
+)
 
 Problem = str | None
 
@@ -137,7 +139,7 @@ _CHECKS: Final[Mapping[str, tuple[tuple[str, Checker], ...]]] = {
     kind: tuple((name, _FIELDS.get(name, _anything)) for name in sorted(names))
     for kind, names in REQUIRED_FIELDS.items()
 }
-_SIGNED_BY_DEVICE: Final = frozenset({"vote", "participation"})
+_SIGNED_BY_DEVICE: Final = frozenset({"vote", "participation", "encrypted_ballot"})
 _BODY_CHECKS: Final[Mapping[bool, tuple[tuple[str, Checker], ...]]] = {
     False: tuple(_BODY_FIELDS.items()),
     True: (*_BODY_FIELDS.items(), ("poll", _text)),

@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from audit.encrypted import counts_from_totals
 from audit.verify.base import Check, Entry
 from audit.verify.difference import describe_difference
 from audit.verify.state import Meeting, Poll
@@ -36,7 +37,7 @@ class RecountCheck(Check):
     def __init__(self, *args: Any, meeting: Meeting) -> None:
         super().__init__(*args)
         self.meeting = meeting
-        self.recounted = {"secret": 0, "named": 0, "manual": 0}
+        self.recounted = {"secret": 0, "encrypted": 0, "named": 0, "manual": 0}
         # (poll, round type) of every election result recounted, in log order.
         self.election_rounds: list[tuple[str, str]] = []
 
@@ -133,7 +134,14 @@ class RecountCheck(Check):
 
     def finish(self, entries: int) -> None:
         for poll in self.meeting.polls.values():
-            if poll.closed_at is not None and poll.voided_at is None and poll.result_at is None:
+            # An encrypted poll's result waits for its decryption (or the write-in mix).
+            pending = poll.mode == "encrypted" and poll.encrypted_totals is None
+            if (
+                poll.closed_at is not None
+                and poll.voided_at is None
+                and poll.result_at is None
+                and not pending
+            ):
                 self.fail(
                     poll.closed_at,
                     f"entry {poll.closed_at}: poll {poll.poll} closed but no result entry follows",
@@ -145,6 +153,8 @@ class RecountCheck(Check):
         definition = {**poll.definition, "issued": poll.closing["issued"]}
         if poll.mode == "manual":
             return self._decide(seq, poll, definition)
+        if poll.mode == "encrypted":
+            return self._from_totals(seq, poll, definition)
         if poll.mode == "secret":
             counted = poll.ballots
         else:
@@ -155,6 +165,31 @@ class RecountCheck(Check):
             )
         except InputError as exc:
             self._input_error(seq, poll, exc, [position for position, _ in counted])
+            return None
+        return result
+
+    def _from_totals(
+        self, seq: int, poll: Poll, definition: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """An encrypted poll: the rules of paper results over the totals check 7 verified."""
+        totals = poll.encrypted_totals
+        if totals is None:
+            self.fail(
+                seq, f"entry {seq}: result of encrypted poll {poll.poll} without verified totals"
+            )
+            return None
+        cast = definition["issued"]
+        try:
+            parsed = parse_poll(definition)
+            result: dict[str, Any] = decide(
+                parsed,
+                cast=cast,
+                valid=cast,
+                void=0,
+                counts=counts_from_totals(parsed, totals, cast),
+            )
+        except InputError as exc:
+            self._input_error(seq, poll, exc, [])
             return None
         return result
 

@@ -121,7 +121,8 @@ class _Stream:
         self.roster = RosterCheck(gate, meeting=meeting)
         self.tablets = TabletCheck(gate, meeting=meeting, workers=workers if self.active else 1)
         self.windows = WindowCheck(gate, meeting=meeting)
-        self.secrecy = SecrecyCheck(gate, meeting=meeting)
+        signed = frozenset(item.checkpoint.text() for item in signatures.checkpoints)
+        self.secrecy = SecrecyCheck(gate, meeting=meeting, checkpoints=signed)
         self.recount = RecountCheck(gate, meeting=meeting)
 
     def run(self) -> Failures:

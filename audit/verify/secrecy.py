@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from audit.entries import BALLOT_FORBIDDEN_FIELDS
 from audit.verify.base import Check, Entry, show
+from audit.verify.encrypted import EncryptedChecks
 from audit.verify.state import Meeting, Poll
 
 __all__ = ["BALLOT_FIELDS", "RECEIPT_PATTERN", "SecrecyCheck"]
@@ -28,7 +29,11 @@ BALLOT_FIELDS: Final = frozenset({"v", "seq", "type", "poll", "receipt", "choice
 class SecrecyCheck(Check):
     number = 7
 
-    def __init__(self, *args: Any, meeting: Meeting) -> None:
+    def __init__(
+        self, *args: Any, meeting: Meeting, checkpoints: frozenset[str] = frozenset()
+    ) -> None:
+        """``checkpoints``: the texts of the bundle's signed checkpoints (decryption shares
+        must be bound to one of them)."""
         super().__init__(*args)
         self.meeting = meeting
         self.ballots = 0
@@ -36,9 +41,11 @@ class SecrecyCheck(Check):
         # The secret poll whose ballots may follow, and the last receipt seen among them.
         self._run: Poll | None = None
         self._last_receipt: tuple[int, str] | None = None
+        self.encrypted = EncryptedChecks(meeting, self.fail, checkpoints)
 
     def feed(self, seq: int, entry: Entry) -> None:
         kind = entry["type"]
+        self.encrypted.feed(seq, entry)
         if kind == "ballot":
             self._ballot(seq, entry)
             return

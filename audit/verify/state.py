@@ -51,6 +51,10 @@ class Poll:
     participations: dict[str, int] = field(default_factory=dict)
     votes: dict[str, tuple[int, Any]] = field(default_factory=dict)
     vote_count: int = 0
+    #: encrypted polls: per deputy, the seqs of their ``encrypted_ballot`` entries; the totals
+    #: check 7 verified (``decrypted_totals``), which check 8 recounts
+    encrypted: dict[str, list[int]] = field(default_factory=dict)
+    encrypted_totals: list[int] | None = None
     ballots: list[tuple[int, Any]] = field(default_factory=list)
     manual: dict[str, Any] | None = None
     manual_at: int | None = None
@@ -71,6 +75,7 @@ class Poll:
         self.participations = {}
         self.votes = {}
         self.ballots = []
+        self.encrypted = {}
 
 
 @dataclass(slots=True)

@@ -98,7 +98,7 @@ class TabletCheck(Check):
             problems.append(f"body.origin is {found}, the log's {self.meeting.origin!r}")
         if body["deputy"] != entry["deputy"]:
             problems.append(f"body.deputy is {show(body['deputy'])}, the entry's {entry['deputy']}")
-        if kind in ("vote", "participation"):
+        if kind in ("vote", "participation", "encrypted_ballot"):
             if body["device"] != device:
                 problems.append(f"body.device is {show(body['device'])}, the entry's {device}")
             if body["poll"] != entry["poll"]:

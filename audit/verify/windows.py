@@ -23,7 +23,7 @@ from audit.verify.state import Meeting, Poll
 
 __all__ = ["WindowCheck"]
 
-_MODE_OF = {"participation": "secret", "vote": "named"}
+_MODE_OF = {"participation": "secret", "vote": "named", "encrypted_ballot": "encrypted"}
 
 
 class WindowCheck(Check):
@@ -32,7 +32,7 @@ class WindowCheck(Check):
     def __init__(self, *args: Any, meeting: Meeting) -> None:
         super().__init__(*args)
         self.meeting = meeting
-        self.counts = {"participation": 0, "vote": 0}
+        self.counts = {"participation": 0, "vote": 0, "encrypted_ballot": 0}
         self._handlers = {
             "signed_in": self._signed_in,
             "signed_out": self._signed_out,
@@ -45,6 +45,7 @@ class WindowCheck(Check):
             "poll_opened": self._poll_opened,
             "vote": self._ballot_cast,
             "participation": self._ballot_cast,
+            "encrypted_ballot": self._ballot_cast,
             "poll_closed": self._poll_closed,
             "poll_voided": self._poll_voided,
             "manual_result": self._manual_result,
@@ -197,6 +198,9 @@ class WindowCheck(Check):
         if status != "active":
             self.fail(seq, f"entry {seq}: {kind} by {deputy}, whose roster status is {status}")
         self.counts[kind] += 1
+        if kind == "encrypted_ballot":
+            self._encrypted_cast(seq, deputy, poll)
+            return
         if kind == "participation":
             earlier = poll.participations.get(deputy)
             if earlier is not None:
@@ -218,6 +222,18 @@ class WindowCheck(Check):
             )
             return
         poll.votes[deputy] = (seq, entry["choice"])
+
+    def _encrypted_cast(self, seq: int, deputy: str, poll: Poll) -> None:
+        """An encrypted ballot: under ``first`` a deputy's second one is refused."""
+        earlier = poll.encrypted.setdefault(deputy, [])
+        if earlier and poll.change_policy == "first":
+            self.fail(
+                seq,
+                f"entry {seq}: second encrypted ballot by {deputy} in poll {poll.poll}, whose "
+                f"change policy is first (the first is entry {earlier[0]})",
+            )
+            return
+        earlier.append(seq)
 
     def _motion_adopted(self, seq: int, entry: Entry) -> None:
         """What a motion adopts follows its closed poll, as its agenda item says; a presidium
@@ -271,7 +287,13 @@ class WindowCheck(Check):
                     seq, f"entry {seq}: manual poll {poll.poll} lists electronic participants"
                 )
             return
-        took_part = poll.participations if poll.mode == "secret" else poll.votes
+        took_part: dict[str, Any]
+        if poll.mode == "secret":
+            took_part = dict(poll.participations)
+        elif poll.mode == "encrypted":
+            took_part = dict(poll.encrypted)
+        else:
+            took_part = dict(poll.votes)
         listed = set(entry["participants"])
         for deputy in sorted(listed - took_part.keys()):
             self.fail(seq, f"entry {seq}: participants lists {deputy}, who did not take part")
@@ -331,11 +353,13 @@ class WindowCheck(Check):
         self.meeting.closed_at = seq
 
     def detail(self) -> str:
+        encrypted = self.counts["encrypted_ballot"]
         return (
             f"{len(self.meeting.polls):,} polls, {self.counts['participation']:,} participations, "
             f"{self.counts['vote']:,} votes"
+            + (f", {encrypted:,} encrypted ballots" if encrypted else "")
         )
 
 
-def _first_seq(taken: int | tuple[int, Any]) -> int:
+def _first_seq(taken: int | tuple[int, Any] | list[int]) -> int:
     return taken if isinstance(taken, int) else taken[0]

@@ -29,6 +29,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
 
+from audit.tablet import sign_tablet_body
 from devices.tablet import Tablet
 from tests.voting.conftest import ORIGIN, Clock, Server
 from tests.voting.ledger import digest
@@ -201,6 +202,18 @@ ROUTES: dict[tuple[str, str], Route] = {
         EVERYONE, {"meeting": MEETING, "receipt": "0" * 32}
     ),
     ("GET", "/api/meetings/{meeting}/log/entries"): Route(LOG_READERS, M1),
+    # No token: decryption shares authenticate themselves by their proofs (p1 is not
+    # encrypted, so a well-formed set is refused without writing anything).
+    ("POST", "/api/meetings/{meeting}/polls/{poll}/decryption-shares"): Route(
+        EVERYONE,
+        on(poll="p1"),
+        {
+            "scrutineer": 1,
+            "checkpoint": "x\n1\nroot\n",
+            "aggregate": "0" * 64,
+            "shares": ["A" * 130],
+        },
+    ),
 }
 
 # WebSocket commands. On the tablet channel the hello is signed with the device key over the
@@ -213,6 +226,7 @@ SOCKET_COMMANDS: dict[tuple[str, str], frozenset[str]] = {
     ("tablet", "vote"): frozenset({"deputy"}),
     ("tablet", "ballot"): frozenset({"deputy"}),
     ("tablet", "replace"): frozenset({"deputy"}),
+    ("tablet", "encrypted_ballot"): frozenset({"deputy"}),
     ("watch", "hello"): READERS,
     ("watch", "ping"): READERS,
 }
@@ -431,6 +445,19 @@ def command_message(meeting: Meeting, tablet: Tablet, command: str) -> dict[str,
         return tablet.named_vote("p1", "for")
     if command == "ballot":
         return tablet.secret_ballot("p1", "against")
+    if command == "encrypted_ballot":
+        tablet.counter += 1
+        body = {
+            "type": "encrypted_ballot",
+            "origin": tablet.origin,
+            "deputy": tablet.deputy,
+            "device": tablet.device,
+            "n": tablet.counter,
+            "poll": "p1",
+            "ballot_hash": "0" * 64,
+        }
+        sig = sign_tablet_body(tablet.key, body)
+        return {"type": "encrypted_ballot", "body": body, "sig": sig, "ballot": {}}
     if tablet.deputy == "d01" and "p1" in tablet.votes:
         return tablet.replace_ballot("p1", "abstain")
     # Someone else's replacement: a receipt and a token of their own guessing.

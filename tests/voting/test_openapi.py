@@ -12,7 +12,9 @@ from referencing.jsonschema import DRAFT202012
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from ballots.crypto.shape import Choice
 from devices.tablet import Tablet
+from tests.voting.encrypted_hall import complete_key, service_of
 from voting.auth import PERMISSIONS
 from voting.http import ENDPOINTS
 from voting.openapi import openapi_document
@@ -140,6 +142,8 @@ def test_protected_endpoints_declare_bearer_auth(document: dict[str, Any]) -> No
         "inclusion",
         "consistency",
         "ballot_by_receipt",
+        # Decryption shares authenticate themselves by their proofs against the sitting key.
+        "decryption_shares",
     }
     assert document["components"]["securitySchemes"] == {
         "bearer": {"type": "http", "scheme": "bearer"}
@@ -300,6 +304,7 @@ def test_live_answers_fit_their_documented_schemas(
         {"item": "e", "title": "选举副镇长", "kind": "election"},
         {"item": "f", "title": "选举委员", "kind": "election"},
         {"item": "o", "title": "宪法宣誓", "kind": "oath"},
+        {"item": "x", "title": "加密表决的议案", "kind": "motion"},
     ]
     call("PUT", "/api/meetings/{meeting}/agenda", {"items": agenda})
     call("POST", "/api/meetings/{meeting}/items/{item}/current", item="a")
@@ -350,6 +355,34 @@ def test_live_answers_fit_their_documented_schemas(
     call("POST", "/api/meetings/{meeting}/polls/{poll}/manual-result", short, poll="p5")
     further = call("POST", "/api/meetings/{meeting}/polls/{poll}/further", poll="p5")
     assert further["definition"]["seats"] == 1
+    # An encrypted motion: one ballot, its total decrypted by two of the three scrutineers.
+    scrutineers = complete_key(client)
+    encrypted = {"item": "x", "definition": {"kind": "motion"}, "mode": "encrypted"}
+    call("POST", "/api/meetings/{meeting}/polls", encrypted)
+    encryption = call("GET", "/api/meetings/{meeting}")["poll"]["encryption"]
+    with client.websocket_connect("/ws/meetings/m1/tablet") as ws:
+        challenge = ws.receive_json()
+        ws.send_json(tablet.hello(challenge["nonce"]))
+        assert ws.receive_json()["type"] == "welcome"
+        ws.send_json(
+            dict(tablet.encrypted_ballot("p6", encryption, Choice.stances(["for"])), id="e")
+        )
+        while (reply := ws.receive_json()).get("id") != "e":
+            pass
+        assert reply["type"] == "ballot_ack", reply
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/close", poll="p6")
+    aggregate = service_of(client).state.polls["p6"].encrypted.aggregate  # type: ignore[union-attr]
+    note = call("GET", "/api/meetings/{meeting}/log/checkpoint", role="none")
+    checkpoint = note[: note.index("\n\n") + 1]
+    for j in (1, 2):
+        shares = {
+            "scrutineer": j,
+            "checkpoint": checkpoint,
+            "aggregate": aggregate["hash"],
+            "shares": scrutineers.share_set(j, aggregate, checkpoint),
+        }
+        path = "/api/meetings/{meeting}/polls/{poll}/decryption-shares"
+        call("POST", path, shares, role="none", poll="p6")
     call("POST", "/api/meetings/{meeting}/items/{item}/withdraw", {"reason": "撤回"}, item="b")
     oath = {"led_by": "赵敏", "sworn": ["代表1", "代表2"]}
     call("POST", "/api/meetings/{meeting}/items/{item}/oath", oath, item="o")

@@ -23,6 +23,10 @@ side rows to commit), :class:`~voting.core.outcome.AlreadyRecorded`, or a
     confirmation election results the presidium confirms before they are announced
     oath         the constitution oath: who led it and who swore
     casting      named votes, secret ballots, replacing a sealed ballot
+    encrypted    encrypted polls: opening under the sitting key, what a tablet builds its
+                 ballot with, casting an encrypted ballot
+    encrypted_tally  the aggregate at close, the scrutineers' decryption shares, the totals
+                 and the result
     views        what tablets, watchers and the console are shown
 """
 

@@ -62,7 +62,9 @@ def _write_in_refused(poll: Poll, error: ballots.InputError) -> CommandError | N
     return CommandError("invalid-write-in", zh, en, write_in=index)
 
 
-def _eligible(state: MeetingState, poll: Poll, deputy: str) -> None:
+def eligible(state: MeetingState, poll: Poll, deputy: str) -> None:
+    """A deputy may vote in ``poll``: signed in, active, a member of its body, present at its
+    opening."""
     if deputy not in state.signed_in:
         raise Forbidden("not-signed-in", "请先签到再表决", "sign in before voting")
     if state.roster[deputy].status != "active":
@@ -90,7 +92,7 @@ def cast_named(
     poll = poll_is_open(state, PollId(str(body.get("poll"))))
     if poll.mode != "named":
         raise Conflict("wrong-mode", "本次表决不是记名表决", f"poll {poll.id} is not a named vote")
-    _eligible(state, poll, device.deputy)
+    eligible(state, poll, device.deputy)
     if poll.change_policy == "first" and device.deputy in poll.votes:
         raise Conflict(
             "double-vote", "您已表决，按规则不能改票", "already voted (first press final)"
@@ -129,7 +131,7 @@ def cast_secret(
     poll = poll_is_open(state, PollId(str(signed.body.get("poll"))))
     if poll.mode != "secret":
         raise Conflict("wrong-mode", "本次表决不是无记名投票", f"poll {poll.id} is not secret")
-    _eligible(state, poll, device.deputy)
+    eligible(state, poll, device.deputy)
     if device.deputy in poll.participants:
         raise Conflict("double-vote", "您已投票", "this deputy has already taken part")
     receipt = check_ballot_shape(ballot, poll)

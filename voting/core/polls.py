@@ -12,6 +12,8 @@ import ballots
 from voting.core import bodies, checks, rounds
 from voting.core.checks import item_not_withdrawn, known_item, known_poll, poll_is_open
 from voting.core.confirmation import held
+from voting.core.encrypted import key_for_opening
+from voting.core.encrypted_tally import close_encrypted
 from voting.core.outcome import Change, Sealed
 from voting.core.records import Poll
 from voting.core.state import MeetingState
@@ -76,6 +78,7 @@ def open_poll(
         raise CommandError("invalid-mode", "表决方式无效", f'unknown mode "{mode}"')
     if change_policy not in CHANGE_POLICIES:
         raise CommandError("invalid-policy", "改票规则无效", f'unknown policy "{change_policy}"')
+    key_id = key_for_opening(state, poll).key_id if mode == "encrypted" else None
     if agenda_item.kind not in VOTING_KINDS or definition.get("kind") != agenda_item.kind:
         raise CommandError(
             "kind-mismatch",
@@ -130,6 +133,8 @@ def open_poll(
         entry["election_rules"] = rules_poll
     if closes_at is not None:
         entry["closes_at"] = closes_at
+    if key_id is not None:
+        entry["key_id"] = key_id  # the sitting key every ballot of the poll is encrypted to
     return [entry]
 
 
@@ -143,6 +148,7 @@ def eligible_deputies(state: MeetingState) -> list[str]:
 
 def close_poll(state: MeetingState, *, poll: str, sealed: Sequence[Sealed], by: str) -> Change:
     """Close a secret or named poll: reveal sealed ballots in receipt order, then the result.
+    An encrypted poll's close writes its aggregate; its result follows the decryption.
 
     ``sealed``: the poll's sealed ballots as stored; they are deleted in the same transaction.
     """
@@ -152,6 +158,8 @@ def close_poll(state: MeetingState, *, poll: str, sealed: Sequence[Sealed], by: 
         raise Conflict(
             "manual-poll", "手工计票的表决请录入结果", "enter the counts of a manual poll instead"
         )
+    if found.mode == "encrypted":
+        return close_encrypted(state, found, by=by)
     if found.mode == "secret":
         participants = sorted(found.participants)
         if len(sealed) != len(participants):
@@ -259,6 +267,12 @@ def announce(state: MeetingState, *, poll: str, by: str) -> list[Entry]:
         raise Conflict("poll-not-closed", "表决尚未结束", f"poll {poll} is not closed")
     if found.announced:
         raise Conflict("already-announced", "结果已宣布", f"poll {poll} was already announced")
+    if found.result is None:
+        raise Conflict(
+            "result-pending",
+            "加密投票的结果尚待监票人解密",
+            f"poll {poll} has no result yet: its totals await the scrutineers' decryption",
+        )
     if held(state, found):
         raise Conflict(
             "result-unconfirmed",

@@ -6,6 +6,7 @@ Plain data, changed only by :meth:`voting.core.state.MeetingState.apply`.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import ballots
 from audit.tablet import DeviceKey
 from voting.core.types import (
+    SECRET_MODES,
     ChangePolicy,
     DeputyId,
     DeputyStatus,
@@ -84,6 +86,8 @@ class Poll:
     void_reason: str | None = None
     confirmation: dict[str, Any] | None = None  # election: the presidium's decision and names
     body: str = "plenary"  # the body whose members vote: plenary or presidium
+    key_id: str | None = None  # encrypted: the sitting key the ballots are encrypted to
+    encrypted: EncryptedBallots | None = None  # encrypted: the ballots and their tally
     _parsed: ballots.PollDefinition | None = field(default=None, compare=False, repr=False)
 
     def parsed(self) -> ballots.PollDefinition:
@@ -95,10 +99,10 @@ class Poll:
     @property
     def cast_count(self) -> int:
         """Deputies who have taken part so far (never what they chose)."""
-        return len(self.participants) if self.mode == "secret" else len(self.votes)
+        return len(self.participants) if self.mode in SECRET_MODES else len(self.votes)
 
     def took_part(self, deputy: str) -> bool:
-        return deputy in (self.participants if self.mode == "secret" else self.votes)
+        return deputy in (self.participants if self.mode in SECRET_MODES else self.votes)
 
 
 @dataclass(frozen=True)
@@ -117,3 +121,37 @@ class SittingKey:
     public_key: str
     verification_keys: Mapping[int, str]
     scrutineers: Mapping[int, str]
+
+
+@dataclass(frozen=True)
+class CastBallot:
+    """An accepted encrypted ballot: the seq of its ``encrypted_ballot`` entry, who cast it and
+    the ballot JSON (ciphertexts and proofs, ``docs/ballot-crypto.md`` §8)."""
+
+    seq: int
+    deputy: str
+    device: str
+    ballot: Mapping[str, Any]
+
+
+@dataclass
+class EncryptedBallots:
+    """An encrypted poll's ballots in log order and what its tally has reached.
+
+    ``first_components``: every first component ``a`` (32 bytes) of the poll's ballots, for
+    weeding; ``aggregate``: the ``aggregate`` entry written at close; ``share_sets``: the
+    scrutineers' decryption shares by index ``j``, in log order; ``totals``: the decrypted
+    totals; ``awaiting_mix``: someone wrote in, the result waits for the write-in mix.
+    """
+
+    cast: list[CastBallot] = field(default_factory=list)
+    first_components: set[bytes] = field(default_factory=set)
+    aggregate: Mapping[str, Any] | None = None
+    share_sets: dict[int, Mapping[str, Any]] = field(default_factory=dict)
+    totals: Mapping[str, Any] | None = None
+    awaiting_mix: bool = False
+
+
+def first_components_of(ballot: Mapping[str, Any]) -> set[bytes]:
+    """The first components ``a`` of a strictly decoded ballot's JSON, as 32-byte encodings."""
+    return {base64.urlsafe_b64decode(a + "=") for a, _ in ballot["ciphertexts"]}

@@ -15,7 +15,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from voting.core.records import Deputy, Device, Item, Poll, SittingKey
+from voting.core.records import (
+    CastBallot,
+    Deputy,
+    Device,
+    EncryptedBallots,
+    Item,
+    Poll,
+    SittingKey,
+    first_components_of,
+)
 from voting.core.types import SEATED_STATUSES, DeviceId
 
 __all__ = ["SEATED_STATUSES", "Deputy", "Device", "Item", "MeetingState", "Poll", "SittingKey"]
@@ -182,6 +191,8 @@ class MeetingState:
             present=frozenset(e["present"]),
             closes_at=e.get("closes_at"),
             body=e.get("voters", "plenary"),
+            key_id=e.get("key_id"),
+            encrypted=EncryptedBallots() if e["mode"] == "encrypted" else None,
         )
         self.current_item = e["item"]
 
@@ -192,6 +203,26 @@ class MeetingState:
 
     def _apply_participation(self, e: Mapping[str, Any]) -> None:
         self.polls[e["poll"]].participants.add(e["deputy"])
+
+    def _apply_encrypted_ballot(self, e: Mapping[str, Any]) -> None:
+        """An accepted encrypted ballot: who cast it is public, its ciphertexts kept for the
+        tally and their first components for weeding."""
+        poll = self.polls[e["poll"]]
+        tally = _encrypted(poll)
+        tally.cast.append(CastBallot(e["seq"], e["deputy"], e["device"], e["ballot"]))
+        tally.first_components.update(first_components_of(e["ballot"]))
+        poll.participants.add(e["deputy"])
+
+    def _apply_aggregate(self, e: Mapping[str, Any]) -> None:
+        _encrypted(self.polls[e["poll"]]).aggregate = dict(e)
+
+    def _apply_decryption_shares(self, e: Mapping[str, Any]) -> None:
+        _encrypted(self.polls[e["poll"]]).share_sets[e["scrutineer"]] = dict(e)
+
+    def _apply_decrypted_totals(self, e: Mapping[str, Any]) -> None:
+        tally = _encrypted(self.polls[e["poll"]])
+        tally.totals = dict(e)
+        tally.awaiting_mix = e.get("awaiting") == "write-in-mix"
 
     def _apply_poll_closed(self, e: Mapping[str, Any]) -> None:
         poll = self.polls[e["poll"]]
@@ -250,3 +281,9 @@ class MeetingState:
 
     def _apply_meeting_closed(self, e: Mapping[str, Any]) -> None:
         self.closed = True
+
+
+def _encrypted(poll: Poll) -> EncryptedBallots:
+    if poll.encrypted is None:
+        raise ValueError(f"poll {poll.id} is not an encrypted poll")
+    return poll.encrypted

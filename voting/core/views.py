@@ -14,8 +14,10 @@ from typing import Any
 
 from voting.core import bodies
 from voting.core.confirmation import held
+from voting.core.encrypted import ballot_setup
 from voting.core.records import Poll
 from voting.core.state import MeetingState
+from voting.errors import CommandError
 
 
 def attendance(state: MeetingState) -> dict[str, Any]:
@@ -56,7 +58,34 @@ def poll_view(state: MeetingState, poll: Poll) -> dict[str, Any]:
         view["void_reason"] = poll.void_reason
     if poll.confirmation is not None:
         view["confirmation"] = poll.confirmation
+    if poll.encrypted is not None:
+        view.update(encrypted_view(state, poll))
     return view
+
+
+def encrypted_view(state: MeetingState, poll: Poll) -> dict[str, Any]:
+    """An encrypted poll: while open, what a tablet builds its ballot with (``encryption``:
+    shape, poll context, key); once closed, how far the decryption is (``decryption``)."""
+    tally = poll.encrypted
+    if tally is None:
+        return {}
+    if poll.status == "open":
+        try:
+            return {"encryption": ballot_setup(state, poll).view()}
+        except CommandError:  # the sitting key changed: the poll cannot take ballots
+            return {}
+    if tally.aggregate is None:
+        return {}
+    key = state.sitting_key
+    decryption: dict[str, Any] = {
+        "aggregate": tally.aggregate["hash"],
+        "shares": sorted(tally.share_sets),
+        "needed": None if key is None else key.t,
+        "decrypted": tally.totals is not None,
+    }
+    if tally.awaiting_mix:
+        decryption["awaiting"] = "write-in-mix"  # 有另选他人：待监票人混洗后计票
+    return {"decryption": decryption}
 
 
 def item_view(state: MeetingState, item: str) -> dict[str, Any]:
@@ -116,9 +145,7 @@ def deputy_view(state: MeetingState, deputy: str) -> dict[str, Any]:
     """What a tablet knows of its own deputy: status, attendance, and whether it took part."""
     d = state.roster[deputy]
     poll = state.open_poll
-    took_part = poll is not None and (
-        deputy in poll.participants if poll.mode == "secret" else deputy in poll.votes
-    )
+    took_part = poll is not None and (poll.took_part(deputy))
     own: dict[str, Any] = {
         "deputy": d.id,
         "name": d.name,

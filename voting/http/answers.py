@@ -114,7 +114,7 @@ class PollView(Answer):
     poll: str
     item: str
     kind: str
-    mode: Literal["secret", "named", "manual"]
+    mode: Literal["secret", "encrypted", "named", "manual"]
     change_policy: Literal["last", "first"]
     definition: dict[str, Any]
     status: str
@@ -126,6 +126,10 @@ class PollView(Answer):
     votes: dict[str, Any] | None = None
     confirmed_by: list[str] | None = None
     void_reason: str | None = None
+    #: Encrypted polls: while open, what tablets build their ballots with; once closed, how far
+    #: the scrutineers' decryption is.
+    encryption: dict[str, Any] | None = None
+    decryption: dict[str, Any] | None = None
 
 
 class RosterEntry(Answer):
@@ -175,7 +179,7 @@ class PollOpened(Written):
 
 
 class PollClosed(Written):
-    result: dict[str, Any]
+    result: dict[str, Any] | None  # None: an encrypted poll, decrypted by the scrutineers later
 
 
 class PollList(Answer):

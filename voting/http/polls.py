@@ -55,7 +55,8 @@ async def open_poll(call: Call[protocol.NewPoll]) -> Any:
 )
 async def close_poll(call: Call[None]) -> Any:
     written = await call.service().close_poll(call.params["poll"], by=call.actor)
-    result = next(e["result"] for e in written.entries if e["type"] == "result")
+    # An encrypted poll's result follows the scrutineers' decryption: none yet.
+    result = next((e["result"] for e in written.entries if e["type"] == "result"), None)
     return {"seq": [e["seq"] for e in written.entries], "result": result}
 
 

@@ -1,0 +1,114 @@
+"""Encrypted ballots checked in a worker process, and the decision's use of the verdict."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+from audit.tablet import signing_payload
+from ballots.crypto.encoding import ballot_bytes, ballot_from_json
+from ballots.crypto.shape import Choice
+from devices.ballot_checks import BallotJob, BallotVerdict, Problem, check_ballot
+from devices.signatures import SignatureChecker
+from tests.voting.core.encrypted_meeting import EncryptedMeeting, resigned, sha256_hex
+from tests.voting.core.meetings import refused
+from voting.core import encrypted
+from voting.core.devices import SignedBody
+from voting.core.encrypted import ballot_setup, cast_encrypted
+from voting.core.outcome import Change
+
+
+def job_for(meeting: EncryptedMeeting, message: dict[str, Any]) -> BallotJob:
+    """The job the inbound path sends for ``message`` (d01's tablet)."""
+    setup = ballot_setup(meeting.state, meeting.state.polls["p1"])
+    tablet = meeting.tablets["d01"]
+    ballot = ballot_from_json(setup.shape, message["ballot"])
+    return BallotJob(
+        shape=setup.shape,
+        ballot=ballot_bytes(ballot),
+        poll_context=setup.poll_context.encode(),
+        deputy="d01",
+        device_key=base64.b64decode(tablet.public_key),
+        key=setup.key.encode(),
+        signature=(tablet.alg, tablet.public_key, signing_payload(message["body"]), message["sig"]),
+    )
+
+
+def tampered(message: dict[str, Any]) -> dict[str, Any]:
+    proof = message["ballot"]["proofs"][2]
+    proof["responses"][0], proof["responses"][1] = proof["responses"][1], proof["responses"][0]
+    return message
+
+
+@pytest.fixture
+def meeting() -> EncryptedMeeting:
+    found = EncryptedMeeting()
+    found.open()
+    return found
+
+
+def test_the_worker_kernel_checks_signature_and_every_proof(meeting: EncryptedMeeting) -> None:
+    good = check_ballot(job_for(meeting, meeting.message("d01", Choice.stances(["for"]))))
+    assert (good.signature.valid, good.problem) == (True, None)
+    bad = check_ballot(job_for(meeting, tampered(meeting.message("d01", Choice.stances(["for"])))))
+    assert bad.signature.valid is True
+    assert bad.problem is not None and bad.problem.code == "bad-proof"
+    assert bad.problem.message.startswith("ballot.proofs[2]")
+    forged = meeting.message("d01", Choice.stances(["for"]))
+    forged["sig"] = meeting.message("d01", Choice.stances(["against"]))["sig"]
+    assert check_ballot(job_for(meeting, forged)).signature.valid is False
+
+
+async def test_a_worker_process_gives_the_same_verdicts(meeting: EncryptedMeeting) -> None:
+    jobs = [
+        job_for(meeting, meeting.message("d01", Choice.stances(["against"]))),
+        job_for(meeting, tampered(meeting.message("d01", Choice.stances(["abstain"])))),
+    ]
+    checker = SignatureChecker(workers=1)
+    await checker.start()
+    try:
+        verdicts = [await checker.run(check_ballot, job) for job in jobs]
+    finally:
+        await checker.stop()
+    assert verdicts == [check_ballot(job) for job in jobs]
+    assert await checker.run(check_ballot, jobs[0]) is None  # no worker: the decision checks
+
+
+def _decide(
+    meeting: EncryptedMeeting, message: dict[str, Any], verdict: BallotVerdict | None
+) -> Change:
+    setup = ballot_setup(meeting.state, meeting.state.polls["p1"])
+    ballot = ballot_from_json(setup.shape, message["ballot"])
+    signed = SignedBody.read(message["body"], message["sig"])
+    decided = cast_encrypted(meeting.state, signed, verdict, ballot=ballot)
+    assert isinstance(decided, Change)
+    return decided
+
+
+def test_the_decision_uses_a_verdict_given_for_this_very_ballot(
+    meeting: EncryptedMeeting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    message = meeting.message("d01", Choice.stances(["for"]))
+    verdict = check_ballot(job_for(meeting, message))
+    checked: list[object] = []
+    monkeypatch.setattr(encrypted, "proof_problem", lambda *args: checked.append(args))
+    _decide(meeting, message, verdict)
+    assert checked == []  # the worker's verdict, not checked a second time
+    # A verdict that the worker found the proofs wrong refuses the ballot with its code.
+    failing = BallotVerdict(
+        **{**verdict.__dict__, "problem": Problem("bad-proof", "ballot.proofs[0]: x")}
+    )
+    refused("bad-proof", _decide, meeting, message, failing)
+
+
+def test_a_verdict_for_another_ballot_is_not_taken(meeting: EncryptedMeeting) -> None:
+    other = meeting.message("d01", Choice.stances(["against"]))
+    lying = BallotVerdict(**{**check_ballot(job_for(meeting, other)).__dict__})
+    ballot = tampered(meeting.message("d01", Choice.stances(["for"])))["ballot"]
+    shape = ballot_setup(meeting.state, meeting.state.polls["p1"]).shape
+    digest = sha256_hex(ballot_bytes(ballot_from_json(shape, ballot)))
+    message = resigned(meeting.tablets["d01"], "p1", ballot, digest)
+    # The verdict says "valid" but was given for other bytes: the decision checks for itself.
+    refused("bad-proof", _decide, meeting, message, lying)

@@ -1,0 +1,211 @@
+"""The verifier re-checks an encrypted poll from the log alone, and names the entry at fault.
+
+A sitting's bundle is exported by the server, then one entry is forged and the log re-signed
+with the log key (as a server that lies would do): a forged proof, an aggregate that omits a
+ballot, a wrong decryption share and a reused first component must each fail check 7 naming
+that entry; a result that is not the count of the decrypted totals fails check 8.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from audit.canonical import canonical_bytes
+from audit.note import NoteSigner
+from audit.tablet import sign_tablet_body
+from audit.verify import Report, verify_bundle
+from ballots.crypto.encoding import ballot_bytes, ballot_from_json
+from ballots.crypto.group import Scalar
+from ballots.crypto.randomness import DeterministicRandom
+from ballots.crypto.shape import Choice
+from devices.tablet import Tablet, ballot_shape
+from tests.audit.meeting_builder import MeetingBuilder
+from tests.voting.conftest import LOG_KEY, ORIGIN
+from tests.voting.crypto_sitting import Scrutineers
+from tests.voting.encrypted_hall import complete_key, open_encrypted, post_shares, service_of
+from tests.voting.sitting import TabletSession, open_meeting, pair
+
+Entries = list[dict[str, Any]]
+
+
+@dataclass
+class Recorded:
+    """An exported sitting: its entries, checkpoint sizes, tablets and scrutineers."""
+
+    entries: Entries
+    sizes: list[int]
+    tablets: dict[str, Tablet]
+    scrutineers: Scrutineers
+    encryption: dict[str, Any]
+
+
+@pytest.fixture
+def recorded(client: TestClient, tmp_path: Path) -> Recorded:
+    """An encrypted motion: d01 for, d02 against, d03 for then against (policy last)."""
+    chair = open_meeting(client, 4)
+    chair.call("PUT", "/agenda", {"items": [{"item": "a", "title": "议案", "kind": "motion"}]})
+    sessions = [TabletSession(client, pair(client, chair, f"d0{i}")) for i in (1, 2, 3)]
+    for s in sessions:
+        s.request(s.tablet.sign_in())
+    scrutineers = complete_key(client)
+    poll = open_encrypted(chair, "a", {"kind": "motion"})
+    encryption = chair.state()["poll"]["encryption"]
+    votes = [
+        (0, "for", "seed-1"),
+        (1, "against", "seed-2"),
+        (2, "for", "seed-3"),
+        (2, "against", "seed-4"),
+    ]
+    for index, stance, seed in votes:
+        s = sessions[index]
+        message = s.tablet.encrypted_ballot(
+            poll, encryption, Choice.stances([stance]), random=DeterministicRandom(seed.encode())
+        )
+        assert s.request(message)["type"] == "ballot_ack"
+    for s in sessions:
+        s.close()
+    chair.post(f"/polls/{poll}/close")
+    post_shares(client, scrutineers, poll, 1)
+    post_shares(client, scrutineers, poll, 2)
+    service = service_of(client)
+    service.log.export(tmp_path / "exported")
+    lines = (tmp_path / "exported" / "entries.jsonl").read_text(encoding="utf-8").splitlines()
+    sizes = sorted(int(p.stem) for p in (tmp_path / "exported" / "checkpoints").iterdir())
+    tablets = {s.tablet.deputy: s.tablet for s in sessions}
+    return Recorded([json.loads(line) for line in lines], sizes, tablets, scrutineers, encryption)
+
+
+def verified(recorded: Recorded, entries: Entries, directory: Path) -> Report:
+    """Re-sign ``entries`` with the log key at the same checkpoint sizes, and verify."""
+    builder = MeetingBuilder(origin=ORIGIN)
+    builder.log_signer = NoteSigner(ORIGIN, LOG_KEY)
+    for entry in entries:
+        builder.append_bytes(canonical_bytes(entry))
+        if len(builder.entries) in recorded.sizes:
+            builder.checkpoint()
+    builder.write(directory)
+    return verify_bundle(directory, vkey=builder.vkey)
+
+
+def failures(report: Report) -> dict[int, list[str]]:
+    return {c.number: c.failures for c in report.checks if c.failures}
+
+
+def one(entries: Entries, kind: str, **match: Any) -> dict[str, Any]:
+    found = [e for e in entries if e["type"] == kind and all(e[k] == v for k, v in match.items())]
+    assert len(found) >= 1, (kind, match)
+    return found[0]
+
+
+def resigned_ballot(
+    recorded: Recorded, entry: dict[str, Any], ballot: dict[str, Any], digest: str
+) -> None:
+    """Put ``ballot`` into ``entry`` with a body naming ``digest``, signed by the deputy's tablet."""
+    tablet = recorded.tablets[entry["deputy"]]
+    entry["ballot"] = ballot
+    entry["body"] = dict(entry["body"], ballot_hash=digest)
+    entry["sig"] = sign_tablet_body(tablet.key, entry["body"])
+
+
+def forged_proof(recorded: Recorded, entries: Entries) -> int:
+    entry = one(entries, "encrypted_ballot", deputy="d01")
+    ballot = json.loads(json.dumps(entry["ballot"]))
+    challenges = ballot["proofs"][0]["challenges"]
+    challenges[0], challenges[1] = challenges[1], challenges[0]
+    data = ballot_bytes(ballot_from_json(ballot_shape(recorded.encryption), ballot))
+    resigned_ballot(recorded, entry, ballot, hashlib.sha256(data).hexdigest())
+    return int(entry["seq"])
+
+
+def reused_component(recorded: Recorded, entries: Entries) -> int:
+    """d02's ballot made with d01's randomness: valid proofs, the same first components."""
+    entry = one(entries, "encrypted_ballot", deputy="d02")
+    tablet = recorded.tablets["d02"]
+    message = tablet.encrypted_ballot(
+        entry["poll"],
+        recorded.encryption,
+        Choice.stances(["against"]),
+        random=DeterministicRandom(b"seed-1"),
+    )
+    resigned_ballot(recorded, entry, message["ballot"], message["body"]["ballot_hash"])
+    return int(entry["seq"])
+
+
+def omitted_ballot(recorded: Recorded, entries: Entries) -> int:
+    entry = one(entries, "aggregate")
+    entry["counted"] = entry["counted"][1:]
+    return int(entry["seq"])
+
+
+def wrong_share(recorded: Recorded, entries: Entries) -> int:
+    entry = one(entries, "decryption_shares", scrutineer=2)
+    aggregate = one(entries, "aggregate")
+    entry["shares"] = recorded.scrutineers.share_set(
+        2, aggregate, entry["checkpoint"], secret=Scalar.of(424242)
+    )
+    return int(entry["seq"])
+
+
+def unsigned_checkpoint(recorded: Recorded, entries: Entries) -> int:
+    """Shares (with valid proofs) over a checkpoint text the log never signed."""
+    entry = one(entries, "decryption_shares", scrutineer=2)
+    origin, size, _, _ = entry["checkpoint"].split("\n")
+    entry["checkpoint"] = f"{origin}\n{size}\n{'A' * 43}=\n"
+    aggregate = one(entries, "aggregate")
+    entry["shares"] = recorded.scrutineers.share_set(2, aggregate, entry["checkpoint"])
+    return int(entry["seq"])
+
+
+def wrong_totals(recorded: Recorded, entries: Entries) -> int:
+    entry = one(entries, "decrypted_totals")
+    entry["totals"] = [entry["totals"][1], entry["totals"][0]]
+    return int(entry["seq"])
+
+
+TAMPERING: list[tuple[Callable[[Recorded, Entries], int], str]] = [
+    (forged_proof, "encrypted ballot refused (bad-proof)"),
+    (reused_component, "encrypted ballot refused (reused-component)"),
+    (omitted_ballot, "are not the ballots that count"),
+    (wrong_share, "decryption share refused (bad-proof)"),
+    (unsigned_checkpoint, "a checkpoint the log never signed"),
+    (wrong_totals, "are not the decryption of its aggregate"),
+]
+
+
+def test_the_exported_sitting_verifies(recorded: Recorded, tmp_path: Path) -> None:
+    report = verified(recorded, recorded.entries, tmp_path / "bundle")
+    assert failures(report) == {}
+    assert report.ok
+    assert "4 encrypted ballots" in report.checks[6].detail
+
+
+@pytest.mark.parametrize(("tamper", "problem"), TAMPERING, ids=[t.__name__ for t, _ in TAMPERING])
+def test_a_forged_entry_fails_check_7_naming_it(
+    recorded: Recorded, tmp_path: Path, tamper: Callable[[Recorded, Entries], int], problem: str
+) -> None:
+    entries = json.loads(json.dumps(recorded.entries))
+    seq = tamper(recorded, entries)
+    report = verified(recorded, entries, tmp_path / "bundle")
+    assert not report.ok
+    found = failures(report)
+    assert list(found) == [7], found
+    assert any(f.startswith(f"entry {seq}: ") and problem in f for f in found[7]), found[7]
+
+
+def test_a_result_that_is_not_the_count_of_the_totals_fails_check_8(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    entries = json.loads(json.dumps(recorded.entries))
+    result = one(entries, "result")
+    result["result"]["counts"]["for"] += 1
+    report = verified(recorded, entries, tmp_path / "bundle")
+    assert list(failures(report)) == [8]
+    assert failures(report)[8][0].startswith(f"entry {result['seq']}: result of poll p1 differs")
