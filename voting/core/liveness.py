@@ -118,7 +118,7 @@ def answer_liveness(state: MeetingState, signed: SignedBody) -> list[Entry] | Al
             )
         context = liveness_context(
             key=Scalar.decode(bytes.fromhex(key.key_id), "key_id"),
-            poll_id=poll,
+            poll_id=current.poll,
             challenge=unb64url(current.challenge, "challenge"),
         )
         verification_key = Point.decode(unb64url(key.verification_keys[index], where), where)

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from voting.http import accounts, agenda, attendance, devices, log, meetings, polls, rounds
+from voting.http import (
+    accounts,
+    agenda,
+    attendance,
+    ceremony,
+    devices,
+    log,
+    meetings,
+    polls,
+    rounds,
+)
 from voting.http.endpoints import Endpoint, make_route
 
 ENDPOINTS: list[Endpoint] = [
     endpoint
-    for resource in (accounts, meetings, attendance, devices, agenda, polls, rounds, log)
+    for resource in (accounts, meetings, attendance, devices, agenda, polls, rounds, log, ceremony)
     for endpoint in resource.ROUTES.endpoints
 ]
 
