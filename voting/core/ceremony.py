@@ -27,7 +27,7 @@ from ballots.crypto.threshold.ceremony import Ceremony, JointKey, Phase
 from ballots.crypto.threshold.errors import ParameterError
 from ballots.crypto.threshold.params import CeremonyParams
 from voting.core.bodies import candidate_names, refuse_ineligible
-from voting.core.ceremony_messages import b64url, decode_message, sender_of, unb64url
+from audit.verify.ceremony_messages import b64url, decode_message, sender_of, unb64url
 from voting.core.checks import require_open
 from voting.core.devices import SignedBody
 from voting.core.outcome import AlreadyRecorded, Change

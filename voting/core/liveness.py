@@ -20,7 +20,7 @@ from ballots.crypto.threshold.liveness import (
 )
 from ballots.crypto.threshold.proofs import verify_knowledge
 from voting.core.ceremony import ceremony_refused
-from voting.core.ceremony_messages import b64url, unb64url
+from audit.verify.ceremony_messages import b64url, unb64url
 from voting.core.checks import require_open
 from voting.core.devices import SignedBody
 from voting.core.outcome import AlreadyRecorded

@@ -17,7 +17,7 @@ from typing import Any
 
 from ballots.crypto.threshold.ceremony import Ceremony
 from ballots.crypto.threshold.params import CeremonyParams
-from voting.core.ceremony_messages import decode_message, unb64url
+from audit.verify.ceremony_messages import decode_message, unb64url
 from voting.core.records import (
     CeremonyRun,
     Deputy,
