@@ -22,12 +22,12 @@ import copy
 from collections.abc import Sequence
 from typing import Final
 
+from audit.verify.ceremony_messages import b64url, decode_message, sender_of, unb64url
 from ballots.crypto.errors import CryptoError
 from ballots.crypto.threshold.ceremony import Ceremony, JointKey, Phase
 from ballots.crypto.threshold.errors import ParameterError
 from ballots.crypto.threshold.params import CeremonyParams
 from voting.core.bodies import candidate_names, refuse_ineligible
-from audit.verify.ceremony_messages import b64url, decode_message, sender_of, unb64url
 from voting.core.checks import require_open
 from voting.core.devices import SignedBody
 from voting.core.outcome import AlreadyRecorded, Change

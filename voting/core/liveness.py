@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from audit.verify.ceremony_messages import b64url, unb64url
 from ballots.crypto.errors import CryptoError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.threshold.liveness import (
@@ -20,7 +21,6 @@ from ballots.crypto.threshold.liveness import (
 )
 from ballots.crypto.threshold.proofs import verify_knowledge
 from voting.core.ceremony import ceremony_refused
-from audit.verify.ceremony_messages import b64url, unb64url
 from voting.core.checks import require_open
 from voting.core.devices import SignedBody
 from voting.core.outcome import AlreadyRecorded

@@ -12,9 +12,8 @@ from audit.tablet import sign_tablet_body
 from audit.verify.ceremony_messages import b64url
 from ballots.crypto.group import Scalar
 from ballots.crypto.randomness import DeterministicRandom
-from ballots.crypto.threshold.scrutineer import publish_verification_key
-
 from ballots.crypto.threshold.ceremony import Phase
+from ballots.crypto.threshold.scrutineer import publish_verification_key
 from devices.scrutineer.simulated import run_until_settled
 from devices.scrutineer.steps import Outgoing, join_board, rebuild
 from tests.voting.ceremony.sitting import HOLDERS, paired_stations, sitting_with_scrutineers
