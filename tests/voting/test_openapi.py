@@ -12,7 +12,11 @@ from referencing.jsonschema import DRAFT202012
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from ballots.crypto.randomness import SystemRandom
+from devices.scrutineer.simulated import run_until_settled, simulated_station
+from devices.scrutineer.steps import join_board, liveness_steps, rebuild
 from devices.tablet import Tablet
+from tests.voting.ceremony.sitting import ClientTransport
 from voting.auth import PERMISSIONS
 from voting.http import ENDPOINTS
 from voting.openapi import openapi_document
@@ -140,6 +144,10 @@ def test_protected_endpoints_declare_bearer_auth(document: dict[str, Any]) -> No
         "inclusion",
         "consistency",
         "ballot_by_receipt",
+        "pair_station",
+        "ceremony_board",
+        "post_message",
+        "liveness_answer",
     }
     assert document["components"]["securitySchemes"] == {
         "bearer": {"type": "http", "scheme": "bearer"}
@@ -246,6 +254,47 @@ MANUAL = {
 }
 
 
+SCRUTINEERS = {"chief": ["d07"], "scrutineers": ["d08", "d09"], "tellers": ["d10"]}
+
+
+def key_ceremony(client: TestClient, call: Any) -> None:
+    """Scrutineers adopted on paper, three stations paired, a whole key ceremony, a liveness
+    challenge answered: one call of each ceremony operation goes through ``call``."""
+    call(
+        "POST",
+        "/api/meetings/{meeting}/polls",
+        {"item": "s", "definition": {"kind": "motion"}, "mode": "manual"},
+    )
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/manual-result", MANUAL, poll="p6")
+    stations = []
+    for deputy in SCRUTINEERS["chief"] + SCRUTINEERS["scrutineers"]:
+        code = call(
+            "POST", "/api/meetings/{meeting}/scrutineers/{deputy}/station-code", deputy=deputy
+        )["code"]
+        station = simulated_station(ClientTransport(client), "m1", deputy)
+        body = {
+            "code": code,
+            "station": station.state.station,
+            "alg": "ed25519",
+            "public_key": station.state.public_key(),
+        }
+        paired = call("POST", "/api/meetings/{meeting}/stations/pair", body, role="none")
+        station.state.origin = paired["origin"]
+        stations.append(station)
+    call("POST", "/api/meetings/{meeting}/ceremony/start", {})
+    board = call("GET", "/api/meetings/{meeting}/ceremony", role="none")
+    first = stations[0]
+    assert join_board(first.state, board)
+    (announcement,) = first.plan(rebuild(board))
+    call("POST", "/api/meetings/{meeting}/ceremony/messages", first.sign(announcement), role="none")
+    assert run_until_settled(stations) == "complete"
+    call("GET", "/api/meetings/{meeting}/ceremony/progress", role="display")
+    call("POST", "/api/meetings/{meeting}/liveness/challenge", {"poll": "p7"})
+    board = call("GET", "/api/meetings/{meeting}/ceremony", role="none")
+    (answer,) = liveness_steps(first.state, board, SystemRandom())
+    call("POST", "/api/meetings/{meeting}/liveness/answers", first.sign(answer), role="none")
+
+
 def test_live_answers_fit_their_documented_schemas(
     client: TestClient, document: dict[str, Any]
 ) -> None:
@@ -300,6 +349,12 @@ def test_live_answers_fit_their_documented_schemas(
         {"item": "e", "title": "选举副镇长", "kind": "election"},
         {"item": "f", "title": "选举委员", "kind": "election"},
         {"item": "o", "title": "宪法宣誓", "kind": "oath"},
+        {
+            "item": "s",
+            "title": "通过监票人名单",
+            "kind": "motion",
+            "adopts": {"scrutineers": SCRUTINEERS},
+        },
     ]
     call("PUT", "/api/meetings/{meeting}/agenda", {"items": agenda})
     call("POST", "/api/meetings/{meeting}/items/{item}/current", item="a")
@@ -355,6 +410,7 @@ def test_live_answers_fit_their_documented_schemas(
     call("POST", "/api/meetings/{meeting}/items/{item}/oath", oath, item="o")
     call("GET", "/api/meetings/{meeting}/polls", role="display")
     call("GET", "/api/meetings/{meeting}")
+    key_ceremony(client, call)
     receipt = tablet.votes["p1"].receipt
     call("GET", "/api/meetings/{meeting}/log/ballots/{receipt}", role="none", receipt=receipt)
     call("GET", "/api/meetings/{meeting}/log/proof/inclusion", role="none", query="?seq=0")
