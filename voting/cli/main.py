@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from voting.cli import demo, export, init, serve, simulate, tally, verify
+from voting.cli import demo, export, init, scrutineer, serve, simulate, tally, verify
 
-COMMANDS = (init, serve, demo, tally, export, verify, simulate)
+COMMANDS = (init, serve, demo, tally, export, verify, simulate, scrutineer)
 
 
 def build_parser() -> argparse.ArgumentParser:
