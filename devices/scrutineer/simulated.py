@@ -76,9 +76,11 @@ def simulated_station(
     *,
     random: RandomSource | None = None,
     cheat: tuple[int, str] | None = None,
+    name: str = "",
 ) -> Station:
-    """A simulated station for ``deputy`` (not yet paired); ``cheat`` = (victim, run id)."""
-    state = new_state(server="", meeting=meeting, station=f"sim-{deputy}")
+    """A simulated station for ``deputy`` (not yet paired), named ``name`` (default
+    ``sim-<deputy>``); ``cheat`` = (victim, run id)."""
+    state = new_state(server="", meeting=meeting, station=name or f"sim-{deputy}")
     state.deputy = deputy
     client = StationClient(transport, meeting)
     if cheat is not None:

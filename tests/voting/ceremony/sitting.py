@@ -63,13 +63,18 @@ def paired_stations(
     *,
     cheat: tuple[int, str] | None = None,
     cheater: str = "",
+    name: str = "sim-{deputy}",
 ) -> list[Station]:
     """A simulated station for each deputy, paired with a station code from the console;
     ``cheater``'s station deals a bad share to ``cheat`` = (victim index, run id)."""
     stations = []
     for deputy in deputies:
         station = simulated_station(
-            ClientTransport(client), MEETING, deputy, cheat=cheat if deputy == cheater else None
+            ClientTransport(client),
+            MEETING,
+            deputy,
+            cheat=cheat if deputy == cheater else None,
+            name=name.format(deputy=deputy),
         )
         code = chair.post(f"/scrutineers/{deputy}/station-code")["code"]
         station.pair(code)

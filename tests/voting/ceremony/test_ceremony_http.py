@@ -5,17 +5,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
 
 from audit.tablet import sign_tablet_body
 from audit.verify.ceremony_messages import b64url
 from ballots.crypto.group import Scalar
-from ballots.crypto.randomness import DeterministicRandom
+from ballots.crypto.randomness import DeterministicRandom, SystemRandom
 from ballots.crypto.threshold.ceremony import Phase
+from ballots.crypto.threshold.errors import BackupCardError
 from ballots.crypto.threshold.scrutineer import publish_verification_key
 from devices.scrutineer.simulated import run_until_settled
-from devices.scrutineer.steps import Outgoing, join_board, rebuild
+from devices.scrutineer.steps import (
+    Outgoing,
+    backup_card,
+    join_board,
+    liveness_steps,
+    rebuild,
+    restore_from_card,
+)
 from tests.voting.ceremony.sitting import HOLDERS, paired_stations, sitting_with_scrutineers
 from tests.voting.conftest import Server
 from tests.voting.ledger import digest
@@ -160,3 +169,34 @@ def test_the_server_restarted_mid_ceremony_loses_nothing(server: Server) -> None
         for station in stations:
             station.client.transport.client = client  # type: ignore[attr-defined]
         assert run_until_settled(stations) == "complete"
+
+
+def test_a_share_restored_from_its_card_on_a_new_station_answers_liveness(
+    client: TestClient,
+) -> None:
+    chair = sitting_with_scrutineers(client)
+    stations = paired_stations(client, chair)
+    chair.post("/ceremony/start", {})
+    assert run_until_settled(stations) == "complete"
+    cards = [backup_card(s.state) for s in stations]
+
+    # d01's laptop is lost: a new station is paired, the old one is refused from now on.
+    (laptop,) = paired_stations(client, chair, ["d01"], name="sim-{deputy}-new")
+    board = client.get(f"/api/meetings/{MEETING}/ceremony").json()
+    with pytest.raises(BackupCardError) as caught:
+        restore_from_card(laptop.state, board, cards[1].replace("2 of 3", "1 of 3"))
+    assert caught.value.code == "bad-backup-card"
+    assert laptop.state.secret_share is None
+    assert restore_from_card(laptop.state, board, cards[0]) == 1
+    assert laptop.state.secret_share == stations[0].state.secret_share
+
+    chair.post("/liveness/challenge", {"poll": "p9"})
+    board = client.get(f"/api/meetings/{MEETING}/ceremony").json()
+    (from_lost_laptop,) = liveness_steps(stations[0].state, board, SystemRandom())
+    assert [o.slot for o in laptop.step().posted] == ["liveness p9"]
+    response = client.post(
+        f"/api/meetings/{MEETING}/liveness/answers", json=stations[0].sign(from_lost_laptop)
+    )
+    assert (response.status_code, response.json()["error"]) == (403, "station-replaced")
+    board = client.get(f"/api/meetings/{MEETING}/ceremony").json()
+    assert board["liveness"][0]["answered"] == [1]
