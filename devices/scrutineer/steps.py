@@ -128,16 +128,6 @@ def _produce(state: LocalState, ceremony: Ceremony, random: RandomSource) -> Non
         outbox["test-decryption"] = b64url(share.encode())
 
 
-_KIND_OF_SLOT = {
-    "announcement": "announcement",
-    "share": "share",
-    "acceptance": "acceptance",
-    "complaint": "complaint",
-    "verification-key": "verification-key",
-    "test-decryption": "test-decryption",
-}
-
-
 def _on_board(ceremony: Ceremony, j: int, slot: str) -> bool:
     name, _, other = slot.partition(":")
     if name == "announcement":
@@ -167,7 +157,7 @@ def ceremony_steps(state: LocalState, ceremony: Ceremony, random: RandomSource) 
             "ceremony",
             {
                 "ceremony": ceremony.params.ceremony_id,
-                "kind": _KIND_OF_SLOT[slot.split(":")[0]],
+                "kind": slot.partition(":")[0],
                 "message": message,
             },
             slot,

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
+from audit.verify.ceremony_messages import b64url
 from ballots.crypto.threshold.ceremony import Ceremony
 from devices.pairing import PairingCodeError
 from voting.core import ceremony as core_ceremony
@@ -350,7 +351,7 @@ async def liveness_challenge(call: Call[ChallengeRequest]) -> Any:
         core_liveness.issue_challenge, poll=poll, challenge=challenge, by=call.actor
     )
     result = await call.command(decide)
-    return {**result, "poll": poll, "challenge": call.service().state.liveness[poll].challenge}
+    return {**result, "poll": poll, "challenge": b64url(challenge)}
 
 
 @ROUTES.route(
