@@ -15,9 +15,10 @@ from devices.scrutineer.steps import Outgoing, join_board, rebuild
 from tests.voting.core.ceremonies import adopt, ready, run, signed, station_of
 from tests.voting.core.meetings import Meeting, refused
 from voting.core.ceremony import receive_message, sitting_key_of, start_ceremony
-from voting.core.devices import SignedBody
+from voting.core.devices import SignedBody, pair_device
 from voting.core.outcome import AlreadyRecorded
 from voting.core.sitting_key import key_completed
+from voting.core.stations import pair_station
 from voting.http.ceremony import board
 
 
@@ -207,3 +208,53 @@ def test_a_cheating_dealer_is_named_with_the_message_that_reveals_it() -> None:
     # A new run may start; the sitting has no key yet.
     (entry,) = start_ceremony(meeting.state, ceremony="key-2", by="chair")
     assert entry["ceremony"] == "key-2" and meeting.state.sitting_key is None
+
+
+def test_a_station_is_never_a_voting_device() -> None:
+    meeting = adopt(Meeting(5))
+    station = station_of(meeting, "d01")
+    assert "d01" not in meeting.state.active_device
+    assert station.state.station not in meeting.state.devices
+    # The deputy's tablet pairs as before; ids are unique across tablets and stations.
+    tablet = pair_device(
+        meeting.state,
+        deputy="d01",
+        device="tab-d01",
+        alg="ed25519",
+        public_key=station.state.public_key(),
+        by="op",
+    )
+    assert [e["type"] for e in tablet] == ["device_paired"]
+    refused(
+        "device-exists",
+        pair_device,
+        meeting.state,
+        deputy="d02",
+        device="st-d01",
+        alg="ed25519",
+        public_key=station.state.public_key(),
+        by="op",
+    )
+    meeting.commit(tablet)
+    refused(
+        "device-exists",
+        pair_station,
+        meeting.state,
+        deputy="d02",
+        station="tab-d01",
+        alg="ed25519",
+        public_key=station.state.public_key(),
+        by="op",
+    )
+    # A teller or an unknown deputy gets no station.
+    for deputy, code in (("d04", "not-a-scrutineer"), ("d99", "unknown-deputy")):
+        refused(
+            code,
+            pair_station,
+            meeting.state,
+            deputy=deputy,
+            station="st-x",
+            alg="ed25519",
+            public_key=station.state.public_key(),
+            by="op",
+        )
