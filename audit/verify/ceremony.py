@@ -136,6 +136,9 @@ class CeremonyCheck(Check):
         if station is None or station.key is None:
             self.fail(seq, f"entry {seq}: station {show(station_id)} is not paired")
             return False
+        if self.active_station.get(station.deputy) != station_id:
+            self.fail(seq, f"entry {seq}: station {station_id} was replaced by a later pairing")
+            return False
         if type(body) is not dict:
             self.fail(seq, f"entry {seq}: station_body is not an object")
             return False
