@@ -18,7 +18,7 @@ from ballots.crypto.threshold.ceremony import Ceremony, Phase
 from ballots.crypto.threshold.polynomial import evaluate
 from ballots.crypto.threshold.transport import seal_share
 from devices.scrutineer.client import StationClient, Transport
-from devices.scrutineer.local_state import new_state
+from devices.scrutineer.local_state import LocalState, new_state
 from devices.scrutineer.station import Station
 from devices.scrutineer.steps import Outgoing
 
@@ -35,8 +35,16 @@ SIMULATED_LABEL: Final = "模拟监票人 (simulated)"
 class CheatingStation(Station):
     """A station that seals a wrong share (``f_i(j) + 1``) to ``victim`` in run ``ceremony``."""
 
-    def __init__(self, *args: object, victim: int, ceremony: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        state: LocalState,
+        client: StationClient,
+        *,
+        victim: int,
+        ceremony: str,
+        random: RandomSource | None = None,
+    ) -> None:
+        super().__init__(state, client, random=random)
         self.victim = victim
         self.cheat_in = ceremony
         self.cheated = False

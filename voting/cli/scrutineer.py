@@ -190,11 +190,21 @@ def _loop(station: Station, args: argparse.Namespace) -> int:
     faults_shown = 0
     carded = station.complete
     while True:
-        result = station.step()
+        if args.timeout is not None and time.monotonic() - started > args.timeout:
+            say("超时，退出", "timed out")
+            return EXIT_FAILED
+        try:
+            result = station.step()
+        except OSError as error:  # the hall network dropped: keep the state, try again
+            say(f"连接中断，稍后重试：{error}", f"connection lost, retrying: {error}")
+            time.sleep(args.interval)
+            continue
         now = (station.state.ceremony, result.phase)
         if result.phase is not None and now != shown:
             zh, en = _PHASES[result.phase]
             say(f"密钥仪式 {now[0]}：{zh}", f"ceremony {now[0]}: {en}")
+            if now[0] != shown[0]:
+                faults_shown = 0  # a new run: its faults are new
             shown = now
         for fault in result.faults[faults_shown:]:
             say(
@@ -209,9 +219,6 @@ def _loop(station: Station, args: argparse.Namespace) -> int:
             carded = True
         if station.complete and args.until_key:
             return EXIT_OK
-        if args.timeout is not None and time.monotonic() - started > args.timeout:
-            say("超时，退出", "timed out")
-            return EXIT_FAILED
         time.sleep(args.interval)
 
 
