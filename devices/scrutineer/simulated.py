@@ -91,9 +91,13 @@ def simulated_station(
     state = new_state(server="", meeting=meeting, station=name or f"sim-{deputy}")
     state.deputy = deputy
     client = StationClient(transport, meeting)
-    if cheat is not None:
-        return CheatingStation(state, client, random=random, victim=cheat[0], ceremony=cheat[1])
-    return Station(state, client, random=random)
+    station = (
+        Station(state, client, random=random)
+        if cheat is None
+        else CheatingStation(state, client, random=random, victim=cheat[0], ceremony=cheat[1])
+    )
+    station.label = f"{SIMULATED_LABEL} {deputy}"
+    return station
 
 
 def run_until_settled(stations: Iterable[Station], *, rounds: int = 20) -> str | None:

@@ -58,6 +58,8 @@ class Station:
         self.random = random if random is not None else SystemRandom()
         self.on_event = on_event
         self.ceremony: Ceremony | None = None
+        #: How the station shows itself to people (simulated ones say so).
+        self.label = "监票终端 (station)"
 
     def save(self) -> None:
         if self.path is not None:

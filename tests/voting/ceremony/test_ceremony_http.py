@@ -57,6 +57,7 @@ def test_three_stations_complete_the_key_and_it_is_the_pure_ceremonys_key(
     assert key["t"] == 2 and key["n"] == 3
     assert key["scrutineers"] == {"1": "d01", "2": "d02", "3": "d03"}
     assert all(s.state.key_id == key["key_id"] for s in stations)
+    assert [s.label for s in stations] == [f"模拟监票人 (simulated) {d}" for d in HOLDERS]
     types = log_types(client, chair.headers)
     assert types.count("station_paired") == 3
     assert types.count("ceremony_started") == 1
