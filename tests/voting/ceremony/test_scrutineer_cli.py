@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from ballots.crypto.threshold.card import parse_card
 from devices.scrutineer.client import HttpTransport
 from devices.scrutineer.simulated import simulated_station
@@ -17,6 +19,7 @@ from tests.devices.processes import environment
 from tests.voting.ceremony.sitting import AGENDA, MANUAL
 from tests.voting.live_server import live_server
 from tests.voting.sitting import MEETING
+from voting.cli.main import main
 
 
 def test_the_command_line_station_completes_the_key_with_two_simulated_ones(
@@ -91,3 +94,14 @@ def test_the_command_line_station_completes_the_key_with_two_simulated_ones(
     assert written.key_prefix == bytes.fromhex(key_id)[:8]
     assert stat.S_IMODE(os.stat(card).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(state).st_mode) == 0o600
+
+
+def test_the_first_run_needs_a_pairing_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = tmp_path / "station.json"
+    assert main(["scrutineer", "--server", "http://127.0.0.1:9", "--state", str(state)]) == 2
+    assert capsys.readouterr().err == (
+        "错误：首次运行需要 --code 配对码 / error: the first run needs --code\n"
+    )
+    assert not state.exists()
