@@ -16,7 +16,8 @@ from ballots.crypto.randomness import DeterministicRandom, SystemRandom
 from ballots.crypto.threshold.ceremony import Phase
 from ballots.crypto.threshold.errors import BackupCardError
 from ballots.crypto.threshold.scrutineer import publish_verification_key
-from devices.scrutineer.simulated import run_until_settled
+from devices.scrutineer.client import ServerRefused
+from devices.scrutineer.simulated import run_until_settled, simulated_station
 from devices.scrutineer.steps import (
     Outgoing,
     backup_card,
@@ -25,8 +26,14 @@ from devices.scrutineer.steps import (
     rebuild,
     restore_from_card,
 )
-from tests.voting.ceremony.sitting import HOLDERS, paired_stations, sitting_with_scrutineers
-from tests.voting.conftest import Server
+from devices.tablet import Tablet
+from tests.voting.ceremony.sitting import (
+    HOLDERS,
+    ClientTransport,
+    paired_stations,
+    sitting_with_scrutineers,
+)
+from tests.voting.conftest import ORIGIN, Server
 from tests.voting.ledger import digest
 from tests.voting.sitting import MEETING
 
@@ -201,3 +208,22 @@ def test_a_share_restored_from_its_card_on_a_new_station_answers_liveness(
     assert (response.status_code, response.json()["error"]) == (403, "station-replaced")
     board = client.get(f"/api/meetings/{MEETING}/ceremony").json()
     assert board["liveness"][0]["answered"] == [1]
+
+
+def test_station_codes_and_tablet_codes_do_not_pair_each_other(client: TestClient) -> None:
+    chair = sitting_with_scrutineers(client)
+    station_code = chair.post("/scrutineers/d01/station-code")["code"]
+    tablet_code = chair.post("/deputies/d01/pairing-code")["code"]
+    station = simulated_station(ClientTransport(client), MEETING, "d01")
+    tablet = Tablet(origin=ORIGIN, device="tab-d01", deputy="d01")
+    before = digest(client)
+    as_tablet = client.post(f"/api/meetings/{MEETING}/pair", json=tablet.pair_request(station_code))
+    assert (as_tablet.status_code, as_tablet.json()["error"]) == (401, "bad-pairing-code")
+    with pytest.raises(ServerRefused) as refused:
+        station.pair(tablet_code)
+    assert (refused.value.status, refused.value.code) == (401, "bad-pairing-code")
+    assert digest(client) == before
+    station.pair(station_code)
+    with pytest.raises(ServerRefused) as again:
+        simulated_station(ClientTransport(client), MEETING, "d01", name="other").pair(station_code)
+    assert (again.value.status, again.value.code) == (401, "pairing-code-used")
