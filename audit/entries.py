@@ -74,6 +74,24 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "decryption_shares": frozenset({"poll", "scrutineer", "checkpoint", "aggregate", "shares"}),
     # The totals combined from t share sets (``scrutineers``), and ΣU, the write-ins made.
     "decrypted_totals": frozenset({"poll", "totals", "write_ins_made", "scrutineers"}),
+    # A scrutineer's station (their own laptop) registered its signing key; never a voting
+    # device. A later pairing for the same deputy replaces the station.
+    "station_paired": frozenset({"deputy", "station", "alg", "public_key", "by"}),
+    # A run of the key ceremony: its id, t of n, and by index "1".."n" the deputy and station.
+    "ceremony_started": frozenset({"ceremony", "t", "n", "scrutineers", "stations", "by"}),
+    # One message of a ceremony round: its ``kind``, the sender's ``index`` and the exact bytes
+    # (base64url, ``message``), with the station's signed body and signature.
+    "ceremony_message": frozenset(
+        {"ceremony", "kind", "index", "message", "deputy", "station", "station_body", "sig"}
+    ),
+    # The verdict on a scrutineer caught breaking the ceremony protocol: the run has failed.
+    "ceremony_fault": frozenset({"ceremony", "index", "deputy", "code", "reason"}),
+    # A fresh challenge that t stations must answer before the encrypted poll opens.
+    "liveness_challenge": frozenset({"poll", "challenge", "key_id", "by"}),
+    # A station's answer: a proof that scrutineer ``index`` holds its share, signed.
+    "liveness": frozenset(
+        {"poll", "challenge", "index", "proof", "deputy", "station", "station_body", "sig"}
+    ),
 }
 
 #: Fields that some entries of a type carry besides the required ones, and when.

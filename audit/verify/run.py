@@ -16,6 +16,7 @@ from typing import Final
 
 from audit.bundle import Bundle, BundleError, read_bundle
 from audit.verify.base import Gate
+from audit.verify.ceremony import CeremonyCheck
 from audit.verify.encoding import EncodingCheck
 from audit.verify.receipt import FoundBallot, normalize_receipt, prove_receipt
 from audit.verify.recount import RecountCheck
@@ -124,6 +125,8 @@ class _Stream:
         signed = frozenset(item.checkpoint.text() for item in signatures.checkpoints)
         self.secrecy = SecrecyCheck(gate, meeting=meeting, checkpoints=signed)
         self.recount = RecountCheck(gate, meeting=meeting)
+        # The key ceremony is part of check 8: it shares the recount's failures.
+        self.ceremony = CeremonyCheck(gate, meeting=meeting, failures=self.recount.failures)
 
     def run(self) -> Failures:
         """Stream every entry; returns check 0's failures (an unreadable line stops the pass)."""
@@ -136,7 +139,14 @@ class _Stream:
         failures = Failures()
         total = self.bundle.entries_bytes
         done_bytes = 0
-        semantic = (self.roster, self.tablets, self.windows, self.secrecy, self.recount)
+        semantic = (
+            self.roster,
+            self.tablets,
+            self.windows,
+            self.secrecy,
+            self.recount,
+            self.ceremony,
+        )
         gate, encoding, tree = self.gate, self.encoding, self.tree
         try:
             for seq, (data, text) in enumerate(self.bundle.entry_lines()):
@@ -172,6 +182,7 @@ class _Stream:
             self.tablets.finish()
             self.secrecy.finish(self.entries)
             self.recount.finish(self.entries)
+            self.ceremony.finish(self.entries)
         return failures
 
     def _look_for_receipt(self, seq: int, data: bytes, entry: dict[str, object]) -> None:

@@ -31,6 +31,7 @@ from audit.canonical import canonical_bytes
 from audit.checkpoint import Checkpoint, sign_checkpoint
 from audit.merkle import MerkleTree, leaf_hash
 from audit.note import NoteSigner
+from tests.audit.ceremony_recorder import CeremonyRecorder
 from tests.audit.meeting_builder import (
     CHAIR,
     NAMED_MOTION,
@@ -705,9 +706,88 @@ def meaning_vectors() -> Iterator[Vector]:
         )
 
 
+# The key ceremony (check 8): recorded before the agenda --------------------------------------------
+
+
+class _WithCeremony(_Faulty):
+    """The standard meeting with the scrutineers' key ceremony recorded by ``recorder``."""
+
+    recorder: type[CeremonyRecorder] = CeremonyRecorder
+
+    def set_agenda(self, items: Any) -> None:
+        recorder = self.recorder(self)
+        recorder.record()
+        self.fault_at = recorder.fault_at
+        super().set_agenda(items)
+
+
+class _KeyOfAnotherCeremony(CeremonyRecorder):
+    def key_entry(self, entry: dict[str, Any]) -> dict[str, Any]:
+        self.mark()
+        return dict(entry, public_key=entry["verification_keys"]["2"])
+
+
+class _UnrecordedFault(CeremonyRecorder):
+    def fault_entry(self, entry: dict[str, Any]) -> dict[str, Any] | None:
+        self.fault_at = len(self.builder.entries) - 1  # the message that revealed it
+        return None
+
+
+class _ForgedStationSignature(CeremonyRecorder):
+    def signature(self, deputy: str, body: dict[str, Any]) -> str:
+        if deputy == "d-03" and body.get("kind") == "verification-key":
+            self.mark()
+            return super().signature("d-01", body)
+        return super().signature(deputy, body)
+
+
+def ceremony_vectors() -> Iterator[Vector]:
+    cases: list[tuple[str, type[CeremonyRecorder], str, int | None, str]] = [
+        (
+            "ceremony-complete",
+            CeremonyRecorder,
+            "A key ceremony: a run failed on a bad share, a second run completed, liveness.",
+            None,
+            "",
+        ),
+        (
+            "key-of-another-ceremony",
+            _KeyOfAnotherCeremony,
+            "key_completed names a public key other than the one the messages give.",
+            8,
+            "key_completed public_key is",
+        ),
+        (
+            "ceremony-fault-unrecorded",
+            _UnrecordedFault,
+            "A dealer's bad share was revealed by a complaint, but no verdict was written.",
+            8,
+            "the message shows a fault of scrutineer 2 (bad-share",
+        ),
+        (
+            "station-signature-forged",
+            _ForgedStationSignature,
+            "A scrutineer's verification key signed with another station's key.",
+            8,
+            "signature does not verify under station s-03",
+        ),
+    ]
+    for name, recorder, description, check, message in cases:
+        builder_class = type(f"With{recorder.__name__}", (_WithCeremony,), {"recorder": recorder})
+        builder = build(builder_class())
+        if check is None:
+            yield Vector(name, description, None, None, writer(builder))
+            continue
+        assert builder.fault_at >= 0, name
+        yield Vector(
+            name, description, check, f"entry {builder.fault_at}: {message}", writer(builder)
+        )
+
+
 def vectors() -> Iterator[Vector]:
     yield from byte_vectors()
     yield from meaning_vectors()
+    yield from ceremony_vectors()
 
 
 def generate(directory: Path) -> list[str]:

@@ -34,6 +34,10 @@ REQUIRED = {
     "participation-after-close",
     "result-mismatch",
     "more-ballots-than-participations",
+    "ceremony-complete",
+    "key-of-another-ceremony",
+    "ceremony-fault-unrecorded",
+    "station-signature-forged",
 }
 
 

@@ -8,11 +8,13 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from ballots.crypto.group import Scalar
 from ballots.crypto.shape import Choice
+from devices.scrutineer.simulated import run_until_settled
+from tests.voting.ceremony.sitting import HOLDERS, SCRUTINEERS, paired_stations
 from tests.voting.conftest import LOG_KEY
 from tests.voting.crypto_sitting import Scrutineers
 from tests.voting.sitting import MEETING, Staff, TabletSession
-from voting.core.state import MeetingState
 from voting.service import MeetingService
 
 
@@ -21,16 +23,42 @@ def service_of(client: TestClient) -> MeetingService:
     return found
 
 
-def complete_key(client: TestClient) -> Scrutineers:
-    """The ceremony's outcome written as the ``key_completed`` entry through the service."""
-    scrutineers = Scrutineers.ceremony()
-    entry = scrutineers.key_completed()
+#: The agenda item that adopts the scrutineers (总监票人 d01, 监票人 d02 and d03, 计票人 d04);
+#: a sitting that runs the key ceremony lists it in its agenda.
+SCRUTINEERS_ITEM = {
+    "item": "scrut",
+    "title": "通过总监票人、监票人、计票人名单",
+    "kind": "motion",
+    "adopts": {"scrutineers": SCRUTINEERS},
+}
 
-    def decide(state: MeetingState) -> list[dict[str, Any]]:
-        return [entry]
 
-    client.portal.call(service_of(client).submit, decide)  # type: ignore[union-attr]
-    return scrutineers
+def complete_key(client: TestClient, chair: Staff) -> Scrutineers:
+    """The scrutineers adopted on paper (the agenda lists :data:`SCRUTINEERS_ITEM`), three
+    simulated stations paired, the whole key ceremony run over the API; the sitting key with
+    the shares the stations hold."""
+    poll = chair.post(
+        "/polls", {"item": "scrut", "definition": {"kind": "motion"}, "mode": "manual"}
+    )["poll"]
+    present = chair.state()["attendance"]["present"]
+    manual = {
+        "issued": present,
+        "ballots": {"cast": present, "valid": present, "void": 0},
+        "counts": {"for": present, "against": 0, "abstain": 0},
+        "confirmed_by": ["监票人"],
+    }
+    chair.post(f"/polls/{poll}/manual-result", manual)
+    stations = paired_stations(client, chair, HOLDERS)
+    chair.post("/ceremony/start", {})
+    assert run_until_settled(stations) == "complete"
+    key = service_of(client).state.sitting_key
+    assert key is not None
+    shares = {}
+    for station in stations:
+        assert station.state.index is not None and station.state.secret_share is not None
+        secret = bytes.fromhex(station.state.secret_share)
+        shares[station.state.index] = Scalar.decode(secret, "secret_share")
+    return Scrutineers(key, shares)
 
 
 def open_encrypted(chair: Staff, item: str, definition: dict[str, Any], **more: Any) -> str:

@@ -214,6 +214,23 @@ ROUTES: dict[tuple[str, str], Route] = {
             "shares": ["A" * 130],
         },
     ),
+    # The key ceremony: stations have no token, they sign what they post; the board is public.
+    ("POST", "/api/meetings/{meeting}/scrutineers/{deputy}/station-code"): Route(
+        OPERATORS, on(deputy="d01"), harmless_path=nowhere(deputy="d01")
+    ),
+    ("POST", "/api/meetings/{meeting}/stations/pair"): Route(EVERYONE, M1, {}, harmless_body={}),
+    ("POST", "/api/meetings/{meeting}/ceremony/start"): Route(
+        STAFF, M1, {}, harmless_path=nowhere()
+    ),
+    ("GET", "/api/meetings/{meeting}/ceremony"): Route(EVERYONE, M1),
+    ("POST", "/api/meetings/{meeting}/ceremony/messages"): Route(
+        EVERYONE, M1, {}, harmless_body={}
+    ),
+    ("GET", "/api/meetings/{meeting}/ceremony/progress"): Route(READERS, M1),
+    ("POST", "/api/meetings/{meeting}/liveness/challenge"): Route(
+        STAFF, M1, {"poll": "p1"}, harmless_path=nowhere()
+    ),
+    ("POST", "/api/meetings/{meeting}/liveness/answers"): Route(EVERYONE, M1, {}, harmless_body={}),
 }
 
 # WebSocket commands. On the tablet channel the hello is signed with the device key over the

@@ -30,7 +30,13 @@ from devices.tablet import Tablet, ballot_shape
 from tests.audit.meeting_builder import MeetingBuilder
 from tests.voting.conftest import LOG_KEY, ORIGIN
 from tests.voting.crypto_sitting import Scrutineers
-from tests.voting.encrypted_hall import complete_key, open_encrypted, post_shares, service_of
+from tests.voting.encrypted_hall import (
+    SCRUTINEERS_ITEM,
+    complete_key,
+    open_encrypted,
+    post_shares,
+    service_of,
+)
 from tests.voting.sitting import TabletSession, open_meeting, pair
 
 Entries = list[dict[str, Any]]
@@ -51,11 +57,12 @@ class Recorded:
 def recorded(client: TestClient, tmp_path: Path) -> Recorded:
     """An encrypted motion: d01 for, d02 against, d03 for then against (policy last)."""
     chair = open_meeting(client, 4)
-    chair.call("PUT", "/agenda", {"items": [{"item": "a", "title": "议案", "kind": "motion"}]})
+    agenda = [{"item": "a", "title": "议案", "kind": "motion"}, SCRUTINEERS_ITEM]
+    chair.call("PUT", "/agenda", {"items": agenda})
     sessions = [TabletSession(client, pair(client, chair, f"d0{i}")) for i in (1, 2, 3)]
     for s in sessions:
         s.request(s.tablet.sign_in())
-    scrutineers = complete_key(client)
+    scrutineers = complete_key(client, chair)
     poll = open_encrypted(chair, "a", {"kind": "motion"})
     encryption = chair.state()["poll"]["encryption"]
     votes = [
@@ -204,8 +211,8 @@ def test_a_result_that_is_not_the_count_of_the_totals_fails_check_8(
     recorded: Recorded, tmp_path: Path
 ) -> None:
     entries = json.loads(json.dumps(recorded.entries))
-    result = one(entries, "result")
+    result = one(entries, "result", poll="p2")
     result["result"]["counts"]["for"] += 1
     report = verified(recorded, entries, tmp_path / "bundle")
     assert list(failures(report)) == [8]
-    assert failures(report)[8][0].startswith(f"entry {result['seq']}: result of poll p1 differs")
+    assert failures(report)[8][0].startswith(f"entry {result['seq']}: result of poll p2 differs")

@@ -12,9 +12,15 @@ from referencing.jsonschema import DRAFT202012
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from ballots.crypto.group import Scalar
+from ballots.crypto.randomness import SystemRandom
 from ballots.crypto.shape import Choice
+from devices.scrutineer.simulated import run_until_settled, simulated_station
+from devices.scrutineer.steps import join_board, liveness_steps, rebuild
 from devices.tablet import Tablet
-from tests.voting.encrypted_hall import complete_key, service_of
+from tests.voting.ceremony.sitting import ClientTransport
+from tests.voting.crypto_sitting import Scrutineers
+from tests.voting.encrypted_hall import service_of
 from voting.auth import PERMISSIONS
 from voting.http import ENDPOINTS
 from voting.openapi import openapi_document
@@ -144,6 +150,10 @@ def test_protected_endpoints_declare_bearer_auth(document: dict[str, Any]) -> No
         "ballot_by_receipt",
         # Decryption shares authenticate themselves by their proofs against the sitting key.
         "decryption_shares",
+        "pair_station",
+        "ceremony_board",
+        "post_message",
+        "liveness_answer",
     }
     assert document["components"]["securitySchemes"] == {
         "bearer": {"type": "http", "scheme": "bearer"}
@@ -250,6 +260,56 @@ MANUAL = {
 }
 
 
+SCRUTINEERS = {"chief": ["d07"], "scrutineers": ["d08", "d09"], "tellers": ["d10"]}
+
+
+def key_ceremony(client: TestClient, call: Any) -> Scrutineers:
+    """Scrutineers adopted on paper, three stations paired, a whole key ceremony, a liveness
+    challenge answered: one call of each ceremony operation goes through ``call``. Returns the
+    sitting key with the shares the stations hold."""
+    call(
+        "POST",
+        "/api/meetings/{meeting}/polls",
+        {"item": "s", "definition": {"kind": "motion"}, "mode": "manual"},
+    )
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/manual-result", MANUAL, poll="p6")
+    stations = []
+    for deputy in SCRUTINEERS["chief"] + SCRUTINEERS["scrutineers"]:
+        code = call(
+            "POST", "/api/meetings/{meeting}/scrutineers/{deputy}/station-code", deputy=deputy
+        )["code"]
+        station = simulated_station(ClientTransport(client), "m1", deputy)
+        body = {
+            "code": code,
+            "station": station.state.station,
+            "alg": "ed25519",
+            "public_key": station.state.public_key(),
+        }
+        paired = call("POST", "/api/meetings/{meeting}/stations/pair", body, role="none")
+        station.state.origin = paired["origin"]
+        stations.append(station)
+    call("POST", "/api/meetings/{meeting}/ceremony/start", {})
+    board = call("GET", "/api/meetings/{meeting}/ceremony", role="none")
+    first = stations[0]
+    assert join_board(first.state, board)
+    (announcement,) = first.plan(rebuild(board))
+    call("POST", "/api/meetings/{meeting}/ceremony/messages", first.sign(announcement), role="none")
+    assert run_until_settled(stations) == "complete"
+    call("GET", "/api/meetings/{meeting}/ceremony/progress", role="display")
+    call("POST", "/api/meetings/{meeting}/liveness/challenge", {"poll": "p7"})
+    board = call("GET", "/api/meetings/{meeting}/ceremony", role="none")
+    (answer,) = liveness_steps(first.state, board, SystemRandom())
+    call("POST", "/api/meetings/{meeting}/liveness/answers", first.sign(answer), role="none")
+    key = service_of(client).state.sitting_key
+    assert key is not None
+    shares = {}
+    for station in stations:
+        assert station.state.index is not None and station.state.secret_share is not None
+        secret = bytes.fromhex(station.state.secret_share)
+        shares[station.state.index] = Scalar.decode(secret, "secret_share")
+    return Scrutineers(key, shares)
+
+
 def test_live_answers_fit_their_documented_schemas(
     client: TestClient, document: dict[str, Any]
 ) -> None:
@@ -305,6 +365,12 @@ def test_live_answers_fit_their_documented_schemas(
         {"item": "f", "title": "选举委员", "kind": "election"},
         {"item": "o", "title": "宪法宣誓", "kind": "oath"},
         {"item": "x", "title": "加密表决的议案", "kind": "motion"},
+        {
+            "item": "s",
+            "title": "通过监票人名单",
+            "kind": "motion",
+            "adopts": {"scrutineers": SCRUTINEERS},
+        },
     ]
     call("PUT", "/api/meetings/{meeting}/agenda", {"items": agenda})
     call("POST", "/api/meetings/{meeting}/items/{item}/current", item="a")
@@ -355,8 +421,9 @@ def test_live_answers_fit_their_documented_schemas(
     call("POST", "/api/meetings/{meeting}/polls/{poll}/manual-result", short, poll="p5")
     further = call("POST", "/api/meetings/{meeting}/polls/{poll}/further", poll="p5")
     assert further["definition"]["seats"] == 1
-    # An encrypted motion: one ballot, its total decrypted by two of the three scrutineers.
-    scrutineers = complete_key(client)
+    # The key ceremony (p6: the scrutineers adopted on paper), then an encrypted motion: one
+    # ballot, its total decrypted by two of the three scrutineers.
+    scrutineers = key_ceremony(client, call)
     encrypted = {"item": "x", "definition": {"kind": "motion"}, "mode": "encrypted"}
     call("POST", "/api/meetings/{meeting}/polls", encrypted)
     encryption = call("GET", "/api/meetings/{meeting}")["poll"]["encryption"]
@@ -365,13 +432,13 @@ def test_live_answers_fit_their_documented_schemas(
         ws.send_json(tablet.hello(challenge["nonce"]))
         assert ws.receive_json()["type"] == "welcome"
         ws.send_json(
-            dict(tablet.encrypted_ballot("p6", encryption, Choice.stances(["for"])), id="e")
+            dict(tablet.encrypted_ballot("p7", encryption, Choice.stances(["for"])), id="e")
         )
         while (reply := ws.receive_json()).get("id") != "e":
             pass
         assert reply["type"] == "ballot_ack", reply
-    call("POST", "/api/meetings/{meeting}/polls/{poll}/close", poll="p6")
-    aggregate = service_of(client).state.polls["p6"].encrypted.aggregate  # type: ignore[union-attr]
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/close", poll="p7")
+    aggregate = service_of(client).state.polls["p7"].encrypted.aggregate  # type: ignore[union-attr]
     note = call("GET", "/api/meetings/{meeting}/log/checkpoint", role="none")
     checkpoint = note[: note.index("\n\n") + 1]
     for j in (1, 2):
@@ -382,7 +449,7 @@ def test_live_answers_fit_their_documented_schemas(
             "shares": scrutineers.share_set(j, aggregate, checkpoint),
         }
         path = "/api/meetings/{meeting}/polls/{poll}/decryption-shares"
-        call("POST", path, shares, role="none", poll="p6")
+        call("POST", path, shares, role="none", poll="p7")
     call("POST", "/api/meetings/{meeting}/items/{item}/withdraw", {"reason": "撤回"}, item="b")
     oath = {"led_by": "赵敏", "sworn": ["代表1", "代表2"]}
     call("POST", "/api/meetings/{meeting}/items/{item}/oath", oath, item="o")

@@ -9,9 +9,19 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from voting.cli import check_client, demo, export, init, serve, simulate, tally, verify
+from voting.cli import (
+    check_client,
+    demo,
+    export,
+    init,
+    scrutineer,
+    serve,
+    simulate,
+    tally,
+    verify,
+)
 
-COMMANDS = (init, serve, demo, tally, export, verify, check_client, simulate)
+COMMANDS = (init, serve, demo, tally, export, verify, check_client, simulate, scrutineer)
 
 
 def build_parser() -> argparse.ArgumentParser:

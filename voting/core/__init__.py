@@ -27,6 +27,10 @@ side rows to commit), :class:`~voting.core.outcome.AlreadyRecorded`, or a
                  ballot with, casting an encrypted ballot
     encrypted_tally  the aggregate at close, the scrutineers' decryption shares, the totals
                  and the result
+    stations     scrutineers' stations: pairing, authentication of their signed bodies
+    ceremony     the scrutineers' key ceremony: start a run, check and record each message
+    liveness     liveness at opening: challenges, answers, require_live
+    sitting_key  the key_completed entry
     views        what tablets, watchers and the console are shown
 """
 
@@ -39,18 +43,22 @@ from voting.core.attendance import (
     sign_out_by_operator,
 )
 from voting.core.casting import cast_named, cast_secret, check_choice, replace_ballot
+from voting.core.ceremony import receive_message, start_ceremony
 from voting.core.confirmation import confirm_result
 from voting.core.devices import pair_device, revoke_device
+from voting.core.liveness import answer_liveness, issue_challenge, live_scrutineers, require_live
 from voting.core.meeting import checkpoint_if_behind, close_meeting, open_meeting
 from voting.core.oath import record_oath
 from voting.core.outcome import AlreadyRecorded, Change
 from voting.core.polls import announce, close_poll, enter_manual_result, open_poll, void_poll
 from voting.core.rounds import further_definition, runoff_definition
+from voting.core.stations import pair_station
 
 __all__ = [
     "AlreadyRecorded",
     "Change",
     "announce",
+    "answer_liveness",
     "cast_named",
     "cast_secret",
     "change_roster",
@@ -61,19 +69,25 @@ __all__ = [
     "confirm_result",
     "enter_manual_result",
     "further_definition",
+    "issue_challenge",
+    "live_scrutineers",
     "make_current",
     "open_meeting",
     "open_poll",
     "pair_device",
+    "pair_station",
+    "receive_message",
     "record_leave",
     "record_oath",
     "replace_ballot",
+    "require_live",
     "revoke_device",
     "runoff_definition",
     "set_agenda",
     "sign_in_by_operator",
     "sign_in_by_tablet",
     "sign_out_by_operator",
+    "start_ceremony",
     "void_poll",
     "withdraw_item",
 ]

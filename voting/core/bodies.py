@@ -154,7 +154,9 @@ def candidate_names(state: MeetingState) -> set[str]:
     names: set[str] = set()
     for poll in state.polls.values():
         if poll.definition.get("kind") == "election":
-            names.update(c["name"].strip() for c in poll.definition.get("candidates", []))
+            # Paper polls may list candidates by id only: they have no name to compare.
+            names.update(c.get("name", "").strip() for c in poll.definition.get("candidates", []))
+    names.discard("")
     return names
 
 

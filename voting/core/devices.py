@@ -73,7 +73,7 @@ def pair_device(
     require_open(state)
     known_deputy(state, deputy)
     seated(state, deputy)
-    if device in state.devices:
+    if device in state.devices or device in state.stations:  # ids are unique across both
         raise Conflict("device-exists", "该设备编号已被使用", f"device {device} already exists")
     if alg not in KEY_ALGS:
         raise CommandError("invalid-key", "不支持的设备密钥算法", f'unsupported algorithm "{alg}"')

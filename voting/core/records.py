@@ -1,5 +1,6 @@
-"""The records a meeting's state is made of: deputies, devices, agenda items, polls and the
-sitting's threshold key.
+"""The records a meeting's state is made of: deputies, devices, agenda items, polls, the
+scrutineers' stations, runs of the key ceremony, liveness challenges and the sitting's threshold
+key.
 
 Plain data, changed only by :meth:`voting.core.state.MeetingState.apply`.
 """
@@ -13,6 +14,7 @@ from typing import Any
 
 import ballots
 from audit.tablet import DeviceKey
+from ballots.crypto.threshold.ceremony import Ceremony
 from voting.core.types import (
     SECRET_MODES,
     ChangePolicy,
@@ -155,3 +157,54 @@ class EncryptedBallots:
 def first_components_of(ballot: Mapping[str, Any]) -> set[bytes]:
     """The first components ``a`` of a strictly decoded ballot's JSON, as 32-byte encodings."""
     return {base64.urlsafe_b64decode(a + "=") for a, _ in ballot["ciphertexts"]}
+
+
+@dataclass
+class Station:
+    """A scrutineer's station (their own laptop): its deputy, its signing key, and the last
+    signed message accepted. Kept apart from tablets: a station never votes."""
+
+    id: str
+    deputy: DeputyId
+    alg: KeyAlg
+    public_key: str
+    counter: int = -1  # the highest message counter accepted so far
+    last_body: Mapping[str, Any] | None = None  # that message, for idempotent re-sends
+    active: bool = True  # False once the deputy paired another station
+    _key: DeviceKey | None = field(default=None, compare=False, repr=False)
+
+    def key(self) -> DeviceKey:
+        """The parsed public key (parsed once; pairing checked that it parses)."""
+        if self._key is None:
+            self._key = DeviceKey.parse(self.alg, self.public_key)
+        return self._key
+
+
+@dataclass
+class CeremonyRun:
+    """One run of the key ceremony (``ceremony_started`` on): who holds which index, the pure
+    :class:`~ballots.crypto.threshold.ceremony.Ceremony` fed with every logged message, and the
+    faults the log recorded (``ceremony_fault``)."""
+
+    id: str
+    t: int
+    n: int
+    scrutineers: Mapping[int, str]  # index -> deputy
+    stations: Mapping[int, str]  # index -> station
+    ceremony: Ceremony
+    messages: list[dict[str, Any]] = field(default_factory=list)  # seq, kind, index, message
+    faults: list[dict[str, Any]] = field(default_factory=list)  # index, deputy, code, reason
+
+    def index_of_station(self, station: str) -> int | None:
+        """The index ``station`` holds in this run, if any."""
+        return next((j for j, s in self.stations.items() if s == station), None)
+
+
+@dataclass
+class LivenessRound:
+    """The current liveness challenge of a poll and the scrutineers who answered it."""
+
+    poll: str
+    challenge: str  # base64url of the random bytes
+    key_id: str
+    answered: dict[int, int] = field(default_factory=dict)  # index -> seq of its entry

@@ -15,14 +15,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from audit.verify.ceremony_messages import decode_message, unb64url
+from ballots.crypto.threshold.ceremony import Ceremony
+from ballots.crypto.threshold.params import CeremonyParams
 from voting.core.records import (
     CastBallot,
+    CeremonyRun,
     Deputy,
     Device,
     EncryptedBallots,
     Item,
+    LivenessRound,
     Poll,
     SittingKey,
+    Station,
     first_components_of,
 )
 from voting.core.types import SEATED_STATUSES, DeviceId
@@ -52,6 +58,13 @@ class MeetingState:
     scrutineers: dict[str, Any] | None = None
     # The scrutineers' threshold key, once its ceremony completed (key_completed).
     sitting_key: SittingKey | None = None
+    # Scrutineers' stations (never voting devices), runs of the key ceremony by id (the last
+    # one is ``ceremony``), and each poll's current liveness challenge.
+    stations: dict[str, Station] = field(default_factory=dict)
+    active_station: dict[str, str] = field(default_factory=dict)
+    ceremonies: dict[str, CeremonyRun] = field(default_factory=dict)
+    ceremony: CeremonyRun | None = None
+    liveness: dict[str, LivenessRound] = field(default_factory=dict)
     opened: bool = False
     closed: bool = False
     size: int = 0  # entries applied
@@ -278,6 +291,52 @@ class MeetingState:
             verification_keys={int(j): y for j, y in e["verification_keys"].items()},
             scrutineers={int(j): d for j, d in e["scrutineers"].items()},
         )
+
+    # The key ceremony (voting.core.stations, voting.core.ceremony, voting.core.liveness) -----
+
+    def _station_signed(self, e: Mapping[str, Any]) -> None:
+        station = self.stations[e["station"]]
+        station.counter = e["station_body"]["n"]
+        station.last_body = e["station_body"]
+
+    def _apply_station_paired(self, e: Mapping[str, Any]) -> None:
+        old = self.active_station.get(e["deputy"])
+        if old is not None:
+            self.stations[old].active = False
+        self.stations[e["station"]] = Station(e["station"], e["deputy"], e["alg"], e["public_key"])
+        self.active_station[e["deputy"]] = e["station"]
+
+    def _apply_ceremony_started(self, e: Mapping[str, Any]) -> None:
+        params = CeremonyParams(self.origin, e["ceremony"], e["t"], e["n"])
+        self.ceremony = self.ceremonies[e["ceremony"]] = CeremonyRun(
+            id=e["ceremony"],
+            t=e["t"],
+            n=e["n"],
+            scrutineers={int(j): d for j, d in e["scrutineers"].items()},
+            stations={int(j): s for j, s in e["stations"].items()},
+            ceremony=Ceremony(params),
+        )
+
+    def _apply_ceremony_message(self, e: Mapping[str, Any]) -> None:
+        run = self.ceremonies[e["ceremony"]]
+        where = f"entry {e['seq']}"
+        run.ceremony.receive(decode_message(e["kind"], unb64url(e["message"], where), where))
+        run.messages.append(
+            {"seq": e["seq"], "kind": e["kind"], "index": e["index"], "message": e["message"]}
+        )
+        self._station_signed(e)
+
+    def _apply_ceremony_fault(self, e: Mapping[str, Any]) -> None:
+        self.ceremonies[e["ceremony"]].faults.append(
+            {"index": e["index"], "deputy": e["deputy"], "code": e["code"], "reason": e["reason"]}
+        )
+
+    def _apply_liveness_challenge(self, e: Mapping[str, Any]) -> None:
+        self.liveness[e["poll"]] = LivenessRound(e["poll"], e["challenge"], e["key_id"])
+
+    def _apply_liveness(self, e: Mapping[str, Any]) -> None:
+        self.liveness[e["poll"]].answered[e["index"]] = e["seq"]
+        self._station_signed(e)
 
     def _apply_meeting_closed(self, e: Mapping[str, Any]) -> None:
         self.closed = True

@@ -13,6 +13,7 @@ from voting.http import (
     accounts,
     agenda,
     attendance,
+    ceremony,
     decryption,
     devices,
     log,
@@ -34,6 +35,7 @@ ENDPOINTS: list[Endpoint] = [
         decryption,
         rounds,
         log,
+        ceremony,
     )
     for endpoint in resource.ROUTES.endpoints
 ]

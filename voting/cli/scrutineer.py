@@ -1,0 +1,247 @@
+"""``congress scrutineer --server URL --code CODE --state FILE``: run one scrutineer's station.
+
+The station is the scrutineer's own laptop (监票终端). On first run it makes a signing key,
+pairs with the one-time code the console printed (``--code``) and keeps everything in
+``--state`` (created 0600, never sent). It then polls the meeting's ceremony board, checks every
+message with its own copy of the ceremony, and posts its messages round by round, printing a
+line per step in Chinese and English. When the key is complete it prints the backup card (and
+writes it to ``--card``) and goes on answering liveness challenges until interrupted, or exits
+with ``--until-key``. ``--restore CARD`` puts a share back on a newly paired station from its
+backup card, after checking it against the sitting's key (``s_j·G = Y_j``).
+
+Exit status: 0 when stopped (or the key is complete with ``--until-key``), 1 on a refusal or
+a failure, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ballots.crypto.errors import CryptoError
+from ballots.crypto.threshold.ceremony import Phase
+from devices.scrutineer.client import HttpTransport, ServerRefused, StationClient
+from devices.scrutineer.local_state import (
+    StationStateError,
+    load_state,
+    new_state,
+    save_state,
+)
+from devices.scrutineer.station import Station
+from devices.scrutineer.steps import Outgoing, backup_card, restore_from_card
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+#: Seconds between two reads of the board (``--interval``).
+POLL_INTERVAL_S = 2.0
+
+_ROUND_OF_SLOT = {
+    "announcement": 1,
+    "share": 2,
+    "acceptance": 3,
+    "complaint": 3,
+    "verification-key": 4,
+    "test-decryption": 5,
+}
+_WHAT = {
+    "announcement": ("公告（传输密钥与承诺）", "announcement (transport key, commitments)"),
+    "share": ("加密份额", "sealed share"),
+    "acceptance": ("确认全部份额有效", "acceptance of every share"),
+    "complaint": ("对发送方的投诉", "complaint against a dealer"),
+    "verification-key": ("验证密钥", "verification key"),
+    "test-decryption": ("试解密份额", "test decryption share"),
+}
+_PHASES = {
+    Phase.ANNOUNCEMENTS: ("第 1 轮：公告", "round 1: announcements"),
+    Phase.SHARES: ("第 2 轮：分发份额", "round 2: sealed shares"),
+    Phase.ACCEPTANCES: ("第 3 轮：核对份额", "round 3: checking shares"),
+    Phase.VERIFICATION_KEYS: ("第 4 轮：验证密钥", "round 4: verification keys"),
+    Phase.TEST_DECRYPTION: ("第 5 轮：试解密", "round 5: test decryption"),
+    Phase.COMPLETE: ("密钥已生成", "the key is complete"),
+    Phase.FAILED: ("本次仪式失败，等待主持人重新开始", "this run failed; waiting for a new run"),
+}
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "scrutineer",
+        help="运行监票人终端（密钥仪式与在线确认）/ run a scrutineer's station",
+        description=(
+            "在监票人自己的电脑上运行监票终端：配对、参加密钥仪式、保管份额、回答在线确认。"
+            " Run a scrutineer's station on their own laptop: pair, take part in the key "
+            "ceremony, keep the share, answer liveness challenges."
+        ),
+    )
+    parser.add_argument("--server", required=True, metavar="URL", help="会议服务器 / server URL")
+    parser.add_argument(
+        "--state",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="终端状态文件（含密钥，权限 0600）/ the station's state file (secrets, mode 0600)",
+    )
+    parser.add_argument(
+        "--code", metavar="CODE", help="控制台给出的一次性配对码 / the one-time pairing code"
+    )
+    parser.add_argument(
+        "--meeting", default="m1", metavar="ID", help="会议编号 / the meeting id (default m1)"
+    )
+    parser.add_argument(
+        "--station", metavar="ID", help="终端编号 / this station's id (default: random)"
+    )
+    parser.add_argument(
+        "--cafile", metavar="PEM", help="信任的会议证书机构 / the meeting's CA certificate"
+    )
+    parser.add_argument(
+        "--card",
+        type=Path,
+        metavar="FILE",
+        help="密钥生成后把备份卡写入此文件（0600）/ write the backup card here (mode 0600)",
+    )
+    parser.add_argument(
+        "--restore",
+        type=Path,
+        metavar="CARD",
+        help="从备份卡恢复份额 / restore the share from a backup card file",
+    )
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=POLL_INTERVAL_S,
+        metavar="S",
+        help=f"轮询间隔秒数 / seconds between reads of the board (default {POLL_INTERVAL_S})",
+    )
+    parser.add_argument(
+        "--until-key",
+        action="store_true",
+        help="密钥生成后退出 / exit once the key is complete",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="S",
+        help="超过此秒数仍未完成则退出 / give up after this many seconds",
+    )
+    parser.set_defaults(func=run)
+
+
+def say(zh: str, en: str) -> None:
+    print(f"{zh} / {en}", flush=True)
+
+
+def _on_event(event: str, detail: Any) -> None:
+    if event == "paired":
+        say(
+            f"已配对：代表 {detail['deputy']}，终端 {detail['station']}",
+            f"paired: deputy {detail['deputy']}, station {detail['station']}",
+        )
+    elif event == "posted" and isinstance(detail, Outgoing):
+        if detail.endpoint == "liveness":
+            poll = detail.fields["poll"]
+            say(f"已回答表决 {poll} 的在线确认", f"answered the liveness challenge of poll {poll}")
+            return
+        name, _, other = detail.slot.partition(":")
+        zh, en = _WHAT[name]
+        to = f" → {other}" if other else ""
+        say(
+            f"第 {_ROUND_OF_SLOT[name]} 轮：已发送{zh}{to}",
+            f"round {_ROUND_OF_SLOT[name]}: posted {en}{to}",
+        )
+
+
+def _station(args: argparse.Namespace) -> Station | int:
+    """The station from its state file, or a new one paired with ``--code``."""
+    transport = HttpTransport(args.server, cafile=args.cafile)
+    if args.state.exists():
+        state = load_state(args.state)
+        return Station(state, StationClient(transport, state.meeting), path=args.state)
+    if not args.code:
+        print(
+            "错误：首次运行需要 --code 配对码 / error: the first run needs --code", file=sys.stderr
+        )
+        return EXIT_USAGE
+    station_id = args.station or f"station-{secrets.token_hex(4)}"
+    state = new_state(server=args.server, meeting=args.meeting, station=station_id)
+    client = StationClient(transport, args.meeting)
+    station = Station(state, client, path=args.state, on_event=_on_event)
+    station.pair(args.code)
+    return station
+
+
+def _write_card(station: Station, path: Path | None) -> None:
+    card = backup_card(station.state)
+    say("请打印或抄写备份卡，密封保存：", "print or copy the backup card and seal it:")
+    print(card, flush=True)
+    if path is not None:
+        path.touch(mode=0o600)
+        path.chmod(0o600)
+        path.write_text(card, encoding="utf-8")
+
+
+def _loop(station: Station, args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    shown: tuple[str | None, Phase | None] = (None, None)
+    faults_shown = 0
+    carded = station.complete
+    while True:
+        if args.timeout is not None and time.monotonic() - started > args.timeout:
+            say("超时，退出", "timed out")
+            return EXIT_FAILED
+        try:
+            result = station.step()
+        except OSError as error:  # the hall network dropped: keep the state, try again
+            say(f"连接中断，稍后重试：{error}", f"connection lost, retrying: {error}")
+            time.sleep(args.interval)
+            continue
+        now = (station.state.ceremony, result.phase)
+        if result.phase is not None and now != shown:
+            zh, en = _PHASES[result.phase]
+            say(f"密钥仪式 {now[0]}：{zh}", f"ceremony {now[0]}: {en}")
+            if now[0] != shown[0]:
+                faults_shown = 0  # a new run: its faults are new
+            shown = now
+        for fault in result.faults[faults_shown:]:
+            say(
+                f"过错：监票人 {fault['index']}（{fault['deputy']}）{fault['code']}",
+                f"fault: scrutineer {fault['index']} ({fault['deputy']}): {fault['reason']}",
+            )
+        faults_shown = len(result.faults)
+        if station.complete and not carded:
+            key = station.state.key_id or ""
+            say(f"密钥编号 {key[:16]}…", f"key id {key[:16]}…")
+            _write_card(station, args.card)
+            carded = True
+        if station.complete and args.until_key:
+            return EXIT_OK
+        time.sleep(args.interval)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        found = _station(args)
+        if isinstance(found, int):
+            return found
+        station = found
+        station.on_event = _on_event
+        if args.restore is not None:
+            j = restore_from_card(
+                station.state, station.client.board(), args.restore.read_text(encoding="utf-8")
+            )
+            save_state(station.state, args.state)
+            say(f"已从备份卡恢复第 {j} 号份额", f"restored share {j} from the backup card")
+        return _loop(station, args)
+    except ServerRefused as error:
+        say(f"服务器拒绝：{error.message}（{error.code}）", f"refused by the server: {error}")
+        return EXIT_FAILED
+    except (StationStateError, CryptoError, ValueError, OSError) as error:
+        say(f"失败：{error}", f"failed: {error}")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        say("已停止", "stopped")
+        return EXIT_OK

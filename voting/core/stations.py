@@ -1,0 +1,139 @@
+"""Scrutineers' stations: pairing, and the authentication of what a station signs.
+
+A station is a scrutineer's own laptop running ``congress scrutineer``. It pairs like a tablet,
+with a one-time code and its own Ed25519 (or P-256) key, but it is kept apart from tablets:
+``station_paired`` never makes it the deputy's voting device. Every ceremony message and
+liveness answer is a body signed as tablets sign theirs (``audit.tablet``: the context line and
+the canonical JSON), with a counter ``n`` that only grows. Pairing again replaces the deputy's
+station (a lost laptop: its share counts as exposed, a new ceremony follows).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from audit.tablet import DeviceKey, TabletSignatureError
+from voting.core.checks import known_deputy, require_open, seated
+from voting.core.devices import SignedBody
+from voting.core.outcome import AlreadyRecorded
+from voting.core.records import Station
+from voting.core.state import MeetingState
+from voting.core.types import KEY_ALGS, Entry
+from voting.errors import CommandError, Conflict, Forbidden, bad_signature
+
+__all__ = [
+    "STATION_ROLES",
+    "authenticate_station",
+    "chosen_scrutineers",
+    "pair_station",
+    "require_scrutineer",
+]
+
+#: The roles whose members hold shares of the key: 总监票人 and 监票人 (not 计票人).
+STATION_ROLES: Final = ("chief", "scrutineers")
+
+
+def chosen_scrutineers(state: MeetingState) -> list[str]:
+    """The adopted 总监票人 and 监票人, chief first (``no-scrutineers`` before adoption)."""
+    if state.scrutineers is None:
+        raise Conflict(
+            "no-scrutineers",
+            "尚未通过监票人名单",
+            "the scrutineers have not been adopted yet",
+        )
+    chosen: list[str] = []
+    for role in STATION_ROLES:
+        chosen.extend(d for d in state.scrutineers.get(role, []) if d not in chosen)
+    return chosen
+
+
+def require_scrutineer(state: MeetingState, deputy: str) -> None:
+    """``deputy`` is an adopted 总监票人 or 监票人 (``not-a-scrutineer`` otherwise)."""
+    known_deputy(state, deputy)
+    if deputy not in chosen_scrutineers(state):
+        raise Conflict(
+            "not-a-scrutineer",
+            f"代表 {deputy} 不是通过的总监票人或监票人",
+            f"deputy {deputy} is not an adopted chief scrutineer or scrutineer",
+            deputy=deputy,
+        )
+
+
+def pair_station(
+    state: MeetingState, *, deputy: str, station: str, alg: str, public_key: str, by: str
+) -> list[Entry]:
+    """Register a scrutineer's station key; a second pairing replaces the first station."""
+    require_open(state)
+    require_scrutineer(state, deputy)
+    seated(state, deputy)
+    if not station or station in state.stations or station in state.devices:
+        raise Conflict("device-exists", "该设备编号已被使用", f"device {station!r} already exists")
+    if alg not in KEY_ALGS:
+        raise CommandError("invalid-key", "不支持的设备密钥算法", f'unsupported algorithm "{alg}"')
+    try:
+        DeviceKey.parse(alg, public_key)
+    except TabletSignatureError as error:
+        raise CommandError("invalid-key", "设备公钥格式错误", str(error)) from None
+    return [
+        {
+            "type": "station_paired",
+            "deputy": deputy,
+            "station": station,
+            "alg": alg,
+            "public_key": public_key,
+            "by": by,
+        }
+    ]
+
+
+def _station(state: MeetingState, station_id: object) -> Station:
+    station = state.stations.get(station_id) if isinstance(station_id, str) else None
+    if station is None:
+        raise Forbidden(
+            "unknown-station", "监票终端未配对", f"station {station_id!r} is not paired"
+        )
+    if not station.active:
+        raise Forbidden(
+            "station-replaced",
+            "该监票终端已被新配对的终端取代",
+            f"station {station.id} was replaced by a newer pairing",
+        )
+    return station
+
+
+def authenticate_station(
+    state: MeetingState, signed: SignedBody, *, expected: str
+) -> Station | AlreadyRecorded:
+    """Authenticate a station's signed body: station, signature, meeting, deputy, type, counter.
+
+    Returns the station, or :class:`AlreadyRecorded` when the body repeats the station's last
+    accepted one exactly (a re-send after a lost answer).
+    """
+    body = signed.body
+    station = _station(state, body.get("station"))
+    if signed.payload is None:
+        raise bad_signature(station.id, signed.problem)
+    try:
+        station.key().verify_payload(signed.payload, signed.sig)
+    except TabletSignatureError as error:
+        raise bad_signature(station.id, error.message) from None
+    if body.get("origin") != state.origin:
+        raise Forbidden("wrong-meeting", "消息不属于本次会议", "the message is for another meeting")
+    if body.get("deputy") != station.deputy:
+        raise Forbidden(
+            "wrong-deputy", "终端与代表不符", f"station {station.id} belongs to another deputy"
+        )
+    if body.get("type") != expected:
+        raise CommandError("invalid-message", "消息类型错误", f'expected a "{expected}" message')
+    counter = body.get("n")
+    if not isinstance(counter, int) or isinstance(counter, bool) or counter < 0:
+        raise CommandError("invalid-message", "消息计数器无效", "n must be a non-negative integer")
+    if counter <= station.counter:
+        if station.last_body is not None and dict(body) == dict(station.last_body):
+            return AlreadyRecorded(body)
+        raise Forbidden(
+            "replayed-message",
+            "消息计数器重复或倒退，已拒绝",
+            f"counter {counter} from station {station.id} is not above {station.counter}",
+        )
+    return station
