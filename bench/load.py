@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from ballots.crypto.shape import Choice
 from devices.hub import encode
 from devices.simulator import HttpClient, SimTablet, SimulationError, websocket_url
 from devices.tablet import Tablet
@@ -182,6 +183,17 @@ class Share:
         self.prepared = [
             t.tablet.secret_ballot(poll, choice)
             for t, choice in zip(self.tablets, choices, strict=True)
+        ]
+        return len(self.prepared)
+
+    async def prepare_encrypted(
+        self, poll: str, encryption: dict[str, Any], stances: list[str]
+    ) -> int:
+        """Encrypt, prove and sign every tablet's encrypted motion ballot now (as a tablet does
+        before the deputy confirms), so that the burst sends ready-made messages."""
+        self.prepared = [
+            t.tablet.encrypted_ballot(poll, encryption, Choice.stances([stance]))
+            for t, stance in zip(self.tablets, stances, strict=True)
         ]
         return len(self.prepared)
 

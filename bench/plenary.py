@@ -87,6 +87,7 @@ class Figures:
     reconnect_s: float = 0.0
     reconnect_failed: int = 0
     sizes: dict[str, int] = field(default_factory=dict)
+    then: Any = None  # what ``run_congress``'s ``then`` answered
 
     @property
     def accepted(self) -> int:
@@ -200,28 +201,69 @@ def _flatten(answers: list[list[Any]]) -> list[Any]:
     return [item for answer in answers for item in answer]
 
 
-def _burst(clients: Clients, figures: Figures, poll: str, pid: int, say: Say) -> None:
-    ballots = split(choices(figures.tablets), len(clients))
-    clients.call("prepare", [{"poll": poll, "choices": share} for share in ballots])
+@dataclass
+class Burst:
+    """One burst: every tablet sends its prepared message at the same moment."""
+
+    latencies: list[float]  # send → acknowledgement, every request
+    outcomes: Counter[str]
+    seconds: float  # first send → last acknowledgement
+    cpu_s: float  # the server's CPU time during the burst
+    first_odd: str  # the first outcome that is not an acknowledgement, if any
+
+    @property
+    def accepted(self) -> int:
+        return self.outcomes["ballot_ack"]
+
+
+def timed_burst(
+    clients: Clients,
+    pid: int,
+    prepare: tuple[str, list[dict[str, Any]]],
+    figures: Figures,
+    say: Say,
+    label: str = "burst",
+    sizes: dict[str, int] | None = None,
+) -> Burst:
+    """Have the clients prepare every tablet's message (``prepare``: the clients' command and
+    each client's arguments), then send them all at once and time each acknowledgement. The
+    messages' sizes go into ``sizes`` (default the figures' own, which the echo baseline
+    mimics)."""
+    clients.call(*prepare)
     start_at = time.monotonic() + START_MARGIN_S
-    say(f"  burst: {figures.tablets} ballots signed, every tablet sends in {START_MARGIN_S:g} s")
+    say(f"  {label}: {figures.tablets} ballots ready, every tablet sends in {START_MARGIN_S:g} s")
     cpu = cpu_seconds(pid)
     answers = clients.call("burst", {"start_at": start_at, "timeout": WAIT_S})
-    figures.burst_cpu_s = cpu_seconds(pid) - cpu
+    cpu_s = cpu_seconds(pid) - cpu
     requests = _gather(answers, "requests")
-    _sizes(answers, figures.sizes)
-    figures.burst = [r["answered"] - r["sent"] for r in requests]
-    figures.burst_outcomes = Counter(r["outcome"].split(":")[0] for r in requests)
-    figures.burst_s = max(r["answered"] for r in requests) - min(r["sent"] for r in requests)
-    say(
-        f"  burst: {figures.accepted} of {len(requests)} acknowledged in {figures.burst_s:.2f} s"
-        f" ({figures.per_s:,.0f}/s), p99 {percentile(figures.burst, 0.99):.3f} s; server CPU"
-        f" {figures.burst_cpu_s:.2f} s ({figures.burst_cpu_s / len(requests) * 1e6:.0f} µs a"
-        " ballot)"
+    _sizes(answers, figures.sizes if sizes is None else sizes)
+    burst = Burst(
+        latencies=[r["answered"] - r["sent"] for r in requests],
+        outcomes=Counter(r["outcome"].split(":")[0] for r in requests),
+        seconds=max(r["answered"] for r in requests) - min(r["sent"] for r in requests),
+        cpu_s=cpu_s,
+        first_odd=_first_odd(requests),
     )
-    odd = {k: v for k, v in figures.burst_outcomes.items() if k != "ballot_ack"}
+    per_s = burst.accepted / burst.seconds if burst.seconds > 0 else 0.0
+    say(
+        f"  {label}: {burst.accepted} of {len(requests)} acknowledged in {burst.seconds:.2f} s"
+        f" ({per_s:,.0f}/s), p99 {percentile(burst.latencies, 0.99):.3f} s; server CPU"
+        f" {cpu_s:.2f} s ({cpu_s / len(requests) * 1e6:.0f} µs a ballot)"
+    )
+    odd = {k: v for k, v in burst.outcomes.items() if k != "ballot_ack"}
     if odd:
-        say(f"  burst: other outcomes {odd}; e.g. {_first_odd(requests)}")
+        say(f"  {label}: other outcomes {odd}; e.g. {burst.first_odd}")
+    return burst
+
+
+def _burst(clients: Clients, figures: Figures, poll: str, pid: int, say: Say) -> None:
+    ballots = split(choices(figures.tablets), len(clients))
+    prepare = ("prepare", [{"poll": poll, "choices": share} for share in ballots])
+    burst = timed_burst(clients, pid, prepare, figures, say)
+    figures.burst = burst.latencies
+    figures.burst_outcomes = burst.outcomes
+    figures.burst_s = burst.seconds
+    figures.burst_cpu_s = burst.cpu_s
 
 
 def _first_odd(requests: list[dict[str, Any]]) -> str:
@@ -248,8 +290,31 @@ def _reconnect(clients: Clients, figures: Figures, connect_limit: int, say: Say)
 # The meeting server ------------------------------------------------------------------------
 
 
-def run_congress(clients: Clients, tablets: int, *, connect_limit: int, say: Say) -> Figures:
-    """The scenario against ``congress serve`` (a fresh data directory and SQLite database)."""
+@dataclass
+class Session:
+    """The running scenario, for what runs after the plaintext burst (``then``)."""
+
+    clients: Clients
+    api: Callable[..., Any]  # (method, path under the meeting, body) → the JSON answer
+    url: str
+    meeting: str
+    deputies: list[str]
+    pid: int
+
+
+def run_congress(
+    clients: Clients,
+    tablets: int,
+    *,
+    connect_limit: int,
+    say: Say,
+    extra_items: Callable[[list[str]], list[dict[str, Any]]] | None = None,
+    then: Callable[[Session, Figures], Any] | None = None,
+) -> Figures:
+    """The scenario against ``congress serve`` (a fresh data directory and SQLite database).
+    ``extra_items(deputies)`` adds agenda items; ``then(session, figures)`` runs after the
+    plaintext burst and its close, with every tablet still connected; its answer is kept in
+    ``figures.then``."""
     meeting = f"plenary-{secrets.token_hex(3)}"
     origin = f"bench.congress.local/{meeting}"
     figures = Figures(tablets)
@@ -288,6 +353,8 @@ def run_congress(clients: Clients, tablets: int, *, connect_limit: int, say: Say
         api("POST", "/open")
         items = [{"item": i, "title": f"报告 {i}", "kind": "report"} for i in FANOUT_ROUNDS]
         items.append({"item": "e1", "title": "选举专门委员会委员", "kind": "election"})
+        if extra_items is not None:
+            items += extra_items([d for _, d in deputies])
         api("PUT", "/agenda", {"items": items})
         started = time.monotonic()
         shares = split(deputies, len(clients))
@@ -319,6 +386,11 @@ def run_congress(clients: Clients, tablets: int, *, connect_limit: int, say: Say
             f"  closed the poll in {figures.close_s:.2f} s: {closed['result']['ballots']['cast']}"
             " ballots counted"
         )
+        if then is not None:
+            session = Session(
+                clients, api, server.url, meeting, [d for _, d in deputies], server.pid
+            )
+            figures.then = then(session, figures)
         _reconnect(clients, figures, connect_limit, say)
         clients.call("reset", {})
     return figures

@@ -37,6 +37,7 @@ from audit.verify.signature_pool import SignaturePool  # noqa: E402
 from ballots import tally  # noqa: E402
 from bench import tally as tally_bench  # noqa: E402
 from bench.audit import build_bundle  # noqa: E402
+from bench.encrypted import EncryptedFigures, agenda_items, run_encrypted  # noqa: E402
 from bench.load import BenchError, Clients  # noqa: E402
 from bench.plenary import Figures, percentile, run_congress, run_echo  # noqa: E402
 from voting.cli.serve import raise_open_file_limit  # noqa: E402
@@ -140,6 +141,7 @@ def results(
             "echo_all_s": _r(echo.sign_in_s, 2),
         },
         "close": {"s": _r(congress.close_s or 0.0, 2)},
+        "encrypted": encrypted_results(congress.then),
         "verify": verify,
         "tally": counting,
     }
@@ -147,11 +149,30 @@ def results(
     return document
 
 
+def encrypted_results(figures: EncryptedFigures | None) -> dict[str, Any]:
+    """The encrypted burst's figures (all None when it was skipped)."""
+    if figures is None:
+        keys = ("accepted", "sent", "p50_ack_s", "p99_ack_s", "per_s", "ceremony_s", "close_s")
+        return dict.fromkeys(keys)
+    burst = figures.burst
+    return {
+        "accepted": burst.accepted,
+        "sent": len(burst.latencies),
+        "p50_ack_s": _r(percentile(burst.latencies, 0.50)),
+        "p99_ack_s": _r(percentile(burst.latencies, 0.99)),
+        "per_s": round(burst.accepted / burst.seconds) if burst.seconds > 0 else 0,
+        "ceremony_s": _r(figures.ceremony_s, 2),
+        "close_s": _r(figures.close_s, 2),
+    }
+
+
 #: The goals at 3,000 tablets: figure → (text, test).
 GOALS: dict[str, tuple[str, Callable[[Any, int], bool]]] = {
     "burst.accepted": ("all", lambda v, n: v == n),
     "burst.p99_ack_s": ("≤ 1.0", lambda v, n: v <= 1.0),
     "burst.vs_echo": ("≥ 0.5", lambda v, n: v >= 0.5),
+    "encrypted.accepted": ("all", lambda v, n: v == n),
+    "encrypted.p99_ack_s": ("≤ 3.0", lambda v, n: v <= 3.0),
     "fanout.p99_s": ("≤ 0.25", lambda v, n: v <= 0.25),
     "reconnect.resynced_s": ("≤ 5", lambda v, n: v <= 5.0),
     "memory.kib_per_tablet": ("≤ 64", lambda v, n: v <= 64.0),
@@ -180,6 +201,11 @@ ROWS: list[tuple[str, str | None, str]] = [
     ("burst.p99_ack_s", "burst.echo_p99_ack_s", "s"),
     ("burst.per_s", "burst.echo_per_s", "ballots/s"),
     ("burst.vs_echo", None, ""),
+    ("encrypted.accepted", None, "ballots"),
+    ("encrypted.p50_ack_s", None, "s"),
+    ("encrypted.p99_ack_s", None, "s"),
+    ("encrypted.per_s", None, "ballots/s"),
+    ("encrypted.ceremony_s", None, "s"),
     ("fanout.p50_s", None, "s"),
     ("fanout.p99_s", "fanout.echo_p99_s", "s"),
     ("reconnect.resynced_s", "reconnect.echo_resynced_s", "s"),
@@ -216,9 +242,10 @@ def table(document: dict[str, Any]) -> list[str]:
         value = _show(figure(document, name))
         echo = _show(figure(document, echo_name)) if echo_name else ""
         goal = GOALS[name][0] if name in GOALS else ""
-        if name == "burst.accepted":
+        if name in ("burst.accepted", "encrypted.accepted") and value != "skipped":
+            group = name.split(".")[0]
             goal = f"all {document['tablets']:,}"
-            value = f"{value} of {document['burst']['sent']:,}"
+            value = f"{value} of {document[group]['sent']:,}"
         verdict = {True: "yes", False: "NO", None: "—"}[met[name]] if name in met else ""
         lines.append(f"{name:<24}{value:>12}{echo:>16}  {unit:<11}{goal:<11}{verdict}")
     verify = document["verify"]
@@ -246,6 +273,11 @@ def main() -> int:
     parser.add_argument(
         "--connect-limit", type=int, default=64, metavar="L", help="handshakes in flight per client"
     )
+    parser.add_argument(
+        "--no-encrypted",
+        action="store_true",
+        help="skip the encrypted burst (key ceremony, encrypted motion)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     if args.tablets < 2 or args.clients < 1 or args.clients > args.tablets:
@@ -257,8 +289,16 @@ def main() -> int:
             tempfile.TemporaryDirectory(prefix="congress-bench-") as scratch,
             Clients(args.clients) as clients,
         ):
+            encrypted = not args.no_encrypted
             congress = run_congress(
-                clients, args.tablets, connect_limit=args.connect_limit, say=say
+                clients,
+                args.tablets,
+                connect_limit=args.connect_limit,
+                say=say,
+                extra_items=agenda_items if encrypted else None,
+                then=(lambda session, figures: run_encrypted(session, figures, say))
+                if encrypted
+                else None,
             )
             echo = run_echo(
                 clients,

@@ -57,6 +57,8 @@ def test_every_goal_figure_is_there(figures: dict[str, Any]) -> None:
         "burst.accepted",
         "burst.p99_ack_s",
         "burst.vs_echo",
+        "encrypted.accepted",
+        "encrypted.p99_ack_s",
         "fanout.p99_s",
         "reconnect.resynced_s",
         "memory.kib_per_tablet",
@@ -76,6 +78,15 @@ def test_every_ballot_is_acknowledged_and_every_tablet_comes_back(figures: dict[
     assert figures["reconnect"]["failed"] == 0
     assert figures["sign_in"]["failed"] == 0
     assert figures["goals"]["burst.accepted"] is True
+
+
+def test_every_encrypted_ballot_is_acknowledged_after_a_real_key_ceremony(
+    figures: dict[str, Any],
+) -> None:
+    encrypted = figures["encrypted"]
+    assert encrypted["accepted"] == encrypted["sent"] == TABLETS
+    assert figures["goals"]["encrypted.accepted"] is True
+    assert positive(encrypted["ceremony_s"]) and positive(encrypted["p99_ack_s"])
 
 
 def test_times_and_rates_are_sane(figures: dict[str, Any]) -> None:
