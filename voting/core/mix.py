@@ -200,8 +200,7 @@ def prepare(state: MeetingState, signed: SignedBody, kind: str, poll_id: str) ->
     setup = mix_setup(state, poll_id)
     index = _index_of(setup.key, station)
     check = _check_shuffle if kind == SHUFFLE_BODY else _check_shares
-    entry: Entry = {
-        "type": kind,
+    common: Entry = {
         "poll": poll_id,
         "scrutineer": index,
         "deputy": station.deputy,
@@ -209,7 +208,7 @@ def prepare(state: MeetingState, signed: SignedBody, kind: str, poll_id: str) ->
         "station_body": dict(signed.body),
         "sig": signed.sig,
     }
-    return Prepared(check(state, setup, index, signed.body, entry), moment)
+    return Prepared(check(state, setup, index, signed.body, common), moment)
 
 
 def commit(state: MeetingState, signed: SignedBody, prepared: Prepared) -> Any:
@@ -231,7 +230,7 @@ def commit(state: MeetingState, signed: SignedBody, prepared: Prepared) -> Any:
 
 
 def _check_shuffle(
-    state: MeetingState, setup: MixSetup, index: int, body: Mapping[str, Any], entry: Entry
+    state: MeetingState, setup: MixSetup, index: int, body: Mapping[str, Any], common: Entry
 ) -> list[Entry]:
     tally = setup.tally
     if tally.write_in_share_sets:
@@ -254,13 +253,11 @@ def _check_shuffle(
         verify_shuffle(inputs, mixed, setup.chain_key.for_station(index), where)
     except CryptoError as error:
         raise crypto_refusal(error) from None
-    entry["index"] = index
-    entry["output"] = list_hash(mixed.outputs)
-    return [entry]
+    return [{"type": "shuffle", **common, "index": index, "output": list_hash(mixed.outputs)}]
 
 
 def _check_shares(
-    state: MeetingState, setup: MixSetup, index: int, body: Mapping[str, Any], entry: Entry
+    state: MeetingState, setup: MixSetup, index: int, body: Mapping[str, Any], common: Entry
 ) -> list[Entry]:
     tally = setup.tally
     if len(tally.shuffles) < setup.key.t:
@@ -308,12 +305,12 @@ def _check_shares(
         except CryptoError as error:
             raise crypto_refusal(error) from None
         decoded.append(share)
-    entry["final"] = final_hash
+    posted: Entry = {"type": "write_in_shares", **common, "final": final_hash}
     sets = {j: _decode_set(e) for j, e in tally.write_in_share_sets.items()}
     sets[index] = decoded
     if len(sets) < setup.key.t:
-        return [entry]
-    return [entry, *_names_and_result(state, setup, final, sets)]
+        return [posted]
+    return [posted, *_names_and_result(state, setup, final, sets)]
 
 
 def _decode_set(entry: Mapping[str, Any]) -> list[DecryptionShare]:
