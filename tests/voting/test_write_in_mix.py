@@ -122,8 +122,19 @@ def test_two_stations_shuffle_and_decrypt_and_the_result_counts_the_write_ins(
     bad = post_signed(client, idle, poll, "shuffles", tampered)  # outputs swapped
     assert bad.status_code == 400 and bad.json()["error"] == "shuffle-proof"
 
+    final = service_of(client).state.polls[poll].encrypted.shuffles[-1]["output"]  # type: ignore[union-attr]
+    outsider = post_signed(
+        client, idle, poll, "write-in-shares", {"poll": poll, "final": final, "shares": []}
+    )
+    assert outsider.status_code == 403 and outsider.json()["error"] == "not-in-chain"
+    stale = {"poll": poll, "final": "0" * 64, "shares": []}
+    late = post_signed(client, first, poll, "write-in-shares", stale)
+    assert late.status_code == 409 and late.json()["error"] == "stale-list"
+
     assert mix_step(first, poll) == "write-in-shares"
     assert service_of(client).state.polls[poll].result is None
+    closed = post_signed(client, idle, poll, "shuffles", own)
+    assert closed.status_code == 409 and closed.json()["error"] == "mix-closed"
     assert mix_step(second, poll) == "write-in-shares"
     assert mix_step(idle, poll) is None  # no mix is waiting any more
 
