@@ -92,6 +92,19 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "liveness": frozenset(
         {"poll", "challenge", "index", "proof", "deputy", "station", "station_body", "sig"}
     ),
+    # Scrutineer ``scrutineer``'s shuffle of the write-in list: the station's signed body holds
+    # the shuffle's bytes (``shuffle``); ``output`` is the hash of the shuffled list.
+    "shuffle": frozenset(
+        {"poll", "scrutineer", "index", "output", "deputy", "station", "station_body", "sig"}
+    ),
+    # Scrutineer ``scrutineer``'s decryption shares of every point of the final write-in list
+    # (``final``, its hash), in the station's signed body (``shares``).
+    "write_in_shares": frozenset(
+        {"poll", "scrutineer", "final", "deputy", "station", "station_body", "sig"}
+    ),
+    # The written names counted from t write-in share sets (``scrutineers``) and how many of
+    # the write-ins the per-ballot rules ignored (or that did not decode to a name).
+    "decrypted_write_ins": frozenset({"poll", "write_ins", "write_ins_ignored", "scrutineers"}),
 }
 
 #: Fields that some entries of a type carry besides the required ones, and when.

@@ -94,7 +94,7 @@ def _operation(spec: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
     if spec.name in ("pair", "pair_station"):
         responses["401"] = _error("bad, used or expired pairing code")
         responses["403"] = _error("deputy's seat has ended")
-    if spec.name in ("post_message", "liveness_answer"):
+    if spec.name in ("post_message", "liveness_answer", "post_shuffle", "post_write_in_shares"):
         responses["403"] = _error("unknown station, bad signature or not its place / 终端无权提交")
     if spec.body is not None:
         content: dict[str, Any] = {JSON: {"schema": _schema_ref(spec.body, schemas)}}

@@ -80,6 +80,8 @@ class CeremonyCheck(Check):
             "key_completed": self._key_completed,
             "liveness_challenge": self._challenge,
             "liveness": self._liveness,
+            "shuffle": self._mix_post,
+            "write_in_shares": self._mix_post,
         }
 
     def feed(self, seq: int, entry: Entry) -> None:
@@ -328,3 +330,18 @@ class CeremonyCheck(Check):
             self.fail(seq, f"entry {seq}: the liveness proof does not verify ({error})")
             return
         current.answered.add(index)
+
+    # The write-in mix -------------------------------------------------------------------------
+
+    def _mix_post(self, seq: int, entry: Entry) -> None:
+        """A station's shuffle or write-in shares: signed by the station of the scrutineer who
+        holds the index named (the mix checks of check 7 verify the proofs)."""
+        if not self._signed(seq, entry, entry["type"], ("poll",)):
+            return
+        holders = self.key["scrutineers"] if self.key is not None else {}
+        if holders.get(str(entry["scrutineer"])) != entry["deputy"]:
+            self.fail(
+                seq,
+                f"entry {seq}: deputy {entry['deputy']} does not hold share "
+                f"{entry['scrutineer']} of the sitting's key",
+            )

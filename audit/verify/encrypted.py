@@ -25,6 +25,7 @@ from typing import Any
 from audit.canonical import canonical_bytes
 from audit.encrypted import aggregate_hash, counted_seqs
 from audit.verify.base import Entry
+from audit.verify.mix_checks import MixChecks
 from audit.verify.state import Meeting, Poll
 from ballots import parse_poll
 from ballots.crypto.ballot import BallotContext, check_not_reused, verify_ballot
@@ -79,6 +80,8 @@ class _Tally:
     aggregate: dict[str, Any] | None = None
     ciphertexts: list[Ciphertext] = field(default_factory=list)
     share_sets: dict[int, list[DecryptionShare]] = field(default_factory=dict)
+    #: the verified mark totals while the result waits for the write-in mix
+    awaiting_totals: list[int] | None = None
 
 
 class EncryptedChecks:
@@ -98,6 +101,7 @@ class EncryptedChecks:
             "aggregate": self._aggregate,
             "decryption_shares": self._shares,
             "decrypted_totals": self._totals,
+            **MixChecks(self).handlers,
         }
 
     def feed(self, seq: int, entry: Entry) -> None:
@@ -295,3 +299,4 @@ class EncryptedChecks:
             )
             return
         poll.encrypted_totals = list(values[:marks]) if awaiting is None else None
+        tally.awaiting_totals = None if awaiting is None else list(values[:marks])

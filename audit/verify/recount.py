@@ -179,6 +179,7 @@ class RecountCheck(Check):
             )
             return None
         cast = definition["issued"]
+        written, ignored = poll.encrypted_write_ins or (None, 0)
         try:
             parsed = parse_poll(definition)
             result: dict[str, Any] = decide(
@@ -187,6 +188,8 @@ class RecountCheck(Check):
                 valid=cast,
                 void=0,
                 counts=counts_from_totals(parsed, totals, cast),
+                write_ins=written,
+                write_ins_ignored=ignored,
             )
         except InputError as exc:
             self._input_error(seq, poll, exc, [])

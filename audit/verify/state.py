@@ -55,6 +55,8 @@ class Poll:
     #: check 7 verified (``decrypted_totals``), which check 8 recounts
     encrypted: dict[str, list[int]] = field(default_factory=dict)
     encrypted_totals: list[int] | None = None
+    #: encrypted elections with write-ins: the counted names and the ignored write-ins
+    encrypted_write_ins: tuple[dict[str, int], int] | None = None
     ballots: list[tuple[int, Any]] = field(default_factory=list)
     manual: dict[str, Any] | None = None
     manual_at: int | None = None

@@ -28,7 +28,12 @@ from devices.scrutineer.steps import (
 __all__ = ["BODY_TYPES", "Station", "StepResult"]
 
 #: The ``type`` of the signed body per endpoint.
-BODY_TYPES = {"ceremony": "ceremony", "liveness": "liveness_answer"}
+BODY_TYPES = {
+    "ceremony": "ceremony",
+    "liveness": "liveness_answer",
+    "shuffles": "shuffle",
+    "write-in-shares": "write_in_shares",
+}
 
 Event = Callable[[str, Any], None]
 

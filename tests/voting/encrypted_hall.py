@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 from ballots.crypto.group import Scalar
 from ballots.crypto.shape import Choice
 from devices.scrutineer.simulated import run_until_settled
+from devices.scrutineer.station import Station
 from tests.voting.ceremony.sitting import HOLDERS, SCRUTINEERS, paired_stations
 from tests.voting.conftest import LOG_KEY
 from tests.voting.crypto_sitting import Scrutineers
@@ -37,6 +38,11 @@ def complete_key(client: TestClient, chair: Staff) -> Scrutineers:
     """The scrutineers adopted on paper (the agenda lists :data:`SCRUTINEERS_ITEM`), three
     simulated stations paired, the whole key ceremony run over the API; the sitting key with
     the shares the stations hold."""
+    return key_and_stations(client, chair)[0]
+
+
+def key_and_stations(client: TestClient, chair: Staff) -> tuple[Scrutineers, list[Station]]:
+    """As :func:`complete_key`, with the three paired stations that hold the shares."""
     poll = chair.post(
         "/polls", {"item": "scrut", "definition": {"kind": "motion"}, "mode": "manual"}
     )["poll"]
@@ -58,7 +64,7 @@ def complete_key(client: TestClient, chair: Staff) -> Scrutineers:
         assert station.state.index is not None and station.state.secret_share is not None
         secret = bytes.fromhex(station.state.secret_share)
         shares[station.state.index] = Scalar.decode(secret, "secret_share")
-    return Scrutineers(key, shares)
+    return Scrutineers(key, shares), stations
 
 
 def open_encrypted(chair: Staff, item: str, definition: dict[str, Any], **more: Any) -> str:

@@ -231,6 +231,14 @@ ROUTES: dict[tuple[str, str], Route] = {
         STAFF, M1, {"poll": "p1"}, harmless_path=nowhere()
     ),
     ("POST", "/api/meetings/{meeting}/liveness/answers"): Route(EVERYONE, M1, {}, harmless_body={}),
+    # The write-in mix: the board is public, stations sign their posts (p1 is not encrypted).
+    ("GET", "/api/meetings/{meeting}/polls/{poll}/mix"): Route(EVERYONE, on(poll="p1")),
+    ("POST", "/api/meetings/{meeting}/polls/{poll}/shuffles"): Route(
+        EVERYONE, on(poll="p1"), {}, harmless_body={}
+    ),
+    ("POST", "/api/meetings/{meeting}/polls/{poll}/write-in-shares"): Route(
+        EVERYONE, on(poll="p1"), {}, harmless_body={}
+    ),
 }
 
 # WebSocket commands. On the tablet channel the hello is signed with the device key over the

@@ -15,8 +15,10 @@ from starlette.testclient import TestClient
 from ballots.crypto.group import Scalar
 from ballots.crypto.randomness import SystemRandom
 from ballots.crypto.shape import Choice
+from devices.scrutineer.mix import MixBoard, shares_fields, shuffle_fields
 from devices.scrutineer.simulated import run_until_settled, simulated_station
-from devices.scrutineer.steps import join_board, liveness_steps, rebuild
+from devices.scrutineer.station import Station
+from devices.scrutineer.steps import Outgoing, join_board, liveness_steps, rebuild
 from devices.tablet import Tablet
 from tests.voting.ceremony.sitting import ClientTransport
 from tests.voting.crypto_sitting import Scrutineers
@@ -154,6 +156,10 @@ def test_protected_endpoints_declare_bearer_auth(document: dict[str, Any]) -> No
         "ceremony_board",
         "post_message",
         "liveness_answer",
+        # The write-in mix: stations sign their posts; the board is public.
+        "mix_board",
+        "post_shuffle",
+        "post_write_in_shares",
     }
     assert document["components"]["securitySchemes"] == {
         "bearer": {"type": "http", "scheme": "bearer"}
@@ -260,13 +266,65 @@ MANUAL = {
 }
 
 
+def write_in_mix(
+    client: TestClient, call: Any, tablet: Any, scrutineers: Scrutineers, stations: list[Station]
+) -> None:
+    """An encrypted election (p8) with a write-in: totals decrypted, then two stations read the
+    mix board, shuffle and post their write-in shares."""
+    definition = {"kind": "election", "seats": 2, "candidates": [{"id": "c1"}, {"id": "c2"}]}
+    call(
+        "POST",
+        "/api/meetings/{meeting}/polls",
+        {"item": "w", "definition": definition, "mode": "encrypted"},
+    )
+    encryption = call("GET", "/api/meetings/{meeting}")["poll"]["encryption"]
+    choice = Choice.stances(["for", "against"], ["赵六"])
+    with client.websocket_connect("/ws/meetings/m1/tablet") as ws:
+        challenge = ws.receive_json()
+        ws.send_json(tablet.hello(challenge["nonce"]))
+        assert ws.receive_json()["type"] == "welcome"
+        ws.send_json(dict(tablet.encrypted_ballot("p8", encryption, choice), id="w"))
+        while (reply := ws.receive_json()).get("id") != "w":
+            pass
+        assert reply["type"] == "ballot_ack", reply
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/close", poll="p8")
+    aggregate = service_of(client).state.polls["p8"].encrypted.aggregate  # type: ignore[union-attr]
+    note = call("GET", "/api/meetings/{meeting}/log/checkpoint", role="none")
+    checkpoint = note[: note.index("\n\n") + 1]
+    for j in (1, 2):
+        shares = {
+            "scrutineer": j,
+            "checkpoint": checkpoint,
+            "aggregate": aggregate["hash"],
+            "shares": scrutineers.share_set(j, aggregate, checkpoint),
+        }
+        path = "/api/meetings/{meeting}/polls/{poll}/decryption-shares"
+        call("POST", path, shares, role="none", poll="p8")
+    mixing = stations[:2]
+    board_path = "/api/meetings/{meeting}/polls/{poll}/mix"
+    for station in mixing:
+        assert station.state.index is not None
+        board = MixBoard(call("GET", board_path, role="none", poll="p8"))
+        fields = shuffle_fields(board, station.state.index, SystemRandom())
+        signed = station.sign(Outgoing("shuffles", fields, "shuffle"))
+        call("POST", board_path[:-4] + "/shuffles", signed, role="none", poll="p8")
+    for station in mixing:
+        assert station.state.index is not None and station.state.secret_share is not None
+        board = MixBoard(call("GET", board_path, role="none", poll="p8"))
+        secret = Scalar.decode(bytes.fromhex(station.state.secret_share), "secret_share")
+        fields = shares_fields(board, station.state.index, secret, SystemRandom())
+        signed = station.sign(Outgoing("write-in-shares", fields, "shares"))
+        call("POST", board_path[:-4] + "/write-in-shares", signed, role="none", poll="p8")
+    assert service_of(client).state.polls["p8"].result is not None
+
+
 SCRUTINEERS = {"chief": ["d07"], "scrutineers": ["d08", "d09"], "tellers": ["d10"]}
 
 
-def key_ceremony(client: TestClient, call: Any) -> Scrutineers:
+def key_ceremony(client: TestClient, call: Any) -> tuple[Scrutineers, list[Station]]:
     """Scrutineers adopted on paper, three stations paired, a whole key ceremony, a liveness
     challenge answered: one call of each ceremony operation goes through ``call``. Returns the
-    sitting key with the shares the stations hold."""
+    sitting key with the shares the stations hold, and the stations."""
     call(
         "POST",
         "/api/meetings/{meeting}/polls",
@@ -307,7 +365,7 @@ def key_ceremony(client: TestClient, call: Any) -> Scrutineers:
         assert station.state.index is not None and station.state.secret_share is not None
         secret = bytes.fromhex(station.state.secret_share)
         shares[station.state.index] = Scalar.decode(secret, "secret_share")
-    return Scrutineers(key, shares)
+    return Scrutineers(key, shares), stations
 
 
 def test_live_answers_fit_their_documented_schemas(
@@ -365,6 +423,7 @@ def test_live_answers_fit_their_documented_schemas(
         {"item": "f", "title": "选举委员", "kind": "election"},
         {"item": "o", "title": "宪法宣誓", "kind": "oath"},
         {"item": "x", "title": "加密表决的议案", "kind": "motion"},
+        {"item": "w", "title": "加密选举", "kind": "election"},
         {
             "item": "s",
             "title": "通过监票人名单",
@@ -423,7 +482,7 @@ def test_live_answers_fit_their_documented_schemas(
     assert further["definition"]["seats"] == 1
     # The key ceremony (p6: the scrutineers adopted on paper), then an encrypted motion: one
     # ballot, its total decrypted by two of the three scrutineers.
-    scrutineers = key_ceremony(client, call)
+    scrutineers, stations = key_ceremony(client, call)
     encrypted = {"item": "x", "definition": {"kind": "motion"}, "mode": "encrypted"}
     call("POST", "/api/meetings/{meeting}/polls", encrypted)
     encryption = call("GET", "/api/meetings/{meeting}")["poll"]["encryption"]
@@ -450,6 +509,7 @@ def test_live_answers_fit_their_documented_schemas(
         }
         path = "/api/meetings/{meeting}/polls/{poll}/decryption-shares"
         call("POST", path, shares, role="none", poll="p7")
+    write_in_mix(client, call, tablet, scrutineers, stations)
     call("POST", "/api/meetings/{meeting}/items/{item}/withdraw", {"reason": "撤回"}, item="b")
     oath = {"led_by": "赵敏", "sworn": ["代表1", "代表2"]}
     call("POST", "/api/meetings/{meeting}/items/{item}/oath", oath, item="o")

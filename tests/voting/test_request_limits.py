@@ -11,7 +11,7 @@ import pytest
 
 from voting.cli.main import build_parser, main
 from voting.cli.serve import bind, listening_url
-from voting.limits import BodyLimit
+from voting.limits import MAX_BODY, MAX_MIX_BODY, BodyLimit, body_limit
 from voting.transport import OpenConnections, TransportLimits, uvicorn_transport_options
 
 LIMIT = 1000
@@ -26,7 +26,10 @@ class Exchange:
     """One HTTP request through :class:`BodyLimit` to an app that reads the whole body and
     answers 200 with its length."""
 
-    def __init__(self, chunks: list[bytes], headers: list[tuple[bytes, bytes]]) -> None:
+    def __init__(
+        self, chunks: list[bytes], headers: list[tuple[bytes, bytes]], path: str = "/api/login"
+    ) -> None:
+        self.path = path
         self.chunks = chunks
         self.headers = headers
         self.received = 0
@@ -57,7 +60,7 @@ class Exchange:
         await send({"type": "http.response.body", "body": str(len(body)).encode()})
 
     async def run(self) -> None:
-        scope = {"type": "http", "method": "POST", "path": "/api/login", "headers": self.headers}
+        scope = {"type": "http", "method": "POST", "path": self.path, "headers": self.headers}
         await BodyLimit(self.app, LIMIT)(scope, self.receive, self.send)
 
     def answer(self) -> tuple[int, dict[str, str], Any]:
@@ -97,6 +100,22 @@ async def test_a_body_at_the_limit_reaches_the_app() -> None:
     await exchange.run()
     assert [m.get("status") for m in exchange.sent] == [200, None]
     assert exchange.sent[1]["body"] == b"1000"
+
+
+async def test_the_write_in_mix_posts_alone_take_bodies_up_to_16_mib() -> None:
+    shuffles = "/api/meetings/m1/polls/p8/shuffles"
+    exchange = Exchange([b"x" * 1500] * 2, [(b"content-length", b"3000")], shuffles)
+    await exchange.run()
+    assert [m.get("status") for m in exchange.sent] == [200, None]
+    assert exchange.sent[1]["body"] == b"3000"
+    over = str(MAX_MIX_BODY + 1).encode()
+    shares = "/api/meetings/m1/polls/p8/write-in-shares"
+    exchange = Exchange([b"x"], [(b"content-length", over)], shares)
+    await exchange.run()
+    status, _, answer = exchange.answer()
+    assert (status, answer["error"], exchange.app_called) == (413, "body-too-large", False)
+    assert body_limit("/api/meetings/m1/polls/p8/close") == MAX_BODY
+    assert body_limit("/api/meetings/m1/polls/p8/shuffles/x") == MAX_BODY
 
 
 async def test_websockets_pass_untouched() -> None:

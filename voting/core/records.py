@@ -143,7 +143,9 @@ class EncryptedBallots:
     ``first_components``: every first component ``a`` (32 bytes) of the poll's ballots, for
     weeding; ``aggregate``: the ``aggregate`` entry written at close; ``share_sets``: the
     scrutineers' decryption shares by index ``j``, in log order; ``totals``: the decrypted
-    totals; ``awaiting_mix``: someone wrote in, the result waits for the write-in mix.
+    totals; ``awaiting_mix``: someone wrote in, the result waits for the write-in mix;
+    ``shuffles``: the mix's ``shuffle`` entries in chain order; ``write_in_share_sets``: the
+    stations' ``write_in_shares`` entries by index ``j``, in log order.
     """
 
     cast: list[CastBallot] = field(default_factory=list)
@@ -152,6 +154,8 @@ class EncryptedBallots:
     share_sets: dict[int, Mapping[str, Any]] = field(default_factory=dict)
     totals: Mapping[str, Any] | None = None
     awaiting_mix: bool = False
+    shuffles: list[Mapping[str, Any]] = field(default_factory=list)
+    write_in_share_sets: dict[int, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def first_components_of(ballot: Mapping[str, Any]) -> set[bytes]:

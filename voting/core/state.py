@@ -237,6 +237,17 @@ class MeetingState:
         tally.totals = dict(e)
         tally.awaiting_mix = e.get("awaiting") == "write-in-mix"
 
+    def _apply_shuffle(self, e: Mapping[str, Any]) -> None:
+        _encrypted(self.polls[e["poll"]]).shuffles.append(dict(e))
+        self._station_signed(e)
+
+    def _apply_write_in_shares(self, e: Mapping[str, Any]) -> None:
+        _encrypted(self.polls[e["poll"]]).write_in_share_sets[e["scrutineer"]] = dict(e)
+        self._station_signed(e)
+
+    def _apply_decrypted_write_ins(self, e: Mapping[str, Any]) -> None:
+        _encrypted(self.polls[e["poll"]]).awaiting_mix = False
+
     def _apply_poll_closed(self, e: Mapping[str, Any]) -> None:
         poll = self.polls[e["poll"]]
         poll.status = "closed"

@@ -18,6 +18,7 @@ from voting.http import (
     devices,
     log,
     meetings,
+    mix,
     polls,
     rounds,
 )
@@ -33,6 +34,7 @@ ENDPOINTS: list[Endpoint] = [
         agenda,
         polls,
         decryption,
+        mix,
         rounds,
         log,
         ceremony,

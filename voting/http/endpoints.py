@@ -40,6 +40,7 @@ from voting.congress import Congress, Principal
 from voting.errors import CommandError, Unauthenticated, storage_failed
 from voting.http.answers import Written
 from voting.http.peers import client_address
+from voting.limits import body_limit
 from voting.runtime import Runtime
 from voting.service import Decision, MeetingService
 from voting.validation import validation_problem
@@ -241,9 +242,9 @@ async def read_body(request: Request, model: type[BaseModel]) -> Any:
 
 
 async def read_raw_body(request: Request) -> bytes:
-    """The request body, at most :data:`MAX_BODY` bytes."""
+    """The request body, at most :data:`MAX_BODY` bytes (more for the write-in mix posts)."""
     data = await request.body()
-    if len(data) > MAX_BODY:
+    if len(data) > body_limit(request.url.path, MAX_BODY):
         raise invalid("body too large")
     return data
 
