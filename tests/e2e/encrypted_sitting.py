@@ -47,6 +47,7 @@ AGENDA = {
         },
         {"item": "budget", "title": "关于2026年财政预算的决议", "kind": "motion"},
         {"item": "vice", "title": "选举副镇长", "kind": "election"},
+        {"item": "roads", "title": "关于修建村道的决议", "kind": "motion"},
     ]
 }
 

@@ -22,10 +22,11 @@ from ballots.crypto.encoding import ballot_bytes, ballot_from_json, tracking_cod
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.shape import Choice
 from devices.tablet import ballot_shape
-from tests.e2e.conftest import DemoServer
+from tests.e2e.conftest import CHAIR, DemoServer
 from tests.e2e.encrypted_sitting import (
     ELECTION,
     MEETING,
+    TITLE,
     EncryptedSitting,
     create_sitting,
     open_encrypted,
@@ -210,3 +211,51 @@ def test_an_encrypted_election_with_a_write_in_waits_for_the_mix(
     assert sitting.state()["poll"].get("result") is None
     status, refused = sitting.refused("POST", f"/polls/{poll}/announce")
     assert (status, refused["error"]) == (409, "result-pending")
+
+
+def test_the_console_shows_the_ceremony_and_runs_an_encrypted_poll(
+    browser: Browser, sitting: EncryptedSitting, hall: list[HallTablet]
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{sitting.server.base}/chair")
+    page.get_by_label("用户名").fill(CHAIR[0])
+    page.get_by_label("密码").fill(CHAIR[1])
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("button", name=re.compile(TITLE)).click()
+
+    key_id = sitting.server.api("GET", f"/api/meetings/{MEETING}/ceremony")["key"]["key_id"]
+    expect(page.locator("#ceremony-run")).to_have_text("key-1：已完成（门限 2 / 3）")
+    expect(page.locator("#ceremony-key")).to_have_text(f"密钥编号：{key_id[:16]}…")
+    poll = f"p{len(sitting.state()['polls']) + 1}"
+    live = page.locator("#ceremony-live")
+    expect(live).to_have_text(f"尚未为下一次表决 {poll} 发出在线确认")
+    page.get_by_role("button", name="发出在线确认").click()
+    expect(live).to_have_text(f"下一次表决 {poll} 在线确认：0 / 2")
+    for station in sitting.stations[:2]:
+        station.step()
+    expect(live).to_have_text(f"下一次表决 {poll} 在线确认：2 / 2")
+
+    row = page.locator('[data-item="roads"]')
+    row.get_by_role("button", name="设为当前").click()
+    row.get_by_role("button", name="发起表决").click()
+    dialog = page.locator("dialog")
+    dialog.get_by_label("表决方式").select_option("encrypted")
+    dialog.get_by_role("button", name="开始表决").click()
+    expect(dialog).not_to_be_visible()
+    opened = sitting.state()["poll"]
+    assert (opened["poll"], opened["mode"]) == (poll, "encrypted")
+
+    cast_python(sitting, hall[0], poll, Choice.stances(["for"]))
+    sitting.call("POST", f"/polls/{poll}/close")
+    waiting = page.locator("#decryption")
+    expect(waiting).to_have_text("等待监票人解密 (0/2)")
+    post_shares(sitting, poll, 2)
+    expect(waiting).to_have_text("等待监票人解密 (1/2)")
+    post_shares(sitting, poll, 1)
+    expect(waiting).to_have_count(0)
+    expect(page.locator(".poll-closed")).to_contain_text("赞成")
+    context.close()
+    assert errors == []
