@@ -93,7 +93,7 @@ const TEXTS = {
     "mode.encrypted": "无记名投票（加密）",
     "encrypted.proving": "正在加密选票…",
     "encrypted.before": "您的选票已加密。选票跟踪码：",
-    "encrypted.note": "请记下跟踪码，表决结束后可在公告的选票清单中查到它。",
+    "encrypted.note": "请记下跟踪码，表决结束后可在公开的日志中查到它。",
     "encrypted.confirm": "确认投票",
     "encrypted.after": "您的选票跟踪码",
 
@@ -259,7 +259,7 @@ const TEXTS = {
     "mode.encrypted": "Secret ballot (encrypted)",
     "encrypted.proving": "Encrypting your ballot…",
     "encrypted.before": "Your ballot is encrypted. Tracking code:",
-    "encrypted.note": "Note the tracking code: after the close you can find it in the published list of ballots.",
+    "encrypted.note": "Note the tracking code: after the close you can find it in the public log.",
     "encrypted.confirm": "Cast my ballot",
     "encrypted.after": "Your ballot's tracking code",
 
