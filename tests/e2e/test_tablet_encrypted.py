@@ -259,3 +259,55 @@ def test_the_console_shows_the_ceremony_and_runs_an_encrypted_poll(
     expect(page.locator(".poll-closed")).to_contain_text("赞成")
     context.close()
     assert errors == []
+
+
+PROJECTS = [
+    {"id": "p1", "name": "修路"},
+    {"id": "p2", "name": "建校"},
+    {"id": "p3", "name": "供水"},
+]
+SUBJECTS = [{"id": "s1", "name": "财政所"}, {"id": "s2", "name": "派出所"}]
+#: A ballot screen's choice per poll kind, and the plaintext ballots/crypto/shape.py makes of it.
+SCREEN_CHOICES: list[tuple[dict[str, Any], Any, Choice]] = [
+    ({"kind": "motion", "definition": {}}, "abstain", Choice.stances(["abstain"])),
+    (
+        {"kind": "election", "definition": ELECTION},
+        {"marks": {"c1": "for", "c2": "against", "c3": "against"}, "write_ins": {"c3": "赵六"}},
+        Choice.stances(["for", "against", "against"], ["赵六"]),
+    ),
+    (
+        {"kind": "election", "definition": ELECTION},
+        {"marks": {"c2": "for"}},
+        Choice.stances(["abstain", "for", "abstain"]),
+    ),
+    (
+        {"kind": "selection", "definition": {"form": "choose", "seats": 2, "candidates": PROJECTS}},
+        {"chosen": ["p3", "p1"]},
+        Choice((1, 0, 1)),
+    ),
+    (
+        {"kind": "selection", "definition": {"form": "each", "candidates": PROJECTS}},
+        {"marks": {"p1": "against", "p3": "for"}},
+        Choice.stances(["against", "abstain", "for"]),
+    ),
+    (
+        {"kind": "evaluation", "definition": {"subjects": SUBJECTS}},
+        {"ratings": {"s2": "dissatisfied"}},
+        Choice((0, 0, 0, 0, 0, 1)),
+    ),
+]
+
+
+def test_every_ballot_screen_choice_becomes_the_plaintext_python_makes(
+    tablets: list[BrowserTablet],
+) -> None:
+    made = tablets[1].page.evaluate(
+        """async (cases) => {
+            const { cryptoChoice } = await import("/static/tablet/ballot-encrypted.js");
+            return cases.map(([poll, choice]) => cryptoChoice(poll, choice));
+        }""",
+        [[poll, choice] for poll, choice, _ in SCREEN_CHOICES],
+    )
+    assert made == [
+        {"marks": list(c.marks), "writeIns": list(c.write_ins)} for _, _, c in SCREEN_CHOICES
+    ]
