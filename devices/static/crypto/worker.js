@@ -8,9 +8,7 @@
 // `context` the message form of messages.js. Randomness comes from crypto.getRandomValues.
 
 import { makeBallot, verifyBallot } from "./ballot.js";
-import { sha256 } from "../vendor/noble-hashes-1.8.0/sha2.js";
-import { toHex } from "../bytes.js";
-import { ballotBytes, ballotFromJSON, ballotToJSON, trackingCode } from "./encoding.js";
+import { ballotFromJSON, ballotHash, ballotToJSON, trackingCode } from "./encoding.js";
 import { contextFrom, errorMessage } from "./messages.js";
 import { systemRandom } from "./random.js";
 import { shapeFrom } from "./shape.js";
@@ -24,7 +22,7 @@ function handle(request) {
     return {
       ballot: ballotToJSON(ballot),
       trackingCode: trackingCode(ballot),
-      ballotHash: toHex(sha256(ballotBytes(ballot))),
+      ballotHash: ballotHash(ballot),
     };
   }
   if (request.op === "verify") {
