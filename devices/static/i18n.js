@@ -90,6 +90,12 @@ const TEXTS = {
     voided: "本次表决已宣布无效，将重新表决",
     "named.recorded": "您的表决已记录（记名表决）",
     "ack.invalid": "服务器对您选票的签名回执无效，请联系监票人",
+    "mode.encrypted": "无记名投票（加密）",
+    "encrypted.proving": "正在加密选票…",
+    "encrypted.before": "您的选票已加密。选票跟踪码：",
+    "encrypted.note": "请记下跟踪码，表决结束后可在公开的日志中查到它。",
+    "encrypted.confirm": "确认投票",
+    "encrypted.after": "您的选票跟踪码",
 
     "election.rule":
       "对每位候选人可以选择赞成、反对或弃权，不选的按弃权计。对候选人投反对票后，可以另选他人。",
@@ -250,6 +256,12 @@ const TEXTS = {
     "named.recorded": "Your vote has been recorded (named vote)",
     "ack.invalid":
       "The server's signed receipt for your ballot is not valid. Please contact a scrutineer.",
+    "mode.encrypted": "Secret ballot (encrypted)",
+    "encrypted.proving": "Encrypting your ballot…",
+    "encrypted.before": "Your ballot is encrypted. Tracking code:",
+    "encrypted.note": "Note the tracking code: after the close you can find it in the public log.",
+    "encrypted.confirm": "Cast my ballot",
+    "encrypted.after": "Your ballot's tracking code",
 
     "election.rule":
       "For each candidate choose For, Against or Abstain; unmarked counts as Abstain. After voting Against a candidate you may write in another person.",

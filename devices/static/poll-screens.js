@@ -65,6 +65,8 @@ export function createPollScreens(app, actions, render) {
       );
     } else if (stage === "submitted") {
       parts.push(submittedBlock(poll));
+    } else if (poll.encryption && actions.encrypted.screen(poll, stage)) {
+      parts.push(actions.encrypted.screen(poll, stage));
     } else if (poll.kind === "motion") {
       parts.push(
         stage === "confirm" ? motionConfirm(poll) : motion.render((mark) => pick(poll, mark)),
@@ -208,6 +210,7 @@ export function createPollScreens(app, actions, render) {
   function submittedBlock(poll) {
     const ballot = app.ballots.get(poll.poll);
     const parts = [h("p", { class: "notice notice-ok", role: "status" }, t("submitted"))];
+    parts.push(actions.encrypted.submitted(ballot));
     if (ballot?.ackValid === false)
       parts.push(h("p", { class: "notice notice-error", role: "alert" }, t("ack.invalid")));
     const canChange =

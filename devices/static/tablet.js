@@ -9,6 +9,7 @@ import { parseVkey } from "./note.js";
 import { randomHex, sha256, toHex, utf8 } from "./bytes.js";
 import { ReconnectingSocket, socketUrl } from "/static/common/socket.js";
 import { createOwnCheck } from "./own-check.js";
+import { createEncrypted } from "./ballot-encrypted.js";
 import { findDevice, pairDevice } from "./pairing.js";
 import { FORMS, createScreens, pollOf } from "./screens.js";
 
@@ -35,7 +36,9 @@ const app = {
   tookPart: null, // the open poll the server says this deputy took part in
 };
 
+const encrypted = createEncrypted(app, { enqueue, saveBallot, pinLogKey, render: () => render() });
 const screens = createScreens(app, {
+  encrypted,
   signIn,
   submit,
   startChange,
@@ -171,10 +174,6 @@ function setYou(you) {
   app.tookPart = you && poll && poll.status === "open" && you.took_part ? poll.poll : null;
 }
 
-function tookPart(poll) {
-  return app.tookPart === poll;
-}
-
 /** Queue a message: it is stored (with the counter) before it is sent, and re-sent after a
  * reconnection until the server answers it. */
 function enqueue(make) {
@@ -235,6 +234,8 @@ async function accepted(message, answer) {
     markSignedIn();
   } else if (message.type === "vote") {
     await saveBallot({ poll, kind: "named", choice: message.body.choice, status: "acknowledged" });
+  } else if (message.type === "encrypted_ballot") {
+    await encrypted.accepted(message, answer, await cacheBallot(poll));
   } else if (message.type === "ballot" || message.type === "replace") {
     const record = await cacheBallot(poll);
     if (!record || record.receipt !== answer.receipt) return;
@@ -262,24 +263,29 @@ async function accepted(message, answer) {
 /** The server's signed promise: by the log key pinned at pairing (or first seen), over this
  * ballot. */
 async function checkAck(ballot, answer) {
-  const record = app.record;
-  if (!record.logKey) {
-    record.logKey = answer.log_key;
-    await serialise(() => store.putDevice(record));
-  }
-  if (record.logKey !== answer.log_key) return false;
+  if ((await pinLogKey(answer.log_key)) !== answer.log_key) return false;
   try {
-    return await checkBallotAck(await parseVkey(record.logKey), ballot, answer);
+    return await checkBallotAck(await parseVkey(app.record.logKey), ballot, answer);
   } catch (error) {
     // A browser without Ed25519 cannot check the signature: unknown, not invalid.
     return error.name === "NotSupportedError" ? null : false;
   }
 }
 
+/** The log key pinned at pairing, or `key` if none was (first seen). */
+async function pinLogKey(key) {
+  const record = app.record;
+  if (!record.logKey) {
+    record.logKey = key;
+    await serialise(() => store.putDevice(record));
+  }
+  return record.logKey;
+}
+
 async function refused(message, error) {
   const poll = pollOf(message);
   if (message.type === "sign_in" && error.error === "already-signed-in") return markSignedIn();
-  if (message.type === "ballot") {
+  if (message.type === "ballot" || message.type === "encrypted_ballot") {
     const record = await cacheBallot(poll);
     if (record) await saveBallot({ ...record, status: "failed", pendingChoice: undefined });
   } else if (message.type === "replace") {
@@ -304,6 +310,7 @@ function signIn() {
 
 async function submit(poll, choice) {
   const id = poll.poll;
+  if (poll.encryption) return encrypted.prepare(poll, choice);
   app.stage.delete(id);
   if (poll.mode === "named") {
     app.changing.delete(id);
@@ -349,7 +356,7 @@ function startChange(poll) {
   const id = poll.poll;
   const record = app.ballots.get(id);
   const kind = poll.kind;
-  const choice = record?.choice ?? (tookPart(id) ? app.you?.choice : null);
+  const choice = record?.choice ?? (app.tookPart === id ? app.you?.choice : null);
   app.changing.add(id);
   app.stage.set(id, "ballot");
   if (kind !== "motion" && choice)

@@ -68,6 +68,8 @@ def loaded_by_page() -> set[str]:
         text = files[url].read_text(encoding="utf-8")
         names = re.findall(r'\bfrom\s+"([^"]+)"', text)
         names += re.findall(r'^import\s+"([^"]+)"', text, re.MULTILINE)
+        # The vendored modules quote with ' (their comments show imports too: not at a line start).
+        names += re.findall(r"^(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'", text, re.MULTILINE)
         names += re.findall(r'new URL\("([^"]+)", import\.meta\.url\)', text)
         base = url.rsplit("/", 1)[0]
         for name in names:

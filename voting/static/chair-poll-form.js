@@ -5,6 +5,7 @@
 import { api, ctx, dialogError, field, meetingPath, notify, openDialog } from "./chair-context.js";
 import { h } from "/static/common/dom.js";
 import { lang, t } from "./i18n.js";
+import { hasSittingKey, nextPollId } from "./chair-ceremony.js";
 import { ruleText, word } from "/static/common/results.js";
 import {
   ENTRIES,
@@ -200,7 +201,7 @@ export function openPollDialog(item, again = null) {
   const start = again ? again.definition : ctx.definitions[item.item] || template(item);
   const values = formValues(withoutServerFields({ ...start, kind: item.kind }));
   const mode = select(
-    ["secret", "named", "manual"].map((key) => [
+    ["secret", ...(hasSittingKey() ? ["encrypted"] : []), "named", "manual"].map((key) => [
       key,
       t(`mode_${key}`),
       key === "named" && item.kind === "election",
@@ -300,6 +301,8 @@ export function openPollDialog(item, again = null) {
             mode: mode.value,
             change_policy: policy.value,
           };
+          // The id the liveness challenge was issued for (chair-ceremony.js).
+          if (mode.value === "encrypted") body.poll = nextPollId(ctx.state);
           if (minutes.value.trim()) {
             const value = Number(minutes.value);
             if (!Number.isInteger(value) || value < 1) throw new Error(t("open_bad_minutes"));

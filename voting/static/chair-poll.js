@@ -8,6 +8,7 @@ import { serverNow } from "./api.js";
 import { $, clock, fill, h } from "/static/common/dom.js";
 import { lang, t } from "./i18n.js";
 import { resultBlock } from "./result-view.js";
+import { decryptionLine } from "./chair-ceremony.js";
 import { word } from "/static/common/results.js";
 import { manualDialog } from "./chair-manual.js";
 import { awaitsConfirmation, roundButtons } from "./chair-rounds.js";
@@ -145,7 +146,9 @@ function closedPanel(poll, title, meta) {
     h("p", { class: "poll-item" }, t("poll_item", { title })),
     meta,
     h("h3", { class: "result-title" }, t("poll_result_title")),
-    resultBlock(l, poll.definition, poll.result),
+    decryptionLine(poll)
+      ? h("p", { class: "result-line decryption", id: "decryption" }, decryptionLine(poll))
+      : resultBlock(l, poll.definition, poll.result),
     poll.confirmed_by
       ? h(
           "p",

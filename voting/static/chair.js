@@ -6,6 +6,7 @@ import { api, ctx, meetingPath, notify, openAuthorisedPage, run } from "./chair-
 import { openPrint, renderPoll, tick } from "./chair-poll.js";
 import { renderHistory } from "./chair-history.js";
 import { renderBodies } from "./chair-bodies.js";
+import { renderCeremony } from "./chair-ceremony.js";
 import { renderAttendance, renderSeats } from "./chair-seats.js";
 import { CHAIR_WORDS } from "./chair-words.js";
 import { FORM_WORDS } from "./chair-form-words.js";
@@ -230,6 +231,7 @@ function render() {
   renderAgenda(state);
   renderHistory(state);
   renderBodies(state);
+  renderCeremony(state);
   renderConnection();
 }
 

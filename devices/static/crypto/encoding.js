@@ -7,7 +7,7 @@
 // (and the poll role) of the first bad value, with the same codes and messages as the Python side.
 
 import { sha256 } from "../vendor/noble-hashes-1.8.0/sha2.js";
-import { concat } from "../bytes.js";
+import { concat, toHex } from "../bytes.js";
 import { EncodingError, LayoutError } from "./errors.js";
 import { decodePoint, decodeScalar, encodePoint, encodeScalar } from "./group.js";
 import { ciphertextCount, role } from "./shape.js";
@@ -58,6 +58,11 @@ export function ballotBytes(ballot) {
     for (const branch of proof.responses) for (const s of branch) parts.push(encodeScalar(s));
   }
   return concat(...parts);
+}
+
+/** The lowercase hex SHA-256 of the ballot bytes: the `ballot_hash` a tablet signs. */
+export function ballotHash(ballot) {
+  return toHex(sha256(ballotBytes(ballot)));
 }
 
 /** `XXXX-XXXX-XXXX-XXXX`: base32 of the first 10 bytes of SHA-256 of the ballot bytes. */
