@@ -54,6 +54,11 @@ class LocalState:
     key_id: str | None = None
     # Liveness challenges answered, as "poll challenge".
     answered: list[str] = field(default_factory=list)
+    # The meeting's log key (from pairing), the last verified checkpoint [size, root base64],
+    # and each poll decrypted with the hash of the aggregate it was decrypted for.
+    log_key: str = ""
+    witnessed: list[Any] | None = None
+    decrypted: dict[str, str] = field(default_factory=dict)
     version: int = _VERSION
 
     def private_key(self) -> Ed25519PrivateKey:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from audit.verify.ceremony_messages import b64url
+from audit.ceremony_messages import b64url
 from ballots.crypto.group import Scalar
 from ballots.crypto.randomness import RandomSource
 from ballots.crypto.threshold.ceremony import Ceremony, Phase

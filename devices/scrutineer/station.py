@@ -73,6 +73,7 @@ class Station:
         """Register this station's key with a one-time code from the console."""
         answer = self.client.pair(code, self.state.station, self.state.public_key())
         self.state.deputy, self.state.origin = answer["deputy"], answer["origin"]
+        self.state.log_key = answer.get("log_key", "")
         self.save()
         self._tell("paired", answer)
 
