@@ -43,7 +43,7 @@ class ClientTransport:
     ) -> tuple[int, Any]:
         headers = {"authorization": f"Bearer {token}"} if token else {}
         response = self.client.request(method, path, json=body, headers=headers)
-        if response.headers.get("content-type", "").startswith("application/json"):
+        if response.headers.get("content-type", "").split(";")[0] == "application/json":
             return response.status_code, response.json()
         return response.status_code, response.text
 
