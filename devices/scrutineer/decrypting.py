@@ -49,16 +49,18 @@ class VerifiedLog:
     entries: list[dict[str, Any]]
 
 
-def read_verified_log(client: StationClient, state: LocalState, token: str) -> VerifiedLog:
-    """The log as far as the newest checkpoint, verified with the meeting's log key;
-    remembers the checkpoint as the last one seen (the caller saves the state)."""
+def read_verified_log(
+    client: StationClient, state: LocalState, token: str, note: str
+) -> VerifiedLog:
+    """The log as far as the signed checkpoint ``note`` (the newest), verified with the
+    meeting's log key together with every checkpoint the station read before; remembers the
+    checkpoint as the last one seen (the caller saves the state)."""
     if not state.log_key:
         raise DecryptionRefused(
             "no-log-key",
             "本终端不知道会议日志的公钥，请重新配对",
             "this station does not know the meeting's log key; pair it again",
         )
-    note = client.checkpoint()
     text = checkpoint_text(note)
     size = Checkpoint.parse(text).size
     lines = [line.encode() for line in client.entries(0, size, token).splitlines()]
@@ -69,9 +71,11 @@ def read_verified_log(client: StationClient, state: LocalState, token: str) -> V
             f"the server returned {len(lines)} entries; the checkpoint covers {size}",
         )
     extends(state.witnessed, lines)
+    state.checkpoints[str(size)] = note
+    notes = sorted((int(n), signed) for n, signed in state.checkpoints.items() if int(n) <= size)
     with tempfile.TemporaryDirectory(prefix="scrutineer-") as directory:
         bundle = Path(directory) / "bundle"
-        write_bundle(bundle, vkey=state.log_key, entries=lines, checkpoints=[(size, note)])
+        write_bundle(bundle, vkey=state.log_key, entries=lines, checkpoints=notes)
         report = verify_bundle(bundle, vkey=state.log_key)
     failed = report.first_failure
     if failed is not None:

@@ -58,6 +58,9 @@ class LocalState:
     # and each poll decrypted with the hash of the aggregate it was decrypted for.
     log_key: str = ""
     witnessed: list[Any] | None = None
+    # Every signed checkpoint note the station has read, by tree size (a share set on the log
+    # is bound to one of them: the verifier needs the signed note).
+    checkpoints: dict[str, str] = field(default_factory=dict)
     decrypted: dict[str, str] = field(default_factory=dict)
     version: int = _VERSION
 

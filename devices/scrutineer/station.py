@@ -136,11 +136,12 @@ class Station:
         is the one already looked at."""
         if not self.complete:
             return []
-        newest = checkpoint_text(self.client.checkpoint())
+        note = self.client.checkpoint()
+        newest = checkpoint_text(note)
         if newest == self.checked:
             return []
         self.checked = newest  # a refusal is reported once per checkpoint, not at every look
-        log = read_verified_log(self.client, self.state, token)
+        log = read_verified_log(self.client, self.state, token, note)
         self.save()
         done = []
         for poll in polls_to_decrypt(log.entries, self.state):

@@ -9,6 +9,11 @@ writes it to ``--card``) and goes on answering liveness challenges until interru
 with ``--until-key``. ``--restore CARD`` puts a share back on a newly paired station from its
 backup card, after checking it against the sitting's key (``s_j·G = Y_j``).
 
+During the sitting, given an auditor token (``--token`` or ``CONGRESS_AUDITOR_TOKEN``) to read
+the log, it offers to decrypt each encrypted poll that closes: it verifies the log with the
+meeting's log key, recomputes the aggregate, shows the number of counted ballots and asks for
+``y`` (``--yes``: confirmed in advance), then posts its decryption shares.
+
 Exit status: 0 when stopped (or the key is complete with ``--until-key``), 1 on a refusal or
 a failure, 2 on a usage error.
 """
