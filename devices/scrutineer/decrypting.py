@@ -1,7 +1,8 @@
 """The station decrypts: read and verify the log, then post its share set of a closed poll.
 
 :func:`read_verified_log` fetches the newest signed checkpoint and every entry it covers,
-writes them as an export bundle in a temporary directory and runs the verifier on it with the
+writes them (with every checkpoint the station read before: share sets on the log are bound
+to them) as an export bundle in a temporary directory and runs the verifier on it with the
 meeting's log key (the one the station received when it was paired): a checkpoint not signed
 by that key, entries that do not hash to its root, a ballot that fails its checks or an
 aggregate that is not the sum of the counted ballots all refuse the decryption, naming the

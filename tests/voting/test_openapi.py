@@ -300,6 +300,8 @@ def key_ceremony(client: TestClient, call: Any) -> Scrutineers:
     board = call("GET", "/api/meetings/{meeting}/ceremony", role="none")
     (answer,) = liveness_steps(first.state, board, SystemRandom())
     call("POST", "/api/meetings/{meeting}/liveness/answers", first.sign(answer), role="none")
+    # A second station answers too: the encrypted poll p7 opens with t = 2 live stations.
+    assert [o.endpoint for o in stations[1].step().posted] == ["liveness"]
     key = service_of(client).state.sitting_key
     assert key is not None
     shares = {}
