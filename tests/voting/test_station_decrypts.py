@@ -4,17 +4,24 @@ confirmation and posts its share set; t share sets give the tally of the plainte
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
 import ballots
+from audit.canonical import canonical_bytes
+from audit.checkpoint import Checkpoint, sign_checkpoint
+from audit.merkle import leaf_hash, root_of
 from audit.note import NoteSigner
 from audit.verify import verify_bundle
 from ballots.crypto.shape import Choice
+from devices.scrutineer.client import StationClient
 from devices.scrutineer.simulated import confirm_by_itself
 from devices.scrutineer.tally import DecryptionRefused, Offer
+from tests.voting.conftest import LOG_KEY
 from tests.voting.encrypted_hall import cast, complete_key, open_encrypted, service_of
 from tests.voting.sitting import Staff, TabletSession
 from tests.voting.test_encrypted_sitting import sit
@@ -137,3 +144,62 @@ def refuse(client: TestClient, chair: Staff, sessions: list[TabletSession]) -> N
     assert station.declined == {poll}
     assert station.state.decrypted == {}
     assert service_of(client).state.size == entries
+
+
+class ForgedLog:
+    """A server that serves ``entries`` under a checkpoint signed with the log's own key, as
+    a compromised server could: everything else goes to ``inner``."""
+
+    def __init__(self, inner: Any, origin: str, entries: list[bytes]) -> None:
+        self.inner, self.entries = inner, entries
+        root = root_of([leaf_hash(e) for e in entries])
+        checkpoint = Checkpoint(origin, len(entries), root)
+        self.note = sign_checkpoint(checkpoint, NoteSigner(origin, LOG_KEY))
+
+    def request(
+        self, method: str, path: str, body: Any = None, *, token: str | None = None
+    ) -> tuple[int, Any]:
+        if path.endswith("/log/checkpoint"):
+            return 200, self.note
+        if "/log/entries" in path:
+            return 200, "".join(e.decode() + "\n" for e in self.entries)
+        return self.inner.request(method, path, body, token=token)  # type: ignore[no-any-return]
+
+
+def test_a_station_refuses_an_aggregate_that_is_not_the_sum_of_the_counted_ballots(
+    client: TestClient,
+) -> None:
+    chair, sessions = sit(client)
+    try:
+        forged_aggregate(client, chair, sessions)
+    finally:
+        for s in sessions:
+            s.close()
+
+
+def forged_aggregate(client: TestClient, chair: Staff, sessions: list[TabletSession]) -> None:
+    scrutineers = complete_key(client, chair)
+    station = scrutineers.stations[0]
+    token = auditor_token(chair)
+    poll = open_encrypted(chair, scrutineers, "budget", {"kind": "motion"})
+    encryption = chair.state()["poll"]["encryption"]
+    for session, (choice, _) in zip(sessions[:2], MOTION[:2], strict=True):
+        cast(session, poll, encryption, choice)
+    chair.post(f"/polls/{poll}/close")
+    service = service_of(client)
+    entries = list(service.log.entries(0, service.log.size))
+    (at,) = [i for i, e in enumerate(entries) if json.loads(e)["type"] == "aggregate"]
+    aggregate = json.loads(entries[at])
+    aggregate["counted"] = aggregate["counted"][1:]  # one ballot left out of the count
+    entries[at] = canonical_bytes(aggregate)
+    station.client = StationClient(
+        ForgedLog(station.client.transport, service.origin, entries), "m1"
+    )
+    with pytest.raises(DecryptionRefused) as caught:
+        station.decrypt(token, confirm_by_itself)
+    assert caught.value.code == "log-not-verified"
+    assert "check 7" in caught.value.en
+    assert "not the ballots that count" in caught.value.en
+    assert station.state.decrypted == {}
+    assert service.state.polls[poll].encrypted.aggregate is not None  # type: ignore[union-attr]
+    assert "decryption_shares" not in {json.loads(e)["type"] for e in service.log.entries()}
