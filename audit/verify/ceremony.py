@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from audit.ceremony_messages import b64url, decode_message, unb64url
 from audit.tablet import DeviceKey, TabletSignatureError, signing_payload
 from audit.verify.base import Check, Entry, show
-from audit.verify.ceremony_messages import b64url, decode_message, unb64url
 from audit.verify.report import Failures
 from audit.verify.state import Meeting
 from ballots.crypto.errors import CryptoError

@@ -6,8 +6,13 @@ Modules::
                  its counter, the ceremony secrets and finally its share s_j
     steps        pure: from the public board of the ceremony and the local state, the messages
                  to post next (rounds 1–5, liveness answers), the backup card, the restore
+    tally        pure: decrypting a closed encrypted poll — which polls wait, the offer, once
+                 per poll, the confirmation, the share set
+    decrypting   read the log up to the newest checkpoint, verify it with the meeting's log
+                 key (audit.verify), then decrypt a poll after confirmation
     client       the server's HTTP API as the station uses it (standard library only)
-    station      a station: pair, then poll the board and post what the steps say
+    station      a station: pair, then poll the board and post what the steps say, and
+                 decrypt closed encrypted polls
     simulated    n simulated stations in one process, for tests and the demo
                  (labelled "模拟监票人 (simulated)")
 

@@ -24,9 +24,12 @@ class ServerRefused(Exception):
 
 
 class Transport(Protocol):
-    """Sends one JSON request and returns ``(status, answer)``."""
+    """Sends one request and returns ``(status, answer)``: the answer parsed when it is JSON,
+    else its text (a checkpoint, log entries). ``token``: a bearer token to send."""
 
-    def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]: ...
+    def request(
+        self, method: str, path: str, body: Any = None, *, token: str | None = None
+    ) -> tuple[int, Any]: ...
 
 
 class HttpTransport:
@@ -44,13 +47,20 @@ class HttpTransport:
             handlers.append(urllib.request.HTTPSHandler(context=context))
         self._opener = urllib.request.build_opener(*handlers)
 
-    def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    def request(
+        self, method: str, path: str, body: Any = None, *, token: str | None = None
+    ) -> tuple[int, Any]:
         data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
         headers = {"content-type": "application/json"}
+        if token:
+            headers["authorization"] = f"Bearer {token}"
         request = urllib.request.Request(self.server + path, data, headers, method=method)
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
-                return response.status, json.loads(response.read())
+                content = response.read()
+                if response.headers.get_content_type() == "application/json":
+                    return response.status, json.loads(content)
+                return response.status, content.decode("utf-8")
         except urllib.error.HTTPError as error:
             try:
                 return error.code, json.loads(error.read())
@@ -65,8 +75,8 @@ class StationClient:
         self.transport = transport
         self.base = f"/api/meetings/{meeting}"
 
-    def _call(self, method: str, path: str, body: Any = None) -> Any:
-        status, answer = self.transport.request(method, self.base + path, body)
+    def _call(self, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
+        status, answer = self.transport.request(method, self.base + path, body, token=token)
         if status != 200:
             error = answer if isinstance(answer, dict) else {}
             raise ServerRefused(
@@ -89,3 +99,15 @@ class StationClient:
 
     def answer_liveness(self, signed: dict[str, Any]) -> Any:
         return self._call("POST", "/liveness/answers", signed)
+
+    def checkpoint(self) -> str:
+        """The newest signed checkpoint note (public)."""
+        return str(self._call("GET", "/log/checkpoint"))
+
+    def entries(self, start: int, end: int, token: str) -> str:
+        """Log entries ``start`` to ``end`` (excluded) as JSON Lines (an auditor's token)."""
+        return str(self._call("GET", f"/log/entries?start={start}&end={end}", token=token))
+
+    def post_shares(self, poll: str, body: dict[str, Any]) -> Any:
+        """Post a decryption share set of ``poll`` (the proofs authenticate it)."""
+        return self._call("POST", f"/polls/{poll}/decryption-shares", body)

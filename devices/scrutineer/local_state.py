@@ -54,6 +54,14 @@ class LocalState:
     key_id: str | None = None
     # Liveness challenges answered, as "poll challenge".
     answered: list[str] = field(default_factory=list)
+    # The meeting's log key (from pairing), the last verified checkpoint [size, root base64],
+    # and each poll decrypted with the hash of the aggregate it was decrypted for.
+    log_key: str = ""
+    witnessed: list[Any] | None = None
+    # Every signed checkpoint note the station has read, by tree size (a share set on the log
+    # is bound to one of them: the verifier needs the signed note).
+    checkpoints: dict[str, str] = field(default_factory=dict)
+    decrypted: dict[str, str] = field(default_factory=dict)
     version: int = _VERSION
 
     def private_key(self) -> Ed25519PrivateKey:

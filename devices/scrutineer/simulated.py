@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from audit.verify.ceremony_messages import b64url
+from audit.ceremony_messages import b64url
 from ballots.crypto.group import Scalar
 from ballots.crypto.randomness import RandomSource
 from ballots.crypto.threshold.ceremony import Ceremony, Phase
@@ -21,10 +21,12 @@ from devices.scrutineer.client import StationClient, Transport
 from devices.scrutineer.local_state import LocalState, new_state
 from devices.scrutineer.station import Station
 from devices.scrutineer.steps import Outgoing
+from devices.scrutineer.tally import Offer
 
 __all__ = [
     "SIMULATED_LABEL",
     "CheatingStation",
+    "confirm_by_itself",
     "run_until_settled",
     "simulated_station",
 ]
@@ -115,3 +117,8 @@ def run_until_settled(stations: Iterable[Station], *, rounds: int = 20) -> str |
             board = every[0].client.board()
             return None if board["phase"] is None else str(board["phase"])
     return phase
+
+
+def confirm_by_itself(offer: Offer) -> bool:
+    """A simulated station's confirmation: it decrypts every poll it verified, unasked."""
+    return True

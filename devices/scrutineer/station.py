@@ -16,6 +16,7 @@ from audit.tablet import sign_tablet_body
 from ballots.crypto.randomness import RandomSource, SystemRandom
 from ballots.crypto.threshold.ceremony import Ceremony, Phase
 from devices.scrutineer.client import StationClient
+from devices.scrutineer.decrypting import Confirm, decrypt_poll, read_verified_log
 from devices.scrutineer.local_state import LocalState, save_state
 from devices.scrutineer.steps import (
     Outgoing,
@@ -24,6 +25,7 @@ from devices.scrutineer.steps import (
     liveness_steps,
     rebuild,
 )
+from devices.scrutineer.tally import Offer, checkpoint_text, polls_to_decrypt
 
 __all__ = ["BODY_TYPES", "Station", "StepResult"]
 
@@ -63,6 +65,10 @@ class Station:
         self.random = random if random is not None else SystemRandom()
         self.on_event = on_event
         self.ceremony: Ceremony | None = None
+        #: The newest checkpoint text this station has looked for polls to decrypt in, and the
+        #: polls a person declined to decrypt (not asked again while the station runs).
+        self.checked: str | None = None
+        self.declined: set[str] = set()
         #: How the station shows itself to people (simulated ones say so).
         self.label = "监票终端 (station)"
 
@@ -78,6 +84,7 @@ class Station:
         """Register this station's key with a one-time code from the console."""
         answer = self.client.pair(code, self.state.station, self.state.public_key())
         self.state.deputy, self.state.origin = answer["deputy"], answer["origin"]
+        self.state.log_key = answer.get("log_key", "")
         self.save()
         self._tell("paired", answer)
 
@@ -126,6 +133,41 @@ class Station:
             self.post(answer)
             posted.append(answer)
         return StepResult(phase, posted, list(board["faults"]))
+
+    def decrypt(self, token: str, confirm: Confirm) -> list[Offer]:
+        """Decrypt the closed encrypted polls waiting for this station's share set, once the
+        log verifies and ``confirm`` agrees for each; the polls decrypted. ``token``: an
+        auditor's token to read the log's entries. Does nothing while the newest checkpoint
+        is the one already looked at."""
+        if not self.complete:
+            return []
+        note = self.client.checkpoint()
+        newest = checkpoint_text(note)
+        if newest == self.checked:
+            return []
+        self.checked = newest  # a refusal is reported once per checkpoint, not at every look
+        log = read_verified_log(self.client, self.state, token, note)
+        self.save()
+        done = []
+        for poll in polls_to_decrypt(log.entries, self.state):
+            if poll in self.declined:
+                continue
+            offer = decrypt_poll(
+                self.client,
+                self.state,
+                log,
+                poll,
+                confirm=confirm,
+                random=self.random,
+                save=self.save,
+            )
+            if offer is None:
+                self.declined.add(poll)
+                self._tell("declined", poll)
+            else:
+                done.append(offer)
+                self._tell("decrypted", offer)
+        return done
 
     @property
     def complete(self) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from audit.verify.ceremony_messages import b64url, decode_message, unb64url
+from audit.ceremony_messages import b64url, decode_message, unb64url
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.randomness import RandomSource
 from ballots.crypto.threshold.card import make_card, render_card, restore_share

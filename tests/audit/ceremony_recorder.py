@@ -12,8 +12,8 @@ import base64
 from collections.abc import Sequence
 from typing import Any
 
+from audit.ceremony_messages import b64url, decode_message, unb64url
 from audit.tablet import sign_tablet_body
-from audit.verify.ceremony_messages import b64url, decode_message, unb64url
 from ballots.crypto.randomness import DeterministicRandom
 from ballots.crypto.threshold.ceremony import Ceremony, Phase
 from ballots.crypto.threshold.params import CeremonyParams

@@ -148,8 +148,13 @@ def run_ceremony(sitting: EncryptedSitting) -> Scrutineers:
 
 
 def open_encrypted(sitting: EncryptedSitting, item: str, definition: dict[str, Any]) -> str:
-    """Open an encrypted poll on ``item`` (the one place tests open encrypted polls)."""
-    body = {"item": item, "definition": definition, "mode": "encrypted"}
+    """Open an encrypted poll on ``item`` (the one place tests open encrypted polls), after
+    every station answered the liveness challenge for its id."""
+    poll_id = f"p{len(sitting.call('GET', '/polls')['polls']) + 1}"
+    sitting.call("POST", "/liveness/challenge", {"poll": poll_id})
+    for station in sitting.stations:
+        assert [o.endpoint for o in station.step().posted] == ["liveness"]
+    body = {"poll": poll_id, "item": item, "definition": definition, "mode": "encrypted"}
     poll: str = sitting.call("POST", "/polls", body)["poll"]
     return poll
 

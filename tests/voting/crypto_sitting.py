@@ -41,6 +41,8 @@ class Scrutineers:
 
     key: SittingKey
     shares: Mapping[int, Scalar]
+    #: The stations that hold the shares, when the key came from a real ceremony.
+    stations: Sequence[Any] = ()
 
     @classmethod
     def ceremony(cls, deputies: Sequence[str] = ("d01", "d02", "d03")) -> Scrutineers:

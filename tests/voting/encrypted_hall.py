@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -64,13 +65,25 @@ def key_and_stations(client: TestClient, chair: Staff) -> tuple[Scrutineers, lis
         assert station.state.index is not None and station.state.secret_share is not None
         secret = bytes.fromhex(station.state.secret_share)
         shares[station.state.index] = Scalar.decode(secret, "secret_share")
-    return Scrutineers(key, shares), stations
+    return Scrutineers(key, shares, tuple(stations)), stations
 
 
-def open_encrypted(chair: Staff, item: str, definition: dict[str, Any], **more: Any) -> str:
-    body = {"item": item, "definition": definition, "mode": "encrypted", **more}
-    poll: str = chair.post("/polls", body)["poll"]
-    return poll
+def challenge(chair: Staff, poll: str, stations: Sequence[Station]) -> None:
+    """The chair's liveness challenge for ``poll``, answered by each of ``stations``."""
+    chair.post("/liveness/challenge", {"poll": poll})
+    for station in stations:
+        assert [o.endpoint for o in station.step().posted] == ["liveness"]
+
+
+def open_encrypted(
+    chair: Staff, scrutineers: Scrutineers, item: str, definition: dict[str, Any], **more: Any
+) -> str:
+    """Open an encrypted poll after the first t stations answered its liveness challenge."""
+    poll = f"p{len(service_of(chair.client).state.polls) + 1}"
+    challenge(chair, poll, scrutineers.stations[: scrutineers.key.t])
+    body = {"poll": poll, "item": item, "definition": definition, "mode": "encrypted", **more}
+    opened: str = chair.post("/polls", body)["poll"]
+    return opened
 
 
 def cast(session: TabletSession, poll: str, encryption: dict[str, Any], choice: Choice) -> Any:

@@ -28,6 +28,7 @@ from tests.voting.crypto_sitting import b64url, unb64url
 from tests.voting.encrypted_hall import (
     SCRUTINEERS_ITEM,
     cast,
+    challenge,
     complete_key,
     open_encrypted,
     post_shares,
@@ -168,9 +169,22 @@ def test_encrypted_polls_of_every_kind_give_the_tally_of_their_plaintexts(
     )
     assert refused["error"] == "no-sitting-key"
     scrutineers = complete_key(client, chair)
+    # Without t stations answering the poll's challenge, the poll does not open.
+    unanswered = {"poll": "p2", "item": "budget", "definition": {"kind": "motion"}}
+    refused = chair.post("/polls", {**unanswered, "mode": "encrypted"}, status=409)
+    assert (refused["error"], refused["details"]) == (
+        "scrutineers-not-live",
+        {"live": [], "needed": 2},
+    )
+    challenge(chair, "p2", scrutineers.stations[:1])
+    refused = chair.post("/polls", {**unanswered, "mode": "encrypted"}, status=409)
+    assert (refused["error"], refused["details"]) == (
+        "scrutineers-not-live",
+        {"live": [1], "needed": 2},
+    )
     try:
         for item, definition, cases in POLLS:
-            poll = open_encrypted(chair, item, definition)
+            poll = open_encrypted(chair, scrutineers, item, definition)
             pushed = sessions[0].request({"type": "ping"})
             assert pushed["type"] == "pong"
             state = next(p["state"] for p in reversed(sessions[0].pushed) if p["type"] == "state")
@@ -199,7 +213,7 @@ def test_encrypted_polls_of_every_kind_give_the_tally_of_their_plaintexts(
             s.close()
 
     # A write-in: the result waits for the write-in mix.
-    poll = open_encrypted(chair, "members", ELECTION)
+    poll = open_encrypted(chair, scrutineers, "members", ELECTION)
     encryption = chair.state()["poll"]["encryption"]
     voter = TabletSession(client, sessions[0].tablet)
     cast(voter, poll, encryption, Choice.stances(["for", "against", "abstain"], ["赵六"]))
@@ -239,7 +253,7 @@ def test_a_restart_mid_poll_loses_no_acknowledged_ballot_and_nothing_is_plaintex
         scrutineers = complete_key(client, chair)
         # The scrutineers were adopted on paper: that result names its counts.
         before = database_text(server.db)
-        poll = open_encrypted(chair, "budget", {"kind": "motion"}, duration_s=600)
+        poll = open_encrypted(chair, scrutineers, "budget", {"kind": "motion"}, duration_s=600)
         encryption = chair.state()["poll"]["encryption"]
         acks = [
             cast(s, poll, encryption, Choice.stances([stance]))
@@ -290,8 +304,8 @@ def test_with_a_worker_the_proofs_are_checked_off_the_event_loop(
     monkeypatch.setattr(encrypted, "proof_problem", lambda *args: in_the_server.append(args))
     with TestClient(app) as client:
         chair, sessions = sit(client)
-        complete_key(client, chair)
-        poll = open_encrypted(chair, "budget", {"kind": "motion"})
+        scrutineers = complete_key(client, chair)
+        poll = open_encrypted(chair, scrutineers, "budget", {"kind": "motion"})
         encryption = chair.state()["poll"]["encryption"]
         cast(sessions[0], poll, encryption, Choice.stances(["for"]))
         tablet = sessions[1].tablet
@@ -308,8 +322,8 @@ def test_with_a_worker_the_proofs_are_checked_off_the_event_loop(
 
 def test_an_identical_resend_gets_the_same_acknowledgement(client: TestClient) -> None:
     chair, sessions = sit(client)
-    complete_key(client, chair)
-    poll = open_encrypted(chair, "budget", {"kind": "motion"})
+    scrutineers = complete_key(client, chair)
+    poll = open_encrypted(chair, scrutineers, "budget", {"kind": "motion"})
     encryption = chair.state()["poll"]["encryption"]
     session = sessions[0]
     message = session.tablet.encrypted_ballot(poll, encryption, Choice.stances(["against"]))
@@ -329,8 +343,8 @@ def test_bad_ballots_on_the_socket_are_refused_with_their_code_and_write_nothing
     client: TestClient,
 ) -> None:
     chair, sessions = sit(client)
-    complete_key(client, chair)
-    poll = open_encrypted(chair, "budget", {"kind": "motion"})
+    scrutineers = complete_key(client, chair)
+    poll = open_encrypted(chair, scrutineers, "budget", {"kind": "motion"})
     encryption = chair.state()["poll"]["encryption"]
     session = sessions[0]
     size = service_of(client).state.size

@@ -63,7 +63,7 @@ def recorded(client: TestClient, tmp_path: Path) -> Recorded:
     for s in sessions:
         s.request(s.tablet.sign_in())
     scrutineers = complete_key(client, chair)
-    poll = open_encrypted(chair, "a", {"kind": "motion"})
+    poll = open_encrypted(chair, scrutineers, "a", {"kind": "motion"})
     encryption = chair.state()["poll"]["encryption"]
     votes = [
         (0, "for", "seed-1"),

@@ -272,10 +272,13 @@ def write_in_mix(
     """An encrypted election (p8) with a write-in: totals decrypted, then two stations read the
     mix board, shuffle and post their write-in shares."""
     definition = {"kind": "election", "seats": 2, "candidates": [{"id": "c1"}, {"id": "c2"}]}
+    call("POST", "/api/meetings/{meeting}/liveness/challenge", {"poll": "p8"})
+    for station in stations[:2]:
+        assert [o.endpoint for o in station.step().posted] == ["liveness"]
     call(
         "POST",
         "/api/meetings/{meeting}/polls",
-        {"item": "w", "definition": definition, "mode": "encrypted"},
+        {"poll": "p8", "item": "w", "definition": definition, "mode": "encrypted"},
     )
     encryption = call("GET", "/api/meetings/{meeting}")["poll"]["encryption"]
     choice = Choice.stances(["for", "against"], ["赵六"])
@@ -358,6 +361,8 @@ def key_ceremony(client: TestClient, call: Any) -> tuple[Scrutineers, list[Stati
     board = call("GET", "/api/meetings/{meeting}/ceremony", role="none")
     (answer,) = liveness_steps(first.state, board, SystemRandom())
     call("POST", "/api/meetings/{meeting}/liveness/answers", first.sign(answer), role="none")
+    # A second station answers too: the encrypted poll p7 opens with t = 2 live stations.
+    assert [o.endpoint for o in stations[1].step().posted] == ["liveness"]
     key = service_of(client).state.sitting_key
     assert key is not None
     shares = {}
@@ -365,7 +370,7 @@ def key_ceremony(client: TestClient, call: Any) -> tuple[Scrutineers, list[Stati
         assert station.state.index is not None and station.state.secret_share is not None
         secret = bytes.fromhex(station.state.secret_share)
         shares[station.state.index] = Scalar.decode(secret, "secret_share")
-    return Scrutineers(key, shares), stations
+    return Scrutineers(key, shares, tuple(stations)), stations
 
 
 def test_live_answers_fit_their_documented_schemas(

@@ -82,7 +82,7 @@ def test_two_stations_shuffle_and_decrypt_and_the_result_counts_the_write_ins(
         for session in sessions:
             assert session.request(session.tablet.sign_in())["type"] == "ack"
         scrutineers, stations = key_and_stations(client, chair)
-        poll = open_encrypted(chair, "members", ELECTION)
+        poll = open_encrypted(chair, scrutineers, "members", ELECTION)
         encryption = chair.state()["poll"]["encryption"]
         for session, (choice, _) in zip(sessions, CASES, strict=True):
             cast(session, poll, encryption, choice)

@@ -58,7 +58,7 @@ def mixed(client: TestClient, tmp_path: Path) -> Mixed:
     for s in sessions:
         s.request(s.tablet.sign_in())
     scrutineers, stations = key_and_stations(client, chair)
-    poll = open_encrypted(chair, "members", ELECTION)
+    poll = open_encrypted(chair, scrutineers, "members", ELECTION)
     encryption = chair.state()["poll"]["encryption"]
     for session, (choice, _) in zip(sessions, CASES, strict=True):
         cast(session, poll, encryption, choice)

@@ -9,6 +9,11 @@ writes it to ``--card``) and goes on answering liveness challenges until interru
 with ``--until-key``. ``--restore CARD`` puts a share back on a newly paired station from its
 backup card, after checking it against the sitting's key (``s_j·G = Y_j``).
 
+During the sitting, given an auditor token (``--token`` or ``CONGRESS_AUDITOR_TOKEN``) to read
+the log, it offers to decrypt each encrypted poll that closes: it verifies the log with the
+meeting's log key, recomputes the aggregate, shows the number of counted ballots and asks for
+``y`` (``--yes``: confirmed in advance), then posts its decryption shares.
+
 Exit status: 0 when stopped (or the key is complete with ``--until-key``), 1 on a refusal or
 a failure, 2 on a usage error.
 """
@@ -16,9 +21,11 @@ a failure, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +40,7 @@ from devices.scrutineer.local_state import (
 )
 from devices.scrutineer.station import Station
 from devices.scrutineer.steps import Outgoing, backup_card, restore_from_card
+from devices.scrutineer.tally import DecryptionRefused, Offer, confirmation
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -123,6 +131,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="密钥生成后退出 / exit once the key is complete",
     )
     parser.add_argument(
+        "--token",
+        metavar="TOKEN",
+        default=os.environ.get("CONGRESS_AUDITOR_TOKEN"),
+        help=(
+            "审计只读令牌，用于读取日志并解密（或环境变量 CONGRESS_AUDITOR_TOKEN）"
+            " / an auditor token to read the log for decrypting (or CONGRESS_AUDITOR_TOKEN)"
+        ),
+    )
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="解密前不再询问（脚本使用）/ decrypt without asking (scripted use)",
+    )
+    parser.add_argument(
         "--timeout",
         type=float,
         metavar="S",
@@ -141,10 +163,14 @@ def _on_event(event: str, detail: Any) -> None:
             f"已配对：代表 {detail['deputy']}，终端 {detail['station']}",
             f"paired: deputy {detail['deputy']}, station {detail['station']}",
         )
+    elif _decrypt_event(event, detail):
+        return
     elif event == "posted" and isinstance(detail, Outgoing):
         if detail.endpoint == "liveness":
             poll = detail.fields["poll"]
             say(f"已回答表决 {poll} 的在线确认", f"answered the liveness challenge of poll {poll}")
+            return
+        if detail.endpoint != "ceremony":
             return
         name, _, other = detail.slot.partition(":")
         zh, en = _WHAT[name]
@@ -153,6 +179,48 @@ def _on_event(event: str, detail: Any) -> None:
             f"第 {_ROUND_OF_SLOT[name]} 轮：已发送{zh}{to}",
             f"round {_ROUND_OF_SLOT[name]}: posted {en}{to}",
         )
+
+
+def _decrypt_event(event: str, detail: Any) -> bool:
+    if event == "decrypted" and isinstance(detail, Offer):
+        say(
+            f"已提交表决 {detail.poll} 的解密份额（{detail.counted} 张选票）",
+            f"posted the decryption shares of poll {detail.poll} ({detail.counted} ballots)",
+        )
+        return True
+    if event == "declined":
+        say(f"未解密表决 {detail}（未确认）", f"did not decrypt poll {detail} (not confirmed)")
+        return True
+    return False
+
+
+def confirmer(yes: bool) -> Callable[[Offer], bool]:
+    """Ask a person at the station (``yes``: confirmed in advance, for scripted use)."""
+
+    def confirm(offer: Offer) -> bool:
+        print(confirmation(offer), flush=True)
+        if yes:
+            say("已由 --yes 确认", "confirmed by --yes")
+            return True
+        try:
+            answer = input("> ").strip().lower()
+        except EOFError:
+            return False
+        return answer in {"y", "yes", "是", "确认"}
+
+    return confirm
+
+
+def _decrypt(station: Station, args: argparse.Namespace) -> None:
+    """Offer decryption of any closed encrypted poll (only with an auditor token)."""
+    if not args.token or not station.complete:
+        return
+    try:
+        station.decrypt(args.token, confirmer(args.yes))
+    except DecryptionRefused as error:
+        say(f"拒绝解密：{error.zh}（{error.code}）", f"refusing to decrypt: {error.en}")
+    except ServerRefused as error:
+        say(f"服务器拒绝解密份额：{error.message}（{error.code}）", f"shares refused: {error}")
 
 
 def _station(args: argparse.Namespace) -> Station | int:
@@ -219,6 +287,10 @@ def _loop(station: Station, args: argparse.Namespace) -> int:
             carded = True
         if station.complete and args.until_key:
             return EXIT_OK
+        try:
+            _decrypt(station, args)
+        except OSError as error:
+            say(f"连接中断，稍后重试：{error}", f"connection lost, retrying: {error}")
         time.sleep(args.interval)
 
 

@@ -22,7 +22,7 @@ import copy
 from collections.abc import Sequence
 from typing import Final
 
-from audit.verify.ceremony_messages import b64url, decode_message, sender_of, unb64url
+from audit.ceremony_messages import b64url, decode_message, sender_of, unb64url
 from ballots.crypto.errors import CryptoError
 from ballots.crypto.threshold.ceremony import Ceremony, JointKey, Phase
 from ballots.crypto.threshold.errors import ParameterError

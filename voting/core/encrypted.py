@@ -5,7 +5,8 @@ threshold key (:class:`~voting.core.records.SittingKey`); the log holds each bal
 deputy — who voted is public, what they chose is not — and only the totals are ever decrypted,
 by the scrutineers (:mod:`voting.core.encrypted_tally`).
 
-- :func:`key_for_opening`: an encrypted poll opens only once the sitting key exists, and binds
+- :func:`key_for_opening`: an encrypted poll opens only once the sitting key exists and t
+  scrutineer stations answered a fresh liveness challenge for it, and binds
   its ``key_id`` in ``poll_opened``.
 - :class:`BallotSetup` / :func:`ballot_setup`: what a tablet needs to build a ballot of a poll
   (shape, poll context, key), pushed with the poll.
@@ -32,6 +33,7 @@ from devices.ballot_checks import BallotVerdict, Problem, proof_problem
 from voting.core.casting import eligible
 from voting.core.checks import poll_is_open, require_open
 from voting.core.devices import SignedBody, authenticate
+from voting.core.liveness import require_live
 from voting.core.outcome import AlreadyRecorded, Change
 from voting.core.records import EncryptedBallots, Poll, SittingKey
 from voting.core.state import MeetingState
@@ -76,10 +78,10 @@ def refusal(problem: Problem) -> CommandError:
 
 
 def scrutineers_live(state: MeetingState, poll: str) -> None:
-    """Hook for the liveness check of ``ballot-secrecy.md`` §4: before an encrypted poll opens,
-    t scrutineer devices answer a fresh challenge (``ballot-crypto-threshold.md`` §10). The
-    key ceremony's code adds the check here (refusing with ``not-enough-scrutineers``); until
-    then an encrypted poll opens on the recorded key alone."""
+    """The liveness check of ``ballot-secrecy.md`` §4: an encrypted poll opens only after t
+    scrutineer stations answered a fresh challenge for its id (``ballot-crypto-threshold.md``
+    §10); refuses with ``scrutineers-not-live`` otherwise (:func:`require_live`)."""
+    require_live(state, poll)
 
 
 def key_for_opening(state: MeetingState, poll: str) -> SittingKey:

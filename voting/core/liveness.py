@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from audit.verify.ceremony_messages import b64url, unb64url
+from audit.ceremony_messages import b64url, unb64url
 from ballots.crypto.errors import CryptoError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.threshold.liveness import (

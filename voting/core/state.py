@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from audit.verify.ceremony_messages import decode_message, unb64url
+from audit.ceremony_messages import decode_message, unb64url
 from ballots.crypto.threshold.ceremony import Ceremony
 from ballots.crypto.threshold.params import CeremonyParams
 from voting.core.records import (

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from audit.verify.ceremony_messages import b64url
+from audit.ceremony_messages import b64url
 from ballots.crypto.threshold.ceremony import Ceremony
 from devices.pairing import PairingCodeError
 from voting.core import ceremony as core_ceremony

@@ -38,9 +38,14 @@ class ClientTransport:
     def __init__(self, client: TestClient) -> None:
         self.client = client
 
-    def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        response = self.client.request(method, path, json=body)
-        return response.status_code, response.json()
+    def request(
+        self, method: str, path: str, body: Any = None, *, token: str | None = None
+    ) -> tuple[int, Any]:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        response = self.client.request(method, path, json=body, headers=headers)
+        if response.headers.get("content-type", "").split(";")[0] == "application/json":
+            return response.status_code, response.json()
+        return response.status_code, response.text
 
 
 def sitting_with_scrutineers(client: TestClient) -> Staff:

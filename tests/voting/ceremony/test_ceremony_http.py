@@ -9,8 +9,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
 
+from audit.ceremony_messages import b64url
 from audit.tablet import sign_tablet_body
-from audit.verify.ceremony_messages import b64url
 from ballots.crypto.group import Scalar
 from ballots.crypto.randomness import DeterministicRandom, SystemRandom
 from ballots.crypto.threshold.ceremony import Phase

@@ -16,12 +16,12 @@ import pytest
 
 from audit.bundle import write_bundle
 from audit.canonical import canonical_bytes
+from audit.ceremony_messages import b64url, unb64url
 from audit.checkpoint import Checkpoint, sign_checkpoint
 from audit.merkle import MerkleTree, leaf_hash
 from audit.note import NoteSigner
 from audit.tablet import sign_tablet_body
 from audit.verify import Status, verify_bundle
-from audit.verify.ceremony_messages import b64url, unb64url
 from devices.scrutineer.simulated import run_until_settled
 from devices.scrutineer.station import Station
 from tests.voting.ceremony.sitting import paired_stations, sitting_with_scrutineers

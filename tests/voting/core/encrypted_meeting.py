@@ -64,8 +64,51 @@ class EncryptedMeeting(Meeting):
         if key:
             self.apply(self.scrutineers.key_completed())
 
+    def live(self, poll: str = "p1") -> Meeting:
+        """Record a liveness challenge for ``poll`` answered by the first t scrutineers' stations
+        (as the entries the liveness decisions write; the core's tests never verify proofs)."""
+        key = self.scrutineers.key
+        challenge = "Y2hhbGxlbmdl"
+        self.apply(
+            {
+                "type": "liveness_challenge",
+                "poll": poll,
+                "challenge": challenge,
+                "key_id": key.key_id,
+                "by": "chair",
+            }
+        )
+        for index in range(1, key.t + 1):
+            deputy = key.scrutineers[index]
+            station = f"st-{deputy}"
+            if station not in self.state.stations:
+                self.apply(
+                    {
+                        "type": "station_paired",
+                        "station": station,
+                        "deputy": deputy,
+                        "alg": "ed25519",
+                        "public_key": "",
+                    }
+                )
+            counter = self.state.stations[station].counter + 1
+            self.apply(
+                {
+                    "type": "liveness",
+                    "poll": poll,
+                    "challenge": challenge,
+                    "index": index,
+                    "deputy": deputy,
+                    "station": station,
+                    "station_body": {"n": counter},
+                }
+            )
+        return self
+
     def open(self, kind: str = "motion", *, poll: str = "p1", policy: str = "last") -> Meeting:
         item, definition = DEFINITIONS[kind]
+        if self.state.sitting_key is not None:
+            self.live(poll)
         return self.commit(
             core.open_poll(
                 self.state,

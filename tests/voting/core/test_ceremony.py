@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from audit.ceremony_messages import b64url
 from audit.tablet import sign_tablet_body
-from audit.verify.ceremony_messages import b64url
 from ballots.crypto.threshold.ceremony import Phase
 from devices.scrutineer.simulated import CheatingStation
 from devices.scrutineer.steps import Outgoing, join_board, rebuild

@@ -1,0 +1,112 @@
+"""The station decrypts: read and verify the log, then post its share set of a closed poll.
+
+:func:`read_verified_log` fetches the newest signed checkpoint and every entry it covers,
+writes them (with every checkpoint the station read before: share sets on the log are bound
+to them) as an export bundle in a temporary directory and runs the verifier on it with the
+meeting's log key (the one the station received when it was paired): a checkpoint not signed
+by that key, entries that do not hash to its root, a ballot that fails its checks or an
+aggregate that is not the sum of the counted ballots all refuse the decryption, naming the
+failed check. :func:`decrypt_poll` then follows the pure steps of
+:mod:`devices.scrutineer.tally`, asking ``confirm`` before anything leaves the station.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from audit.bundle import write_bundle
+from audit.checkpoint import Checkpoint
+from audit.verify import verify_bundle
+from ballots.crypto.randomness import RandomSource
+from devices.scrutineer.client import StationClient
+from devices.scrutineer.local_state import LocalState
+from devices.scrutineer.tally import (
+    DecryptionRefused,
+    Offer,
+    check_once,
+    checkpoint_text,
+    extends,
+    offer_for,
+    remember,
+    share_body,
+)
+
+__all__ = ["VerifiedLog", "decrypt_poll", "read_verified_log"]
+
+#: Asked before posting: True to decrypt.
+Confirm = Callable[[Offer], bool]
+
+
+@dataclass(frozen=True)
+class VerifiedLog:
+    """The newest checkpoint's text and the entries it covers, all verified."""
+
+    checkpoint: str
+    entries: list[dict[str, Any]]
+
+
+def read_verified_log(
+    client: StationClient, state: LocalState, token: str, note: str
+) -> VerifiedLog:
+    """The log as far as the signed checkpoint ``note`` (the newest), verified with the
+    meeting's log key together with every checkpoint the station read before; remembers the
+    checkpoint as the last one seen (the caller saves the state)."""
+    if not state.log_key:
+        raise DecryptionRefused(
+            "no-log-key",
+            "本终端不知道会议日志的公钥，请重新配对",
+            "this station does not know the meeting's log key; pair it again",
+        )
+    text = checkpoint_text(note)
+    size = Checkpoint.parse(text).size
+    lines = [line.encode() for line in client.entries(0, size, token).splitlines()]
+    if len(lines) != size:
+        raise DecryptionRefused(
+            "log-incomplete",
+            f"服务器只返回了 {len(lines)} 条日志，检查点覆盖 {size} 条",
+            f"the server returned {len(lines)} entries; the checkpoint covers {size}",
+        )
+    extends(state.witnessed, lines)
+    state.checkpoints[str(size)] = note
+    notes = sorted((int(n), signed) for n, signed in state.checkpoints.items() if int(n) <= size)
+    with tempfile.TemporaryDirectory(prefix="scrutineer-") as directory:
+        bundle = Path(directory) / "bundle"
+        write_bundle(bundle, vkey=state.log_key, entries=lines, checkpoints=notes)
+        report = verify_bundle(bundle, vkey=state.log_key)
+    failed = report.first_failure
+    if failed is not None:
+        detail = "; ".join(failed.failures[:3])
+        raise DecryptionRefused(
+            "log-not-verified",
+            f"日志验证未通过（检查 {failed.number}：{failed.title_zh}），拒绝解密：{detail}",
+            f"the log does not verify (check {failed.number}: {failed.title_en}); "
+            f"refusing to decrypt: {detail}",
+        )
+    state.witnessed = [size, Checkpoint.parse(text).root.hex()]
+    return VerifiedLog(text, [json.loads(line) for line in lines])
+
+
+def decrypt_poll(
+    client: StationClient,
+    state: LocalState,
+    log: VerifiedLog,
+    poll: str,
+    *,
+    confirm: Confirm,
+    random: RandomSource,
+    save: Callable[[], None],
+) -> Offer | None:
+    """Decrypt ``poll`` once ``confirm`` agrees: the offer posted, or None if declined."""
+    offer = offer_for(log.entries, poll, state)
+    check_once(state, offer)
+    if not confirm(offer):
+        return None
+    remember(state, offer)
+    save()
+    client.post_shares(poll, share_body(state, offer, log.checkpoint, random))
+    return offer
