@@ -60,12 +60,17 @@ def key_and_stations(client: TestClient, chair: Staff) -> tuple[Scrutineers, lis
     assert run_until_settled(stations) == "complete"
     key = service_of(client).state.sitting_key
     assert key is not None
+    return Scrutineers(key, shares_of(stations), tuple(stations)), stations
+
+
+def shares_of(stations: Sequence[Station]) -> dict[int, Scalar]:
+    """The secret share each station holds, by its index (a test reads the station's state)."""
     shares = {}
     for station in stations:
         assert station.state.index is not None and station.state.secret_share is not None
         secret = bytes.fromhex(station.state.secret_share)
         shares[station.state.index] = Scalar.decode(secret, "secret_share")
-    return Scrutineers(key, shares, tuple(stations)), stations
+    return shares
 
 
 def challenge(chair: Staff, poll: str, stations: Sequence[Station]) -> None:

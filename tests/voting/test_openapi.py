@@ -22,7 +22,7 @@ from devices.scrutineer.steps import Outgoing, join_board, liveness_steps, rebui
 from devices.tablet import Tablet
 from tests.voting.ceremony.sitting import ClientTransport
 from tests.voting.crypto_sitting import Scrutineers
-from tests.voting.encrypted_hall import service_of
+from tests.voting.encrypted_hall import service_of, shares_of
 from voting.auth import PERMISSIONS
 from voting.http import ENDPOINTS
 from voting.openapi import openapi_document
@@ -365,12 +365,7 @@ def key_ceremony(client: TestClient, call: Any) -> tuple[Scrutineers, list[Stati
     assert [o.endpoint for o in stations[1].step().posted] == ["liveness"]
     key = service_of(client).state.sitting_key
     assert key is not None
-    shares = {}
-    for station in stations:
-        assert station.state.index is not None and station.state.secret_share is not None
-        secret = bytes.fromhex(station.state.secret_share)
-        shares[station.state.index] = Scalar.decode(secret, "secret_share")
-    return Scrutineers(key, shares, tuple(stations)), stations
+    return Scrutineers(key, shares_of(stations), tuple(stations)), stations
 
 
 def test_live_answers_fit_their_documented_schemas(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from audit.signature_batch import Verdict
 from audit.tablet import DeviceKey, TabletSignatureError, signing_payload
@@ -160,29 +160,58 @@ def authenticate(
     Returns the device, or :class:`AlreadyRecorded` when the message repeats the device's last
     accepted message exactly (a re-send after a dropped connection).
     """
-    body = signed.body
     device = active_device(state, signed.device)
     _verify(device, signed, verdict)
+    repeated = check_body(state, signed.body, expected, device, ("设备", "device"))
+    return device if repeated is None else repeated
+
+
+class Signer(Protocol):
+    """What :func:`check_body` reads of a tablet or a scrutineer's station."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def deputy(self) -> str: ...
+    @property
+    def counter(self) -> int: ...
+    @property
+    def last_body(self) -> Mapping[str, Any] | None: ...
+
+
+def check_body(
+    state: MeetingState,
+    body: Mapping[str, Any],
+    expected: str,
+    signer: Signer,
+    noun: tuple[str, str],
+) -> AlreadyRecorded | None:
+    """What every signed body must show, whoever signed it (``noun``: what the signer is called,
+    in Chinese and English): this meeting, the signer's deputy, the ``expected`` type, and a
+    counter above the last one accepted — or None, :class:`AlreadyRecorded` when the body
+    repeats the last accepted one exactly (a re-send after a lost answer)."""
     if body.get("origin") != state.origin:
         raise Forbidden("wrong-meeting", "消息不属于本次会议", "the message is for another meeting")
-    if body.get("deputy") != device.deputy:
+    if body.get("deputy") != signer.deputy:
         raise Forbidden(
-            "wrong-deputy", "设备与代表不符", f"device {device.id} belongs to another deputy"
+            "wrong-deputy",
+            f"{noun[0]}与代表不符",
+            f"{noun[1]} {signer.id} belongs to another deputy",
         )
     if body.get("type") != expected:
         raise CommandError("invalid-message", "消息类型错误", f'expected a "{expected}" message')
     counter = body.get("n")
     if not isinstance(counter, int) or isinstance(counter, bool) or counter < 0:
         raise CommandError("invalid-message", "消息计数器无效", "n must be a non-negative integer")
-    if counter <= device.counter:
-        if device.last_body is not None and dict(body) == dict(device.last_body):
+    if counter <= signer.counter:
+        if signer.last_body is not None and dict(body) == dict(signer.last_body):
             return AlreadyRecorded(body)
         raise Forbidden(
             "replayed-message",
             "消息计数器重复或倒退，已拒绝",
-            f"counter {counter} from device {device.id} is not above {device.counter}",
+            f"counter {counter} from {noun[1]} {signer.id} is not above {signer.counter}",
         )
-    return device
+    return None
 
 
 def same_ballot_again(already: AlreadyRecorded, sealed_choice: Any) -> None:

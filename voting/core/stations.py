@@ -14,7 +14,7 @@ from typing import Final
 
 from audit.tablet import DeviceKey, TabletSignatureError
 from voting.core.checks import known_deputy, require_open, seated
-from voting.core.devices import SignedBody
+from voting.core.devices import SignedBody, check_body
 from voting.core.outcome import AlreadyRecorded
 from voting.core.records import Station
 from voting.core.state import MeetingState
@@ -117,23 +117,7 @@ def authenticate_station(
         station.key().verify_payload(signed.payload, signed.sig)
     except TabletSignatureError as error:
         raise bad_signature(station.id, error.message) from None
-    if body.get("origin") != state.origin:
-        raise Forbidden("wrong-meeting", "消息不属于本次会议", "the message is for another meeting")
-    if body.get("deputy") != station.deputy:
-        raise Forbidden(
-            "wrong-deputy", "终端与代表不符", f"station {station.id} belongs to another deputy"
-        )
-    if body.get("type") != expected:
-        raise CommandError("invalid-message", "消息类型错误", f'expected a "{expected}" message')
-    counter = body.get("n")
-    if not isinstance(counter, int) or isinstance(counter, bool) or counter < 0:
-        raise CommandError("invalid-message", "消息计数器无效", "n must be a non-negative integer")
-    if counter <= station.counter:
-        if station.last_body is not None and dict(body) == dict(station.last_body):
-            return AlreadyRecorded(body)
-        raise Forbidden(
-            "replayed-message",
-            "消息计数器重复或倒退，已拒绝",
-            f"counter {counter} from station {station.id} is not above {station.counter}",
-        )
+    repeated = check_body(state, body, expected, station, ("终端", "station"))
+    if repeated is not None:
+        return repeated
     return station
