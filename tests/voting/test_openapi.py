@@ -150,6 +150,7 @@ def test_protected_endpoints_declare_bearer_auth(document: dict[str, Any]) -> No
         "inclusion",
         "consistency",
         "ballot_by_receipt",
+        "encrypted_ballot_by_tracking_code",
         # Decryption shares authenticate themselves by their proofs against the sitting key.
         "decryption_shares",
         "pair_station",
@@ -501,6 +502,13 @@ def test_live_answers_fit_their_documented_schemas(
         while (reply := ws.receive_json()).get("id") != "e":
             pass
         assert reply["type"] == "ballot_ack", reply
+    found = call(
+        "GET",
+        "/api/meetings/{meeting}/log/encrypted-ballots/{tracking_code}",
+        role="none",
+        tracking_code=reply["tracking_code"],
+    )
+    assert (found["seq"], found["entry"]["type"]) == (reply["seq"], "encrypted_ballot")
     call("POST", "/api/meetings/{meeting}/polls/{poll}/close", poll="p7")
     aggregate = service_of(client).state.polls["p7"].encrypted.aggregate  # type: ignore[union-attr]
     note = call("GET", "/api/meetings/{meeting}/log/checkpoint", role="none")
