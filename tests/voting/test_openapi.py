@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -509,6 +510,9 @@ def test_live_answers_fit_their_documented_schemas(
         tracking_code=reply["tracking_code"],
     )
     assert (found["seq"], found["entry"]["type"]) == (reply["seq"], "encrypted_ballot")
+    assert found["entry"]["body"]["ballot_hash"] == base64.b64decode(reply["ballot_hash"]).hex()
+    missing = client.get("/api/meetings/m1/log/encrypted-ballots/AAAA-AAAA-AAAA-AAAA")
+    assert (missing.status_code, missing.json()["error"]) == (404, "unknown-tracking-code")
     call("POST", "/api/meetings/{meeting}/polls/{poll}/close", poll="p7")
     aggregate = service_of(client).state.polls["p7"].encrypted.aggregate  # type: ignore[union-attr]
     note = call("GET", "/api/meetings/{meeting}/log/checkpoint", role="none")
