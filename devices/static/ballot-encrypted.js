@@ -164,7 +164,15 @@ export function createEncrypted(app, { enqueue, saveBallot, pinLogKey, render })
         valid = error.name === "NotSupportedError" ? null : false;
       }
     }
-    await saveBallot({ ...record, status: "acknowledged", seq: answer.seq, ackValid: valid });
+    // What was sent, for the check that the log holds it byte for byte once the poll closes.
+    const sent = { body: message.body, sig: message.sig, ballot: message.ballot };
+    await saveBallot({
+      ...record,
+      status: "acknowledged",
+      seq: answer.seq ?? record.seq,
+      ackValid: valid,
+      sent,
+    });
   }
 
   /** The stages of the encrypted path, or null for the ballot screens' own. */

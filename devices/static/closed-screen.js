@@ -6,6 +6,7 @@ import { h } from "./ui.js";
 import { utf8 } from "./bytes.js";
 import { qrSvg } from "./qr.js";
 import { renderResult } from "./results.js";
+import { inclusionBlock } from "./own-check.js";
 
 /** The closed poll's screen; `actions.retryVerify(poll)` checks the receipt again. */
 export function closedScreen(app, actions, poll) {
@@ -13,6 +14,8 @@ export function closedScreen(app, actions, poll) {
   const parts = [h("p", { class: "tag" }, t("closed"))];
   if (poll.mode === "secret" && ballot?.status === "acknowledged")
     parts.push(receiptBlock(app, actions, poll, ballot));
+  else if (poll.mode === "encrypted" && ballot?.status === "acknowledged" && ballot.sent)
+    parts.push(inclusionBlock(app, actions, poll, ballot));
   else if (poll.mode === "named" && ballot?.status === "acknowledged")
     parts.push(h("p", { class: "notice notice-ok" }, t("named.recorded")));
   else if (poll.mode !== "manual") parts.push(h("p", { class: "notice" }, t("notTakenPart")));

@@ -147,6 +147,8 @@ const TEXTS = {
     "receipt.failed": "无法核实您的选票，请联系监票人",
     "receipt.reason": "原因：{reason}",
     "receipt.retry": "重新核实",
+    "inclusion.ok": "已核对：您的选票已记入公开日志",
+    "inclusion.failed": "警告：无法核对您的加密选票已记入公开日志，请联系监票人",
     "reason.not-found": "审计日志中找不到您的回执",
     "reason.mismatch": "审计日志中的选票与您提交的不一致",
     "reason.signature": "检查点的签名无效",
@@ -317,6 +319,9 @@ const TEXTS = {
     "receipt.failed": "Your ballot could not be verified. Please contact a scrutineer.",
     "receipt.reason": "Reason: {reason}",
     "receipt.retry": "Check again",
+    "inclusion.ok": "Checked: your ballot is in the public log",
+    "inclusion.failed":
+      "Warning: your encrypted ballot could not be found in the public log. Please contact a scrutineer.",
     "reason.not-found": "your receipt is not in the audit log",
     "reason.mismatch": "the ballot in the audit log differs from the one you submitted",
     "reason.signature": "the checkpoint's signature is not valid",

@@ -1,7 +1,11 @@
 // After the close of a secret poll the tablet checks by itself that its ballot was counted:
 // the receipt is looked up in the audit log and proven included under a signed checkpoint.
+// After the close of an encrypted poll (whose checkpoint covers its ballots) it checks the same
+// way that its encrypted ballot, as sent, is in the public log under its tracking code.
 
-import { verifyReceipt } from "./verify.js";
+import { t } from "./i18n.js";
+import { h } from "./ui.js";
+import { verifyEncryptedBallot, verifyReceipt } from "./verify.js";
 
 const VERIFY_RETRIES = 5;
 const RETRIED = ["network", "not-found", "not-covered"];
@@ -10,9 +14,11 @@ const RETRIED = ["network", "not-found", "not-covered"];
 export function createOwnCheck(app, meeting, { saveBallot, render }) {
   function maybeVerify() {
     const poll = app.view?.poll;
-    if (!poll || poll.status !== "closed" || poll.mode !== "secret") return;
+    if (!poll || poll.status !== "closed") return;
+    if (poll.mode !== "secret" && poll.mode !== "encrypted") return;
     const record = app.ballots.get(poll.poll);
     if (!record || record.status !== "acknowledged" || app.verify.has(poll.poll)) return;
+    if (poll.mode === "encrypted" && !record.sent) return;
     runVerify(poll.poll, record, 0);
   }
 
@@ -25,14 +31,16 @@ export function createOwnCheck(app, meeting, { saveBallot, render }) {
     app.verify.set(poll, { status: "running" });
     render();
     try {
-      const found = await verifyReceipt({
-        meeting,
-        origin: app.record.origin,
-        logKey: app.record.logKey,
-        poll,
-        receipt: record.receipt,
-        choice: record.choice,
-      });
+      const log = { meeting, origin: app.record.origin, logKey: app.record.logKey, poll };
+      const found =
+        record.kind === "encrypted"
+          ? await verifyEncryptedBallot({
+              ...log,
+              trackingCode: record.trackingCode,
+              sent: record.sent,
+              seq: record.seq,
+            })
+          : await verifyReceipt({ ...log, receipt: record.receipt, choice: record.choice });
       app.verify.set(poll, { status: "ok", ...found });
       await saveBallot({ ...record, verified: found });
     } catch (error) {
@@ -50,4 +58,42 @@ export function createOwnCheck(app, meeting, { saveBallot, render }) {
   }
 
   return { maybeVerify, retryVerify };
+}
+
+/** The closed encrypted poll's inclusion check as the deputy sees it: checking, the
+ * confirmation that the ballot is in the public log, or an alarm with the reason and a retry. */
+export function inclusionBlock(app, actions, poll, ballot) {
+  const state = app.verify.get(poll.poll) || { status: "running" };
+  const code = h("p", { class: "tracking-code", id: "tracking-code-closed" }, ballot.trackingCode);
+  if (state.status === "running")
+    return h("p", { class: "notice notice-wait", role: "status" }, t("receipt.verifying"));
+  if (state.status === "failed") {
+    let reason;
+    try {
+      reason = t(`reason.${state.reason}`);
+    } catch {
+      reason = state.reason;
+    }
+    return h(
+      "div",
+      { class: "receipt receipt-failed", id: "inclusion", role: "alert" },
+      h("p", { class: "receipt-title" }, t("inclusion.failed")),
+      h("p", {}, t("receipt.reason", { reason })),
+      state.detail ? h("p", { class: "detail", lang: "en" }, state.detail) : null,
+      code,
+      h(
+        "button",
+        { type: "button", class: "secondary", onclick: () => actions.retryVerify(poll.poll) },
+        t("receipt.retry"),
+      ),
+    );
+  }
+  return h(
+    "div",
+    { class: "receipt receipt-ok", id: "inclusion", role: "status" },
+    h("p", { class: "receipt-title" }, t("inclusion.ok")),
+    h("p", {}, t("receipt.countedDetail", { seq: state.seq, size: state.size })),
+    h("p", {}, t("encrypted.after")),
+    code,
+  );
 }

@@ -37,11 +37,8 @@ async function get(url, kind, missing) {
   }
 }
 
-/**
- * Check one secret ballot; resolves to {seq, size} or throws VerifyError.
- * `logKey` is the vkey pinned at pairing, `origin` the log's name, `choice` what was submitted.
- */
-export async function verifyReceipt({ meeting, origin, logKey, poll, receipt, choice }) {
+/** The log key pinned at pairing, parsed and named as the log; throws VerifyError. */
+async function logVerifier(logKey, origin) {
   if (!logKey) throw new VerifyError("no-log-key", "");
   let verifier;
   try {
@@ -52,7 +49,20 @@ export async function verifyReceipt({ meeting, origin, logKey, poll, receipt, ch
   if (verifier.name !== origin) {
     throw new VerifyError("log-key", `the log key is named ${verifier.name}, the log ${origin}`);
   }
-  const base = `/api/meetings/${encodeURIComponent(meeting)}/log`;
+  return verifier;
+}
+
+function logBase(meeting) {
+  return `/api/meetings/${encodeURIComponent(meeting)}/log`;
+}
+
+/**
+ * Check one secret ballot; resolves to {seq, size} or throws VerifyError.
+ * `logKey` is the vkey pinned at pairing, `origin` the log's name, `choice` what was submitted.
+ */
+export async function verifyReceipt({ meeting, origin, logKey, poll, receipt, choice }) {
+  const verifier = await logVerifier(logKey, origin);
+  const base = logBase(meeting);
 
   const found = await get(`${base}/ballots/${receipt}`, "json", "not-found");
   const { seq, entry } = found;
@@ -80,6 +90,64 @@ export async function verifyReceipt({ meeting, origin, logKey, poll, receipt, ch
     if (error instanceof VerifyError) throw error;
     throw new VerifyError("malformed", error.message);
   }
+  return proveIncluded(base, verifier, origin, seq, entryBytes);
+}
+
+/**
+ * Check that this tablet's encrypted ballot is in the log (ballot-secrecy.md §5): the
+ * `encrypted_ballot` entry under its tracking code holds byte for byte the signed body, the
+ * signature and the ballot this tablet sent (`sent` = {body, sig, ballot}), at the seq the
+ * acknowledgement named (`seq`, if any), and is included under a checkpoint signed with the log
+ * key pinned at pairing. Resolves to {seq, size} or throws VerifyError.
+ */
+export async function verifyEncryptedBallot({
+  meeting,
+  origin,
+  logKey,
+  poll,
+  trackingCode,
+  sent,
+  seq: acknowledged,
+}) {
+  const verifier = await logVerifier(logKey, origin);
+  const base = logBase(meeting);
+  const found = await get(
+    `${base}/encrypted-ballots/${encodeURIComponent(trackingCode)}`,
+    "json",
+    "not-found",
+  );
+  const { seq, entry } = found;
+  if (!Number.isSafeInteger(seq) || entry === null || typeof entry !== "object") {
+    throw new VerifyError("malformed", "the encrypted ballot answer has no seq or entry");
+  }
+  if (
+    entry.type !== "encrypted_ballot" ||
+    entry.seq !== seq ||
+    entry.poll !== poll ||
+    entry.deputy !== sent.body?.deputy
+  ) {
+    throw new VerifyError("mismatch", `entry ${seq} is not an encrypted ballot of poll ${poll}`);
+  }
+  if (Number.isSafeInteger(acknowledged) && acknowledged !== seq) {
+    throw new VerifyError("mismatch", `the ballot is entry ${seq}, acknowledged as ${acknowledged}`);
+  }
+  let entryBytes;
+  try {
+    entryBytes = canonicalBytes(entry);
+    for (const part of ["body", "sig", "ballot"]) {
+      if (canonicalJSON(entry[part]) !== canonicalJSON(sent[part])) {
+        throw new VerifyError("mismatch", `entry ${seq}: its ${part} differs from the one sent`);
+      }
+    }
+  } catch (error) {
+    if (error instanceof VerifyError) throw error;
+    throw new VerifyError("malformed", error.message);
+  }
+  return proveIncluded(base, verifier, origin, seq, entryBytes);
+}
+
+/** Entry `seq` (its canonical bytes) is a leaf under the newest checkpoint signed by `verifier`. */
+async function proveIncluded(base, verifier, origin, seq, entryBytes) {
   const leaf = await leafHash(entryBytes);
 
   const note = await get(`${base}/checkpoint`, "text", "not-covered");

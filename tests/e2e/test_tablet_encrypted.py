@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, WebSocket, expect
+from playwright.sync_api import Browser, BrowserContext, Route, WebSocket, expect
 
 import ballots
 from ballots.crypto.ballot import BallotContext, verify_ballot
@@ -172,6 +172,8 @@ def test_browser_tablets_cast_an_encrypted_motion_and_the_result_is_the_tally(
     assert len(tablets[0].frames) == 1 and len(tablets[1].frames) == 1
     assert len(lengths) == 1
 
+    # The second tablet's log answers are altered on the way: its ballot's signature differs.
+    tablets[1].page.route(ENCRYPTED_ENTRY, altered_signature)
     assert sitting.call("POST", f"/polls/{poll}/close")["result"] is None
     post_shares(sitting, poll, 1)
     post_shares(sitting, poll, 3)
@@ -183,7 +185,32 @@ def test_browser_tablets_cast_an_encrypted_motion_and_the_result_is_the_tally(
         }
     )
     assert view["result"] == expected
+
+    # Each tablet checks its own encrypted ballot in the log under the closing checkpoint.
+    seq = logged_ballot(sitting, poll, "d04")["seq"]
+    inclusion = tablets[0].page.locator("#inclusion")
+    expect(inclusion).to_contain_text("已核对：您的选票已记入公开日志")
+    expect(inclusion).to_contain_text(f"序号为 {seq} 的记录")
+    expect(tablets[0].page.locator("#tracking-code-closed")).to_have_text(codes["d04"])
+    alarm = tablets[1].page.locator("#inclusion")
+    expect(alarm).to_contain_text("警告：无法核对您的加密选票已记入公开日志，请联系监票人")
+    expect(alarm).to_contain_text("原因：审计日志中的选票与您提交的不一致")
+    expect(alarm).to_contain_text("its sig differs from the one sent")
+    tablets[1].page.unroute(ENCRYPTED_ENTRY)
+    alarm.get_by_role("button", name="重新核实").click()
+    expect(alarm).to_contain_text("已核对：您的选票已记入公开日志")
     assert [t.errors for t in tablets] == [[], []]
+
+
+ENCRYPTED_ENTRY = "**/log/encrypted-ballots/**"
+
+
+def altered_signature(route: Route) -> None:
+    """Answer with the real entry, its signature's first character changed."""
+    answer = route.fetch().json()
+    sig = answer["entry"]["sig"]
+    answer["entry"]["sig"] = ("B" if sig[0] == "A" else "A") + sig[1:]
+    route.fulfill(json=answer)
 
 
 def test_an_encrypted_election_with_a_write_in_waits_for_the_mix(

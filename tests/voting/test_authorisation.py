@@ -201,6 +201,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/meetings/{meeting}/log/ballots/{receipt}"): Route(
         EVERYONE, {"meeting": MEETING, "receipt": "0" * 32}
     ),
+    ("GET", "/api/meetings/{meeting}/log/encrypted-ballots/{tracking_code}"): Route(
+        EVERYONE, {"meeting": MEETING, "tracking_code": "AAAA-AAAA-AAAA-AAAA"}
+    ),
     ("GET", "/api/meetings/{meeting}/log/entries"): Route(LOG_READERS, M1),
     # No token: decryption shares authenticate themselves by their proofs (p1 is not
     # encrypted, so a well-formed set is refused without writing anything).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -150,6 +151,7 @@ def test_protected_endpoints_declare_bearer_auth(document: dict[str, Any]) -> No
         "inclusion",
         "consistency",
         "ballot_by_receipt",
+        "encrypted_ballot_by_tracking_code",
         # Decryption shares authenticate themselves by their proofs against the sitting key.
         "decryption_shares",
         "pair_station",
@@ -496,6 +498,16 @@ def test_live_answers_fit_their_documented_schemas(
         while (reply := ws.receive_json()).get("id") != "e":
             pass
         assert reply["type"] == "ballot_ack", reply
+    found = call(
+        "GET",
+        "/api/meetings/{meeting}/log/encrypted-ballots/{tracking_code}",
+        role="none",
+        tracking_code=reply["tracking_code"],
+    )
+    assert (found["seq"], found["entry"]["type"]) == (reply["seq"], "encrypted_ballot")
+    assert found["entry"]["body"]["ballot_hash"] == base64.b64decode(reply["ballot_hash"]).hex()
+    missing = client.get("/api/meetings/m1/log/encrypted-ballots/AAAA-AAAA-AAAA-AAAA")
+    assert (missing.status_code, missing.json()["error"]) == (404, "unknown-tracking-code")
     call("POST", "/api/meetings/{meeting}/polls/{poll}/close", poll="p7")
     aggregate = service_of(client).state.polls["p7"].encrypted.aggregate  # type: ignore[union-attr]
     note = call("GET", "/api/meetings/{meeting}/log/checkpoint", role="none")

@@ -101,6 +101,38 @@ async def ballot_by_receipt(call: Call[None]) -> Any:
     return {"seq": seq, "entry": json.loads(service.log.entry(seq))}
 
 
+def tracking_code_of(ballot_hash_hex: str) -> str:
+    """The tracking code of a ballot from the SHA-256 hex of its bytes (the body's
+    ``ballot_hash``): base32 of the first 10 bytes, in groups of four."""
+    text = base64.b32encode(bytes.fromhex(ballot_hash_hex)[:10]).decode("ascii")
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+@ROUTES.route(
+    "GET",
+    "/api/meetings/{meeting}/log/encrypted-ballots/{tracking_code}",
+    permission=None,
+    answer=BallotEntry,
+    summary="按跟踪码查找加密选票条目 / find an encrypted ballot entry by tracking code",
+)
+async def encrypted_ballot_by_tracking_code(call: Call[None]) -> Any:
+    """The ``encrypted_ballot`` entry whose ballot has this tracking code, with its seq, so the
+    tablet can prove it included under a signed checkpoint. The entry names the deputy, as every
+    encrypted ballot does publicly; its ciphertexts reveal nothing without t shares."""
+    service = call.service()
+    wanted = call.params["tracking_code"].upper()
+    for poll in service.state.polls.values():
+        for cast in poll.encrypted.cast if poll.encrypted is not None else ():
+            entry = json.loads(service.log.entry(cast.seq))
+            if tracking_code_of(entry["body"]["ballot_hash"]) == wanted:
+                return {"seq": cast.seq, "entry": entry}
+    raise NotFound(
+        "unknown-tracking-code",
+        "未找到该跟踪码的加密选票",
+        "no encrypted ballot with this tracking code",
+    )
+
+
 @ROUTES.route(
     "GET",
     "/api/meetings/{meeting}/log/entries",
