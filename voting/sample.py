@@ -96,22 +96,24 @@ def agenda() -> list[SampleItem]:
 
 
 def agenda_items() -> list[dict[str, Any]]:
+    """The sample agenda as ``PUT /agenda`` takes it: the items of :func:`agenda`, with the
+    scrutineers' list (i08) and the encrypted motion (i09) before the closing oath (i07)."""
     rows: list[dict[str, Any]] = []
     for item in agenda():
         row: dict[str, Any] = {"item": item.item, "title": item.title, "kind": item.kind}
         if item.rule is not None:
             row["rule"] = item.rule
         rows.append(row)
-    rows.append(
+    encrypted: list[dict[str, Any]] = [
         {
             "item": "i08",
             "title": "通过总监票人、监票人、计票人名单",
             "kind": "motion",
             "adopts": {"scrutineers": SCRUTINEERS},
-        }
-    )
-    rows.append({"item": "i09", "title": ENCRYPTED_MOTION, "kind": "motion"})
-    return rows
+        },
+        {"item": "i09", "title": ENCRYPTED_MOTION, "kind": "motion"},
+    ]
+    return [*rows[:-1], *encrypted, rows[-1]]
 
 
 #: The chair console prefills the poll definitions of the sample meeting from this file.
