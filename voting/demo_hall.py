@@ -9,7 +9,7 @@ console's device list shows.
 
 The pace is visible: sign-ins are spread over :attr:`HallPace.sign_in_s` seconds after the
 start, and when the chair opens a poll the simulated deputies vote over the next
-:attr:`HallPace.vote_s` seconds. Choices are drawn (:func:`choice_for`) so that a motion
+:attr:`HallPace.vote_s` seconds (an encrypted motion with encrypted, proved ballots). Choices are drawn (:func:`choice_for`) so that a motion
 normally passes with a hall-like spread; a few deputies stay away and a few do not vote.
 
 The tablets' keys and counters are kept in ``hall.json`` in the demo directory, so a restarted
@@ -33,6 +33,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from ballots.crypto.shape import Choice
 from devices.simulator import HttpClient, SimTablet, SimulationError, websocket_url
 from devices.tablet import Tablet
 
@@ -289,7 +290,7 @@ class SimulatedHall:
         return (
             poll is not None
             and poll.get("status") == "open"
-            and poll.get("mode") in {"secret", "named"}
+            and poll.get("mode") in {"secret", "named", "encrypted"}
             and you.get("signed_in") is True
             and not (you.get("poll") == poll["poll"] and you.get("took_part"))
             and (sim.tablet.deputy, str(poll["poll"])) not in self._voted
@@ -305,7 +306,12 @@ class SimulatedHall:
         current = sim.poll()
         if current is None or current.get("poll") != poll["poll"] or current["status"] != "open":
             return
-        if poll["mode"] == "secret":
+        if poll["mode"] == "encrypted":
+            if poll["definition"].get("kind") != "motion" or "encryption" not in current:
+                return  # the demo's hall encrypts motions only
+            stance = Choice.stances([choice])
+            message = sim.tablet.encrypted_ballot(poll["poll"], current["encryption"], stance)
+        elif poll["mode"] == "secret":
             message = sim.tablet.secret_ballot(poll["poll"], choice)
         else:
             message = sim.tablet.named_vote(poll["poll"], choice)

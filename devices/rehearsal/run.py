@@ -38,6 +38,7 @@ from typing import Any
 import ballots
 from audit.errors import AuditError
 from audit.note import NoteVerifier
+from devices.rehearsal import encrypted
 from devices.rehearsal.plan import Plan, PollPlan, ballot_for, load_plan
 from devices.rehearsal.summary import PollOutcome, Summary
 from devices.simulator import (
@@ -74,6 +75,8 @@ class Rehearsal:
         timeout: float = 60.0,
         ssl_context: Any = None,
         plan: Plan | None = None,
+        encrypted: bool = False,
+        cafile: str | None = None,
     ) -> None:
         if tablets < 2:
             raise ValueError("a rehearsal needs at least two tablets")
@@ -103,6 +106,9 @@ class Rehearsal:
         self.log: NoteVerifier | None = None
         self._connect_slots = asyncio.Semaphore(connect_limit)
         self._phase = 0
+        #: Whether an encrypted motion with simulated scrutineers follows the plan's polls.
+        self.encrypted = encrypted
+        self.cafile = cafile
 
     # Running -----------------------------------------------------------------------------
 
@@ -121,6 +127,17 @@ class Rehearsal:
                 )
                 for p in self.plan.polls
             ],
+            *(
+                [
+                    (
+                        "加密表决（模拟监票人）",
+                        "encrypted motion (simulated scrutineers)",
+                        self._encrypted,
+                    )
+                ]
+                if self.encrypted
+                else []
+            ),
             ("闭会", "closing", self._close),
         ]
         try:
@@ -191,6 +208,10 @@ class Rehearsal:
             }
             for p in self.plan.polls
         ]
+        if self.encrypted:
+            adopts = {"adopts": {"scrutineers": encrypted.scrutineers(self.deputies)}}
+            listed, motion = encrypted.agenda_items()
+            items += [{**listed, **adopts}, motion]
         await self._api("PUT", "/agenda", {"items": items})
         return f"{len(self.deputies)} 名代表 / deputies, {self.meeting}"
 
@@ -395,6 +416,12 @@ class Rehearsal:
             self.summary.inclusion_passed += 1
         except SimulationError as error:
             self._fail(f"{sim.device} {plan.poll}: {error}")
+
+    async def _encrypted(self) -> str:
+        part = encrypted.EncryptedMotion(
+            self, self.http.base, cafile=self.cafile, timeout=self.timeout
+        )
+        return await part.run()
 
     async def _close(self) -> str:
         await self._api("POST", "/close")

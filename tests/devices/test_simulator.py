@@ -169,3 +169,36 @@ def test_a_database_with_meetings_is_refused(tmp_path: Path) -> None:
         "congress simulate: --db 须是空数据库（其中已有会议） / --db must be an empty database"
         " (this one already holds meetings)\n"
     )
+
+
+def test_simulate_encrypted_runs_an_encrypted_motion_with_simulated_scrutineers(
+    tmp_path: Path,
+) -> None:
+    bundle = tmp_path / "bundle"
+    done = congress(
+        "simulate", "--tablets", "6", "--encrypted", "--export", str(bundle),
+        env=environment(tmp_path),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    (phase,) = [line for line in lines if line.startswith("[10/11]")]
+    match = re.fullmatch(
+        r"\[10/11\] 加密表决（模拟监票人） / encrypted motion \(simulated scrutineers\): "
+        r"模拟监票人已解密 / decrypted by the simulated scrutineers: "
+        r"for (\d)，against (\d)，abstain (\d) \(\d+\.\d\d s\)",
+        phase,
+    )
+    assert match is not None, phase
+    assert sum(int(n) for n in match.groups()) == 6
+    assert "  确认的投票 / votes acknowledged       36 of 36" in lines
+    assert lines[-1] == "结果：全部检查通过 / result: every check passed"
+    entries = [json.loads(line) for line in (bundle / "entries.jsonl").read_text().splitlines()]
+    kinds = Counter(e["type"] for e in entries)
+    assert (kinds["encrypted_ballot"], kinds["key_completed"], kinds["decrypted_totals"]) == (
+        6,
+        1,
+        1,
+    )
+    assert kinds["decryption_shares"] == 2  # t = 2 of the 3 stations
+    stations = sorted(e["station"] for e in entries if e["type"] == "station_paired")
+    assert stations == ["sim-d001", "sim-d002", "sim-d003"]

@@ -131,3 +131,72 @@ def test_a_visitor_pairs_a_tablet_and_the_simulated_hall_passes_or_fails_the_mot
         expect(display.locator("#verdict")).to_have_text("通过" if passed else "未通过")
     finally:
         display_context.close()
+
+
+SIMULATED_LABEL = "模拟监票人（仅供演示）/ simulated scrutineers (demo only)"
+
+
+def test_the_simulated_scrutineers_decrypt_an_encrypted_motion_opened_from_the_console(
+    demo: tuple[DemoServer, str], browser: Browser
+) -> None:
+    server, banner = demo
+    assert f" 监票人 / scrutineers  {SIMULATED_LABEL}" in banner
+    chair = Chair(server, server.login(*CHAIR))
+    wait_for(
+        "the simulated scrutineers' key ceremony",
+        lambda: chair.get("/ceremony")["phase"] == "complete",
+        timeout=60,
+    )
+    scrut = next(p for p in chair.get()["polls"] if p["item"] == "i08")
+    assert (scrut["mode"], scrut["result"]["outcome"]) == ("manual", {"passed": True})
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    console = context.new_page()
+    display_context, display = new_tablet(browser)
+    try:
+        token = server.credentials()["display_token"]
+        display.goto(f"{server.base}/display/{MEETING}#token={token}")
+        expect(display.locator("#simulated")).to_have_text(SIMULATED_LABEL)
+
+        console.goto(f"{server.base}/chair")
+        console.get_by_label("用户名").fill(CHAIR[0])
+        console.get_by_label("密码").fill(CHAIR[1])
+        console.get_by_role("button", name="登录").click()
+        console.get_by_role(
+            "button", name=re.compile("新洲镇第十七届人民代表大会第三次会议")
+        ).click()
+        expect(console.locator("#ceremony-simulated")).to_have_text(SIMULATED_LABEL)
+        expect(console.locator("#ceremony-run")).to_contain_text("已完成")
+
+        # The liveness challenge from the console; the simulated stations answer it.
+        console.get_by_role("button", name="发出在线确认").click()
+        expect(console.locator("#ceremony-live")).to_have_text("下一次表决 p2 在线确认：3 / 2")
+        row = console.locator('[data-item="i09"]')
+        row.get_by_role("button", name="设为当前").click()
+        expect(row.locator(".badge")).to_have_text("当前")
+        row.get_by_role("button", name="发起表决").click()
+        dialog = console.locator("dialog")
+        dialog.get_by_label("表决方式").select_option("encrypted")
+        dialog.get_by_role("button", name="开始表决").click()
+        expect(dialog).not_to_be_visible()
+
+        wait_for("the simulated hall's encrypted ballots", lambda: chair.cast() > 0)
+        time.sleep(PACE_S)
+        cast = settled_cast(chair)
+        assert SIMULATED_PRESENT * 0.8 <= cast <= SIMULATED_PRESENT
+        chair.api("POST", "/polls/p2/close")
+        wait_for(
+            "the simulated scrutineers to decrypt",
+            lambda: "result" in chair.get()["poll"],
+            timeout=30,
+        )
+        result = chair.get()["poll"]["result"]
+        counts = result["counts"]
+        assert result["ballots"]["cast"] == cast
+        assert counts["for"] + counts["against"] + counts["abstain"] == cast
+        passed = counts["for"] > ELECTORATE / 2
+        assert result["outcome"] == {"passed": passed}
+        expect(display.locator("#verdict")).to_have_text("通过" if passed else "未通过")
+    finally:
+        context.close()
+        display_context.close()

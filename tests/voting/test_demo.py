@@ -69,8 +69,14 @@ def test_demo_serves_the_sample_meeting_and_keeps_it(tmp_path: Path) -> None:
             "quorum_met": False,
         }
         assert [i["kind"] for i in state["items"]] == [
-            "report", "motion", "election", "election", "selection", "evaluation", "oath"
+            "report", "motion", "election", "election", "selection", "evaluation", "motion",
+            "motion", "oath",
         ]  # fmt: skip
+        assert [i["title"] for i in state["items"][6:8]] == [
+            "通过总监票人、监票人、计票人名单",
+            "关于新洲镇农村公路养护办法的决议（加密表决）",
+        ]
+        assert state["simulated_scrutineers"] is True
         fetch(
             f"{base}/api/meetings/xinzhou-17-3/deputies/d01/sign-in", data={}, token=login["token"]
         )

@@ -28,12 +28,14 @@ from typing import Any
 
 from audit.keys import create_key_file, load_signer
 from audit.tables import create_engine_for
+from devices.scrutineer.client import HttpTransport
 from voting import core, sample
 from voting.app import utc_now
 from voting.ca import tls
 from voting.cli.serve import add_transport_options, bind, serve, transport_limits
 from voting.congress import Congress
 from voting.demo_hall import HallPace, HallPlan, SimulatedHall
+from voting.demo_scrutineers import FLAG, LABEL, SimulatedScrutineers
 from voting.settings import Settings
 
 DEFAULT_PORT = 8000
@@ -131,7 +133,7 @@ async def seed(settings: Settings) -> dict[str, Any]:
         origin=sample.ORIGIN,
         title=sample.TITLE,
         date=sample.DATE,
-        settings={},
+        settings={FLAG: True},
     )
     congress.set_roster(sample.MEETING, sample.roster())
     service = await congress.open_meeting(sample.MEETING, by=CHAIR[0])
@@ -250,6 +252,12 @@ def banner(
     hall_line = (
         f"\n 模拟代表 / simulated  其余 {len(hall_plan().deputies)} 名代表由程序模拟签到和投票"
         f" / the other {len(hall_plan().deputies)} deputies sign in and vote by themselves"
+        + f"\n 监票人 / scrutineers  {LABEL}：三台模拟监票终端在本进程中运行，"
+        "通过名单、完成密钥仪式、应答在线确认、表决结束后自行解密"
+        "\n                      three simulated stations in this process adopt the list,"
+        " run the key ceremony, answer liveness and decrypt closed polls by themselves"
+        "\n 加密表决 / encrypted  议程 i09：主持人点「发出在线确认」后以「无记名投票（加密）」开始"
+        "\n                      item i09: issue the liveness challenge, then open it encrypted"
         if hall
         else ""
     )
@@ -259,7 +267,7 @@ def banner(
 ==================================================================
  首页 / start here    {base}/
  接口文档 / API       {base}/openapi.json
- 会议 / meeting       {sample.MEETING}（54名代表，议程7项 / 54 deputies, 7 items）
+ 会议 / meeting       {sample.MEETING}（54名代表，议程9项 / 54 deputies, 9 items）
  主持人 / chair       用户名 {credentials["chair"]["username"]}  密码 {credentials["chair"]["password"]}
  工作人员 / operator  用户名 {credentials["operator"]["username"]}  密码 {credentials["operator"]["password"]}
  大屏令牌 / display   {credentials["display_token"]}
@@ -321,7 +329,21 @@ def run(args: argparse.Namespace) -> int:
         )
 
         async def beside(url: str) -> None:
-            await hall.run(local_base(url, args.host))
+            base = local_base(url, args.host)
+            cafile = str(settings.tls_ca_path) if args.tls else None
+            scrutineers = SimulatedScrutineers(
+                HttpTransport(base, cafile=cafile, timeout=30),
+                sample.MEETING,
+                chair=(credentials["chair"]["username"], credentials["chair"]["password"]),
+                auditor_token=credentials["auditor_token"],
+                store=args.data / "scrutineers",
+                say=lambda line: print(line, flush=True),
+            )
+            scrutineers.start()
+            try:
+                await hall.run(base)
+            finally:
+                scrutineers.stop()
 
     with sock:
         return serve(

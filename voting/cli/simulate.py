@@ -10,7 +10,12 @@ database is a SQLite file there, or ``--db``. With ``--url`` it drives a running
 logging in as ``--user`` (the password is read from the terminal or standard input). ``--db``
 must be empty: the rehearsal's new log key could not open the logs of meetings already there.
 
-The sitting itself is :mod:`devices.rehearsal`. With ``--export DIR`` the meeting's audit log is
+The sitting itself is :mod:`devices.rehearsal`. With ``--encrypted`` an encrypted motion
+follows the plaintext polls (:mod:`devices.rehearsal.encrypted`): the scrutineers' list is
+adopted on paper, three simulated scrutineer stations in this process run the key ceremony,
+answer the liveness challenge and decrypt the closed poll; the decrypted counts must equal the
+stances the tablets encrypted. It is off by default, as a plaintext rehearsal is quicker; the
+stations are simulated here, in the rehearsal's own process, never in the server's. With ``--export DIR`` the meeting's audit log is
 then exported (``congress export``, or over HTTP with ``--url``) and checked by the verifier.
 A line per phase goes to standard output, then the results and a summary table. Exit status:
 0 if every vote was acknowledged, counted once, matched the recount and proved included, and the
@@ -117,6 +122,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--seed", type=int, default=2026, metavar="S", help="随机种子 / random seed (%(default)s)"
+    )
+    parser.add_argument(
+        "--encrypted",
+        action="store_true",
+        help=(
+            "表决之后再进行一次加密表决，由本进程中的三名模拟监票人完成密钥仪式和解密"
+            " / then run an encrypted motion, with three simulated scrutineers in this process"
+        ),
     )
     parser.add_argument(
         "--connect-limit",
@@ -341,6 +354,8 @@ def run(args: argparse.Namespace) -> int:
                 progress=say,
                 connect_limit=args.connect_limit,
                 ssl_context=context,
+                encrypted=args.encrypted,
+                cafile=None if args.cafile is None else str(args.cafile),
             )
             summary = asyncio.run(rehearsal.run())
             say("")

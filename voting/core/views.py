@@ -129,7 +129,7 @@ def bodies_view(state: MeetingState) -> dict[str, Any]:
 
 def public_view(state: MeetingState) -> dict[str, Any]:
     poll = current_poll(state)
-    return {
+    view: dict[str, Any] = {
         "seq": state.size,
         "meeting": state.meeting,
         "closed": state.closed,
@@ -139,6 +139,9 @@ def public_view(state: MeetingState) -> dict[str, Any]:
         "poll": None if poll is None else poll_view(state, poll),
         "bodies": bodies_view(state),
     }
+    if state.settings.get("simulated_scrutineers") is True:  # written only by the demo
+        view["simulated_scrutineers"] = True
+    return view
 
 
 def deputy_view(state: MeetingState, deputy: str) -> dict[str, Any]:

@@ -55,6 +55,9 @@ register({
   },
 });
 
+/** Shown whenever the meeting's scrutineers are simulated (only the demo's meetings). */
+export const SIMULATED_LABEL = "模拟监票人（仅供演示）/ simulated scrutineers (demo only)";
+
 let loadedAt = null; // the state seq the progress was fetched at
 let board = null; // the public board: the liveness challenges and their answers
 
@@ -123,17 +126,24 @@ function scrutineerLine(s) {
   );
 }
 
+function simulatedLine(state) {
+  return state.simulated_scrutineers === true
+    ? h("p", { class: "warn", id: "ceremony-simulated" }, SIMULATED_LABEL)
+    : null;
+}
+
 function draw(state) {
   const el = $("#ceremony");
   const progress = ctx.ceremony;
   if (!progress || !progress.ceremony) {
-    fill(el, h("p", { class: "muted" }, t("ceremony_none")));
+    fill(el, simulatedLine(state), h("p", { class: "muted" }, t("ceremony_none")));
     return;
   }
   const phase = t(`phase_${progress.phase}`);
   const poll = nextPollId(state);
   fill(
     el,
+    simulatedLine(state),
     h(
       "p",
       { class: "ceremony-run", id: "ceremony-run" },

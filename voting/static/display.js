@@ -75,6 +75,8 @@ function currentOath() {
 function render() {
   if (!state) return;
   $("#meeting-title").textContent = state.meeting?.title || "";
+  // Only the demo's meetings have simulated scrutineers; the hall must see that it is a demo.
+  $("#simulated").hidden = state.simulated_scrutineers !== true;
   const poll = state.poll;
   const itemId =
     poll && (poll.status === "open" || poll.item === state.current_item)
