@@ -13,6 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# Property tests assert what is true of every example, never how fast one runs: no per-example
+# deadline (the suite runs one process per core, beside browsers and servers, and a slow moment
+# of the machine must not fail a test whose property held).
+settings.register_profile("congress", deadline=None)
+settings.load_profile("congress")
 
 Figures = Callable[[str, dict[str, Any]], None]
 
