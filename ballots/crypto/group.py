@@ -12,6 +12,7 @@ role of the point, so :meth:`Point.decode` takes ``allow_identity``.
 
 from __future__ import annotations
 
+import functools
 import hmac
 from typing import Final
 
@@ -139,8 +140,8 @@ class Point:
 
     @classmethod
     def generator(cls) -> Point:
-        """G, the RFC 9496 generator."""
-        return cls.base_mul(Scalar.of(1))
+        """G, the RFC 9496 generator (computed once)."""
+        return _generator()
 
     @classmethod
     def base_mul(cls, scalar: Scalar) -> Point:
@@ -189,3 +190,8 @@ class Point:
 
     def __repr__(self) -> str:
         return f"Point({self._bytes.hex()})"
+
+
+@functools.cache
+def _generator() -> Point:
+    return Point.base_mul(Scalar.of(1))

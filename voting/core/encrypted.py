@@ -142,9 +142,13 @@ def _sitting_key_of(state: MeetingState, poll: Poll) -> SittingKey:
 
 
 def ballot_setup(state: MeetingState, poll: Poll) -> BallotSetup:
-    """The :class:`BallotSetup` of an encrypted poll (``wrong-mode`` for another poll)."""
+    """The :class:`BallotSetup` of an encrypted poll (``wrong-mode`` for another poll),
+    computed once per poll and key: every ballot of the poll is checked against it."""
     tally_of(poll)
     key = _sitting_key_of(state, poll)
+    if poll.setup_memo is not None and poll.setup_memo[0] == key.key_id:
+        memo: BallotSetup = poll.setup_memo[1]
+        return memo
     round_ = poll.definition.get("round")
     runoff = isinstance(round_, Mapping) and round_.get("type") == "runoff"
     shape = shape_of(
@@ -159,7 +163,9 @@ def ballot_setup(state: MeetingState, poll: Poll) -> BallotSetup:
         key=key_id,
         public_key=public_key,
     )
-    return BallotSetup(shape, context, public_key, key.key_id)
+    setup = BallotSetup(shape, context, public_key, key.key_id)
+    poll.setup_memo = (key.key_id, setup)
+    return setup
 
 
 def device_key_bytes(public_key: str) -> bytes:

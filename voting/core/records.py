@@ -91,6 +91,8 @@ class Poll:
     key_id: str | None = None  # encrypted: the sitting key the ballots are encrypted to
     encrypted: EncryptedBallots | None = None  # encrypted: the ballots and their tally
     _parsed: ballots.PollDefinition | None = field(default=None, compare=False, repr=False)
+    # encrypted: (key id, its ballot setup), computed once (voting.core.encrypted.ballot_setup)
+    setup_memo: tuple[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def parsed(self) -> ballots.PollDefinition:
         """The definition, parsed once (opening the poll checked that it parses)."""
