@@ -45,20 +45,15 @@ from devices.simulator import SimTablet, websocket_url
 from devices.tablet import Tablet
 from tests.devices.processes import congress, environment
 from tests.voting.capture_server import dump_tables, recording_connect, serve
-from tests.voting.ceremony.sitting import SCRUTINEERS
 from tests.voting.conftest import ORIGIN
+from tests.voting.encrypted_hall import SCRUTINEERS_ITEM
 from tests.voting.live_server import ADMIN, LiveServer
 from tests.voting.sitting import MEETING, roster
 from voting.cli.serve import bind
 
 AGENDA = {
     "items": [
-        {
-            "item": "scrut",
-            "title": "通过总监票人、监票人、计票人名单",
-            "kind": "motion",
-            "adopts": {"scrutineers": SCRUTINEERS},
-        },
+        SCRUTINEERS_ITEM,
         {"item": "budget", "title": "预算决议", "kind": "motion"},
         {"item": "projects", "title": "民生实事票决", "kind": "selection"},
         {"item": "vice", "title": "副镇长选举", "kind": "election"},

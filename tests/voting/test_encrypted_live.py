@@ -22,20 +22,15 @@ from devices.scrutineer.simulated import confirm_by_itself, simulated_station
 from devices.scrutineer.station import Station
 from devices.simulator import SimTablet, websocket_url
 from tests.devices.processes import congress, environment
-from tests.voting.ceremony.sitting import SCRUTINEERS
 from tests.voting.conftest import ORIGIN
+from tests.voting.encrypted_hall import SCRUTINEERS_ITEM
 from tests.voting.live_server import LiveServer, live_server
 from tests.voting.sitting import MEETING
 
 CANDIDATES = [{"id": "c1", "name": "王建国"}, {"id": "c2", "name": "李秀英"}]
 AGENDA = {
     "items": [
-        {
-            "item": "scrut",
-            "title": "通过总监票人、监票人、计票人名单",
-            "kind": "motion",
-            "adopts": {"scrutineers": SCRUTINEERS},
-        },
+        SCRUTINEERS_ITEM,
         {"item": "budget", "title": "预算决议", "kind": "motion"},
         {"item": "projects", "title": "民生实事票决", "kind": "selection"},
         {"item": "review", "title": "满意度测评", "kind": "evaluation"},

@@ -268,6 +268,23 @@ MANUAL = {
 }
 
 
+def close_and_decrypt(client: TestClient, call: Any, scrutineers: Scrutineers, poll: str) -> None:
+    """Close an encrypted poll; scrutineers 1 and 2 post their shares of its aggregate."""
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/close", poll=poll)
+    aggregate = service_of(client).state.polls[poll].encrypted.aggregate  # type: ignore[union-attr]
+    note = call("GET", "/api/meetings/{meeting}/log/checkpoint", role="none")
+    checkpoint = note[: note.index("\n\n") + 1]
+    for j in (1, 2):
+        shares = {
+            "scrutineer": j,
+            "checkpoint": checkpoint,
+            "aggregate": aggregate["hash"],
+            "shares": scrutineers.share_set(j, aggregate, checkpoint),
+        }
+        path = "/api/meetings/{meeting}/polls/{poll}/decryption-shares"
+        call("POST", path, shares, role="none", poll=poll)
+
+
 def write_in_mix(
     client: TestClient, call: Any, tablet: Any, scrutineers: Scrutineers, stations: list[Station]
 ) -> None:
@@ -292,19 +309,7 @@ def write_in_mix(
         while (reply := ws.receive_json()).get("id") != "w":
             pass
         assert reply["type"] == "ballot_ack", reply
-    call("POST", "/api/meetings/{meeting}/polls/{poll}/close", poll="p8")
-    aggregate = service_of(client).state.polls["p8"].encrypted.aggregate  # type: ignore[union-attr]
-    note = call("GET", "/api/meetings/{meeting}/log/checkpoint", role="none")
-    checkpoint = note[: note.index("\n\n") + 1]
-    for j in (1, 2):
-        shares = {
-            "scrutineer": j,
-            "checkpoint": checkpoint,
-            "aggregate": aggregate["hash"],
-            "shares": scrutineers.share_set(j, aggregate, checkpoint),
-        }
-        path = "/api/meetings/{meeting}/polls/{poll}/decryption-shares"
-        call("POST", path, shares, role="none", poll="p8")
+    close_and_decrypt(client, call, scrutineers, "p8")
     mixing = stations[:2]
     board_path = "/api/meetings/{meeting}/polls/{poll}/mix"
     for station in mixing:
@@ -508,19 +513,7 @@ def test_live_answers_fit_their_documented_schemas(
     assert found["entry"]["body"]["ballot_hash"] == base64.b64decode(reply["ballot_hash"]).hex()
     missing = client.get("/api/meetings/m1/log/encrypted-ballots/AAAA-AAAA-AAAA-AAAA")
     assert (missing.status_code, missing.json()["error"]) == (404, "unknown-tracking-code")
-    call("POST", "/api/meetings/{meeting}/polls/{poll}/close", poll="p7")
-    aggregate = service_of(client).state.polls["p7"].encrypted.aggregate  # type: ignore[union-attr]
-    note = call("GET", "/api/meetings/{meeting}/log/checkpoint", role="none")
-    checkpoint = note[: note.index("\n\n") + 1]
-    for j in (1, 2):
-        shares = {
-            "scrutineer": j,
-            "checkpoint": checkpoint,
-            "aggregate": aggregate["hash"],
-            "shares": scrutineers.share_set(j, aggregate, checkpoint),
-        }
-        path = "/api/meetings/{meeting}/polls/{poll}/decryption-shares"
-        call("POST", path, shares, role="none", poll="p7")
+    close_and_decrypt(client, call, scrutineers, "p7")
     write_in_mix(client, call, tablet, scrutineers, stations)
     call("POST", "/api/meetings/{meeting}/items/{item}/withdraw", {"reason": "撤回"}, item="b")
     oath = {"led_by": "赵敏", "sworn": ["代表1", "代表2"]}
