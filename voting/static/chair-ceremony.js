@@ -80,18 +80,25 @@ export function decryptionLine(poll) {
   return t("decryption_waiting", { k: d.shares.length, t: d.needed ?? "?" });
 }
 
+let loads = 0; // loads started: only the newest one's answers are kept
+
 async function load(state) {
   loadedAt = state.seq;
+  const mine = ++loads;
+  let progress = null;
+  let found = board;
   try {
-    const [progress, found] = await Promise.all([
+    [progress, found] = await Promise.all([
       api("GET", meetingPath("/ceremony/progress")),
       api("GET", meetingPath("/ceremony")),
     ]);
-    ctx.ceremony = progress;
-    board = found;
   } catch {
-    ctx.ceremony = null;
+    progress = null;
   }
+  // Answers can arrive out of order: an older load must not overwrite a newer one's.
+  if (mine !== loads) return;
+  ctx.ceremony = progress;
+  board = found;
   draw(state);
 }
 
