@@ -1,6 +1,6 @@
 """Known answers for what the log carries around encrypted ballots (``docs/ballot-crypto.md``
-§12): the body a tablet signs, the server's acknowledgement, the ``aggregate`` of two ballots,
-the context that binds decryption shares to a checkpoint, and a closed-list roster id.
+§12): the body a tablet signs, the server's acknowledgement, the ``aggregate`` of two ballots
+and the context that binds decryption shares to a checkpoint.
 
 Everything follows from fixed inputs: the ballots are those of ``known_answers.build`` (the
 election case) plus a second ballot of the same poll; the Ed25519 keys are made from fixed
@@ -23,7 +23,6 @@ from ballots.crypto.ballot import BallotContext, make_ballot
 from ballots.crypto.encoding import ballot_bytes, ballot_from_json, ballot_to_json
 from ballots.crypto.group import Point
 from ballots.crypto.hashing import key_id, poll_context
-from ballots.crypto.names import encode_name
 from ballots.crypto.randomness import DeterministicRandom
 from ballots.crypto.shape import Choice
 from ballots.crypto.threshold.decryption import decryption_context
@@ -118,5 +117,4 @@ def computed() -> dict[str, str]:
         "aggregate write_in_sum": _hex_pair(write_in_sum),
         "aggregate hash": total_hash,
         "aggregate decrypt_ctx": context.encode().hex(),
-        'closed-list id("d17", k=1) point 1': encode_name("d17", 1)[0].encode().hex(),
     }
