@@ -7,6 +7,8 @@ the stations that shuffle and decrypt, and the verifier (``docs/ballot-secrecy.m
   of the final list (the last shuffle's outputs).
 - :func:`write_in_context`: the context of the Chaum–Pedersen proofs of those shares.
 - :func:`decrypted_names`: the decrypted points of one vector read as names, slot by slot.
+- :func:`closed_list`: a closed-list election's roster ids → names (``write_in_roster``): its
+  ballots write in the picked deputy's id, which is read as that deputy's name.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ballots.crypto.threshold.decryption import decryption_context
 
 __all__ = [
     "WRITE_IN_CHECKPOINT",
+    "closed_list",
     "decrypted_names",
     "list_hash",
     "name_positions",
@@ -78,16 +81,38 @@ def write_in_context(key_id: Scalar, poll_id: str, final_hash: str) -> Scalar:
     )
 
 
-def decrypted_names(points: Sequence[Point], name_points: int) -> list[str | bytes]:
+def closed_list(definition: Mapping[str, Any]) -> dict[str, str] | None:
+    """Roster id → name from a poll definition's ``write_in_roster`` (a list of ``{"id",
+    "name"}``), or None when it has none and the ballots write in names. An item that is not
+    such a pair is skipped: its id then reads as no name."""
+    pairs = definition.get("write_in_roster")
+    if not isinstance(pairs, list):
+        return None
+    roster: dict[str, str] = {}
+    for pair in pairs:
+        if isinstance(pair, Mapping):
+            ident, name = pair.get("id"), pair.get("name")
+            if isinstance(ident, str) and isinstance(name, str):
+                roster.setdefault(ident, name)
+    return roster
+
+
+def decrypted_names(
+    points: Sequence[Point], name_points: int, roster: Mapping[str, str] | None = None
+) -> list[str | bytes]:
     """One vector's decrypted points as written names, slot by slot: ``""`` for a blank slot,
-    :data:`NOT_A_NAME` for points that do not decode (counted as ignored, never an error)."""
+    :data:`NOT_A_NAME` for points that do not decode (counted as ignored, never an error).
+
+    With a ``roster`` (:func:`closed_list`) a decoded text is a roster id and stands for its
+    name; an id that is not in the roster is :data:`NOT_A_NAME` too (ignored)."""
     names: list[str | bytes] = []
     for start in range(0, len(points), name_points):
         decoded = decode_name(points[start : start + name_points])
         if decoded.status == "blank":
             names.append("")
         elif decoded.status == "name" and decoded.name is not None:
-            names.append(decoded.name)
+            text = decoded.name
+            names.append(text if roster is None else roster.get(text, NOT_A_NAME))
         else:
             names.append(NOT_A_NAME)
     return names

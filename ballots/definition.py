@@ -39,10 +39,19 @@ ENTRY_FIELDS = ("id", "name", "budget_wan", "unit", "description")
 _COMMON_FIELDS = ("kind", "title", "electorate", "present", "issued", "threshold", "quorum")
 _KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
     "motion": (),
-    "election": ("seats", "candidates", "write_ins", "write_in_eligible", "round"),
+    "election": (
+        "seats",
+        "candidates",
+        "write_ins",
+        "write_in_eligible",
+        "write_in_roster",
+        "round",
+    ),
     "selection": ("seats", "candidates", "form"),
     "evaluation": ("subjects", "levels"),
 }
+# ``write_in_roster`` (the deputies of ``write_in_eligible`` as id + name pairs, filled by the
+# meeting server) is carried for encrypted ballots, which write in an id: counting never reads it.
 _ALL_FIELDS = frozenset(_COMMON_FIELDS).union(*_KIND_FIELDS.values())
 
 

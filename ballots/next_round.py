@@ -48,7 +48,7 @@ def runoff_from(
         threshold = parsed.round.threshold or "plurality"
     by_id = {str(item["id"]): dict(item) for item in definition["candidates"]}
     candidates = [by_id.get(name, {"id": name, "name": name}) for name in runoff["candidates"]]
-    poll = _carried(definition, drop=("write_ins", "write_in_eligible"))
+    poll = _carried(definition, drop=("write_ins", "write_in_eligible", "write_in_roster"))
     if threshold == "plurality":
         poll.pop("threshold", None)
     poll.update(

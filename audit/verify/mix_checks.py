@@ -17,7 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from audit.mix import decrypted_names, list_hash, name_positions, write_in_context
+from audit.mix import (
+    closed_list,
+    decrypted_names,
+    list_hash,
+    name_positions,
+    write_in_context,
+)
 from audit.verify.base import Entry
 from ballots import count_decrypted_write_ins, parse_poll
 from ballots.crypto.errors import CryptoError
@@ -145,6 +151,8 @@ class MixChecks:
         if sorted(used) != sorted(list(mix.share_sets)[:t]) or len(used) != t:
             self._fail(seq, f"the write-ins combine other share sets than the first t: {used}")
             return
+        poll = self.checks.meeting.polls[entry["poll"]]
+        roster = closed_list(poll.definition)
         written: list[list[str | bytes]] = []
         position = 0
         for vector in mix.current:
@@ -153,8 +161,7 @@ class MixChecks:
                 shares = [mix.share_sets[j][position] for j in used]
                 points.append(combine(ciphertext, shares, t, "write_ins"))
                 position += 1
-            written.append(decrypted_names(points, tally.shape.name_points))
-        poll = self.checks.meeting.polls[entry["poll"]]
+            written.append(decrypted_names(points, tally.shape.name_points, roster))
         assert poll.closing is not None
         definition = parse_poll({**poll.definition, "issued": poll.closing["issued"]})
         counted = count_decrypted_write_ins(definition, written)

@@ -4,7 +4,9 @@
 // Choice: {"marks": {id: mark}, "write_ins": {id: name}}: each write-in keyed by the candidate it
 // replaces (tally-format.md). Where the law limits write-ins to deputies (主席, 副主席, 主席团:
 // 组织法 Art 18) the poll lists them in `write_in_eligible` and the ballot offers a pick list of
-// those names instead of free text. A runoff takes no write-ins (组织法 Art 29).
+// those names instead of free text; an encrypted ballot then carries the picked deputy's roster
+// id from `write_in_roster` (ballot-encrypted.js `writtenIn`). A runoff takes no write-ins
+// (组织法 Art 29).
 
 import { format } from "/static/common/i18n.js";
 import { lang, t } from "./i18n.js";

@@ -18,17 +18,30 @@ function stances(list, writeIns = []) {
 }
 
 /**
+ * What a closed list's ballot writes in for a picked name: the roster id the poll pairs with it
+ * in `write_in_roster` (docs/ballot-crypto.md §6, k = 1). Without that list, the name itself.
+ */
+export function writtenIn(def, name) {
+  if (!Array.isArray(def.write_in_roster)) return name;
+  const wanted = name.normalize("NFC").trim();
+  const found = def.write_in_roster.find((pair) => pair.name === wanted);
+  if (!found) throw new Error(`“${wanted}”不在可另选的代表名单中 (not among the deputies who may be written in)`);
+  return found.id;
+}
+
+/**
  * The plaintext of the shape (ballots/crypto/shape.py `Choice`) for a ballot screen's choice:
  * 赞成/反对/弃权 per motion, candidate or project in list order (F, A), the chosen projects of a
- * choose-N selection, one level per subject of an evaluation, and the write-in names without
- * the candidates they replace (the prover puts them in the lowest slots, sorted by UTF-8 bytes).
+ * choose-N selection, one level per subject of an evaluation, and the write-ins without the
+ * candidates they replace (the prover puts them in the lowest slots, sorted by UTF-8 bytes):
+ * the names, or for a closed list the picked deputies' roster ids.
  */
 export function cryptoChoice(poll, choice) {
   const def = poll.definition || {};
   if (poll.kind === "motion") return stances([choice]);
   if (poll.kind === "election") {
     const marks = choice.marks || {};
-    const writeIns = Object.values(choice.write_ins || {});
+    const writeIns = Object.values(choice.write_ins || {}).map((name) => writtenIn(def, name));
     return stances(
       def.candidates.map((c) => marks[c.id] || "abstain"),
       writeIns,

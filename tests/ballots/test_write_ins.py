@@ -254,6 +254,17 @@ def test_decrypted_write_ins_follow_eligibility_and_runoffs() -> None:
     assert (totals.counted, totals.ignored) == ({}, 1)
 
 
+def test_the_roster_pairs_of_a_closed_list_are_carried_but_never_counted() -> None:
+    """``write_in_roster`` (id + name pairs for encrypted ballots) changes nothing in counting;
+    it is a field of elections only."""
+    closed = {**ELECTION, "write_in_eligible": ["王五"]}
+    pairs = [{"id": "d05", "name": "王五"}]
+    assert parse_poll({**closed, "write_in_roster": pairs}) == parse_poll(closed)
+    with pytest.raises(InputError) as refused:
+        parse_poll({"kind": "motion", "electorate": 5, "write_in_roster": pairs})
+    assert str(refused.value) == 'poll.write_in_roster: not a field of kind "motion"'
+
+
 def test_decide_takes_the_ignored_count() -> None:
     definition = parse_poll(ELECTION)
     counts = {"c1": {"for": 30, "against": 0, "abstain": 0}}

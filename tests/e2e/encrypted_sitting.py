@@ -48,6 +48,12 @@ AGENDA = {
         {"item": "budget", "title": "关于2026年财政预算的决议", "kind": "motion"},
         {"item": "vice", "title": "选举副镇长", "kind": "election"},
         {"item": "roads", "title": "关于修建村道的决议", "kind": "motion"},
+        {
+            "item": "chair",
+            "title": "选举人大主席",
+            "kind": "election",
+            "rule": {"office": "head", "office_kind": "chair"},
+        },
     ]
 }
 

@@ -3,7 +3,9 @@ over HTTP; browser tablets encrypt and prove in the prover worker, show the trac
 and after casting; the server accepts their ballots, whose tracking codes are the SHA-256-based
 codes Python computes from the logged entries and whose proofs verify in Python; the motion's
 decrypted result is ``ballots.tally`` of the plaintexts chosen; the election with a write-in
-waits for the write-in mix. Every ``encrypted_ballot`` frame of a poll has the same length."""
+waits for the write-in mix; a deputy picked on a closed list (主席) is written in by roster id
+and counted by name after the mix. Every ``encrypted_ballot`` frame of a poll has the same
+length."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from ballots.crypto.ballot import BallotContext, verify_ballot
 from ballots.crypto.encoding import ballot_bytes, ballot_from_json, tracking_code
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.shape import Choice
+from devices.scrutineer.mix import mix_step
 from devices.tablet import ballot_shape
 from tests.e2e.conftest import CHAIR, DemoServer
 from tests.e2e.encrypted_sitting import (
@@ -240,6 +243,39 @@ def test_an_encrypted_election_with_a_write_in_waits_for_the_mix(
     assert (status, refused["error"]) == (409, "result-pending")
 
 
+HEAD = {"kind": "election", "seats": 1, "candidates": [{"id": "h1", "name": "周正"}]}
+
+
+def test_a_deputy_picked_on_a_closed_list_is_written_in_by_roster_id_and_counted_by_name(
+    sitting: EncryptedSitting, hall: list[HallTablet], tablets: list[BrowserTablet]
+) -> None:
+    """组织法 Art 18: the pick list offers the deputies; the browser encrypts the picked
+    deputy's roster id with k = 1; after the mix the server counts that deputy's name."""
+    poll = open_encrypted(sitting, "chair", HEAD)
+    definition = sitting.state()["poll"]["definition"]
+    assert definition["write_in_roster"][2] == {"id": "d03", "name": "陈卫东"}
+    assert encryption_of(sitting)["shape"]["name_points"] == 1
+    page = tablets[0].page
+    page.get_by_label("周正：反对").check()
+    page.get_by_label("从代表中另选（代替周正）").select_option("陈卫东")
+    page.get_by_role("button", name="检查并提交").click()
+    page.get_by_role("button", name="确认提交").click()
+    code = tablets[0].confirm_tracking_code()
+    check_logged(sitting, poll, "d04", tablets[0], code)
+    cast_python(sitting, hall[0], poll, Choice.stances(["against"], ["d03"]))
+    cast_python(sitting, hall[1], poll, Choice.stances(["against"], ["d99"]))
+
+    sitting.call("POST", f"/polls/{poll}/close")
+    post_shares(sitting, poll, 2)
+    post_shares(sitting, poll, 3)
+    mixing = sitting.stations[1:]
+    assert [mix_step(station, poll) for station in mixing] == ["shuffles", "shuffles"]
+    assert [mix_step(station, poll) for station in mixing] == ["write-in-shares"] * 2
+    result = sitting.state()["poll"]["result"]
+    assert (result["write_ins"], result["write_ins_ignored"]) == ({"陈卫东": 2}, 1)
+    assert tablets[0].errors == []
+
+
 def test_the_console_shows_the_ceremony_and_runs_an_encrypted_poll(
     browser: Browser, sitting: EncryptedSitting, hall: list[HallTablet]
 ) -> None:
@@ -294,6 +330,12 @@ PROJECTS = [
     {"id": "p3", "name": "供水"},
 ]
 SUBJECTS = [{"id": "s1", "name": "财政所"}, {"id": "s2", "name": "派出所"}]
+#: A closed list (组织法 Art 18): the picked names are written in as their roster ids.
+CLOSED_LIST = dict(
+    ELECTION,
+    write_in_eligible=["何金凤", "林永福"],
+    write_in_roster=[{"id": "d01", "name": "何金凤"}, {"id": "d02", "name": "林永福"}],
+)
 #: A ballot screen's choice per poll kind, and the plaintext ballots/crypto/shape.py makes of it.
 SCREEN_CHOICES: list[tuple[dict[str, Any], Any, Choice]] = [
     ({"kind": "motion", "definition": {}}, "abstain", Choice.stances(["abstain"])),
@@ -306,6 +348,14 @@ SCREEN_CHOICES: list[tuple[dict[str, Any], Any, Choice]] = [
         {"kind": "election", "definition": ELECTION},
         {"marks": {"c2": "for"}},
         Choice.stances(["abstain", "for", "abstain"]),
+    ),
+    (
+        {"kind": "election", "definition": CLOSED_LIST},
+        {
+            "marks": {"c1": "against", "c3": "against"},
+            "write_ins": {"c1": " 林永福", "c3": "何金凤"},
+        },
+        Choice.stances(["against", "abstain", "against"], ["d02", "d01"]),
     ),
     (
         {"kind": "selection", "definition": {"form": "choose", "seats": 2, "candidates": PROJECTS}},
@@ -338,3 +388,23 @@ def test_every_ballot_screen_choice_becomes_the_plaintext_python_makes(
     assert made == [
         {"marks": list(c.marks), "writeIns": list(c.write_ins)} for _, _, c in SCREEN_CHOICES
     ]
+
+
+def test_a_closed_list_name_outside_the_roster_pairs_is_not_encrypted(
+    tablets: list[BrowserTablet],
+) -> None:
+    refused = tablets[1].page.evaluate(
+        """async ([poll, choice]) => {
+            const { cryptoChoice } = await import("/static/tablet/ballot-encrypted.js");
+            try {
+                return cryptoChoice(poll, choice);
+            } catch (error) {
+                return error.message;
+            }
+        }""",
+        [
+            {"kind": "election", "definition": CLOSED_LIST},
+            {"marks": {"c1": "against"}, "write_ins": {"c1": "王五"}},
+        ],
+    )
+    assert refused == "“王五”不在可另选的代表名单中 (not among the deputies who may be written in)"

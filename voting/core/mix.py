@@ -22,7 +22,13 @@ from typing import Any, Final
 
 import ballots
 from audit.encrypted import counts_from_totals
-from audit.mix import decrypted_names, list_hash, write_in_context, write_in_vectors
+from audit.mix import (
+    closed_list,
+    decrypted_names,
+    list_hash,
+    write_in_context,
+    write_in_vectors,
+)
 from ballots.crypto.errors import CryptoError, LayoutError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.shuffle.chain import ChainKey
@@ -326,6 +332,7 @@ def _names_and_result(
 ) -> list[Entry]:
     """Combine the first t share sets, decode and count the names, then the result."""
     used = list(sets)[: setup.key.t]
+    roster = closed_list(setup.poll.definition)
     written: list[list[str | bytes]] = []
     position = 0
     for k, vector in enumerate(final):
@@ -337,7 +344,7 @@ def _names_and_result(
             except CryptoError as error:  # verified shares always combine
                 raise crypto_refusal(error) from None
             position += 1
-        written.append(decrypted_names(points, setup.name_points))
+        written.append(decrypted_names(points, setup.name_points, roster))
     poll = setup.poll
     cast = poll.issued or 0
     definition = ballots.parse_poll(dict(poll.definition, issued=cast))

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ballots
+from ballots.crypto.names import K_CLOSED, max_name_bytes
 from voting.core import bodies, checks, rounds
 from voting.core.checks import item_not_withdrawn, known_item, known_poll, poll_is_open
 from voting.core.confirmation import held
@@ -92,7 +93,8 @@ def open_poll(
             "elections are always secret (组织法 Art 28)",
         )
     electorate, present, quorum = bodies.electorate_and_present(state, agenda_item)
-    full = {k: v for k, v in definition.items() if k not in {"electorate", "present", "issued"}}
+    set_here = {"electorate", "present", "issued", "write_in_roster"}
+    full = {k: v for k, v in definition.items() if k not in set_here}
     full["electorate"] = electorate
     full["present"] = len(present)
     if agenda_item.body == "presidium":
@@ -108,6 +110,9 @@ def open_poll(
     write_ins = full.get("write_ins", True) is True and not runoff  # a runoff takes none
     if full.get("kind") == "election" and write_ins and rounds.deputies_only(agenda_item):
         full["write_in_eligible"] = eligible_deputies(state)
+        roster = write_in_roster(state)
+        if roster is not None:
+            full["write_in_roster"] = roster
     try:
         parsed = ballots.parse_poll(full)
     except ballots.InputError as error:
@@ -144,6 +149,20 @@ def eligible_deputies(state: MeetingState) -> list[str]:
     seated = [d for d in state.roster.values() if d.status in SEATED_STATUSES and d.name.strip()]
     names = [d.name.strip() for d in sorted(seated, key=lambda d: d.seat)]
     return list(dict.fromkeys(names))
+
+
+def write_in_roster(state: MeetingState) -> list[dict[str, str]] | None:
+    """The deputies of :func:`eligible_deputies` as ``{"id", "name"}`` pairs, the first seat of
+    each name: an encrypted closed-list ballot carries the picked deputy's id with k = 1
+    (``docs/ballot-crypto.md`` §6). None when an id is longer than one name point holds (29
+    bytes): the ballots then carry the names."""
+    seated = [d for d in state.roster.values() if d.status in SEATED_STATUSES and d.name.strip()]
+    pairs: dict[str, str] = {}
+    for deputy in sorted(seated, key=lambda d: d.seat):
+        pairs.setdefault(deputy.name.strip(), deputy.id)
+    if any(len(ident.encode("utf-8")) > max_name_bytes(K_CLOSED) for ident in pairs.values()):
+        return None
+    return [{"id": ident, "name": name} for name, ident in pairs.items()]
 
 
 def close_poll(state: MeetingState, *, poll: str, sealed: Sequence[Sealed], by: str) -> Change:

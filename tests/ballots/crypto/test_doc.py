@@ -40,6 +40,7 @@ def computed() -> dict[str, str]:
         'hash("cv1/test", "abc")': hash_to_scalar("cv1/test", b"abc").encode().hex(),
         "enc(1; r=7) under H = 0x1234567890abcdef·G": encrypt(1, Scalar.of(7), key).encode().hex(),
         'name("王小明", k=2) point 1': encode_name("王小明", 2)[0].encode().hex(),
+        'closed-list id("d17", k=1) point 1': encode_name("d17", 1)[0].encode().hex(),
     }
     for name in CASES:
         document = build(name)

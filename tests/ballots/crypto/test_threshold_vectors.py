@@ -28,6 +28,10 @@ from ballots.crypto.threshold.decryption import (
     decryption_context,
     make_decryption_share,
 )
+from ballots.crypto.threshold.dlog import discrete_log
+from ballots.crypto.threshold.liveness import LABEL_LIVENESS, liveness_context, prove_liveness
+from ballots.crypto.threshold.polynomial import lagrange_coefficients
+from ballots.crypto.threshold.proofs import verify_knowledge
 from ballots.crypto.threshold.transcript import dealing_hash
 from ballots.crypto.threshold.transport import share_context
 from tests.ballots.crypto.threshold_fixtures import full_ceremony, seeded
@@ -130,9 +134,45 @@ def _doc_values() -> dict[str, str]:
     return dict(re.findall(r"^([a-z_0-9.\[\]]+) = ([0-9a-f]+)$", section, flags=re.MULTILINE))
 
 
+def worked_values() -> dict[str, str]:
+    """The worked combination of §9 (the decryption by scrutineers 1 and 3) and a liveness
+    answer of §10 by scrutineer 2, as the document prints them."""
+    run = full_ceremony(2, 3, seed="kat")
+    key = run.ceremony.joint_key()
+    weights = lagrange_coefficients([1, 3])
+    context = liveness_context(key=key.key_id, poll_id="poll-1", challenge=bytes(range(32)))
+    answer = prove_liveness(context, 2, run.shares[2], seeded("kat/liveness/2"))
+    verify_knowledge(context, LABEL_LIVENESS, 2, key.verification_keys[2], answer.proof, "kat")
+    return {
+        "decryption.lambda[1]": weights[1].encode().hex(),
+        "decryption.lambda[3]": weights[3].encode().hex(),
+        "decryption.combined": Point.base_mul(Scalar.of(17)).encode().hex(),
+        "decryption.total": "17",
+        "liveness.challenge": bytes(range(32)).hex(),
+        "liveness.context": context.encode().hex(),
+        "liveness.answer[2]": answer.encode().hex(),
+    }
+
+
+def test_the_worked_combination_is_the_decryption_of_the_stored_shares() -> None:
+    """λ_1 = 3/2 and λ_3 = −1/2 mod ℓ; b − λ_1·D_1 − λ_3·D_3 is 17·G, found by the table."""
+    stored = json.loads(VECTORS.read_text(encoding="utf-8"))["decryption"]
+    worked = worked_values()
+    order = 2**252 + 27742317777372353535851937790883648493
+    lambda_1 = int.from_bytes(bytes.fromhex(worked["decryption.lambda[1]"]), "little")
+    lambda_3 = int.from_bytes(bytes.fromhex(worked["decryption.lambda[3]"]), "little")
+    assert (2 * lambda_1 % order, 2 * lambda_3 % order) == (3, order - 1)
+    b = Point.decode(bytes.fromhex(stored["ciphertext"][1]), "b")
+    shares = [Point.decode(bytes.fromhex(share)[1:33], "D") for share in stored["shares"]]
+    combined = b - shares[0].mul(Scalar.of(lambda_1)) - shares[1].mul(Scalar.of(lambda_3))
+    assert combined.encode().hex() == worked["decryption.combined"]
+    assert discrete_log(combined, 100, "kat") == 17
+
+
 def test_the_document_prints_the_values_the_code_computes() -> None:
     vectors = build_vectors()
     expected = {
+        **worked_values(),
         "ceremony_ctx": vectors["ceremony_ctx"],
         "share_context_1_2": vectors["share_context_1_2"],
         "dealing_hash": vectors["dealing_hash"],

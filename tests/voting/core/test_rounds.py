@@ -212,11 +212,28 @@ def test_write_ins_for_the_chair_are_limited_to_the_deputies() -> None:
     meeting = opened(sitting(), "p1", "chair", dict(HEAD, candidates=C[:2]))
     definition = meeting.state.polls["p1"].definition
     assert definition["write_in_eligible"] == [f"代表0{i}" for i in range(1, 6)]
+    pairs = [{"id": f"d0{i}", "name": f"代表0{i}"} for i in range(1, 6)]
+    assert definition["write_in_roster"] == pairs
     meeting = opened(sitting(), "p1", "head", dict(HEAD, candidates=C[:2]))
     assert "write_in_eligible" not in meeting.state.polls["p1"].definition
+    given = dict(HEAD, candidates=C[:2], write_in_roster=[{"id": "x", "name": "王五"}])
+    meeting = opened(sitting(), "p1", "head", given)  # only the server fills the roster pairs
+    assert "write_in_roster" not in meeting.state.polls["p1"].definition
     no_write_ins = dict(HEAD, candidates=C[:2], write_ins=False)
     meeting = opened(sitting(), "p1", "chair", no_write_ins)
     assert "write_in_eligible" not in meeting.state.polls["p1"].definition
+
+
+def test_roster_ids_too_long_for_one_name_point_leave_the_names_on_the_ballot() -> None:
+    """ballot-crypto.md §6: a closed-list id is written in one point, at most 29 bytes."""
+    meeting = sitting()
+    meeting.state.roster["d02"].id = "d" * 29
+    assert core.polls.write_in_roster(meeting.state) is not None
+    meeting.state.roster["d02"].id = "d" * 30
+    assert core.polls.write_in_roster(meeting.state) is None
+    poll = opened(meeting, "p1", "chair", dict(HEAD, candidates=C[:2])).state.polls["p1"]
+    assert poll.definition["write_in_eligible"] == [f"代表0{i}" for i in range(1, 6)]
+    assert "write_in_roster" not in poll.definition
 
 
 def test_an_election_result_waits_for_the_presidium() -> None:
