@@ -168,7 +168,6 @@ class SimulatedScrutineers:
         for station in self.stations:
             station.step()
         for station in self.stations:
-            self._share_checkpoints()
             try:
                 offers = station.decrypt(self.auditor_token, confirm_by_itself)
             except DecryptionRefused as error:
@@ -181,15 +180,6 @@ class SimulatedScrutineers:
             if (poll.get("decryption") or {}).get("awaiting") == "write-in-mix":
                 for station in self.stations:
                     mix_step(station, str(poll["poll"]))
-
-    def _share_checkpoints(self) -> None:
-        """Every station learns the signed checkpoints the others read (a log entry's shares
-        are bound to the checkpoint their station read; verifying them needs that note)."""
-        seen: dict[str, str] = {}
-        for station in self.stations:
-            seen.update(station.state.checkpoints)
-        for station in self.stations:
-            station.state.checkpoints.update(seen)
 
     # The thread ----------------------------------------------------------------------------
 
