@@ -32,6 +32,7 @@ from devices.scrutineer.simulated import confirm_by_itself, run_until_settled, s
 from devices.scrutineer.station import Station
 from devices.scrutineer.tally import DecryptionRefused
 from voting import sample
+from voting.core.stations import SIMULATED_PREFIX
 
 #: The meeting setting that allows simulated scrutineers (written only by ``congress demo``).
 FLAG: Final = "simulated_scrutineers"
@@ -146,7 +147,9 @@ class SimulatedScrutineers:
         self.store.mkdir(parents=True, exist_ok=True)
         for deputy in HOLDERS:
             path = self.store / f"{deputy}.json"
-            station = simulated_station(self.transport, self.meeting, deputy)
+            station = simulated_station(
+                self.transport, self.meeting, deputy, name=f"{SIMULATED_PREFIX}{deputy}"
+            )
             if path.exists():
                 station.state = load_state(path)
                 station.client = StationClient(self.transport, self.meeting)
