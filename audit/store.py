@@ -129,6 +129,31 @@ class AuditLog:
         with self._engine.connect() as conn:
             return [(int(row.size), str(row.note)) for row in conn.execute(query)]
 
+    def checkpoints_after(self, after: int | None, limit: int) -> list[tuple[int, str]]:
+        """Up to ``limit`` stored checkpoints of a tree size above ``after`` (every one when
+        ``None``), as (tree size, signed note) by increasing size: one page of the public list."""
+        if limit < 1:
+            raise ValueError(f"a page of checkpoints holds at least 1, not {limit}")
+        query = select(_checkpoint.size, _checkpoint.note).where(
+            _checkpoint.log_origin == self._origin, _checkpoint.size <= self.size
+        )
+        if after is not None:
+            query = query.where(_checkpoint.size > after)
+        query = query.order_by(_checkpoint.size).limit(limit)
+        with self._engine.connect() as conn:
+            return [(int(row.size), str(row.note)) for row in conn.execute(query)]
+
+    def checkpoint_at(self, size: int) -> str | None:
+        """The signed note of the stored checkpoint of tree size ``size``, or ``None``."""
+        if not 0 <= size <= self.size:
+            return None
+        query = select(_checkpoint.note).where(
+            _checkpoint.log_origin == self._origin, _checkpoint.size == size
+        )
+        with self._engine.connect() as conn:
+            note = conn.execute(query).scalar_one_or_none()
+        return None if note is None else str(note)
+
     def entry(self, seq: int) -> bytes:
         """The stored bytes of committed entry ``seq``; :class:`IndexError` if there is none."""
         size = self.size

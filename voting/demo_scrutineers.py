@@ -32,6 +32,7 @@ from devices.scrutineer.simulated import confirm_by_itself, run_until_settled, s
 from devices.scrutineer.station import Station
 from devices.scrutineer.tally import DecryptionRefused
 from voting import sample
+from voting.core.stations import SIMULATED_PREFIX
 
 #: The meeting setting that allows simulated scrutineers (written only by ``congress demo``).
 FLAG: Final = "simulated_scrutineers"
@@ -146,7 +147,9 @@ class SimulatedScrutineers:
         self.store.mkdir(parents=True, exist_ok=True)
         for deputy in HOLDERS:
             path = self.store / f"{deputy}.json"
-            station = simulated_station(self.transport, self.meeting, deputy)
+            station = simulated_station(
+                self.transport, self.meeting, deputy, name=f"{SIMULATED_PREFIX}{deputy}"
+            )
             if path.exists():
                 station.state = load_state(path)
                 station.client = StationClient(self.transport, self.meeting)
@@ -168,7 +171,6 @@ class SimulatedScrutineers:
         for station in self.stations:
             station.step()
         for station in self.stations:
-            self._share_checkpoints()
             try:
                 offers = station.decrypt(self.auditor_token, confirm_by_itself)
             except DecryptionRefused as error:
@@ -181,15 +183,6 @@ class SimulatedScrutineers:
             if (poll.get("decryption") or {}).get("awaiting") == "write-in-mix":
                 for station in self.stations:
                     mix_step(station, str(poll["poll"]))
-
-    def _share_checkpoints(self) -> None:
-        """Every station learns the signed checkpoints the others read (a log entry's shares
-        are bound to the checkpoint their station read; verifying them needs that note)."""
-        seen: dict[str, str] = {}
-        for station in self.stations:
-            seen.update(station.state.checkpoints)
-        for station in self.stations:
-            station.state.checkpoints.update(seen)
 
     # The thread ----------------------------------------------------------------------------
 

@@ -137,15 +137,6 @@ class EncryptedMotion:
         except SimulationError as error:
             self.r._fail(f"{sim.device} {MOTION_POLL}: {error}")
 
-    def _share_checkpoints(self) -> None:
-        """Every station learns the signed checkpoints the others read: verifying a share set
-        needs the checkpoint its station bound it to."""
-        seen: dict[str, str] = {}
-        for station in self.stations:
-            seen.update(station.state.checkpoints)
-        for station in self.stations:
-            station.state.checkpoints.update(seen)
-
     async def _decrypted(self) -> dict[str, Any]:
         """Let the stations decrypt until the poll has its result; the result."""
         token = (
@@ -164,7 +155,6 @@ class EncryptedMotion:
                 found: dict[str, Any] = poll["result"]
                 return found
             for station in self.stations:
-                self._share_checkpoints()
                 try:
                     await asyncio.to_thread(station.decrypt, token, confirm_by_itself)
                 except (DecryptionRefused, ServerRefused) as error:

@@ -104,6 +104,12 @@ class StationClient:
         """The newest signed checkpoint note (public)."""
         return str(self._call("GET", "/log/checkpoint"))
 
+    def checkpoint_at(self, size: int) -> str:
+        """The signed checkpoint note of tree size ``size`` (public; every checkpoint the log
+        signed stays readable). :class:`ServerRefused` ``unknown-checkpoint`` when there is
+        none of that size."""
+        return str(self._call("GET", f"/log/checkpoints/{size}"))
+
     def entries(self, start: int, end: int, token: str) -> str:
         """Log entries ``start`` to ``end`` (excluded) as JSON Lines (an auditor's token)."""
         return str(self._call("GET", f"/log/entries?start={start}&end={end}", token=token))

@@ -1,7 +1,9 @@
 """Simulated stations: n scrutineers' stations in one process, for tests and the demo.
 
 Each is an ordinary :class:`~devices.scrutineer.station.Station` with its state in memory,
-labelled "模拟监票人 (simulated)" wherever it shows (its station id starts with ``sim-``). A
+labelled "模拟监票人 (simulated)" wherever it shows. Its station id is ``station-<deputy>``
+unless named: only the demo names its stations ``sim-<deputy>``, which tells the server they
+are simulated (a meeting that is not a demo refuses them). A
 :class:`CheatingStation` deals a bad share to one recipient in one run, so that the complaint,
 the verdict and the restart can be shown and tested.
 """
@@ -89,8 +91,8 @@ def simulated_station(
     name: str = "",
 ) -> Station:
     """A simulated station for ``deputy`` (not yet paired), named ``name`` (default
-    ``sim-<deputy>``); ``cheat`` = (victim, run id)."""
-    state = new_state(server="", meeting=meeting, station=name or f"sim-{deputy}")
+    ``station-<deputy>``); ``cheat`` = (victim, run id)."""
+    state = new_state(server="", meeting=meeting, station=name or f"station-{deputy}")
     state.deputy = deputy
     client = StationClient(transport, meeting)
     station = (

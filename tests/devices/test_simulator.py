@@ -201,4 +201,4 @@ def test_simulate_encrypted_runs_an_encrypted_motion_with_simulated_scrutineers(
     )
     assert kinds["decryption_shares"] == 2  # t = 2 of the 3 stations
     stations = sorted(e["station"] for e in entries if e["type"] == "station_paired")
-    assert stations == ["sim-d001", "sim-d002", "sim-d003"]
+    assert stations == ["station-d001", "station-d002", "station-d003"]

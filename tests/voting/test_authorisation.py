@@ -196,6 +196,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/meetings/{meeting}/polls"): Route(READERS, M1),
     ("GET", "/api/meetings/{meeting}/log/checkpoint"): Route(EVERYONE, M1),
     ("GET", "/api/meetings/{meeting}/log/checkpoint.svg"): Route(EVERYONE, M1),
+    ("GET", "/api/meetings/{meeting}/log/checkpoints"): Route(EVERYONE, M1, query="?after=0"),
+    ("GET", "/api/meetings/{meeting}/log/checkpoints/{size}"): Route(
+        EVERYONE, {"meeting": MEETING, "size": "1"}
+    ),
     ("GET", "/api/meetings/{meeting}/log/proof/inclusion"): Route(EVERYONE, M1, query="?seq=0"),
     ("GET", "/api/meetings/{meeting}/log/proof/consistency"): Route(EVERYONE, M1, query="?from=1"),
     ("GET", "/api/meetings/{meeting}/log/ballots/{receipt}"): Route(

@@ -148,6 +148,8 @@ def test_protected_endpoints_declare_bearer_auth(document: dict[str, Any]) -> No
         "pair",
         "checkpoint",
         "checkpoint_qr",
+        "checkpoint_list",
+        "checkpoint_of_size",
         "inclusion",
         "consistency",
         "ballot_by_receipt",
@@ -526,6 +528,18 @@ def test_live_answers_fit_their_documented_schemas(
     call("GET", "/api/meetings/{meeting}/log/proof/consistency", role="none", query="?from=1")
     assert call("GET", "/api/meetings/{meeting}/log/checkpoint", role="none").startswith(
         "x.local/1"
+    )
+    listed_checkpoints = call("GET", "/api/meetings/{meeting}/log/checkpoints", role="none")
+    first = listed_checkpoints["checkpoints"][0]
+    assert first["note"].startswith(f"x.local/1\n{first['size']}\n")
+    assert (
+        call(
+            "GET",
+            "/api/meetings/{meeting}/log/checkpoints/{size}",
+            role="none",
+            size=str(first["size"]),
+        )
+        == first["note"]
     )
     assert call("GET", "/api/meetings/{meeting}/log/entries", role="auditor").startswith("{")
     call("POST", "/api/meetings/{meeting}/deputies/{deputy}/revoke-device", deputy="d01")

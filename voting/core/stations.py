@@ -6,11 +6,16 @@ with a one-time code and its own Ed25519 (or P-256) key, but it is kept apart fr
 liveness answer is a body signed as tablets sign theirs (``audit.tablet``: the context line and
 the canonical JSON), with a counter ``n`` that only grows. Pairing again replaces the deputy's
 station (a lost laptop: its share counts as exposed, a new ceremony follows).
+
+A station whose id begins with :data:`SIMULATED_PREFIX` says it is simulated: only a demo
+meeting (setting :data:`SIMULATED_SETTING`, which only ``congress demo`` writes; the API
+refuses it) takes such a station's pairing or signed bodies (``simulated-station``).
 """
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 from audit.tablet import DeviceKey, TabletSignatureError
 from voting.core.checks import known_deputy, require_open, seated
@@ -22,15 +27,53 @@ from voting.core.types import KEY_ALGS, Entry
 from voting.errors import CommandError, Conflict, Forbidden, bad_signature
 
 __all__ = [
+    "SIMULATED_PREFIX",
+    "SIMULATED_SETTING",
     "STATION_ROLES",
     "authenticate_station",
     "chosen_scrutineers",
     "pair_station",
+    "refuse_demo_settings",
+    "refuse_simulated",
     "require_scrutineer",
 ]
 
 #: The roles whose members hold shares of the key: 总监票人 and 监票人 (not 计票人).
 STATION_ROLES: Final = ("chief", "scrutineers")
+
+
+#: The meeting setting that allows simulated stations: written only by ``congress demo``.
+SIMULATED_SETTING: Final = "simulated_scrutineers"
+#: The station id prefix of a simulated station (the demo's stations are ``sim-<deputy>``).
+SIMULATED_PREFIX: Final = "sim-"
+
+
+def refuse_simulated(state: MeetingState, station: object) -> None:
+    """Refuse a station that says it is simulated (its id begins with
+    :data:`SIMULATED_PREFIX`) on a meeting whose settings do not allow simulated stations
+    (403 ``simulated-station``)."""
+    if not isinstance(station, str) or not station.startswith(SIMULATED_PREFIX):
+        return
+    if state.settings.get(SIMULATED_SETTING) is True:
+        return
+    raise Forbidden(
+        "simulated-station",
+        f"监票终端 {station} 自称模拟终端：模拟监票人仅供演示会议使用，本会议不接受",
+        f"station {station!r} says it is simulated: simulated scrutineers are for a demo "
+        "meeting only, and this meeting is not one",
+    )
+
+
+def refuse_demo_settings(settings: Mapping[str, Any]) -> None:
+    """Refuse a meeting's settings that claim to be a demo's: :data:`SIMULATED_SETTING` is
+    written only by ``congress demo``, never through the API (400 ``demo-only-setting``)."""
+    if SIMULATED_SETTING in settings:
+        raise CommandError(
+            "demo-only-setting",
+            f"设置 {SIMULATED_SETTING}（模拟监票人）只能由演示程序 congress demo 写入",
+            f"the setting {SIMULATED_SETTING} (simulated scrutineers) is written only by "
+            "congress demo, not through the API",
+        )
 
 
 def chosen_scrutineers(state: MeetingState) -> list[str]:
@@ -64,6 +107,7 @@ def pair_station(
 ) -> list[Entry]:
     """Register a scrutineer's station key; a second pairing replaces the first station."""
     require_open(state)
+    refuse_simulated(state, station)
     require_scrutineer(state, deputy)
     seated(state, deputy)
     if not station or station in state.stations or station in state.devices:
@@ -110,6 +154,7 @@ def authenticate_station(
     accepted one exactly (a re-send after a lost answer).
     """
     body = signed.body
+    refuse_simulated(state, body.get("station"))
     station = _station(state, body.get("station"))
     if signed.payload is None:
         raise bad_signature(station.id, signed.problem)

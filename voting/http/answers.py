@@ -230,6 +230,18 @@ class ConsistencyProof(Answer):
     proof: list[str]
 
 
+class SignedCheckpoint(Answer):
+    size: int
+    note: str
+
+
+class CheckpointPage(Answer):
+    """Signed checkpoints, oldest first; ``more``: a next page (``?after=`` the last size)."""
+
+    checkpoints: list[SignedCheckpoint]
+    more: bool
+
+
 class BallotEntry(Answer):
     seq: int
     entry: dict[str, Any]

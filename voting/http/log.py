@@ -10,7 +10,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from devices.qr import qr_svg
 from voting.errors import NotFound
-from voting.http.answers import BallotEntry, ConsistencyProof, InclusionProof
+from voting.http.answers import BallotEntry, CheckpointPage, ConsistencyProof, InclusionProof
 from voting.http.endpoints import Call, Endpoints, invalid
 
 ROUTES = Endpoints()
@@ -47,6 +47,59 @@ async def checkpoint(call: Call[None]) -> Any:
 )
 async def checkpoint_qr(call: Call[None]) -> Any:
     return Response(qr_svg(_latest_checkpoint(call)), media_type="image/svg+xml")
+
+
+#: Checkpoints per page of ``GET …/log/checkpoints`` when the caller names no ``limit``, and
+#: the most one page holds.
+CHECKPOINT_PAGE = 100
+CHECKPOINT_PAGE_MAX = 1000
+
+
+@ROUTES.route(
+    "GET",
+    "/api/meetings/{meeting}/log/checkpoints",
+    permission=None,
+    answer=CheckpointPage,
+    query=(("after", False), ("limit", False)),
+    summary="全部签名检查点，按树大小从小到大 / every signed checkpoint, oldest first (?after=&limit=)",
+)
+async def checkpoint_list(call: Call[None]) -> Any:
+    """One page of the checkpoints the log signed, each the signed note as published: those of
+    a tree size above ``after`` (all when absent), at most ``limit``."""
+    log = call.service().log
+    after = call.query_int("after") if "after" in call.request.query_params else None
+    limit = call.query_int("limit", CHECKPOINT_PAGE)
+    if not 1 <= limit <= CHECKPOINT_PAGE_MAX:
+        raise invalid(f"need 1 ≤ limit ≤ {CHECKPOINT_PAGE_MAX}")
+    page = log.checkpoints_after(after, limit + 1)
+    return {
+        "checkpoints": [{"size": size, "note": note} for size, note in page[:limit]],
+        "more": len(page) > limit,
+    }
+
+
+@ROUTES.route(
+    "GET",
+    "/api/meetings/{meeting}/log/checkpoints/{size}",
+    permission=None,
+    media_type="text/plain",
+    summary="某一树大小的签名检查点 / the signed checkpoint of one tree size",
+)
+async def checkpoint_of_size(call: Call[None]) -> Any:
+    """The signed checkpoint note for tree size ``size``; 404 ``unknown-checkpoint`` when the
+    log signed none of that size."""
+    raw = call.params["size"]
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+        raise invalid("the tree size must be a whole number")
+    size = int(raw)
+    note = call.service().log.checkpoint_at(size)
+    if note is None:
+        raise NotFound(
+            "unknown-checkpoint",
+            f"日志没有树大小为 {size} 的签名检查点",
+            f"the log signed no checkpoint of tree size {size}",
+        )
+    return PlainTextResponse(note)
 
 
 @ROUTES.route(

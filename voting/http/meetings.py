@@ -7,6 +7,7 @@ from typing import Any
 
 from voting import core, protocol
 from voting.core import views
+from voting.core.stations import refuse_demo_settings
 from voting.http.answers import MeetingCreated, MeetingList, MeetingOpened, MeetingView
 from voting.http.endpoints import Call, Endpoints
 from voting.service import Decision
@@ -42,6 +43,7 @@ async def list_meetings(call: Call[None]) -> Any:
 )
 async def create_meeting(call: Call[protocol.NewMeeting]) -> Any:
     body = call.body
+    refuse_demo_settings(body.settings)
     call.congress.create_meeting(
         meeting=body.meeting,
         origin=body.origin,

@@ -68,7 +68,7 @@ def paired_stations(
     *,
     cheat: tuple[int, str] | None = None,
     cheater: str = "",
-    name: str = "sim-{deputy}",
+    name: str = "station-{deputy}",
 ) -> list[Station]:
     """A simulated station for each deputy, paired with a station code from the console;
     ``cheater``'s station deals a bad share to ``cheat`` = (victim index, run id)."""

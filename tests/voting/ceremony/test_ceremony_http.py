@@ -189,7 +189,7 @@ def test_a_share_restored_from_its_card_on_a_new_station_answers_liveness(
     cards = [backup_card(s.state) for s in stations]
 
     # d01's laptop is lost: a new station is paired, the old one is refused from now on.
-    (laptop,) = paired_stations(client, chair, ["d01"], name="sim-{deputy}-new")
+    (laptop,) = paired_stations(client, chair, ["d01"], name="station-{deputy}-new")
     board = client.get(f"/api/meetings/{MEETING}/ceremony").json()
     with pytest.raises(BackupCardError) as caught:
         restore_from_card(laptop.state, board, cards[1].replace("2 of 3", "1 of 3"))
