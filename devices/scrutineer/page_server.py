@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from devices.scrutineer.page_view import PageView
 
@@ -50,14 +50,26 @@ HEADERS = {
 }
 
 
+def _with_headers(send: Send) -> Send:
+    """``send`` adding :data:`HEADERS` to every response (the files' included)."""
+    extra = [(k.lower().encode(), v.encode()) for k, v in HEADERS.items()]
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            names = {name for name, _ in extra}
+            kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+            message = {**message, "headers": [*kept, *extra]}
+        await send(message)
+
+    return sending
+
+
 def _refusal(status: int, code: str, zh: str, en: str) -> JSONResponse:
-    return JSONResponse(
-        {"error": code, "message": zh, "message_en": en}, status_code=status, headers=HEADERS
-    )
+    return JSONResponse({"error": code, "message": zh, "message_en": en}, status_code=status)
 
 
 class SecretPath:
-    """Pass requests under ``/{secret}/`` on to ``app`` (the prefix removed); 403 otherwise."""
+    """Pass requests under ``/{secret}/`` on to ``app`` (as its root path); 403 otherwise."""
 
     def __init__(self, app: ASGIApp, secret: str) -> None:
         self.app, self.prefix = app, f"/{secret}"
@@ -66,7 +78,8 @@ class SecretPath:
         if scope["type"] != "http":
             return  # no WebSocket, no lifespan: nothing else is served
         path: str = scope["path"]
-        head, slash, rest = path[1:].partition("/")
+        send = _with_headers(send)
+        head, slash, _ = path[1:].partition("/")
         if not slash or not hmac.compare_digest(f"/{head}".encode(), self.prefix.encode()):
             response = _refusal(
                 403,
@@ -76,7 +89,8 @@ class SecretPath:
             )
             await response(scope, receive, send)
             return
-        await self.app(dict(scope, path=f"/{rest}", root_path=self.prefix), receive, send)
+        # Starlette routes the path after root_path: the page's routes see "/", "/api/state"…
+        await self.app(dict(scope, root_path=self.prefix), receive, send)
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
@@ -91,15 +105,13 @@ def create_page_app(view: PageView, secret: str, *, i18n_file: Path) -> ASGIApp:
     """The page's application over ``view``, reachable under ``/{secret}/`` only."""
 
     async def page(_: Request) -> Response:
-        return FileResponse(
-            STATIC_DIR / "station.html", media_type="text/html; charset=utf-8", headers=HEADERS
-        )
+        return FileResponse(STATIC_DIR / "station.html", media_type="text/html; charset=utf-8")
 
     async def i18n(_: Request) -> Response:
-        return FileResponse(i18n_file, media_type="text/javascript", headers=HEADERS)
+        return FileResponse(i18n_file, media_type="text/javascript")
 
     async def state(_: Request) -> Response:
-        return JSONResponse(view.to_json(), headers=HEADERS)
+        return JSONResponse(view.to_json())
 
     async def decide(request: Request) -> Response:
         body = await _json_body(request)
@@ -118,11 +130,11 @@ def create_page_app(view: PageView, secret: str, *, i18n_file: Path) -> ASGIApp:
                 f"表决 {poll} 没有等待确认的解密",
                 f"no decryption of poll {poll} waits for an answer",
             )
-        return JSONResponse({"poll": poll, "confirm": confirm}, headers=HEADERS)
+        return JSONResponse({"poll": poll, "confirm": confirm})
 
     async def card_copied(_: Request) -> Response:
         view.card_copied()
-        return JSONResponse({"card": None}, headers=HEADERS)
+        return JSONResponse({"card": None})
 
     inner = Starlette(
         routes=[
