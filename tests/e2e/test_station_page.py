@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -94,9 +94,9 @@ def page(browser: Browser, station: PageStation) -> Iterator[Page]:
     assert errors == []
 
 
-def until(check: object, what: str) -> None:
+def until(check: Callable[[], bool], what: str) -> None:
     deadline = time.monotonic() + DEADLINE_S
-    while not check():  # type: ignore[operator]
+    while not check():
         assert time.monotonic() < deadline, what
         time.sleep(0.1)
 

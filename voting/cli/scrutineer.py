@@ -90,9 +90,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "scrutineer",
         help="运行监票人终端（密钥仪式与在线确认）/ run a scrutineer's station",
         description=(
-            "在监票人自己的电脑上运行监票终端：配对、参加密钥仪式、保管份额、回答在线确认。"
+            "在监票人自己的电脑上运行监票终端：配对、参加密钥仪式、保管份额、回答在线确认、"
+            "确认后解密。加 --page 时在本机浏览器中显示终端页面（仅 127.0.0.1，地址含本次随机"
+            "密钥），在页面上确认解密。"
             " Run a scrutineer's station on their own laptop: pair, take part in the key "
-            "ceremony, keep the share, answer liveness challenges."
+            "ceremony, keep the share, answer liveness challenges, decrypt once confirmed. "
+            "With --page it also serves its own page to a browser on this laptop (127.0.0.1 "
+            "only, the address carrying a secret of this run), where decryption is confirmed."
         ),
     )
     parser.add_argument("--server", required=True, metavar="URL", help="会议服务器 / server URL")
