@@ -32,6 +32,8 @@ ADDRESS = re.compile(
 )
 BUDGET = "关于2026年财政预算的决议"
 DEADLINE_S = 90
+#: The deputies who cast ballots from (Python) tablets.
+VOTERS = ("d03", "d04", "d05")
 
 
 class PageStation:
@@ -83,6 +85,16 @@ def station(
 
 
 @pytest.fixture(scope="module")
+def hall(demo_server: DemoServer, sitting: EncryptedSitting) -> Iterator[dict[str, HallTablet]]:
+    found = {d: HallTablet(demo_server, d, sitting.token, meeting=MEETING) for d in VOTERS}
+    try:
+        yield found
+    finally:
+        for tablet in found.values():
+            tablet.close()
+
+
+@pytest.fixture(scope="module")
 def page(browser: Browser, station: PageStation) -> Iterator[Page]:
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
@@ -128,17 +140,13 @@ def test_the_ceremony_completes_and_the_page_shows_the_key_and_the_card_once(
 
 
 def test_the_page_offers_the_closed_motion_and_the_click_completes_the_result(
-    sitting: EncryptedSitting, station: PageStation, page: Page, demo_server: DemoServer
+    sitting: EncryptedSitting, station: PageStation, page: Page, hall: dict[str, HallTablet]
 ) -> None:
     poll = open_encrypted(sitting, "budget", {"kind": "motion"})
     expect(page.locator("#liveness-list")).to_contain_text(f"已回答表决 {poll} 的在线确认")
     choices = ["for", "for", "against"]
     for deputy, choice in zip(("d03", "d04", "d05"), choices, strict=True):
-        tablet = HallTablet(demo_server, deputy, sitting.token, meeting=MEETING)
-        try:
-            cast_python(sitting, tablet, poll, Choice.stances([choice]))
-        finally:
-            tablet.close()
+        cast_python(sitting, hall[deputy], poll, Choice.stances([choice]))
     sitting.call("POST", f"/polls/{poll}/close")
     assert [o.poll for o in sitting.stations[0].decrypt(station.token, confirm_by_itself)] == [poll]
     assert sitting.state()["poll"].get("result") is None  # one share of two
@@ -168,3 +176,21 @@ def test_the_page_offers_the_closed_motion_and_the_click_completes_the_result(
     expect(page.locator("#offers-none")).to_be_visible()
     expect(page.locator("#errors")).to_be_hidden()
     assert "已提交表决" in station.text()
+
+
+def test_not_now_posts_nothing_and_the_page_says_so(
+    sitting: EncryptedSitting, station: PageStation, page: Page, hall: dict[str, HallTablet]
+) -> None:
+    poll = open_encrypted(sitting, "roads", {"kind": "motion"})
+    cast_python(sitting, hall["d05"], poll, Choice.stances(["abstain"]))
+    sitting.call("POST", f"/polls/{poll}/close")
+    offer = page.locator(f"article.offer[data-poll='{poll}']")
+    expect(offer.locator(".counted")).to_have_text("计入 1 张选票")
+    offer.get_by_role("button", name="暂不解密").click()
+    done = page.locator(f"#done-list li[data-poll='{poll}']")
+    expect(done).to_have_text(f"表决 {poll}（关于修建村道的决议）：未解密（未确认）")
+    expect(page.locator("#offers-none")).to_be_visible()
+    until(lambda: f"未解密表决 {poll}（未确认）" in station.text(), "no refusal printed")
+    shares = [e for e in sitting.entries() if e["type"] == "decryption_shares"]
+    assert [e["poll"] for e in shares if e["poll"] == poll] == []
+    assert sitting.state()["poll"].get("result") is None

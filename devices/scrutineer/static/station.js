@@ -8,6 +8,7 @@ import { i18n } from "./station-words.js";
 const REFRESH_MS = 1000;
 const t = i18n.t;
 let last = null;
+let offersShown = "";
 const sending = new Set();
 
 function byId(id) {
@@ -117,9 +118,14 @@ function offerBlock(offer, smallCount) {
 
 function renderOffers(state) {
   byId("offers-none").hidden = state.offers.length > 0;
-  byId("offer-list").replaceChildren(
-    ...state.offers.map((offer) => offerBlock(offer, state.small_count)),
-  );
+  // Rebuilt only when something changed: a button replaced under the pointer loses the click.
+  const shown = JSON.stringify([i18n.lang(), state.offers, [...sending]]);
+  if (shown !== offersShown) {
+    offersShown = shown;
+    byId("offer-list").replaceChildren(
+      ...state.offers.map((offer) => offerBlock(offer, state.small_count)),
+    );
+  }
   byId("done-list").replaceChildren(
     ...state.done.map((done) => {
       const item = el("li", t(`done.${done.decision}`, done), { "data-poll": done.poll });
