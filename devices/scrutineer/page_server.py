@@ -30,7 +30,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -80,7 +80,11 @@ class SecretPath:
         path: str = scope["path"]
         send = _with_headers(send)
         head, slash, _ = path[1:].partition("/")
-        if not slash or not hmac.compare_digest(f"/{head}".encode(), self.prefix.encode()):
+        known = hmac.compare_digest(f"/{head}".encode(), self.prefix.encode())
+        if known and not slash:  # the address typed without its final slash
+            await RedirectResponse(f"{self.prefix}/")(scope, receive, send)
+            return
+        if not known:
             response = _refusal(
                 403,
                 "wrong-secret",

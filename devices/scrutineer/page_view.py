@@ -152,12 +152,13 @@ class PageView:
             elif event in ("decrypted", "declined"):
                 poll = detail.poll if isinstance(detail, Offer) else str(detail)
                 pending = self.offers.pop(poll, None)
+                offer = detail if isinstance(detail, Offer) else pending and pending.offer
                 self.done.append(
                     {
                         "poll": poll,
                         "title": self.titles.get(poll, ""),
                         "decision": event,
-                        "counted": None if pending is None else pending.offer.counted,
+                        "counted": offer.counted if offer else None,
                     }
                 )
 

@@ -10,9 +10,13 @@ import urllib.request
 import pytest
 from starlette.testclient import TestClient
 
+from ballots.crypto.randomness import SystemRandom
+from ballots.crypto.threshold.ceremony import Ceremony
+from ballots.crypto.threshold.params import CeremonyParams
+from ballots.crypto.threshold.scrutineer import announce
 from devices.scrutineer.local_state import new_state
 from devices.scrutineer.page_server import PageServer, create_page_app
-from devices.scrutineer.page_view import PageView
+from devices.scrutineer.page_view import PageView, poll_titles, waiting_for
 from devices.scrutineer.steps import Outgoing
 from devices.scrutineer.tally import Offer
 from voting.pages import COMMON_DIR
@@ -180,3 +184,59 @@ def test_the_page_listens_on_the_loopback_only(view: PageView) -> None:
     finally:
         page.stop()
     assert not page.thread.is_alive()
+
+
+def test_the_address_without_its_final_slash_is_completed(client: TestClient) -> None:
+    response = client.get(f"/{SECRET}", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (307, f"/{SECRET}/")
+
+
+def test_the_page_lists_what_was_decided(client: TestClient, view: PageView) -> None:
+    view.titles = {"p2": "议案一", "p3": "议案二"}
+    view.offer(offer("p3", counted=6))
+    view.on_event("decrypted", offer("p2", counted=7))
+    view.on_event("declined", "p3")
+    view.totals = {"p2": [5, 1, 1]}
+    state = client.get(f"/{SECRET}/api/state").json()
+    assert (state["offers"], state["done"]) == (
+        [],
+        [
+            {
+                "poll": "p2",
+                "title": "议案一",
+                "decision": "decrypted",
+                "counted": 7,
+                "totals": [5, 1, 1],
+            },
+            {"poll": "p3", "title": "议案二", "decision": "declined", "counted": 6, "totals": None},
+        ],
+    )
+
+
+def test_the_page_names_whom_the_round_waits_for(client: TestClient, view: PageView) -> None:
+    ceremony = Ceremony(CeremonyParams("hall.example/1", "key-1", 2, 3))
+    announcement = announce(ceremony.params, 2, SystemRandom())[1]
+    ceremony.receive(announcement)
+    assert waiting_for(ceremony) == [1, 3]
+    view.see_board(
+        dict(BOARD, scrutineers={**BOARD["scrutineers"], "3": {"deputy": "d03"}}), ceremony, []
+    )
+    assert client.get(f"/{SECRET}/api/state").json()["ceremony"] == {
+        "run": "run-1",
+        "phase": "announcements",
+        "waiting": [{"index": 1, "deputy": "d01"}, {"index": 3, "deputy": "d03"}],
+        "faults": [],
+    }
+
+
+def test_poll_titles_are_their_agenda_items_titles() -> None:
+    entries = [
+        {
+            "type": "agenda_set",
+            "items": [{"item": "a", "title": "议案一"}, {"item": "b", "title": "旧"}],
+        },
+        {"type": "poll_opened", "poll": "p1", "item": "a"},
+        {"type": "agenda_set", "items": [{"item": "b", "title": "议案二"}]},
+        {"type": "poll_opened", "poll": "p2", "item": "b"},
+    ]
+    assert poll_titles(entries) == {"p1": "议案一", "p2": "议案二"}
