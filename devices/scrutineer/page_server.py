@@ -14,6 +14,8 @@ default-src 'self'``. Routes, relative to ``/{secret}/``::
     POST api/decide         {"poll": …, "confirm": true|false}: the person's answer to an offer
     POST api/card-copied    the backup card was copied or printed: stop showing it
 
+``/favicon.ico`` (asked for by browsers) gets an empty 204.
+
 :class:`PageServer` runs uvicorn in a thread beside the station's synchronous loop.
 """
 
@@ -79,6 +81,9 @@ class SecretPath:
             return  # no WebSocket, no lifespan: nothing else is served
         path: str = scope["path"]
         send = _with_headers(send)
+        if path == "/favicon.ico":  # the browser asks for it by itself: there is none
+            await Response(status_code=204)(scope, receive, send)
+            return
         head, slash, _ = path[1:].partition("/")
         known = hmac.compare_digest(f"/{head}".encode(), self.prefix.encode())
         if known and not slash:  # the address typed without its final slash

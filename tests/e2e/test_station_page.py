@@ -21,6 +21,7 @@ from audit.verify.report import CHECK_TITLES
 from ballots.crypto.shape import Choice
 from devices.scrutineer.simulated import confirm_by_itself
 from tests.devices.processes import environment
+from tests.e2e.a11y import check_page
 from tests.e2e.conftest import DemoServer
 from tests.e2e.encrypted_sitting import MEETING, EncryptedSitting, create_sitting, open_encrypted
 from tests.e2e.tablets import HallTablet
@@ -100,6 +101,7 @@ def page(browser: Browser, station: PageStation) -> Iterator[Page]:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text))
     page.goto(station.url)
     yield page
     context.close()
@@ -158,6 +160,7 @@ def test_the_page_offers_the_closed_motion_and_the_click_completes_the_result(
         "注意：计入的选票少于 5 张，公布的合计可能暴露个人的选择。"
     )
     expect(offer.locator(".checks li")).to_have_text([zh for zh, _ in CHECK_TITLES.values()])
+    assert check_page(page) == {"unnamed": [], "contrast": [], "small": []}
     offer.get_by_role("button", name="确认解密").click()
 
     until(lambda: sitting.state()["poll"].get("result") is not None, "no result")

@@ -240,3 +240,8 @@ def test_poll_titles_are_their_agenda_items_titles() -> None:
         {"type": "poll_opened", "poll": "p2", "item": "b"},
     ]
     assert poll_titles(entries) == {"p1": "议案一", "p2": "议案二"}
+
+
+def test_the_browsers_own_icon_request_gets_nothing(client: TestClient) -> None:
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response.content) == (204, b"")
