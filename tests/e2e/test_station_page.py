@@ -168,11 +168,16 @@ def test_the_page_offers_the_closed_motion_and_the_click_completes_the_result(
     assert view["result"] == ballots.tally(
         {"poll": dict(view["definition"], issued=3), "ballots": choices}
     )
-    totals = next(
-        e["totals"]
-        for e in sitting.entries()
-        if e["type"] == "decrypted_totals" and e["poll"] == poll
-    )
+
+    def logged_totals() -> list[list[int]]:
+        """The totals in the log (it serves entries up to its newest checkpoint)."""
+        entries = sitting.entries()
+        return [
+            e["totals"] for e in entries if e["type"] == "decrypted_totals" and e["poll"] == poll
+        ]
+
+    until(lambda: bool(logged_totals()), "the decrypted totals are not in the log")
+    [totals] = logged_totals()
     done = page.locator(f"#done-list li[data-poll='{poll}']")
     expect(done).to_contain_text(f"表决 {poll}（{BUDGET}）：已提交解密份额（3 张选票）")
     expect(done.locator(".totals")).to_have_text("解密合计：" + ", ".join(map(str, totals)))

@@ -257,9 +257,17 @@ def _step(station: Station, view: PageView) -> None:
     try:
         result = station.step()
     except (OSError, ServerRefused) as error:
-        view.error("connection-lost", f"连接中断，稍后重试：{error}", f"connection lost: {error}")
+        _lost(error, view)
         return
     _show(view, station, result)
+
+
+def _lost(error: Exception, view: PageView | None) -> None:
+    """The hall network dropped (the state is kept; the station tries again)."""
+    zh, en = f"连接中断，稍后重试：{error}", f"connection lost, retrying: {error}"
+    say(zh, en)
+    if view is not None:
+        view.error("connection-lost", zh, en)
 
 
 def _show(view: PageView | None, station: Station, result: StepResult) -> None:
@@ -332,9 +340,7 @@ def _loop(station: Station, args: argparse.Namespace, view: PageView | None) -> 
         try:
             result = station.step()
         except OSError as error:  # the hall network dropped: keep the state, try again
-            say(f"连接中断，稍后重试：{error}", f"connection lost, retrying: {error}")
-            if view is not None:
-                view.error("connection-lost", f"连接中断，稍后重试：{error}", str(error))
+            _lost(error, view)
             time.sleep(args.interval)
             continue
         _show(view, station, result)
@@ -361,7 +367,7 @@ def _loop(station: Station, args: argparse.Namespace, view: PageView | None) -> 
         try:
             _decrypt(station, args, view)
         except OSError as error:
-            say(f"连接中断，稍后重试：{error}", f"connection lost, retrying: {error}")
+            _lost(error, view)
         time.sleep(args.interval)
 
 
