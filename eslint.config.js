@@ -6,7 +6,11 @@ export default [
   { ignores: ["node_modules/", ".venv/", "build/", "docs/", "devices/static/vendor/"] },
   js.configs.recommended,
   {
-    files: ["devices/static/**/*.js", "voting/static/**/*.js"],
+    files: [
+      "devices/static/**/*.js",
+      "devices/scrutineer/static/**/*.js",
+      "voting/static/**/*.js",
+    ],
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: "module",

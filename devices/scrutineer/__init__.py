@@ -13,6 +13,10 @@ Modules::
     client       the server's HTTP API as the station uses it (standard library only)
     station      a station: pair, then poll the board and post what the steps say, and
                  decrypt closed encrypted polls
+    page_view    pure: what the station's own page shows, fed by the station's steps and
+                 events, and the person's answers to the decryptions it offers
+    page_server  the station's own page on 127.0.0.1 under a secret of the run (uvicorn in a
+                 thread beside the station's loop); its files are in static/
     simulated    n simulated stations in one process, for tests and the demo
                  (labelled "模拟监票人 (simulated)")
 

@@ -49,10 +49,12 @@ Confirm = Callable[[Offer], bool]
 
 @dataclass(frozen=True)
 class VerifiedLog:
-    """The newest checkpoint's text and the entries it covers, all verified."""
+    """The newest checkpoint's text and the entries it covers, all verified; ``checks``: the
+    verifier's checks they passed, as (Chinese, English) titles."""
 
     checkpoint: str
     entries: list[dict[str, Any]]
+    checks: tuple[tuple[str, str], ...] = ()
 
 
 def read_verified_log(
@@ -94,7 +96,8 @@ def read_verified_log(
             f"refusing to decrypt: {detail}",
         )
     state.witnessed = [size, Checkpoint.parse(text).root.hex()]
-    return VerifiedLog(text, [json.loads(line) for line in lines])
+    passed = tuple((c.title_zh, c.title_en) for c in report.checks if c.ok)
+    return VerifiedLog(text, [json.loads(line) for line in lines], passed)
 
 
 def fetch_bound_checkpoints(client: StationClient, state: LocalState, lines: list[bytes]) -> None:

@@ -8,7 +8,7 @@ seen a commitment to. ``on_event`` is told of what happens, for the command line
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +41,17 @@ Event = Callable[[str, Any], None]
 
 
 class StepResult:
-    """What one step saw and did: the run's phase, the messages posted, the faults."""
+    """What one step saw and did: the run's phase, the messages posted, the faults, and the
+    board it read."""
 
-    def __init__(self, phase: Phase | None, posted: list[Outgoing], faults: list[Any]) -> None:
-        self.phase, self.posted, self.faults = phase, posted, faults
+    def __init__(
+        self,
+        phase: Phase | None,
+        posted: list[Outgoing],
+        faults: list[Any],
+        board: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.phase, self.posted, self.faults, self.board = phase, posted, faults, board
 
 
 class Station:
@@ -132,7 +139,7 @@ class Station:
         for answer in liveness_steps(self.state, board, self.random):
             self.post(answer)
             posted.append(answer)
-        return StepResult(phase, posted, list(board["faults"]))
+        return StepResult(phase, posted, list(board["faults"]), board)
 
     def decrypt(self, token: str, confirm: Confirm) -> list[Offer]:
         """Decrypt the closed encrypted polls waiting for this station's share set, once the
@@ -148,6 +155,7 @@ class Station:
         self.checked = newest  # a refusal is reported once per checkpoint, not at every look
         log = read_verified_log(self.client, self.state, token, note)
         self.save()
+        self._tell("verified", log)
         done = []
         for poll in polls_to_decrypt(log.entries, self.state):
             if poll in self.declined:

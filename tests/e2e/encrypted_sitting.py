@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,9 +97,9 @@ class EncryptedSitting:
         return note[: note.index("\n\n") + 1]
 
 
-def create_sitting(server: DemoServer) -> EncryptedSitting:
-    """The meeting open, everyone signed in by the operator, the scrutineers adopted and three
-    stations paired over HTTP; no key yet."""
+def create_sitting(server: DemoServer, simulated: Sequence[str] = HOLDERS) -> EncryptedSitting:
+    """The meeting open, everyone signed in by the operator, the scrutineers adopted and the
+    ``simulated`` holders' stations (default all three) paired over HTTP; no key yet."""
     token = server.login()
     body = {"meeting": MEETING, "origin": ORIGIN, "title": TITLE, "date": "2026-03-09"}
     server.api("POST", "/api/meetings", body, token=token)
@@ -123,7 +124,7 @@ def create_sitting(server: DemoServer) -> EncryptedSitting:
         "confirmed_by": ["监票人"],
     }
     sitting.call("POST", f"/polls/{poll}/manual-result", manual)
-    for deputy in HOLDERS:
+    for deputy in simulated:
         station = simulated_station(HttpTransport(server.base), MEETING, deputy)
         station.pair(sitting.call("POST", f"/scrutineers/{deputy}/station-code")["code"])
         sitting.stations.append(station)

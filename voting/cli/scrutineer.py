@@ -14,6 +14,12 @@ the log, it offers to decrypt each encrypted poll that closes: it verifies the l
 meeting's log key, recomputes the aggregate, shows the number of counted ballots and asks for
 ``y`` (``--yes``: confirmed in advance), then posts its decryption shares.
 
+With ``--page`` the station also serves its own page on this laptop (127.0.0.1 only, a random
+port unless ``--page-port``) and prints its address, which carries a secret drawn for this run:
+the page shows the station's progress and backup card, and asks the person there (instead of
+the terminal) before each decryption. The page's files are the package's own, never fetched
+from the meeting server. The terminal lines are printed as before.
+
 Exit status: 0 when stopped (or the key is complete with ``--until-key``), 1 on a refusal or
 a failure, 2 on a usage error.
 """
@@ -38,9 +44,12 @@ from devices.scrutineer.local_state import (
     new_state,
     save_state,
 )
-from devices.scrutineer.station import Station
+from devices.scrutineer.page_server import PageServer, create_page_app
+from devices.scrutineer.page_view import PageView
+from devices.scrutineer.station import Station, StepResult
 from devices.scrutineer.steps import Outgoing, backup_card, restore_from_card
 from devices.scrutineer.tally import DecryptionRefused, Offer, confirmation
+from voting.pages import COMMON_DIR
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -81,9 +90,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "scrutineer",
         help="运行监票人终端（密钥仪式与在线确认）/ run a scrutineer's station",
         description=(
-            "在监票人自己的电脑上运行监票终端：配对、参加密钥仪式、保管份额、回答在线确认。"
+            "在监票人自己的电脑上运行监票终端：配对、参加密钥仪式、保管份额、回答在线确认、"
+            "确认后解密。加 --page 时在本机浏览器中显示终端页面（仅 127.0.0.1，地址含本次随机"
+            "密钥），在页面上确认解密。"
             " Run a scrutineer's station on their own laptop: pair, take part in the key "
-            "ceremony, keep the share, answer liveness challenges."
+            "ceremony, keep the share, answer liveness challenges, decrypt once confirmed. "
+            "With --page it also serves its own page to a browser on this laptop (127.0.0.1 "
+            "only, the address carrying a secret of this run), where decryption is confirmed."
         ),
     )
     parser.add_argument("--server", required=True, metavar="URL", help="会议服务器 / server URL")
@@ -143,6 +156,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--yes",
         action="store_true",
         help="解密前不再询问（脚本使用）/ decrypt without asking (scripted use)",
+    )
+    parser.add_argument(
+        "--page",
+        action="store_true",
+        help=(
+            "在本机浏览器中显示终端页面，解密前在页面上确认"
+            " / serve the station's own page on this laptop and confirm decryption there"
+        ),
+    )
+    parser.add_argument(
+        "--page-port",
+        type=int,
+        default=0,
+        metavar="PORT",
+        help="页面端口（仅 127.0.0.1；默认随机）/ the page's port on 127.0.0.1 (default: random)",
     )
     parser.add_argument(
         "--timeout",
@@ -211,16 +239,62 @@ def confirmer(yes: bool) -> Callable[[Offer], bool]:
     return confirm
 
 
-def _decrypt(station: Station, args: argparse.Namespace) -> None:
+def page_confirmer(view: PageView, station: Station, interval: float) -> Callable[[Offer], bool]:
+    """Ask the person on the station's page; the station keeps answering while it waits."""
+
+    def confirm(offer: Offer) -> bool:
+        say(
+            f"请在终端页面上确认是否解密表决 {offer.poll}",
+            f"answer on the station's page whether to decrypt poll {offer.poll}",
+        )
+        return view.ask(offer, interval=interval, meanwhile=lambda: _step(station, view))
+
+    return confirm
+
+
+def _step(station: Station, view: PageView) -> None:
+    """One step while a decryption waits for its answer on the page (liveness answers go on)."""
+    try:
+        result = station.step()
+    except (OSError, ServerRefused) as error:
+        _lost(error, view)
+        return
+    _show(view, station, result)
+
+
+def _lost(error: Exception, view: PageView | None) -> None:
+    """The hall network dropped (the state is kept; the station tries again)."""
+    zh, en = f"连接中断，稍后重试：{error}", f"connection lost, retrying: {error}"
+    say(zh, en)
+    if view is not None:
+        view.error("connection-lost", zh, en)
+
+
+def _show(view: PageView | None, station: Station, result: StepResult) -> None:
+    if view is not None:
+        view.see_state(station.state)
+        view.see_board(result.board or {}, station.ceremony, result.faults)
+
+
+def _decrypt(station: Station, args: argparse.Namespace, view: PageView | None) -> None:
     """Offer decryption of any closed encrypted poll (only with an auditor token)."""
     if not args.token or not station.complete:
         return
+    ask = (
+        confirmer(args.yes)
+        if view is None or args.yes
+        else page_confirmer(view, station, args.interval)
+    )
     try:
-        station.decrypt(args.token, confirmer(args.yes))
+        station.decrypt(args.token, ask)
     except DecryptionRefused as error:
         say(f"拒绝解密：{error.zh}（{error.code}）", f"refusing to decrypt: {error.en}")
+        if view is not None:
+            view.error(error.code, error.zh, error.en)
     except ServerRefused as error:
         say(f"服务器拒绝解密份额：{error.message}（{error.code}）", f"shares refused: {error}")
+        if view is not None:
+            view.error(error.code, error.message, error.message_en)
 
 
 def _station(args: argparse.Namespace) -> Station | int:
@@ -242,8 +316,10 @@ def _station(args: argparse.Namespace) -> Station | int:
     return station
 
 
-def _write_card(station: Station, path: Path | None) -> None:
+def _write_card(station: Station, path: Path | None, view: PageView | None) -> None:
     card = backup_card(station.state)
+    if view is not None:
+        view.show_card(card)
     say("请打印或抄写备份卡，密封保存：", "print or copy the backup card and seal it:")
     print(card, flush=True)
     if path is not None:
@@ -252,7 +328,7 @@ def _write_card(station: Station, path: Path | None) -> None:
         path.write_text(card, encoding="utf-8")
 
 
-def _loop(station: Station, args: argparse.Namespace) -> int:
+def _loop(station: Station, args: argparse.Namespace, view: PageView | None) -> int:
     started = time.monotonic()
     shown: tuple[str | None, Phase | None] = (None, None)
     faults_shown = 0
@@ -264,9 +340,10 @@ def _loop(station: Station, args: argparse.Namespace) -> int:
         try:
             result = station.step()
         except OSError as error:  # the hall network dropped: keep the state, try again
-            say(f"连接中断，稍后重试：{error}", f"connection lost, retrying: {error}")
+            _lost(error, view)
             time.sleep(args.interval)
             continue
+        _show(view, station, result)
         now = (station.state.ceremony, result.phase)
         if result.phase is not None and now != shown:
             zh, en = _PHASES[result.phase]
@@ -283,18 +360,33 @@ def _loop(station: Station, args: argparse.Namespace) -> int:
         if station.complete and not carded:
             key = station.state.key_id or ""
             say(f"密钥编号 {key[:16]}…", f"key id {key[:16]}…")
-            _write_card(station, args.card)
+            _write_card(station, args.card, view)
             carded = True
         if station.complete and args.until_key:
             return EXIT_OK
         try:
-            _decrypt(station, args)
+            _decrypt(station, args, view)
         except OSError as error:
-            say(f"连接中断，稍后重试：{error}", f"connection lost, retrying: {error}")
+            _lost(error, view)
         time.sleep(args.interval)
 
 
+def _serve_page(station: Station, port: int) -> tuple[PageView, PageServer]:
+    """Start the station's own page on 127.0.0.1 and print its address with this run's secret."""
+    view = PageView(label=station.label)
+    view.see_state(station.state)
+    secret = secrets.token_urlsafe(24)
+    page = PageServer(create_page_app(view, secret, i18n_file=COMMON_DIR / "i18n.js"), port=port)
+    page.start()
+    say(
+        "在本机浏览器打开",
+        f"open in a browser on this laptop: http://127.0.0.1:{page.port}/{secret}/",
+    )
+    return view, page
+
+
 def run(args: argparse.Namespace) -> int:
+    page: PageServer | None = None
     try:
         found = _station(args)
         if isinstance(found, int):
@@ -307,7 +399,11 @@ def run(args: argparse.Namespace) -> int:
             )
             save_state(station.state, args.state)
             say(f"已从备份卡恢复第 {j} 号份额", f"restored share {j} from the backup card")
-        return _loop(station, args)
+        view = None
+        if args.page:
+            view, page = _serve_page(station, args.page_port)
+            station.on_event = _both(_on_event, view.on_event)
+        return _loop(station, args, view)
     except ServerRefused as error:
         say(f"服务器拒绝：{error.message}（{error.code}）", f"refused by the server: {error}")
         return EXIT_FAILED
@@ -317,3 +413,14 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         say("已停止", "stopped")
         return EXIT_OK
+    finally:
+        if page is not None:
+            page.stop()
+
+
+def _both(*tell: Callable[[str, Any], None]) -> Callable[[str, Any], None]:
+    def both(event: str, detail: Any) -> None:
+        for one in tell:
+            one(event, detail)
+
+    return both
