@@ -98,8 +98,8 @@ class Congress:
         self._lock = threading.Lock()
         self._open_lock = asyncio.Lock()
         self.pairing = PairingCodes(engine, self.now_at)
+        create_tables(engine)  # first: it may refuse a database before anything is created
         init_schema(engine)
-        create_tables(engine)
 
     def on_commit(self, listener: CommitListener) -> None:
         """Tell ``listener`` of every transaction committed in any meeting (the live pushes)."""
