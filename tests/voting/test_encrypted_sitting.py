@@ -264,7 +264,7 @@ def test_a_restart_mid_poll_loses_no_acknowledged_ballot_and_nothing_is_plaintex
         for s in sessions:
             s.close()
 
-    # Casting wrote no choice into the database: only ciphertexts (the sealed table is empty).
+    # Casting wrote no choice into the database: only ciphertexts.
     dump = database_text(server.db)
     assert "encrypted_ballot" in dump and '"ciphertexts"' in dump
     assert [dump.count(word) for word in ("against", "abstain")] == [
