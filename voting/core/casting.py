@@ -4,7 +4,6 @@ Encrypted ballots are cast in :mod:`voting.core.encrypted`; they share :func:`el
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import ballots
@@ -15,46 +14,18 @@ from voting.core.outcome import AlreadyRecorded
 from voting.core.records import Poll
 from voting.core.state import MeetingState
 from voting.core.types import Entry, PollId
-from voting.errors import CommandError, Conflict, Forbidden, invalid_ballot
+from voting.errors import Conflict, Forbidden, invalid_ballot
 
 
 def check_choice(poll: Poll, choice: Any) -> None:
-    """A choice must be a well-formed ballot of the tally format (a void one is allowed): it is
-    counted, alone, by the rules of the poll's definition (parsed once per poll). A write-in
-    that is no name (control or format characters, too long) is refused as ``invalid-write-in``
-    naming the candidate it replaces."""
+    """A named vote's choice must be a well-formed ballot of the tally format (a void one is
+    allowed): it is counted, alone, by the rules of the poll's definition (parsed once per
+    poll). Named polls are never elections, so a choice holds no write-in."""
     try:
         ballots.count_ballots(poll.parsed(), [choice])
     except ballots.InputError as error:
         problem = str(error).removeprefix("ballots[0]").lstrip(".: ")
-        refused = _write_in_refused(poll, error)
-        if refused is not None:
-            raise refused from None
         raise invalid_ballot(f"选票格式有误：{problem}", f"invalid ballot: {problem}") from None
-
-
-#: An error inside one write-in: ``write_ins.c2`` (keyed) or ``write_ins[0]`` (a list).
-_WRITE_IN_PATH = re.compile(r"ballots\[0\]\.write_ins(?:\.([^.\[]+)|\[(\d+)\])")
-
-
-def _write_in_refused(poll: Poll, error: ballots.InputError) -> CommandError | None:
-    """``invalid-write-in`` naming the candidate replaced, if the error is in a written name."""
-    match = _WRITE_IN_PATH.fullmatch(error.path)
-    if match is None:
-        return None
-    names = {c.id: c.name or c.id for c in poll.parsed().candidates}
-    rule_zh = f"不得含控制字符或不可见字符，且不超过{ballots.MAX_NAME_LENGTH}字"
-    key = match.group(1)
-    if key is not None:
-        if key not in names:
-            return None  # not a candidate of this poll: a malformed ballot
-        zh = f"替换候选人“{names[key]}”的另选人姓名无效（{rule_zh}）"
-        en = f"the write-in replacing candidate {names[key]} ({key}) is invalid: {error.problem}"
-        return CommandError("invalid-write-in", zh, en, candidate=key)
-    index = int(match.group(2))
-    zh = f"第{index + 1}个另选人姓名无效（{rule_zh}）"
-    en = f"write-in {index + 1} is invalid: {error.problem}"
-    return CommandError("invalid-write-in", zh, en, write_in=index)
 
 
 def eligible(state: MeetingState, poll: Poll, deputy: str) -> None:
