@@ -118,7 +118,13 @@ class MeetingState:
         """Apply one committed entry. Entries must come in ``seq`` order."""
         if entry["seq"] != self.size:
             raise ValueError(f"entry {entry['seq']} applied out of order (expected {self.size})")
-        handler = getattr(self, "_apply_" + entry["type"])
+        handler = getattr(self, "_apply_" + entry["type"], None)
+        if handler is None:
+            raise ValueError(
+                f"entry {entry['seq']}: this server does not apply entries of type"
+                f" {entry['type']!r} (a log with the retired sealed-ballot entries, participation"
+                " and ballot, cannot be continued)"
+            )
         handler(entry)
         body = entry.get("body")
         if body is not None:
