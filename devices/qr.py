@@ -1,6 +1,6 @@
 """QR codes as inline SVG, drawn by the ``qrcode`` package (no image library needed).
 
-Used for the pairing cards a tablet scans, the CA certificate download and ballot receipts.
+Used for the pairing cards a tablet scans, the CA certificate download and the signed checkpoint.
 The SVG has no fixed size (it fills its container, so a page sets the printed size in CSS), a
 white background and the standard quiet zone of four modules; every dark module is one square
 ``M x,y H x+1 V y+1 H x z`` of a single path, so tests can read the matrix back.

@@ -4,9 +4,9 @@
 real WebSocket (the ``websockets`` library): it says ``hello``, keeps the pushed ``state`` and
 ``you``, sends a message and awaits the reply carrying the same ``id``, and records how long
 each reply took. :class:`HttpClient` is the tablet's and the operator's HTTP side (standard
-library only, in worker threads). :func:`check_ballot_counted` is what a tablet does after a
-secret poll closes: find its ballot by receipt, fetch the signed checkpoint and the inclusion
-proof, and check them with the log key (audit-log.md §6).
+library only, in worker threads). :func:`check_ballot_counted` is what a tablet does after an
+encrypted poll closes: find its ballot by tracking code, check that the entry holds the ballot
+it sent, fetch the signed checkpoint and the inclusion proof, and check them with the log key.
 
 The dress rehearsal (:mod:`devices.rehearsal`) and the benchmarks build on these. Errors::
 
@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import hashlib
 import json
 import math
 import ssl
@@ -41,7 +40,7 @@ from audit.checkpoint import open_checkpoint
 from audit.errors import AuditError
 from audit.merkle import leaf_hash, verify_inclusion
 from audit.note import NoteVerifier
-from devices.tablet import SecretVote, Tablet
+from devices.tablet import EncryptedVote, Tablet
 
 __all__ = [
     "ConnectionLost",
@@ -373,16 +372,18 @@ class SimTablet:
 # What a tablet checks -----------------------------------------------------------------------
 
 
-def check_signed_promise(vote: SecretVote, log: NoteVerifier) -> None:
-    """The ``ballot_ack`` is the log key's signature over SHA-256 of the ballot's canonical
-    bytes; raises :class:`SimulationError` if it is missing or does not verify."""
+def check_signed_promise(vote: EncryptedVote, log: NoteVerifier) -> None:
+    """The ``ballot_ack`` is the log key's signature over SHA-256 of the ballot's bytes, the hash
+    the tablet signed; raises :class:`SimulationError` if it is missing or does not verify."""
     ack = vote.acknowledgement
     if ack is None:
         raise SimulationError(f"poll {vote.poll}: no acknowledgement kept")
-    digest = hashlib.sha256(canonical_bytes(vote.ballot)).digest()
+    digest = bytes.fromhex(vote.ballot_hash)
     try:
         if base64.b64decode(str(ack.get("ballot_hash")), validate=True) != digest:
             raise SimulationError(f"poll {vote.poll}: the acknowledged ballot hash differs")
+        if ack.get("tracking_code") != vote.tracking_code:
+            raise SimulationError(f"poll {vote.poll}: the acknowledged tracking code differs")
         log.verify_bytes(digest, base64.b64decode(str(ack.get("signature")), validate=True))
     except (binascii.Error, ValueError):
         raise SimulationError(f"poll {vote.poll}: the acknowledgement is not base64") from None
@@ -391,25 +392,24 @@ def check_signed_promise(vote: SecretVote, log: NoteVerifier) -> None:
 
 
 async def check_ballot_counted(
-    http: HttpClient, meeting: str, vote: SecretVote, log: NoteVerifier
+    http: HttpClient, meeting: str, vote: EncryptedVote, log: NoteVerifier
 ) -> int:
-    """After the close: find the ballot entry by receipt, check it holds the tablet's choice,
-    and prove its inclusion in the tree of the newest signed checkpoint. Returns the entry's
-    ``seq``; raises :class:`SimulationError` naming what failed."""
-    where = f"poll {vote.poll}, receipt {vote.receipt}"
+    """After the close: find the ballot's entry by tracking code, check it holds the ballot the
+    tablet sent (its SHA-256, this poll), and prove its inclusion in the tree of the newest
+    signed checkpoint. Returns the entry's ``seq``; raises :class:`SimulationError` naming what
+    failed."""
+    where = f"poll {vote.poll}, tracking code {vote.tracking_code}"
     base = f"/api/meetings/{quote(meeting, safe='')}/log"
-    found = await http.json("GET", f"{base}/ballots/{vote.receipt}")
+    found = await http.json("GET", f"{base}/encrypted-ballots/{quote(vote.tracking_code)}")
     entry, seq = found.get("entry"), found.get("seq")
     if not isinstance(entry, dict) or not isinstance(seq, int):
         raise SimulationError(f"{where}: malformed answer {found}")
-    if (entry.get("type"), entry.get("poll"), entry.get("receipt")) != (
-        "ballot",
-        vote.poll,
-        vote.receipt,
-    ):
+    body = entry.get("body")
+    ballot_hash = body.get("ballot_hash") if isinstance(body, dict) else None
+    if (entry.get("type"), entry.get("poll")) != ("encrypted_ballot", vote.poll):
         raise SimulationError(f"{where}: entry {seq} is not this ballot")
-    if entry.get("choice") != vote.choice:
-        raise SimulationError(f"{where}: entry {seq} holds another choice")
+    if ballot_hash != vote.ballot_hash:
+        raise SimulationError(f"{where}: entry {seq} holds another ballot")
     note = await http.text(f"{base}/checkpoint")
     try:
         checkpoint = open_checkpoint(note, [log], log.name)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,22 +21,6 @@ from ballots.crypto.encoding import ballot_bytes, ballot_to_json, tracking_code
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.randomness import RandomSource, SystemRandom
 from ballots.crypto.shape import BallotShape, Choice
-
-
-@dataclass
-class SecretVote:
-    """What a tablet keeps of a secret ballot: the receipt, the replace-token, and the server's
-    signed acknowledgement once it arrives."""
-
-    poll: str
-    receipt: str
-    choice: Any
-    replace_token: str
-    acknowledgement: dict[str, Any] | None = None
-
-    @property
-    def ballot(self) -> dict[str, Any]:
-        return {"poll": self.poll, "receipt": self.receipt, "choice": self.choice}
 
 
 @dataclass
@@ -67,7 +50,6 @@ class Tablet:
         default_factory=Ed25519PrivateKey.generate
     )
     counter: int = 0
-    votes: dict[str, SecretVote] = field(default_factory=dict)
     encrypted: dict[str, EncryptedVote] = field(default_factory=dict)
 
     @property
@@ -121,30 +103,6 @@ class Tablet:
     def named_vote(self, poll: str, choice: Any, ref: str | None = None) -> dict[str, Any]:
         body, sig = self._signed("vote", poll=poll, choice=choice)
         return {"id": ref, "type": "vote", "body": body, "sig": sig}
-
-    def secret_ballot(self, poll: str, choice: Any, ref: str | None = None) -> dict[str, Any]:
-        """Participation (signed) and ballot (unsigned, with a fresh receipt) in one message."""
-        vote = SecretVote(poll, secrets.token_hex(16), choice, secrets.token_urlsafe(24))
-        self.votes[poll] = vote
-        body, sig = self._signed("participation", poll=poll)
-        return {
-            "id": ref,
-            "type": "ballot",
-            "body": body,
-            "sig": sig,
-            "ballot": vote.ballot,
-            "replace_token_hash": hashlib.sha256(vote.replace_token.encode()).hexdigest(),
-        }
-
-    def replace_ballot(self, poll: str, choice: Any, ref: str | None = None) -> dict[str, Any]:
-        vote = self.votes[poll]
-        vote.choice = choice
-        return {
-            "id": ref,
-            "type": "replace",
-            "ballot": vote.ballot,
-            "replace_token": vote.replace_token,
-        }
 
     def encrypted_ballot(
         self,

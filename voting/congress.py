@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from audit.entries import format_at
 from audit.keys import check_key_name
@@ -40,7 +40,7 @@ from voting.errors import (
 from voting.passwords import MIN_PASSWORD_LENGTH, Passwords
 from voting.roster import RosterLine
 from voting.service import CommitListener, MeetingService
-from voting.tables import AccountRow, MeetingRow, RosterRow, TokenRow
+from voting.tables import AccountRow, MeetingRow, RosterRow, TokenRow, create_tables
 
 Clock = Callable[[], datetime]
 #: The log signing key under a given name (the log origin).
@@ -98,8 +98,8 @@ class Congress:
         self._lock = threading.Lock()
         self._open_lock = asyncio.Lock()
         self.pairing = PairingCodes(engine, self.now_at)
+        create_tables(engine)  # first: it may refuse a database before anything is created
         init_schema(engine)
-        SQLModel.metadata.create_all(engine)
 
     def on_commit(self, listener: CommitListener) -> None:
         """Tell ``listener`` of every transaction committed in any meeting (the live pushes)."""

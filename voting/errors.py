@@ -127,9 +127,5 @@ def reason_required() -> CommandError:
     )
 
 
-def vote_final() -> Conflict:
-    return Conflict("vote-final", "按本次表决规则，投票后不能更改", "first press is final")
-
-
 def invalid_ballot(zh: str, en: str) -> CommandError:
     return CommandError("invalid-ballot", zh, en)

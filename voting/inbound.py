@@ -9,8 +9,9 @@
                   encrypted ballot the worker also checks every proof (a BallotVerdict)
     decide        a decision of voting.core, bound to the body, the verdict and the ballot
     commit        MeetingService.submit: the only path that writes
-    answer        the outcome as a reply: ack, ballot_ack (signed by the log key), or the same
-                  answer marked "duplicate" for a message already recorded
+    answer        the outcome as a reply: ack, ballot_ack (signed by the log key) for an
+                  encrypted ballot, or the same answer marked "duplicate" for a message already
+                  recorded
 
 The socket handler (:mod:`voting.sockets`) only reads frames, limits their rate and sends what
 :func:`handle` returns; a refusal arrives as a :class:`~voting.errors.CommandError`.
@@ -36,9 +37,8 @@ from voting import core, protocol
 from voting.core import encrypted
 from voting.core.devices import SignedBody
 from voting.core.records import Device
-from voting.core.types import PollId
 from voting.errors import CommandError, invalid_message
-from voting.service import MeetingService, Written, ballot_hash
+from voting.service import MeetingService, Written
 from voting.validation import validation_problem
 
 Reply = dict[str, Any]
@@ -76,30 +76,10 @@ async def handle(link: TabletLink, raw: Any) -> Reply:
     service = link.service
     if isinstance(message, protocol.Ping):
         return {"type": "pong", "id": message.id, "seq": service.state.size}
-    if isinstance(message, protocol.ReplaceMessage):
-        ballot = message.ballot.model_dump()
-        poll, receipt, token = PollId(ballot["poll"]), ballot["receipt"], message.replace_token
-        await service.submit(
-            lambda state: core.replace_ballot(
-                state, poll=poll, receipt=receipt, token=token, choice=ballot["choice"]
-            ),
-            alone=True,
-        )
-        return ballot_ack(service, message.id, ballot, None)
     signed = SignedBody.read(message.body, message.sig)
     if isinstance(message, protocol.EncryptedBallotMessage):
         return await cast_encrypted(link, message, signed)
     verdict = await authenticate(link, signed)
-    if isinstance(message, protocol.BallotMessage):
-        ballot = message.ballot.model_dump()
-        cast = functools.partial(
-            core.cast_secret,
-            signed=signed,
-            verdict=verdict,
-            ballot=ballot,
-            token_hash=message.replace_token_hash,
-        )
-        return ballot_ack(service, message.id, ballot, await service.submit(cast))
     decide = core.sign_in_by_tablet if message.type == "sign_in" else core.cast_named
     written = await service.submit(functools.partial(decide, signed=signed, verdict=verdict))
     return ack(message.id, written)
@@ -183,25 +163,3 @@ def ack(ref: str | None, written: Written) -> Reply:
     if written.already is not None:
         return {"type": "ack", "id": ref, "duplicate": True}
     return {"type": "ack", "id": ref, "seq": written.entries[0]["seq"]}
-
-
-def ballot_ack(
-    service: MeetingService, ref: str | None, ballot: dict[str, Any], written: Written | None
-) -> Reply:
-    """The signed promise: the log key's signature over SHA-256 of the ballot's bytes.
-    ``written``: the committed ballot (None for a replaced one, which writes no entry)."""
-    digest = ballot_hash(ballot)
-    reply: Reply = {
-        "type": "ballot_ack",
-        "id": ref,
-        "poll": ballot["poll"],
-        "receipt": ballot["receipt"],
-        "ballot_hash": base64.b64encode(digest).decode(),
-        "signature": service.acknowledge(digest),
-        "log_key": service.log.vkey,
-    }
-    if written is not None and written.already is not None:
-        reply["duplicate"] = True
-    elif written is not None:
-        reply["seq"] = written.entries[0]["seq"]
-    return reply

@@ -48,7 +48,6 @@ OWN_CHANGES = frozenset(
         "roster_changed",
         "device_revoked",
         "vote",
-        "participation",
         "encrypted_ballot",
     }
 )

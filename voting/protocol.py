@@ -107,7 +107,8 @@ class NewPoll(Strict):
     poll: Id | None = None
     item: Id
     definition: dict[str, Any]
-    mode: Mode = "secret"
+    #: Required: whether a poll is secret is the chair's decision, never a default.
+    mode: Mode
     change_policy: ChangePolicy = "last"
     duration_s: Annotated[int, Field(ge=10, le=86400)] | None = None
 
@@ -202,21 +203,6 @@ class SignedMessage(Strict):
     sig: Signature
 
 
-class SecretBallot(Strict):
-    poll: Id
-    receipt: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
-    choice: Any
-
-
-class BallotMessage(Strict):
-    id: Annotated[str, StringConstraints(max_length=64)] | None = None
-    type: Literal["ballot"]
-    body: dict[str, Any]
-    sig: Signature
-    ballot: SecretBallot
-    replace_token_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-
-
 class EncryptedBallotMessage(Strict):
     """An encrypted ballot (``docs/protocol.md``): the signed body ``{type:
     "encrypted_ballot", origin, deputy, device, n, poll, ballot_hash}`` (``ballot_hash`` the
@@ -230,20 +216,13 @@ class EncryptedBallotMessage(Strict):
     ballot: dict[str, Any]
 
 
-class ReplaceMessage(Strict):
-    id: Annotated[str, StringConstraints(max_length=64)] | None = None
-    type: Literal["replace"]
-    ballot: SecretBallot
-    replace_token: Annotated[str, StringConstraints(min_length=16, max_length=128)]
-
-
 class Ping(Strict):
     id: Annotated[str, StringConstraints(max_length=64)] | None = None
     type: Literal["ping"]
 
 
 #: Any message a tablet sends after ``hello``.
-TabletMessage = SignedMessage | BallotMessage | EncryptedBallotMessage | ReplaceMessage | Ping
+TabletMessage = SignedMessage | EncryptedBallotMessage | Ping
 TABLET_MESSAGE: TypeAdapter[TabletMessage] = TypeAdapter(
     Annotated[TabletMessage, Field(discriminator="type")]
 )

@@ -1,11 +1,10 @@
 """One open meeting at run time: its state, its log, and the one way to change them.
 
-:meth:`MeetingService.submit` is the only path that writes: votes, chair commands, replaced
-ballots and checkpoints alike. Under the meeting's lock it runs a decision of
-:mod:`voting.core` against the current state, and writes the :class:`~voting.core.outcome.Change`
-it returns — audit entries with their side rows (sealed ballots, a replaced ballot, a
-checkpoint) — in ONE database transaction, in a worker thread, so the event loop keeps serving
-while the disk syncs.
+:meth:`MeetingService.submit` is the only path that writes: votes, ballots, chair commands and
+checkpoints alike. Under the meeting's lock it runs a decision of :mod:`voting.core` against the
+current state, and writes the :class:`~voting.core.outcome.Change` it returns — audit entries,
+with a checkpoint when one is due, and any work the caller adds on the same session — in ONE
+database transaction, in a worker thread, so the event loop keeps serving while the disk syncs.
 
 When entries are applied, and by whom: the service applies each accepted command's entries to
 the state as soon as the command is decided, so that the next command of the same batch is
@@ -20,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -30,14 +28,12 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from audit.canonical import canonical_bytes
 from audit.note import NoteSigner
 from audit.store import AuditLog
-from voting import core, sealed
-from voting.core.devices import same_ballot_again
-from voting.core.outcome import AlreadyRecorded, Change, Decided, Sealed, as_change
+from voting import core
+from voting.core.outcome import AlreadyRecorded, Change, Decided, as_change
 from voting.core.state import MeetingState
-from voting.errors import CommandError, Conflict, storage_failed
+from voting.errors import CommandError, storage_failed
 
 Entries = list[dict[str, Any]]
 #: A decision of the core, bound to its arguments: the current state in, the outcome out.
@@ -54,11 +50,6 @@ CHECKPOINT_AFTER = frozenset(
 MAX_BATCH = 500
 
 log = logging.getLogger(__name__)
-
-
-def ballot_hash(ballot: dict[str, Any]) -> bytes:
-    """SHA-256 of a secret ballot's canonical bytes ``{"choice", "poll", "receipt"}``."""
-    return hashlib.sha256(canonical_bytes(ballot)).digest()
 
 
 @dataclass(frozen=True)
@@ -99,7 +90,6 @@ class _Batch:
 
     answers: list[tuple[_Pending, Change | AlreadyRecorded]]
     entries: Entries
-    seals: list[Sealed]
 
     @property
     def changes(self) -> list[Change]:
@@ -107,9 +97,7 @@ class _Batch:
 
 
 def _writes_nothing(outcome: Change | AlreadyRecorded) -> bool:
-    if isinstance(outcome, AlreadyRecorded):
-        return outcome.ballot is None  # a re-sent ballot is compared with the sealed one
-    return outcome.empty
+    return isinstance(outcome, AlreadyRecorded) or outcome.empty
 
 
 def _storage_failed(error: BaseException) -> CommandError:
@@ -141,7 +129,6 @@ class MeetingService:
         self._queue: list[_Pending] = []
         self._flusher: asyncio.Task[None] | None = None
         self.state = MeetingState(origin=log.origin)
-        self._receipts: dict[str, set[str]] = {}
         self._rebuild()
 
     @property
@@ -158,8 +145,8 @@ class MeetingService:
         Commands that arrive while a transaction is being written are decided one after the
         other and committed together in the next one (group commit): each sees the state left
         by those before it, and each is answered only after that commit. ``alone``: run in a
-        transaction of its own (commands that delete or rewrite sealed ballots, whose storage
-        may still refuse them). ``also``: more work on the transaction's session (e.g. marking
+        transaction of its own (a command that reads what the log has committed before it
+        decides, e.g. the checkpoint rule). ``also``: more work on the transaction's session (e.g. marking
         a pairing code used); raising there rolls back. A command with ``also`` runs alone.
         """
         if alone or also is not None:
@@ -187,22 +174,17 @@ class MeetingService:
     def _decide(self, batch: list[_Pending]) -> _Batch:
         """Decide each command against the state its predecessors leave; refuse at once those
         the core refuses, apply the entries of the others."""
-        decided = _Batch([], [], [])
+        decided = _Batch([], [])
         for pending in batch:
             try:
                 outcome = pending.decide(self.state)
                 change = outcome if isinstance(outcome, AlreadyRecorded) else as_change(outcome)
-                if isinstance(change, Change) and change.seal is not None:
-                    self._check_receipt(change.seal)
             except Exception as error:  # a refused command: answer it, go on with the others
                 pending.fail(error)
                 continue
             decided.answers.append((pending, change))
             if isinstance(change, AlreadyRecorded):
                 continue
-            if change.seal is not None:
-                decided.seals.append(change.seal)
-                self._receipts.setdefault(change.seal.poll, set()).add(change.seal.receipt)
             for entry in change.entries:
                 self.state.apply(dict(entry, v=1, seq=self.state.size))
             decided.entries.extend(change.entries)
@@ -222,7 +204,7 @@ class MeetingService:
                 )
             return
         try:
-            stored, resent = await asyncio.to_thread(self._write, decided, hooks)
+            stored = await asyncio.to_thread(self._write, decided, hooks)
         except Exception as error:
             self._rebuild()
             failure = error if isinstance(error, CommandError) else _storage_failed(error)
@@ -236,88 +218,43 @@ class MeetingService:
             except Exception:  # the commit stands; a push that failed must not hide it
                 log.exception("meeting %s: telling of a commit failed", self.meeting_id)
         start = 0
-        for index, (pending, change) in enumerate(decided.answers):
+        for pending, change in decided.answers:
             if isinstance(change, AlreadyRecorded):
-                self._answer_resent(pending, change, resent.get(index))
+                pending.succeed(Written([], change))
                 continue
             count = len(change.entries)
             pending.succeed(Written(committed[start : start + count]))
             start += count
-        await self._forget_sealed(decided.changes)
 
-    def _answer_resent(self, pending: _Pending, already: AlreadyRecorded, choice: Any) -> None:
-        if already.ballot is not None:
-            try:
-                same_ballot_again(already, choice)
-            except CommandError as error:
-                pending.fail(error)
-                return
-        pending.succeed(Written([], already))
-
-    async def _forget_sealed(self, changes: list[Change]) -> None:
-        """After sealed ballots were deleted: forget their receipts, empty SQLite's WAL."""
-        dropped = [c.drop_sealed_of_poll for c in changes if c.drop_sealed_of_poll is not None]
-        for poll in dropped:
-            self._receipts.pop(poll, None)
-        if dropped and not await asyncio.to_thread(sealed.empty_write_ahead_log, self.engine):
-            log.warning("meeting %s: the write-ahead log could not be emptied", self.meeting_id)
-
-    def _write(self, batch: _Batch, hooks: list[SessionWork]) -> tuple[list[bytes], dict[int, Any]]:
-        """In a worker thread: the batch's one transaction. Returns the stored entries and, for
-        each re-sent secret ballot (by its place in the batch), the choice sealed under it."""
-        resent: dict[int, Any] = {}
+    def _write(self, batch: _Batch, hooks: list[SessionWork]) -> list[bytes]:
+        """In a worker thread: the batch's one transaction. Returns the stored entries."""
         changes = batch.changes
         with self.log.transaction() as tx:
             tx.append_many(batch.entries)
-            if batch.seals:
-                sealed.insert_sealed(tx.session, self.origin, batch.seals)
-            for change in changes:
-                if change.replace is not None:
-                    sealed.replace(tx.session, self.origin, change.replace)
-                if change.drop_sealed_of_poll is not None:
-                    sealed.drop_poll(tx.session, self.origin, change.drop_sealed_of_poll)
-            for index, (_, outcome) in enumerate(batch.answers):
-                if isinstance(outcome, AlreadyRecorded) and outcome.ballot is not None:
-                    ballot = outcome.ballot
-                    resent[index] = sealed.sealed_choice(
-                        tx.session, self.origin, ballot["poll"], ballot["receipt"]
-                    )
             for hook in hooks:
                 hook(tx.session)
             if any(c.checkpoint for c in changes) or any(
                 e["type"] in CHECKPOINT_AFTER for e in batch.entries
             ):
                 tx.sign_checkpoint()
-        return tx.appended, resent
-
-    def _check_receipt(self, seal: Sealed) -> None:
-        if seal.receipt in self._receipts.get(seal.poll, ()):
-            raise Conflict(
-                "receipt-taken", "回执编号重复，请重新提交", "this receipt is taken; draw a new one"
-            )
+        return tx.appended
 
     def _rebuild(self) -> None:
         """Replay the committed log: the state at start, and after a failed transaction."""
         self.state = MeetingState(origin=self.log.origin)
         for data in self.log.entries():
             self.state.apply(json.loads(data))
-        self._receipts = sealed.load_receipts(self.engine, self.origin)
 
-    # Commands that read sealed ballots or the log first -------------------------------------
+    # Commands that read the log first -------------------------------------------------------
 
     async def close_poll(self, poll: str, *, by: str) -> Written:
-        """Close a poll: its sealed ballots are revealed in receipt order and deleted. They are
-        read under the meeting's lock, so that none arrives between reading and deciding."""
-        async with self._lock:
-            ballots = await asyncio.to_thread(sealed.load_poll, self.engine, self.origin, poll)
-            return await self._submit_locked(
-                lambda state: core.close_poll(state, poll=poll, sealed=ballots, by=by)
-            )
+        """Close a poll: a named poll is counted, an encrypted poll's ballots aggregated."""
+        return await self.submit(lambda state: core.close_poll(state, poll=poll, by=by))
 
     async def void_poll(self, poll: str, *, reason: str, by: str) -> Written:
-        """Void a poll with a reason; an open secret poll's sealed ballots are discarded."""
+        """Void a poll with a reason."""
         return await self.submit(
-            lambda state: core.void_poll(state, poll=poll, reason=reason, by=by), alone=True
+            lambda state: core.void_poll(state, poll=poll, reason=reason, by=by)
         )
 
     async def sign_checkpoint_if_behind(self) -> bool:
@@ -336,6 +273,7 @@ class MeetingService:
     # Acknowledgements ----------------------------------------------------------------------
 
     def acknowledge(self, digest: bytes) -> str:
-        """The log key's signature (base64) over ``digest``, a ballot's :func:`ballot_hash`: the
-        server's signed promise, kept by the tablet, that this ballot will be counted."""
+        """The log key's signature (base64) over ``digest``, the SHA-256 of an encrypted
+        ballot's bytes: the server's signed promise, kept by the tablet, that this ballot will
+        be counted."""
         return base64.b64encode(self.signer.sign_bytes(digest)).decode()

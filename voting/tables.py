@@ -2,11 +2,17 @@
 
 The audit log is the record of everything that happened in an open meeting; these tables hold
 what comes before a meeting opens (the draft meeting and its roster), what must never be in the
-log (password hashes, session and pairing secrets) and the sealed secret ballots of open polls.
+log (password hashes, session and pairing secrets).
+
+:func:`create_tables` creates them where missing and drops the tables earlier versions kept
+(:data:`RETIRED_TABLES`), so that a database file written by an earlier version opens.
 """
 
 from __future__ import annotations
 
+from typing import Final
+
+from sqlalchemy import Engine, inspect, text
 from sqlmodel import Field, SQLModel
 
 
@@ -66,20 +72,32 @@ class TokenRow(SQLModel, table=True):
     expires_at: str | None = None
 
 
-class SealedBallotRow(SQLModel, table=True):
-    """A secret ballot while its poll is open: no deputy, device or time column.
+#: Tables earlier versions kept and this one no longer has: ``sealed_ballot`` held the
+#: plaintext ballots of open secret polls (retired: secret polls on tablets are encrypted).
+RETIRED_TABLES: Final = ("sealed_ballot",)
 
-    The table is WITHOUT ROWID on SQLite and keyed by (origin, poll, receipt), so rows are kept
-    in receipt order and no insertion order survives. ``token_hash`` is the SHA-256 of the
-    tablet's secret replace-token (change policy ``last``). Rows are deleted when the poll
-    closes, in the same transaction that writes them to the log.
+
+class RetiredTableNotEmpty(RuntimeError):
+    """A retired table still holds rows: dropping it would lose them."""
+
+
+def create_tables(engine: Engine) -> None:
+    """Create every table that is missing and drop the retired ones, in one transaction.
+
+    A retired table that still holds rows (ballots of a secret poll left open by an earlier
+    version) is not dropped: :class:`RetiredTableNotEmpty` says which table, and the database
+    is left as it was. Close or void that poll with the earlier version first.
     """
-
-    __tablename__ = "sealed_ballot"
-    __table_args__ = {"sqlite_with_rowid": False}
-
-    origin: str = Field(primary_key=True)
-    poll: str = Field(primary_key=True)
-    receipt: str = Field(primary_key=True)
-    choice_json: str
-    token_hash: str
+    with engine.begin() as conn:
+        present = set(inspect(conn).get_table_names())
+        for table in RETIRED_TABLES:
+            if table not in present:
+                continue
+            rows = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            if rows:
+                raise RetiredTableNotEmpty(
+                    f"table {table} still holds {rows} rows of an earlier version (a secret poll"
+                    " left open): close or void that poll with that version before upgrading"
+                )
+            conn.execute(text(f"DROP TABLE {table}"))
+        SQLModel.metadata.create_all(conn)

@@ -1,6 +1,6 @@
 """What a server has written, to compare before and after a refused request.
 
-:func:`digest` reads every row of every table of the database (the audit log, sealed ballots,
+:func:`digest` reads every row of every table of the database (the audit log,
 accounts, tokens, pairing codes, meetings), so "nothing written" means nothing at all, and it
 reads the log's entries through the running service too: their number and a hash of their bytes.
 """

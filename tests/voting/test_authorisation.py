@@ -12,7 +12,7 @@ change of a permission shows up as a failing case. Roles:
 A refused HTTP call answers 401 ``not-logged-in`` (no token) or 403 ``forbidden`` with the
 error JSON, and writes nothing anywhere in the database. A refused WebSocket hello is one
 ``error`` and close 1008; a tablet command from someone without the device key is refused by
-its signature (``bad-signature``) or, for a ballot replacement, by the replace-token. An allowed
+its signature (``bad-signature``). An allowed
 call must get past authentication: it is answered, or refused for a reason that is not about
 who is calling (an unknown meeting, a malformed body, the state of the meeting). To keep one
 shared meeting for all cases, allowed calls that would change something are made on a meeting
@@ -54,7 +54,6 @@ REFUSALS = {
     "device-revoked",
     "bad-signature",
     "wrong-deputy",
-    "bad-replace-token",
 }
 
 DRAFT = "m2"  # a draft meeting, for the roster and opening
@@ -202,9 +201,6 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("GET", "/api/meetings/{meeting}/log/proof/inclusion"): Route(EVERYONE, M1, query="?seq=0"),
     ("GET", "/api/meetings/{meeting}/log/proof/consistency"): Route(EVERYONE, M1, query="?from=1"),
-    ("GET", "/api/meetings/{meeting}/log/ballots/{receipt}"): Route(
-        EVERYONE, {"meeting": MEETING, "receipt": "0" * 32}
-    ),
     ("GET", "/api/meetings/{meeting}/log/encrypted-ballots/{tracking_code}"): Route(
         EVERYONE, {"meeting": MEETING, "tracking_code": "AAAA-AAAA-AAAA-AAAA"}
     ),
@@ -250,14 +246,12 @@ ROUTES: dict[tuple[str, str], Route] = {
 
 # WebSocket commands. On the tablet channel the hello is signed with the device key over the
 # server's challenge: only the deputy's own tablet opens it; every command that changes
-# something is signed with the device key too, or needs the replace-token.
+# something is signed with the device key too.
 SOCKET_COMMANDS: dict[tuple[str, str], frozenset[str]] = {
     ("tablet", "hello"): frozenset({"deputy"}),
     ("tablet", "ping"): frozenset({"deputy"}),
     ("tablet", "sign_in"): frozenset({"deputy"}),
     ("tablet", "vote"): frozenset({"deputy"}),
-    ("tablet", "ballot"): frozenset({"deputy"}),
-    ("tablet", "replace"): frozenset({"deputy"}),
     ("tablet", "encrypted_ballot"): frozenset({"deputy"}),
     ("watch", "hello"): READERS,
     ("watch", "ping"): READERS,
@@ -274,7 +268,7 @@ class Meeting:
 
 @pytest.fixture(scope="module")
 def meeting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Meeting]:
-    """m1 open with 6 deputies, d01–d04 paired, d01–d03 and d05 signed in, secret poll p1 open on item a
+    """m1 open with 6 deputies, d01–d04 paired, d01–d03 and d05 signed in, named poll p1 open on item a
     (d01 has voted); m2 a draft; accounts of every kind and read-only tokens."""
     server = Server(tmp_path_factory.mktemp("authorisation") / "congress.sqlite", Clock())
     with server.client() as client:
@@ -287,9 +281,9 @@ def meeting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Meeting]:
         tablets = {d: pair(client, chair, d) for d in ("d01", "d02", "d03", "d04")}
         for deputy in ("d01", "d02", "d03", "d05"):
             chair.post(f"/deputies/{deputy}/sign-in")
-        chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}})
+        chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}, "mode": "named"})
         session = TabletSession(client, tablets["d01"])
-        assert session.request(tablets["d01"].secret_ballot("p1", "for"))["type"] == "ballot_ack"
+        assert session.request(tablets["d01"].named_vote("p1", "for"))["type"] == "ack"
         session.close()
         response = client.post(
             "/api/meetings",
@@ -444,9 +438,7 @@ def check_socket(meeting: Meeting, key: tuple[str, str], role: str) -> None:
             assert reply.get("error") not in REFUSALS, reply
             assert reply["type"] in {"ack", "ballot_ack", "pong", "error"}, reply
         else:
-            assert reply["type"] == "error", reply
-            refusal = "bad-replace-token" if command == "replace" else "bad-signature"
-            assert reply["error"] == refusal, reply
+            assert (reply["type"], reply["error"]) == ("error", "bad-signature"), reply
             assert digest(meeting.client) == before
     finally:
         session.close()
@@ -456,8 +448,8 @@ def tablet_for(meeting: Meeting, role: str, command: str) -> Tablet:
     """The deputy's own tablet; for anyone else a tablet of their own making (a key of their
     own) that names d03's paired device, whose id is no secret."""
     if role == "deputy":
-        # d04 is not signed in yet (its sign_in is taken), d02 has not voted, d01 has.
-        deputy = {"sign_in": "d04", "ballot": "d02"}.get(command, "d01")
+        # d04 is not signed in yet (its sign_in is taken), d01 has voted.
+        deputy = "d04" if command == "sign_in" else "d01"
         return meeting.tablets[deputy]
     impostor = Tablet(
         origin=ORIGIN, device="tab-d03", deputy="d03", key=Ed25519PrivateKey.generate()
@@ -474,30 +466,20 @@ def command_message(meeting: Meeting, tablet: Tablet, command: str) -> dict[str,
     if command == "sign_in":
         return tablet.sign_in()
     if command == "vote":
-        return tablet.named_vote("p1", "for")
-    if command == "ballot":
-        return tablet.secret_ballot("p1", "against")
-    if command == "encrypted_ballot":
-        tablet.counter += 1
-        body = {
-            "type": "encrypted_ballot",
-            "origin": tablet.origin,
-            "deputy": tablet.deputy,
-            "device": tablet.device,
-            "n": tablet.counter,
-            "poll": "p1",
-            "ballot_hash": "0" * 64,
-        }
-        sig = sign_tablet_body(tablet.key, body)
-        return {"type": "encrypted_ballot", "body": body, "sig": sig, "ballot": {}}
-    if tablet.deputy == "d01" and "p1" in tablet.votes:
-        return tablet.replace_ballot("p1", "abstain")
-    # Someone else's replacement: a receipt and a token of their own guessing.
-    return {
-        "type": "replace",
-        "ballot": {"poll": "p1", "receipt": "0" * 32, "choice": "abstain"},
-        "replace_token": "guessed-replace-token",
+        return tablet.named_vote("p9", "for")  # no such poll: the shared meeting stays as it is
+    assert command == "encrypted_ballot", command
+    tablet.counter += 1
+    body = {
+        "type": "encrypted_ballot",
+        "origin": tablet.origin,
+        "deputy": tablet.deputy,
+        "device": tablet.device,
+        "n": tablet.counter,
+        "poll": "p1",
+        "ballot_hash": "0" * 64,
     }
+    sig = sign_tablet_body(tablet.key, body)
+    return {"type": "encrypted_ballot", "body": body, "sig": sig, "ballot": {}}
 
 
 def seq(meeting: Meeting) -> int:

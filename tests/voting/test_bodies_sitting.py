@@ -111,9 +111,9 @@ def test_the_plenary_adopts_a_presidium_that_votes_under_its_own_quorum(
             assert session.request(session.tablet.sign_in())["type"] == "ack"
 
         # Before anything is adopted: no presidium vote, no election.
-        conf = {"item": "conf", "definition": {"kind": "motion"}}
+        conf = {"item": "conf", "definition": {"kind": "motion"}, "mode": "named"}
         assert chair.post("/polls", conf, status=409)["error"] == "no-presidium"
-        vice = {"item": "vice", "definition": VICE}
+        vice = {"item": "vice", "definition": VICE, "mode": "manual"}  # no key yet: on paper
         assert chair.post("/polls", vice, status=409)["error"] == "election-rules-not-adopted"
 
         assert adopt_by_named_vote(chair, sessions, "pres") == "p1"
@@ -143,11 +143,11 @@ def test_the_plenary_adopts_a_presidium_that_votes_under_its_own_quorum(
         assert (definition["electorate"], definition["present"]) == (5, 3)
         assert definition["quorum"] == "majority"
         outsider = sessions["d06"]
-        refused = outsider.request(outsider.tablet.secret_ballot("p4", "for"))
+        refused = outsider.request(outsider.tablet.named_vote("p4", "for"))
         assert refused["error"] == "not-a-member", refused
         for deputy in ("d01", "d02", "d03"):
-            reply = sessions[deputy].request(sessions[deputy].tablet.secret_ballot("p4", "for"))
-            assert reply["type"] == "ballot_ack", reply
+            reply = sessions[deputy].request(sessions[deputy].tablet.named_vote("p4", "for"))
+            assert reply["type"] == "ack", reply
         result = chair.post("/polls/p4/close")["result"]
         assert result["outcome"] == {"passed": True}  # 3 of 5 members: more than half
         assert result["quorum_met"] is True

@@ -16,11 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import ballots
+from audit.note import NoteVerifier
 from ballots.crypto.shape import Choice
 from devices.scrutineer.client import HttpTransport
 from devices.scrutineer.simulated import confirm_by_itself, simulated_station
 from devices.scrutineer.station import Station
-from devices.simulator import SimTablet, websocket_url
+from devices.simulator import (
+    HttpClient,
+    SimTablet,
+    check_ballot_counted,
+    check_signed_promise,
+    websocket_url,
+)
 from tests.devices.processes import congress, environment
 from tests.voting.conftest import ORIGIN
 from tests.voting.encrypted_hall import SCRUTINEERS_ITEM
@@ -151,6 +158,21 @@ async def cast_all(tablets: list[SimTablet], poll: str, choices: list[Choice]) -
         encryption = (tablet.poll() or {})["encryption"]
         reply = await tablet.request(tablet.tablet.encrypted_ballot(poll, encryption, choice))
         assert reply["type"] == "ballot_ack", reply
+        vote = tablet.tablet.encrypted[poll]
+        vote.acknowledgement = reply
+        check_signed_promise(vote, NoteVerifier.from_vkey(reply["log_key"]))
+
+
+async def check_counted(server: LiveServer, tablets: list[SimTablet], poll: str) -> None:
+    """After the close, each tablet finds its ballot by tracking code at the acknowledged seq
+    and proves it included under the newest signed checkpoint."""
+    http = HttpClient(server.url)
+    for tablet in tablets:
+        vote = tablet.tablet.encrypted[poll]
+        assert vote.acknowledgement is not None
+        log = NoteVerifier.from_vkey(vote.acknowledgement["log_key"])
+        seq = await check_ballot_counted(http, MEETING, vote, log)
+        assert seq == vote.acknowledgement["seq"]
 
 
 def test_a_whole_encrypted_sitting_over_real_sockets(tmp_path: Path) -> None:
@@ -223,6 +245,7 @@ async def one_poll(
     server.meeting("POST", "/polls", body)
     await cast_all(tablets, poll, [choice for choice, _ in cases])
     server.meeting("POST", f"/polls/{poll}/close")
+    await check_counted(server, tablets, poll)
 
     def shares() -> list[int]:
         return [e["scrutineer"] for e in log_entries(server)

@@ -264,7 +264,7 @@ def test_a_restart_mid_poll_loses_no_acknowledged_ballot_and_nothing_is_plaintex
         for s in sessions:
             s.close()
 
-    # Casting wrote no choice into the database: only ciphertexts (the sealed table is empty).
+    # Casting wrote no choice into the database: only ciphertexts.
     dump = database_text(server.db)
     assert "encrypted_ballot" in dump and '"ciphertexts"' in dump
     assert [dump.count(word) for word in ("against", "abstain")] == [
@@ -376,3 +376,27 @@ def test_bad_ballots_on_the_socket_are_refused_with_their_code_and_write_nothing
         s.close()
     assert codes == ["bad-point", "identity-point", "bad-layout", "bad-encoding", "invalid-message"]
     assert service_of(client).state.size == size
+
+
+def test_under_first_a_second_ballot_is_refused_on_the_socket_and_writes_nothing(
+    client: TestClient,
+) -> None:
+    chair, sessions = sit(client)
+    scrutineers = complete_key(client, chair)
+    poll = open_encrypted(chair, scrutineers, "budget", {"kind": "motion"}, change_policy="first")
+    encryption = chair.state()["poll"]["encryption"]
+    session = sessions[0]
+    cast(session, poll, encryption, Choice.stances(["for"]))
+    size = service_of(client).state.size
+    again = session.request(
+        session.tablet.encrypted_ballot(poll, encryption, Choice.stances(["against"]))
+    )
+    for s in sessions:
+        s.close()
+    assert (again["type"], again["error"], again["message"]) == (
+        "error",
+        "double-vote",
+        "您已投票，按规则不能改票",
+    )
+    assert service_of(client).state.size == size
+    assert chair.state()["poll"]["cast"] == 1

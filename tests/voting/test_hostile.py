@@ -30,6 +30,7 @@ from starlette.testclient import TestClient
 from devices.tablet import Tablet
 from tests.conftest import Figures
 from tests.voting.conftest import ORIGIN, Clock, Server
+from tests.voting.core.encrypted_meeting import resigned
 from tests.voting.ledger import Digest, digest
 from tests.voting.live_server import live_server
 from tests.voting.rawsocket import BINARY, CLOSE, TEXT, RawSocket
@@ -52,7 +53,7 @@ class Hall:
 
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
-    """Meeting m1 with 3 deputies signed in, a secret poll p1 open on item a (d02 has voted),
+    """Meeting m1 with 3 deputies signed in, a named poll p1 open on item a (d02 has voted),
     item b not yet put to the vote; d01's tablet is the one that misbehaves."""
     server = Server(tmp_path_factory.mktemp("hostile") / "congress.sqlite", Clock())
     with server.client() as client:
@@ -65,9 +66,9 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
         tablets = [pair(client, chair, d) for d in ("d01", "d02", "d03")]
         for tablet in tablets:
             chair.post(f"/deputies/{tablet.deputy}/sign-in")
-        chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}})
+        chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}, "mode": "named"})
         voter = TabletSession(client, tablets[1])
-        assert voter.request(tablets[1].secret_ballot("p1", "for"))["type"] == "ballot_ack"
+        assert voter.request(tablets[1].named_vote("p1", "for"))["type"] == "ack"
         voter.close()
         yield Hall(client, tablets[0], digest(client))
 
@@ -102,7 +103,10 @@ def exchange(hall: Hall, texts: list[str]) -> list[dict[str, Any]]:
 
 # Strategies -------------------------------------------------------------------------------
 
-TYPES = st.sampled_from(["sign_in", "vote", "ballot", "replace", "ping", "hello", "welcome", ""])
+#: "ballot" and "replace" are the retired sealed-ballot messages an outdated tablet may send.
+TYPES = st.sampled_from(
+    ["sign_in", "vote", "encrypted_ballot", "ballot", "replace", "ping", "hello", "welcome", ""]
+)
 #: Text that may hold lone surrogates (st.text leaves them out); json.dumps writes them as
 #: "\\udXXX" escapes, and a text frame of the test client carries them as they are.
 ANY_TEXT = st.lists(st.one_of(st.characters(), st.characters(categories=["Cs"])), max_size=40).map(
@@ -130,11 +134,7 @@ def shaped_messages(draw: st.DrawFn) -> dict[str, Any]:
     """Something shaped like a tablet message, with fields of any type."""
     message: dict[str, Any] = {"type": draw(TYPES)}
     for name in draw(
-        st.sets(
-            st.sampled_from(
-                ["id", "body", "sig", "ballot", "replace_token", "replace_token_hash", "x"]
-            )
-        )
+        st.sets(st.sampled_from(["id", "body", "sig", "ballot", "replace_token", "x"]))
     ):
         message[name] = draw(JSON)
     return message
@@ -144,16 +144,14 @@ def shaped_messages(draw: st.DrawFn) -> dict[str, Any]:
 def spoiled_messages(draw: st.DrawFn) -> dict[str, Any]:
     """A real, signed message (by a throw-away copy of d01's tablet) with one field spoiled."""
     tablet = Tablet(origin="xinzhou.congress.local/2026-3", device="tab-d01", deputy="d01")
-    kind = draw(st.sampled_from(["sign_in", "vote", "ballot", "replace"]))
+    kind = draw(st.sampled_from(["sign_in", "vote", "encrypted_ballot"]))
+    poll = draw(st.sampled_from(["p1", "p2", "p9"]))
     if kind == "sign_in":
         message = tablet.sign_in()
     elif kind == "vote":
-        message = tablet.named_vote(draw(st.sampled_from(["p1", "p2", "p9"])), "for")
-    elif kind == "ballot":
-        message = tablet.secret_ballot(draw(st.sampled_from(["p1", "p2", "p9"])), "for")
+        message = tablet.named_vote(poll, "for")
     else:
-        tablet.secret_ballot("p1", "for")
-        message = tablet.replace_ballot("p1", "against")
+        message = resigned(tablet, poll, {"ciphertexts": [], "proofs": []}, "00" * 32)
     path = draw(st.sampled_from(sorted(_paths(message))))
     _set(message, path, draw(JSON))
     return message
@@ -248,17 +246,19 @@ def test_commands_out_of_order_are_refused(hall: Hall) -> None:
     try:
         cases = [
             (own.named_vote("p2", "for"), "unknown-poll"),  # a poll not opened yet
-            (own.secret_ballot("p9", "for"), "unknown-poll"),
-            (own.named_vote("p1", "for"), "wrong-mode"),  # a named vote in a secret poll
+            (resigned(own, "p9", {}, "00" * 32), "unknown-poll"),
+            (resigned(own, "p1", {}, "00" * 32), "wrong-mode"),  # encrypted, in a named poll
             (own.sign_in(), "already-signed-in"),
             (own.hello("a-nonce"), "invalid-message"),  # a second hello
-            (
+            (  # the retired sealed ballot of an outdated tablet
                 {
-                    "type": "replace",
+                    "type": "ballot",
+                    "body": own.named_vote("p1", "for")["body"],
+                    "sig": "x",
                     "ballot": {"poll": "p1", "receipt": "0" * 32, "choice": "for"},
-                    "replace_token": "before-any-ballot-of-mine",
+                    "replace_token_hash": "0" * 64,
                 },
-                "bad-replace-token",
+                "invalid-message",
             ),
         ]
         for message, code in cases:

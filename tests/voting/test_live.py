@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from ballots.crypto.shape import Choice
+from tests.voting.crypto_sitting import Scrutineers
+from tests.voting.encrypted_hall import (
+    SCRUTINEERS_ITEM,
+    cast,
+    complete_key,
+    open_encrypted,
+    post_shares,
+)
 from tests.voting.sitting import MEETING, Staff, TabletSession, open_meeting, pair
-from tests.voting.watching import Receiver, Watcher, is_state, poll_is, tablet_push
+from tests.voting.watching import Receiver, Watcher, is_state, tablet_push
 
 AGENDA = {
     "items": [
@@ -22,7 +32,8 @@ ELECTION = {
     "seats": 1,
     "candidates": [{"id": "c1", "name": "王建国"}, {"id": "c2", "name": "李秀英"}],
 }
-WRITE_INS = ["欧阳明月", "司马青云"]
+#: The agenda of a hall that makes the scrutineers' key first, for its encrypted polls.
+CRYPTO_AGENDA = {"items": [*AGENDA["items"], SCRUTINEERS_ITEM]}
 
 
 def token_for(staff: Staff, role: str) -> str:
@@ -38,6 +49,11 @@ def bearer(staff: Staff) -> str:
     return staff.headers["Authorization"].removeprefix("Bearer ")
 
 
+def this(state: dict[str, Any], poll: str) -> bool:
+    """Whether a pushed state's current poll is ``poll``."""
+    return state["poll"] is not None and state["poll"]["poll"] == poll
+
+
 def log_size(client: TestClient) -> int:
     service = client.app.state.runtime.congress.service(MEETING)  # type: ignore[attr-defined]
     size: int = service.log.size
@@ -45,12 +61,20 @@ def log_size(client: TestClient) -> int:
 
 
 class Hall:
-    """A meeting of three with an agenda, every deputy's tablet paired and connected."""
+    """A meeting of three with an agenda, every deputy's tablet paired and connected (with
+    ``deputies`` more, the others have no tablet)."""
 
-    def __init__(self, client: TestClient, *, sign_in: bool = True) -> None:
+    def __init__(
+        self,
+        client: TestClient,
+        *,
+        sign_in: bool = True,
+        deputies: int = 3,
+        agenda: dict[str, Any] = AGENDA,
+    ) -> None:
         self.client = client
-        self.chair = open_meeting(client, 3)
-        self.chair.call("PUT", "/agenda", AGENDA)
+        self.chair = open_meeting(client, deputies)
+        self.chair.call("PUT", "/agenda", agenda)
         self.sessions = [
             TabletSession(client, pair(client, self.chair, f"d0{i}")) for i in (1, 2, 3)
         ]
@@ -67,6 +91,17 @@ class Hall:
 def hall(client: TestClient) -> Iterator[Hall]:
     found = Hall(client)
     yield found
+    found.close()
+
+
+@pytest.fixture
+def crypto_hall(client: TestClient) -> Iterator[tuple[Hall, Scrutineers]]:
+    """Four deputies, three with tablets, d04 signed in by an operator; the scrutineers adopted
+    on paper (p1) and the sitting's key made."""
+    found = Hall(client, deputies=4, agenda=CRYPTO_AGENDA)
+    found.chair.post("/deputies/d04/sign-in")
+    scrutineers = complete_key(client, found.chair)
+    yield found, scrutineers
     found.close()
 
 
@@ -100,21 +135,21 @@ def test_a_display_token_is_welcomed_with_the_public_view(hall: Hall) -> None:
         display.close()
 
 
-def test_a_secret_poll_pushes_counts_and_never_choices(hall: Hall) -> None:
+def test_a_secret_poll_pushes_counts_and_never_choices(
+    crypto_hall: tuple[Hall, Scrutineers],
+) -> None:
+    hall, scrutineers = crypto_hall
     hall.chair.post("/items/b/current")
-    hall.chair.post("/polls", {"item": "b", "definition": ELECTION})
+    poll = open_encrypted(hall.chair, scrutineers, "b", ELECTION)
+    encryption = hall.chair.state()["poll"]["encryption"]
     display = Watcher(hall.client, token_for(hall.chair, "display"))
     console = Watcher(hall.client, bearer(hall.chair))
     bystander = Receiver(hall.sessions[2].ws)
     try:
         assert display.welcome["state"]["poll"]["cast"] == 0
         assert console.welcome["state"]["poll"]["cast"] == 0
-        receipts = []
-        for session, name in zip(hall.sessions[:2], WRITE_INS, strict=True):
-            ballot = {"marks": {"c1": "against"}, "write_ins": [name]}
-            reply = session.request(session.tablet.secret_ballot("p1", ballot))
-            assert reply["type"] == "ballot_ack", reply
-            receipts.append(session.tablet.votes["p1"].receipt)
+        for session in hall.sessions[:2]:
+            cast(session, poll, encryption, Choice.stances(["against", "for"]))
         two_cast = is_state(lambda s: s["poll"]["cast"] == 2)
         display.until(two_cast)
         console.until(two_cast)
@@ -124,24 +159,32 @@ def test_a_secret_poll_pushes_counts_and_never_choices(hall: Hall) -> None:
             assert counts[0] == 0
             assert counts[-1] == 2
             assert counts == sorted(counts)
-        assert [p["cast"] for p in console.messages[-1]["state"]["polls"]] == [2]
+        assert [p["cast"] for p in console.messages[-1]["state"]["polls"]] == [0, 2]  # p1: paper
         assert "polls" not in display.messages[-1]["state"]
-        result = hall.chair.post("/polls/p1/close")["result"]
-        assert result["write_ins"] == {"欧阳明月": 1, "司马青云": 1}
-        closed = poll_is("closed")
+        assert hall.chair.post(f"/polls/{poll}/close")["result"] is None
+        post_shares(hall.client, scrutineers, poll, 1)
+        post_shares(hall.client, scrutineers, poll, 2)
+        closed = is_state(lambda s: this(s, poll) and s["poll"]["status"] == "closed")
         # Tablets are not pushed live counts; the third one hears of the poll again at close.
         bystander.until(closed)
         before_close = display.texts + console.texts + bystander.texts[:-1]
         for text in before_close:
-            for secret in [*WRITE_INS, *receipts, '"marks"', "against"]:
-                assert secret not in text
+            assert '"marks"' not in text and "ciphertexts" not in text
+            shown = json.loads(text).get("state", {}).get("poll")
+            if shown is not None and shown["poll"] == poll:  # the open poll's view
+                assert "against" not in json.dumps(shown) and "result" not in shown
         # An election result waits for the presidium: the display hears of it once confirmed.
-        held = display.until(closed)["state"]["poll"]
-        assert held["result_held"] is True
+        decrypted = is_state(lambda s: this(s, poll) and s["poll"].get("result_held") is True)
+        held = display.until(decrypted)["state"]["poll"]
         assert "result" not in held
-        assert console.until(closed)["state"]["poll"]["result"] == result
+        announced = is_state(lambda s: this(s, poll) and "result" in s["poll"])
+        result = console.until(announced)["state"]["poll"]["result"]
+        assert result["counts"] == {
+            "c1": {"for": 0, "against": 2, "abstain": 0},
+            "c2": {"for": 2, "against": 0, "abstain": 0},
+        }
         decision = {"decision": "主席团第二次会议决定确认选举结果", "by": ["赵敏", "钱进"]}
-        hall.chair.post("/polls/p1/confirm", decision)
+        hall.chair.post(f"/polls/{poll}/confirm", decision)
         confirmed = display.until(is_state(lambda s: "result" in s["poll"]))["state"]["poll"]
         assert confirmed["result"] == result
         assert confirmed["confirmation"] == {
@@ -261,19 +304,24 @@ def test_making_an_item_current_reaches_every_tablet(hall: Hall) -> None:
         assert pushed["state"]["seq"] == log_size(hall.client)
 
 
-def test_a_closed_polls_result_reaches_the_tablets(hall: Hall) -> None:
+def test_a_closed_polls_result_reaches_the_tablets(crypto_hall: tuple[Hall, Scrutineers]) -> None:
+    hall, scrutineers = crypto_hall
     hall.chair.post("/items/a/current")
-    hall.chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}})
+    poll = open_encrypted(hall.chair, scrutineers, "a", {"kind": "motion"})
+    encryption = hall.chair.state()["poll"]["encryption"]
     for session, choice in zip(hall.sessions, ["for", "for", "abstain"], strict=True):
-        assert session.request(session.tablet.secret_ballot("p1", choice))["type"] == "ballot_ack"
+        cast(session, poll, encryption, Choice.stances([choice]))
         # The tablet's own view was pushed after the commit, before the acknowledgement.
         own = [m["you"] for m in session.pushed if m["type"] == "you"]
         assert own[-1]["took_part"] is True
         assert "choice" not in own[-1]
-    result = hall.chair.post("/polls/p1/close")["result"]
-    assert result["counts"] == {"for": 2, "against": 0, "abstain": 1, "not_voted": 0}
+    assert hall.chair.post(f"/polls/{poll}/close")["result"] is None
+    post_shares(hall.client, scrutineers, poll, 1)
+    post_shares(hall.client, scrutineers, poll, 2)
+    result = hall.chair.state()["poll"]["result"]
+    assert result["counts"] == {"for": 2, "against": 0, "abstain": 1, "not_voted": 1}
     for session in hall.sessions:
-        pushed = tablet_push(session, poll_is("closed"))
+        pushed = tablet_push(session, is_state(lambda s: this(s, poll) and "result" in s["poll"]))
         assert pushed["state"]["poll"]["result"] == result
         assert "votes" not in pushed["state"]["poll"]
 
@@ -283,7 +331,7 @@ def test_a_reconnecting_tablet_is_welcomed_with_the_current_state(hall: Hall) ->
     seen = session.welcome["state"]["seq"]
     session.close()
     hall.chair.post("/items/a/current")
-    hall.chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}})
+    hall.chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}, "mode": "named"})
     with hall.client.websocket_connect(f"/ws/meetings/{MEETING}/tablet") as ws:
         challenge = ws.receive_json()
         ws.send_json(session.tablet.hello(challenge["nonce"], seq=seen))

@@ -29,10 +29,10 @@ from devices.signatures import SignatureChecker
 from devices.tablet import Tablet
 from tests.voting.test_service import (
     OpenMeeting,
-    decide_ballot,
+    decide_vote,
+    named_poll,
     open_meeting,  # noqa: F401 (a fixture)
     pair,
-    secret_poll,
     sign_in,
 )
 from voting import core
@@ -191,7 +191,7 @@ async def test_ballots_are_checked_against_the_definition_parsed_once(
     service = await open_meeting(5)
     deputies = [f"d{i:02}" for i in range(1, 6)]
     tablets = [await pair(service, d) for d in deputies]
-    await secret_poll(service, deputies)
+    await named_poll(service, deputies)
     parsed: list[str] = []
     parse_poll = ballots.parse_poll
 
@@ -201,9 +201,9 @@ async def test_ballots_are_checked_against_the_definition_parsed_once(
 
     monkeypatch.setattr(ballots, "parse_poll", counting)
     for tablet in tablets[:4]:
-        await service.submit(decide_ballot(tablet.secret_ballot("p1", "for")))
+        await service.submit(decide_vote(tablet.named_vote("p1", "for")))
     with pytest.raises(CommandError) as refused:
-        await service.submit(decide_ballot(tablets[4].secret_ballot("p1", "maybe")))
+        await service.submit(decide_vote(tablets[4].named_vote("p1", "maybe")))
     assert refused.value.code == "invalid-ballot"
     assert refused.value.en.endswith('got "maybe"')
     assert parsed == ["motion"]

@@ -51,6 +51,11 @@ def hall(client: TestClient) -> Iterator[Hall]:
     found.close()
 
 
+#: A named motion on item a: the refusals below do not depend on how a poll is voted (encrypted
+#: ballots: tests/voting/test_encrypted_sitting.py).
+NAMED_MOTION = {"item": "a", "definition": {"kind": "motion"}, "mode": "named"}
+
+
 def sign_in_all(hall: Hall) -> None:
     for s in hall.sessions:
         assert s.request(s.tablet.sign_in())["type"] == "ack"
@@ -59,19 +64,11 @@ def sign_in_all(hall: Hall) -> None:
 def test_vote_before_sign_in_is_refused(hall: Hall) -> None:
     for s in hall.sessions[:2]:
         s.request(s.tablet.sign_in())
-    hall.chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}})
+    hall.chair.post("/polls", NAMED_MOTION)
     late = hall.sessions[2]
-    hall.refused(late, late.tablet.secret_ballot("p1", "for"), "not-signed-in")
-    reply = late.request(late.tablet.secret_ballot("p1", "for"))
+    hall.refused(late, late.tablet.named_vote("p1", "for"), "not-signed-in")
+    reply = late.request(late.tablet.named_vote("p1", "for"))
     assert reply["message"] == "请先签到再表决"
-
-
-def test_double_vote_is_refused(hall: Hall) -> None:
-    sign_in_all(hall)
-    hall.chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}})
-    s = hall.sessions[0]
-    assert s.request(s.tablet.secret_ballot("p1", "for"))["type"] == "ballot_ack"
-    hall.refused(s, s.tablet.secret_ballot("p1", "against"), "double-vote")
 
 
 def test_first_press_is_final_for_named_votes(hall: Hall) -> None:
@@ -87,27 +84,27 @@ def test_first_press_is_final_for_named_votes(hall: Hall) -> None:
 
 def test_vote_after_close_and_on_an_unknown_poll(hall: Hall) -> None:
     sign_in_all(hall)
-    hall.chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}})
+    hall.chair.post("/polls", NAMED_MOTION)
     hall.chair.post("/polls/p1/close")
     s = hall.sessions[0]
-    hall.refused(s, s.tablet.secret_ballot("p1", "for"), "poll-closed")
-    hall.refused(s, s.tablet.secret_ballot("p9", "for"), "unknown-poll")
+    hall.refused(s, s.tablet.named_vote("p1", "for"), "poll-closed")
+    hall.refused(s, s.tablet.named_vote("p9", "for"), "unknown-poll")
 
 
-def test_a_ballot_for_another_meeting_is_refused(hall: Hall) -> None:
+def test_a_vote_for_another_meeting_is_refused(hall: Hall) -> None:
     sign_in_all(hall)
-    hall.chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}})
+    hall.chair.post("/polls", NAMED_MOTION)
     s = hall.sessions[0]
     foreign = Tablet(origin="other.congress.local/2026-1", device=s.tablet.device, key=s.tablet.key)
     foreign.deputy, foreign.counter = s.tablet.deputy, s.tablet.counter
-    hall.refused(s, foreign.secret_ballot("p1", "for"), "wrong-meeting")
+    hall.refused(s, foreign.named_vote("p1", "for"), "wrong-meeting")
 
 
 def test_a_malformed_choice_is_refused(hall: Hall) -> None:
     sign_in_all(hall)
-    hall.chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}})
+    hall.chair.post("/polls", NAMED_MOTION)
     s = hall.sessions[0]
-    hall.refused(s, s.tablet.secret_ballot("p1", "yes"), "invalid-ballot")
+    hall.refused(s, s.tablet.named_vote("p1", "yes"), "invalid-ballot")
 
 
 def test_replayed_and_forged_messages_are_refused(hall: Hall) -> None:
@@ -123,19 +120,60 @@ def test_replayed_and_forged_messages_are_refused(hall: Hall) -> None:
     hall.refused(s, forged, "bad-signature")
 
 
-def test_a_resent_ballot_is_acknowledged_once(hall: Hall) -> None:
+def test_a_resent_vote_is_acknowledged_once(hall: Hall) -> None:
     sign_in_all(hall)
-    hall.chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}})
+    hall.chair.post("/polls", NAMED_MOTION)
     s = hall.sessions[0]
-    message = s.tablet.secret_ballot("p1", "for")
+    message = s.tablet.named_vote("p1", "for")
     first = s.request(message)
     size = hall.log_size()
     again = s.request(message)
-    assert again["duplicate"] is True
-    assert again["signature"] == first["signature"]
+    assert {k: v for k, v in first.items() if k != "id"} == {"type": "ack", "seq": size - 1}
+    assert {k: v for k, v in again.items() if k != "id"} == {"type": "ack", "duplicate": True}
     assert hall.log_size() == size
     result = hall.chair.post("/polls/p1/close")["result"]
     assert result["ballots"]["cast"] == 1
+
+
+def test_a_poll_opened_in_the_retired_mode_secret_is_refused_naming_the_modes(hall: Hall) -> None:
+    sign_in_all(hall)
+    before = hall.log_size()
+    refused = hall.chair.post("/polls", dict(NAMED_MOTION, mode="secret"), status=400)
+    assert refused == {
+        "error": "invalid-message",
+        "message": "请求格式错误：mode: Input should be 'encrypted', 'named' or 'manual'",
+        "message_en": "invalid request: mode: Input should be 'encrypted', 'named' or 'manual'",
+    }
+    assert hall.log_size() == before
+
+
+def test_a_poll_without_a_mode_is_refused_as_no_mode_is_chosen_for_the_chair(hall: Hall) -> None:
+    sign_in_all(hall)
+    before = hall.log_size()
+    body = {"item": "a", "definition": {"kind": "motion"}}
+    refused = hall.chair.post("/polls", body, status=400)
+    assert (refused["error"], refused["message_en"]) == (
+        "invalid-message",
+        "invalid request: mode: Field required",
+    )
+    assert hall.log_size() == before
+
+
+def test_an_election_opened_named_is_refused(hall: Hall) -> None:
+    sign_in_all(hall)
+    hall.chair.call(
+        "PUT", "/agenda", {"items": [{"item": "e", "title": "选举副镇长", "kind": "election"}]}
+    )
+    before = hall.log_size()
+    election = {"kind": "election", "seats": 1, "candidates": [{"id": "c1", "name": "王建国"}]}
+    body = {"item": "e", "definition": election, "mode": "named"}
+    refused = hall.chair.post("/polls", body, status=400)
+    assert refused == {
+        "error": "election-secret",
+        "message": "选举必须采用无记名投票",
+        "message_en": "elections are always secret (组织法 Art 28)",
+    }
+    assert hall.log_size() == before
 
 
 def test_chair_actions_from_a_deputy_connection_are_refused(hall: Hall) -> None:
@@ -153,7 +191,7 @@ def test_operator_may_not_open_polls(hall: Hall) -> None:
         headers=hall.chair.headers,
     )
     operator = Staff.login(hall.client, "op", "operator-pass")
-    refused = operator.post("/polls", {"item": "a", "definition": {"kind": "motion"}}, status=403)
+    refused = operator.post("/polls", NAMED_MOTION, status=403)
     assert refused == {
         "error": "forbidden",
         "message": "当前角色无权主持表决",

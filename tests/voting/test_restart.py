@@ -17,9 +17,11 @@ def test_restart_in_the_middle_of_an_open_poll(server: Server, tmp_path: Path) -
         sessions = [TabletSession(client, t) for t in tablets]
         for s in sessions:
             s.request(s.tablet.sign_in())
-        chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}, "duration_s": 600})
-        acks = [s.request(s.tablet.secret_ballot("p1", "for")) for s in sessions[:3]]
-        assert [a["type"] for a in acks] == ["ballot_ack"] * 3
+        # A named poll, first press final (an encrypted one: test_encrypted_sitting.py).
+        poll = {"item": "a", "definition": {"kind": "motion"}, "mode": "named"}
+        chair.post("/polls", dict(poll, change_policy="first", duration_s=600))
+        acks = [s.request(s.tablet.named_vote("p1", "for")) for s in sessions[:3]]
+        assert [a["type"] for a in acks] == ["ack"] * 3
         for s in sessions:
             s.close()
 
@@ -29,9 +31,9 @@ def test_restart_in_the_middle_of_an_open_poll(server: Server, tmp_path: Path) -
         assert state["poll"]["status"] == "open"
         assert state["poll"]["cast"] == 3
         last = TabletSession(client, tablets[3])
-        assert last.request(last.tablet.secret_ballot("p1", "against"))["type"] == "ballot_ack"
+        assert last.request(last.tablet.named_vote("p1", "against"))["type"] == "ack"
         again = TabletSession(client, tablets[0])
-        refused = again.request(again.tablet.secret_ballot("p1", "against"))
+        refused = again.request(again.tablet.named_vote("p1", "against"))
         assert refused["error"] == "double-vote"
         last.close()
         again.close()
@@ -49,7 +51,10 @@ def test_a_timed_poll_closes_itself_after_a_restart(server: Server) -> None:
         chair.call("PUT", "/agenda", {"items": [{"item": "a", "title": "议案", "kind": "motion"}]})
         for deputy in ("d01", "d02", "d03"):
             chair.post(f"/deputies/{deputy}/sign-in")
-        chair.post("/polls", {"item": "a", "definition": {"kind": "motion"}, "duration_s": 60})
+        chair.post(
+            "/polls",
+            {"item": "a", "definition": {"kind": "motion"}, "mode": "named", "duration_s": 60},
+        )
     server.clock.advance(61)
     with server.client() as client:
         chair = Staff.login(client, "admin", "admin-password-1")

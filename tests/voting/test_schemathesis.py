@@ -70,7 +70,9 @@ def api(tmp_path_factory: pytest.TempPathFactory, figures: Figures) -> Iterator[
         server.pair("d01")
         for deputy in ("d01", "d02"):
             server.meeting("POST", f"/deputies/{deputy}/sign-in")
-        server.meeting("POST", "/polls", {"item": "a", "definition": {"kind": "motion"}})
+        server.meeting(
+            "POST", "/polls", {"item": "a", "definition": {"kind": "motion"}, "mode": "named"}
+        )
         session = requests.Session()
         session.trust_env = False  # loopback only, never a proxy
         schema = schemathesis.openapi.from_dict(session.get(f"{server.url}/openapi.json").json())

@@ -4,7 +4,6 @@ the commit; a failed transaction leaves the state as the committed log says."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from audit.note import NoteSigner
@@ -84,17 +83,12 @@ async def pair(service: MeetingService, deputy: str) -> Tablet:
     return tablet
 
 
-def decide_ballot(message: dict[str, Any]) -> Decision:
-    return lambda s: core.cast_secret(
-        s,
-        SignedBody.read(message["body"], message["sig"]),
-        ballot=message["ballot"],
-        token_hash=message["replace_token_hash"],
-    )
+def decide_vote(message: dict[str, Any]) -> Decision:
+    return lambda s: core.cast_named(s, SignedBody.read(message["body"], message["sig"]))
 
 
-async def secret_poll(service: MeetingService, deputies: list[str], **options: Any) -> None:
-    """Sign ``deputies`` in, set the agenda and open secret poll p1 on item a."""
+async def named_poll(service: MeetingService, deputies: list[str], **options: Any) -> None:
+    """Sign ``deputies`` in, set the agenda and open named poll p1 on item a."""
     for deputy in deputies:
         await sign_in(service, deputy)
     await service.submit(lambda s: core.set_agenda(s, items=AGENDA))
@@ -104,36 +98,17 @@ async def secret_poll(service: MeetingService, deputies: list[str], **options: A
             poll="p1",
             item="a",
             definition={"kind": "motion"},
-            mode="secret",
+            mode="named",
             change_policy=options.get("change_policy", "last"),
             by="chair",
         )
     )
 
 
-def sealed_rows(engine: Engine) -> list[dict[str, Any]]:
-    with Session(engine) as session:
-        result = session.execute(text("SELECT * FROM sealed_ballot"))
-        return [dict(row._mapping) for row in result]
-
-
 def stored_entries(engine: Engine) -> int:
     with engine.connect() as conn:
         count: int = conn.execute(text("SELECT count(*) FROM audit_entry")).scalar_one()
         return count
-
-
-def sealed_choice(engine: Engine, receipt: str) -> Any:
-    """The choice sealed under ``receipt``, as stored."""
-    (row,) = [r for r in sealed_rows(engine) if r["receipt"] == receipt]
-    return json.loads(row["choice_json"])
-
-
-def replace(service: MeetingService, receipt: str, token: str, choice: Any) -> Awaitable[Written]:
-    return service.submit(
-        lambda s: core.replace_ballot(s, poll="p1", receipt=receipt, token=token, choice=choice),
-        alone=True,
-    )
 
 
 def checkpoint_size(service: MeetingService) -> int:
@@ -187,25 +162,24 @@ async def test_a_failed_transaction_is_answered_and_leaves_no_trace(
     assert service.state.signed_in == {"d01", "d02"}
 
 
-async def test_a_failed_transaction_seals_no_ballot_and_keeps_the_counter(
+async def test_a_failed_transaction_records_no_vote_and_keeps_the_counter(
     open_meeting: OpenMeeting,
 ) -> None:
     service = await open_meeting(3)
     tablet = await pair(service, "d01")
-    await secret_poll(service, ["d01", "d02"])
+    await named_poll(service, ["d01", "d02"])
     size = service.log.size
-    message = tablet.secret_ballot("p1", "for")
+    message = tablet.named_vote("p1", "for")
     with pytest.raises(Unavailable):
-        await service.submit(decide_ballot(message), also=boom)
-    assert sealed_rows(service.engine) == []
-    assert service.log.size == size
-    assert service.state.polls["p1"].participants == set()
+        await service.submit(decide_vote(message), also=boom)
+    assert service.log.size == stored_entries(service.engine) == size
+    assert service.state.polls["p1"].votes == {}
     assert service.state.devices["tab-d01"].counter == -1
 
-    written = await service.submit(decide_ballot(message))
-    assert written.types == ["participation"]
+    written = await service.submit(decide_vote(message))
+    assert written.types == ["vote"]
     assert written.entries[0]["seq"] == size
-    assert len(sealed_rows(service.engine)) == 1
+    assert service.state.polls["p1"].votes == {"d01": "for"}
 
 
 # Concurrency ----------------------------------------------------------------------------------
@@ -235,27 +209,25 @@ async def test_concurrent_commands_get_contiguous_seqs(open_meeting: OpenMeeting
     assert views.console_view(replayed.state, set()) == views.console_view(service.state, set())
 
 
-async def test_concurrent_ballots_share_transactions(open_meeting: OpenMeeting) -> None:
-    """Group commit: ballots arriving while a transaction is written share the next one."""
+async def test_concurrent_votes_share_transactions(open_meeting: OpenMeeting) -> None:
+    """Group commit: votes arriving while a transaction is written share the next one."""
     service = await open_meeting(40)
     deputies = [f"d{i:02}" for i in range(1, 41)]
     tablets = [await pair(service, d) for d in deputies]
-    await secret_poll(service, deputies)
+    await named_poll(service, deputies)
     transactions: list[int] = []
     service.on_commit = lambda _, entries: transactions.append(len(entries))
-    messages = [t.secret_ballot("p1", "for") for t in tablets]
-    # Two receipts drawn the same: the second is refused, the others are not disturbed.
-    messages[1]["ballot"]["receipt"] = messages[0]["ballot"]["receipt"]
+    # The second vote is no ballot: it is refused, the others are not disturbed.
+    messages = [t.named_vote("p1", "maybe" if i == 1 else "for") for i, t in enumerate(tablets)]
     outcomes = await asyncio.gather(
-        *(service.submit(decide_ballot(m)) for m in messages), return_exceptions=True
+        *(service.submit(decide_vote(m)) for m in messages), return_exceptions=True
     )
     refused = [o for o in outcomes if isinstance(o, CommandError)]
-    assert [e.code for e in refused] == ["receipt-taken"]
+    assert [e.code for e in refused] == ["invalid-ballot"]
     assert isinstance(outcomes[1], CommandError)
     assert sum(transactions) == 39
     assert len(transactions) < 39
-    assert len(sealed_rows(service.engine)) == 39
-    assert service.state.polls["p1"].participants == set(deputies) - {"d02"}
+    assert set(service.state.polls["p1"].votes) == set(deputies) - {"d02"}
     assert service.state.size == service.log.size == stored_entries(service.engine)
 
 
@@ -292,13 +264,13 @@ async def test_a_checkpoint_is_signed_only_when_entries_were_added(
 async def test_a_checkpoint_is_signed_with_every_result(open_meeting: OpenMeeting) -> None:
     service = await open_meeting(3)
     tablets = [await pair(service, d) for d in ("d01", "d02")]
-    await secret_poll(service, ["d01", "d02"])
+    await named_poll(service, ["d01", "d02"])
     for tablet in tablets:
-        await service.submit(decide_ballot(tablet.secret_ballot("p1", "for")))
+        await service.submit(decide_vote(tablet.named_vote("p1", "for")))
     assert checkpoint_size(service) < service.log.size
 
     written = await service.close_poll("p1", by="chair")
-    assert written.types == ["poll_closed", "ballot", "ballot", "result"]
+    assert written.types == ["poll_closed", "result"]
     assert written.entries[-1]["seq"] + 1 == service.log.size
     assert checkpoint_size(service) == service.log.size
     assert service.log.size in [size for size, _ in service.log.checkpoints()]
@@ -323,118 +295,26 @@ async def test_a_checkpoint_is_signed_with_every_result(open_meeting: OpenMeetin
     assert checkpoint_size(service) == service.log.size
 
 
-# Sealed ballots -------------------------------------------------------------------------------
+# Re-sent messages -----------------------------------------------------------------------------
 
 
-async def test_a_sealed_ballot_has_no_deputy_device_or_time(open_meeting: OpenMeeting) -> None:
-    service = await open_meeting(3)
-    tablet = await pair(service, "d01")
-    await secret_poll(service, ["d01", "d02"])
-    message = tablet.secret_ballot("p1", "against")
-    written = await service.submit(decide_ballot(message))
-    assert written.types == ["participation"]
-    assert "receipt" not in json.dumps(written.entries[0])
-
-    columns = {c["name"] for c in inspect(service.engine).get_columns("sealed_ballot")}
-    assert columns == {"origin", "poll", "receipt", "choice_json", "token_hash"}
-    with service.engine.connect() as conn:
-        ddl = conn.execute(
-            text("SELECT sql FROM sqlite_master WHERE name = 'sealed_ballot'")
-        ).scalar_one()
-    assert "WITHOUT ROWID" in ddl
-    vote = tablet.votes["p1"]
-    assert sealed_rows(service.engine) == [
-        {
-            "origin": ORIGIN,
-            "poll": "p1",
-            "receipt": vote.receipt,
-            "choice_json": '"against"',
-            "token_hash": hashlib.sha256(vote.replace_token.encode()).hexdigest(),
-        }
-    ]
-
-    closed = await service.close_poll("p1", by="chair")
-    assert sealed_rows(service.engine) == []
-    ballot = closed.entries[1]
-    assert ballot == {
-        "v": ballot["v"],
-        "seq": ballot["seq"],
-        "type": "ballot",
-        "poll": "p1",
-        "receipt": vote.receipt,
-        "choice": "against",
-    }
-    assert service.state.ballot_seq == {vote.receipt: ballot["seq"]}
-
-
-async def test_voiding_an_open_poll_discards_its_sealed_ballots(
+async def test_a_resent_vote_is_a_duplicate_and_writes_nothing(
     open_meeting: OpenMeeting,
 ) -> None:
     service = await open_meeting(3)
     tablet = await pair(service, "d01")
-    await secret_poll(service, ["d01", "d02"])
-    await service.submit(decide_ballot(tablet.secret_ballot("p1", "for")))
-    written = await service.void_poll("p1", reason="程序错误", by="chair")
-    assert written.types == ["poll_voided"]
-    assert sealed_rows(service.engine) == []
-
-
-async def test_a_resent_ballot_is_a_duplicate_and_writes_nothing(
-    open_meeting: OpenMeeting,
-) -> None:
-    service = await open_meeting(3)
-    tablet = await pair(service, "d01")
-    await secret_poll(service, ["d01", "d02"])
-    message = tablet.secret_ballot("p1", "for")
-    await service.submit(decide_ballot(message))
+    await named_poll(service, ["d01", "d02"])
+    message = tablet.named_vote("p1", "for")
+    await service.submit(decide_vote(message))
     size = service.log.size
-    again = await service.submit(decide_ballot(message))
-    assert (again.entries, again.already) == (
-        [],
-        core.AlreadyRecorded(message["body"], message["ballot"]),
-    )
-    assert service.log.size == size
-    assert len(sealed_rows(service.engine)) == 1
-    assert sealed_choice(service.engine, tablet.votes["p1"].receipt) == "for"
-    # The same participation with another choice is not the ballot that was sealed.
-    changed = dict(message, ballot=dict(message["ballot"], choice="against"))
+    again = await service.submit(decide_vote(message))
+    assert (again.entries, again.already) == ([], core.AlreadyRecorded(message["body"]))
+    assert service.log.size == stored_entries(service.engine) == size
+    # The same counter with another choice is a replay, not the vote that was recorded.
+    tablet.counter -= 1
+    changed = tablet.named_vote("p1", "against")
     with pytest.raises(CommandError) as caught:
-        await service.submit(decide_ballot(changed))
-    assert (caught.value.code, caught.value.zh) == (
-        "replayed-message",
-        "重复提交的选票与原选票不符",
-    )
-    assert sealed_choice(service.engine, tablet.votes["p1"].receipt) == "for"
-
-
-async def test_a_ballot_is_replaced_with_its_token_and_nothing_is_logged(
-    open_meeting: OpenMeeting,
-) -> None:
-    service = await open_meeting(3)
-    tablet = await pair(service, "d01")
-    await secret_poll(service, ["d01", "d02"])
-    await service.submit(decide_ballot(tablet.secret_ballot("p1", "for")))
-    vote = tablet.votes["p1"]
-    size = service.log.size
-    with pytest.raises(CommandError) as caught:
-        await replace(service, vote.receipt, "not-the-token-at-all", "against")
-    assert (caught.value.code, caught.value.zh) == ("bad-replace-token", "回执或改票凭证无效")
-    assert sealed_choice(service.engine, vote.receipt) == "for"
-    replaced = await replace(service, vote.receipt, vote.replace_token, "against")
-    assert (replaced.entries, replaced.already) == ([], None)
+        await service.submit(decide_vote(changed))
+    assert caught.value.code == "replayed-message"
     assert service.log.size == size
-    assert sealed_choice(service.engine, vote.receipt) == "against"
-    closed = await service.close_poll("p1", by="chair")
-    assert closed.entries[-1]["result"]["counts"]["against"] == 1
-
-
-async def test_first_press_final_polls_refuse_replacement(open_meeting: OpenMeeting) -> None:
-    service = await open_meeting(3)
-    tablet = await pair(service, "d01")
-    await secret_poll(service, ["d01", "d02"], change_policy="first")
-    await service.submit(decide_ballot(tablet.secret_ballot("p1", "for")))
-    vote = tablet.votes["p1"]
-    with pytest.raises(Conflict) as caught:
-        await replace(service, vote.receipt, vote.replace_token, "against")
-    assert (caught.value.code, caught.value.zh) == ("vote-final", "按本次表决规则，投票后不能更改")
-    assert sealed_choice(service.engine, vote.receipt) == "for"
+    assert service.state.polls["p1"].votes == {"d01": "for"}

@@ -10,7 +10,7 @@ side rows to commit), :class:`~voting.core.outcome.AlreadyRecorded`, or a
     types        ids (DeputyId, DeviceId, PollId, ItemId, MeetingId) and closed word sets
     records      Deputy, Device, Item, Poll
     state        MeetingState: the log's entries applied in order
-    outcome      Change, Sealed, Replacement, AlreadyRecorded
+    outcome      Change, AlreadyRecorded
     checks       checks many commands share
     meeting      open, close, checkpoint due
     attendance   roster status, sign-in and sign-out, leave
@@ -22,7 +22,7 @@ side rows to commit), :class:`~voting.core.outcome.AlreadyRecorded`, or a
                  rules, scrutineers)
     confirmation election results the presidium confirms before they are announced
     oath         the constitution oath: who led it and who swore
-    casting      named votes, secret ballots, replacing a sealed ballot
+    casting      eligibility, well-formed choices, named votes
     encrypted    encrypted polls: opening under the sitting key, what a tablet builds its
                  ballot with, casting an encrypted ballot
     encrypted_tally  the aggregate at close, the scrutineers' decryption shares, the totals
@@ -42,7 +42,7 @@ from voting.core.attendance import (
     sign_in_by_tablet,
     sign_out_by_operator,
 )
-from voting.core.casting import cast_named, cast_secret, check_choice, replace_ballot
+from voting.core.casting import cast_named, check_choice
 from voting.core.ceremony import receive_message, start_ceremony
 from voting.core.confirmation import confirm_result
 from voting.core.devices import pair_device, revoke_device
@@ -60,7 +60,6 @@ __all__ = [
     "announce",
     "answer_liveness",
     "cast_named",
-    "cast_secret",
     "change_roster",
     "check_choice",
     "checkpoint_if_behind",
@@ -79,7 +78,6 @@ __all__ = [
     "receive_message",
     "record_leave",
     "record_oath",
-    "replace_ballot",
     "require_live",
     "revoke_device",
     "runoff_definition",

@@ -1,65 +1,31 @@
-"""Voting in an open poll: a named vote, a secret ballot, and replacing a sealed ballot."""
+"""Voting in an open poll: who may vote, whether a choice is a well-formed ballot, a named vote.
+
+Encrypted ballots are cast in :mod:`voting.core.encrypted`; they share :func:`eligible`."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Mapping
 from typing import Any
 
 import ballots
 from voting.core import bodies
 from voting.core.checks import poll_is_open, require_open
 from voting.core.devices import SignedBody, Verdict, authenticate
-from voting.core.outcome import AlreadyRecorded, Change, Replacement, Sealed
+from voting.core.outcome import AlreadyRecorded
 from voting.core.records import Poll
 from voting.core.state import MeetingState
 from voting.core.types import Entry, PollId
-from voting.errors import CommandError, Conflict, Forbidden, invalid_ballot, vote_final
-
-
-def token_hash(token: str) -> str:
-    """SHA-256 (hex) of a tablet's secret replace-token."""
-    return hashlib.sha256(token.encode()).hexdigest()
+from voting.errors import Conflict, Forbidden, invalid_ballot
 
 
 def check_choice(poll: Poll, choice: Any) -> None:
-    """A choice must be a well-formed ballot of the tally format (a void one is allowed): it is
-    counted, alone, by the rules of the poll's definition (parsed once per poll). A write-in
-    that is no name (control or format characters, too long) is refused as ``invalid-write-in``
-    naming the candidate it replaces."""
+    """A named vote's choice must be a well-formed ballot of the tally format (a void one is
+    allowed): it is counted, alone, by the rules of the poll's definition (parsed once per
+    poll). Named polls are never elections, so a choice holds no write-in."""
     try:
         ballots.count_ballots(poll.parsed(), [choice])
     except ballots.InputError as error:
         problem = str(error).removeprefix("ballots[0]").lstrip(".: ")
-        refused = _write_in_refused(poll, error)
-        if refused is not None:
-            raise refused from None
         raise invalid_ballot(f"选票格式有误：{problem}", f"invalid ballot: {problem}") from None
-
-
-#: An error inside one write-in: ``write_ins.c2`` (keyed) or ``write_ins[0]`` (a list).
-_WRITE_IN_PATH = re.compile(r"ballots\[0\]\.write_ins(?:\.([^.\[]+)|\[(\d+)\])")
-
-
-def _write_in_refused(poll: Poll, error: ballots.InputError) -> CommandError | None:
-    """``invalid-write-in`` naming the candidate replaced, if the error is in a written name."""
-    match = _WRITE_IN_PATH.fullmatch(error.path)
-    if match is None:
-        return None
-    names = {c.id: c.name or c.id for c in poll.parsed().candidates}
-    rule_zh = f"不得含控制字符或不可见字符，且不超过{ballots.MAX_NAME_LENGTH}字"
-    key = match.group(1)
-    if key is not None:
-        if key not in names:
-            return None  # not a candidate of this poll: a malformed ballot
-        zh = f"替换候选人“{names[key]}”的另选人姓名无效（{rule_zh}）"
-        en = f"the write-in replacing candidate {names[key]} ({key}) is invalid: {error.problem}"
-        return CommandError("invalid-write-in", zh, en, candidate=key)
-    index = int(match.group(2))
-    zh = f"第{index + 1}个另选人姓名无效（{rule_zh}）"
-    en = f"write-in {index + 1} is invalid: {error.problem}"
-    return CommandError("invalid-write-in", zh, en, write_in=index)
 
 
 def eligible(state: MeetingState, poll: Poll, deputy: str) -> None:
@@ -109,74 +75,3 @@ def cast_named(
             "sig": signed.sig,
         }
     ]
-
-
-def cast_secret(
-    state: MeetingState,
-    signed: SignedBody,
-    verdict: Verdict | None = None,
-    *,
-    ballot: Mapping[str, Any],
-    token_hash: str,
-) -> Change | AlreadyRecorded:
-    """A secret (无记名) ballot: the signed participation is logged, the ballot is sealed.
-
-    ``ballot`` is ``{"poll", "receipt", "choice"}``, unsigned; ``token_hash`` is the hash of the
-    tablet's secret replace-token. Nothing returned links the two except this call itself.
-    """
-    require_open(state)
-    device = authenticate(state, signed, verdict, expected="participation")
-    if isinstance(device, AlreadyRecorded):
-        return AlreadyRecorded(device.body, ballot)
-    poll = poll_is_open(state, PollId(str(signed.body.get("poll"))))
-    if poll.mode != "secret":
-        raise Conflict("wrong-mode", "本次表决不是无记名投票", f"poll {poll.id} is not secret")
-    eligible(state, poll, device.deputy)
-    if device.deputy in poll.participants:
-        raise Conflict("double-vote", "您已投票", "this deputy has already taken part")
-    receipt = check_ballot_shape(ballot, poll)
-    check_choice(poll, ballot["choice"])
-    entry = {
-        "type": "participation",
-        "poll": poll.id,
-        "deputy": device.deputy,
-        "device": device.id,
-        "body": dict(signed.body),
-        "sig": signed.sig,
-    }
-    return Change([entry], seal=Sealed(poll.id, receipt, ballot["choice"], token_hash))
-
-
-def check_ballot_shape(ballot: Mapping[str, Any], poll: Poll) -> str:
-    """A sealed ballot is ``{"poll", "receipt", "choice"}``; the receipt is 32 lowercase hex."""
-    if not isinstance(ballot, Mapping) or set(ballot) != {"poll", "receipt", "choice"}:
-        raise invalid_ballot("选票格式有误", 'a ballot is {"poll", "receipt", "choice"}')
-    if ballot["poll"] != poll.id:
-        raise invalid_ballot("选票与表决不符", "the ballot names another poll")
-    receipt = ballot["receipt"]
-    if (
-        not isinstance(receipt, str)
-        or len(receipt) != 32
-        or any(c not in "0123456789abcdef" for c in receipt)
-    ):
-        raise invalid_ballot("回执编号无效", "the receipt must be 32 lowercase hex digits")
-    return receipt
-
-
-def replace_ballot(
-    state: MeetingState, *, poll: str, receipt: str, token: str, choice: Any
-) -> Change:
-    """Replace a sealed ballot under the ``last`` policy: receipt plus replace-token.
-
-    Nothing is logged: the log shows one participation and, at close, one ballot. Whether the
-    receipt and token match a sealed ballot is known only to the storage, which refuses the
-    change with ``bad-replace-token`` when they do not.
-    """
-    require_open(state)
-    found = poll_is_open(state, poll)
-    if found.mode != "secret":
-        raise Conflict("wrong-mode", "本次表决不是无记名投票", f"poll {poll} is not secret")
-    if found.change_policy != "last":
-        raise vote_final()
-    check_choice(found, choice)
-    return Change(replace=Replacement(poll, receipt, token_hash(token), choice))

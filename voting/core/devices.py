@@ -214,12 +214,6 @@ def check_body(
     return None
 
 
-def same_ballot_again(already: AlreadyRecorded, sealed_choice: Any) -> None:
-    """A re-sent secret ballot must match the one sealed under its receipt."""
-    if already.ballot is None or sealed_choice != already.ballot["choice"]:
-        raise Forbidden("replayed-message", "重复提交的选票与原选票不符", "re-sent ballot differs")
-
-
 __all__ = [
     "SignedBody",
     "Verdict",
@@ -229,5 +223,4 @@ __all__ = [
     "hello_body",
     "pair_device",
     "revoke_device",
-    "same_ballot_again",
 ]

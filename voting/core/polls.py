@@ -1,6 +1,7 @@
 """The poll life cycle: open, close (count), enter a manual result, announce, void.
 
-Voting itself (a named vote, a secret ballot, replacing one) is in :mod:`voting.core.casting`.
+Voting itself is in :mod:`voting.core.casting` (named votes) and :mod:`voting.core.encrypted`
+(encrypted ballots).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from voting.core.checks import item_not_withdrawn, known_item, known_poll, poll_
 from voting.core.confirmation import held
 from voting.core.encrypted import key_for_opening
 from voting.core.encrypted_tally import close_encrypted
-from voting.core.outcome import Change, Sealed
+from voting.core.outcome import Change
 from voting.core.records import Poll
 from voting.core.state import MeetingState
 from voting.core.types import CHANGE_POLICIES, MODES, SEATED_STATUSES, VOTING_KINDS, Entry
@@ -76,7 +77,7 @@ def open_poll(
         raise poll_open(state.open_poll.id)
     _not_decided(state, item, definition)
     if mode not in MODES:
-        raise CommandError("invalid-mode", "表决方式无效", f'unknown mode "{mode}"')
+        raise invalid_mode(mode)
     if change_policy not in CHANGE_POLICIES:
         raise CommandError("invalid-policy", "改票规则无效", f'unknown policy "{change_policy}"')
     key_id = key_for_opening(state, poll).key_id if mode == "encrypted" else None
@@ -143,6 +144,16 @@ def open_poll(
     return [entry]
 
 
+def invalid_mode(mode: str) -> CommandError:
+    """``invalid-mode``, naming the modes there are (a secret poll on tablets is ``encrypted``)."""
+    names = ", ".join(f'"{m}"' for m in sorted(MODES))
+    return CommandError(
+        "invalid-mode",
+        f"表决方式“{mode}”无效：可选 encrypted（无记名（加密））、named（记名）、manual（手工计票）",
+        f'unknown mode "{mode}": the modes are {names}',
+    )
+
+
 def eligible_deputies(state: MeetingState) -> list[str]:
     """组织法 Art 18: the names that may be written in for 主席/副主席/主席团 — the deputies who
     hold a seat, in seat order (a write-in naming anyone else is ignored when counted)."""
@@ -165,12 +176,9 @@ def write_in_roster(state: MeetingState) -> list[dict[str, str]] | None:
     return [{"id": ident, "name": name} for name, ident in pairs.items()]
 
 
-def close_poll(state: MeetingState, *, poll: str, sealed: Sequence[Sealed], by: str) -> Change:
-    """Close a secret or named poll: reveal sealed ballots in receipt order, then the result.
-    An encrypted poll's close writes its aggregate; its result follows the decryption.
-
-    ``sealed``: the poll's sealed ballots as stored; they are deleted in the same transaction.
-    """
+def close_poll(state: MeetingState, *, poll: str, by: str) -> Change:
+    """Close a named poll: count its votes and write the result. An encrypted poll's close
+    writes its aggregate; its result follows the scrutineers' decryption."""
     checks.require_open(state)
     found = poll_is_open(state, poll)
     if found.mode == "manual":
@@ -179,22 +187,8 @@ def close_poll(state: MeetingState, *, poll: str, sealed: Sequence[Sealed], by: 
         )
     if found.mode == "encrypted":
         return close_encrypted(state, found, by=by)
-    if found.mode == "secret":
-        participants = sorted(found.participants)
-        if len(sealed) != len(participants):
-            raise RuntimeError(
-                f"poll {poll}: {len(sealed)} sealed ballots for {len(participants)} participations"
-            )
-        ordered = sorted(sealed, key=lambda s: s.receipt)
-        choices = [s.choice for s in ordered]
-        ballot_entries: list[Entry] = [
-            {"type": "ballot", "poll": poll, "receipt": s.receipt, "choice": s.choice}
-            for s in ordered
-        ]
-    else:
-        participants = sorted(found.votes)
-        choices = [found.votes[d] for d in participants]
-        ballot_entries = []
+    participants = sorted(found.votes)
+    choices = [found.votes[d] for d in participants]
     issued = len(participants)
     definition = dict(found.definition, issued=issued)
     result = ballots.tally({"poll": definition, "ballots": choices})
@@ -205,9 +199,9 @@ def close_poll(state: MeetingState, *, poll: str, sealed: Sequence[Sealed], by: 
         "issued": issued,
         "by": by,
     }
-    entries = [closed, *ballot_entries, {"type": "result", "poll": poll, "result": result}]
+    entries = [closed, {"type": "result", "poll": poll, "result": result}]
     entries += bodies.adoption(state, poll, result)
-    return Change(entries, drop_sealed_of_poll=poll if found.mode == "secret" else None)
+    return Change(entries)
 
 
 def enter_manual_result(
@@ -301,9 +295,9 @@ def announce(state: MeetingState, *, poll: str, by: str) -> list[Entry]:
     return [{"type": "result_announced", "poll": poll, "by": by}]
 
 
-def void_poll(state: MeetingState, *, poll: str, reason: str, by: str) -> Change:
+def void_poll(state: MeetingState, *, poll: str, reason: str, by: str) -> list[Entry]:
     """Void a poll with a recorded reason; its item may then be put to the vote again as a new
-    poll. Both stay in the log. The sealed ballots of an open secret poll are discarded."""
+    poll. Both stay in the log."""
     checks.require_open(state)
     found = known_poll(state, poll)
     why = checks.reason(reason)
@@ -311,6 +305,4 @@ def void_poll(state: MeetingState, *, poll: str, reason: str, by: str) -> Change
         raise Conflict("poll-voided", "该表决已作废", f"poll {poll} is already void")
     if found.announced:
         raise Conflict("already-announced", "结果已宣布，不能作废", f"poll {poll} was announced")
-    entry = {"type": "poll_voided", "poll": poll, "reason": why, "by": by}
-    discard = found.mode == "secret" and found.status == "open"
-    return Change([entry], drop_sealed_of_poll=poll if discard else None)
+    return [{"type": "poll_voided", "poll": poll, "reason": why, "by": by}]

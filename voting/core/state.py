@@ -4,9 +4,6 @@ Every change to a meeting is an audit entry, so the log is the single source of 
 server applies each committed entry to a :class:`MeetingState`, and on restart it replays the
 log to rebuild the same state. ``apply`` trusts its input (entries were checked by
 :mod:`voting.core` before they were written); it never reads a clock, a socket or a database.
-
-Secret ballots are not part of this state: until a poll closes they live sealed in their own
-table, with no link to the deputy who cast them.
 """
 
 from __future__ import annotations
@@ -49,7 +46,6 @@ class MeetingState:
     items: dict[str, Item] = field(default_factory=dict)
     current_item: str | None = None
     polls: dict[str, Poll] = field(default_factory=dict)
-    ballot_seq: dict[str, int] = field(default_factory=dict)  # receipt -> seq of its entry
     oaths: dict[str, dict[str, Any]] = field(default_factory=dict)  # item -> who led, who swore
     # Adopted by the plenary (motion_adopted): the presidium's members, the election rules with
     # the poll that adopted them, the scrutineers and tellers (see voting.core.bodies).
@@ -122,7 +118,13 @@ class MeetingState:
         """Apply one committed entry. Entries must come in ``seq`` order."""
         if entry["seq"] != self.size:
             raise ValueError(f"entry {entry['seq']} applied out of order (expected {self.size})")
-        handler = getattr(self, "_apply_" + entry["type"])
+        handler = getattr(self, "_apply_" + entry["type"], None)
+        if handler is None:
+            raise ValueError(
+                f"entry {entry['seq']}: this server does not apply entries of type"
+                f" {entry['type']!r} (a log with the retired sealed-ballot entries, participation"
+                " and ballot, cannot be continued)"
+            )
         handler(entry)
         body = entry.get("body")
         if body is not None:
@@ -214,9 +216,6 @@ class MeetingState:
         if poll.change_policy == "last" or e["deputy"] not in poll.votes:
             poll.votes[e["deputy"]] = e["choice"]
 
-    def _apply_participation(self, e: Mapping[str, Any]) -> None:
-        self.polls[e["poll"]].participants.add(e["deputy"])
-
     def _apply_encrypted_ballot(self, e: Mapping[str, Any]) -> None:
         """An accepted encrypted ballot: who cast it is public, its ciphertexts kept for the
         tally and their first components for weeding."""
@@ -252,10 +251,6 @@ class MeetingState:
         poll = self.polls[e["poll"]]
         poll.status = "closed"
         poll.issued = e["issued"]
-
-    def _apply_ballot(self, e: Mapping[str, Any]) -> None:
-        """Ballots are revealed at close; the state keeps where each receipt is, for proofs."""
-        self.ballot_seq[e["receipt"]] = e["seq"]
 
     def _apply_manual_result(self, e: Mapping[str, Any]) -> None:
         """The counts are kept in the ``result`` entry that follows; the scrutineers here."""

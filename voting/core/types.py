@@ -17,12 +17,12 @@ PollId = NewType("PollId", str)
 #: An audit entry as a decision returns it (without ``v``, ``seq`` or ``at``, which the log adds).
 Entry = dict[str, Any]
 
-#: How a poll is voted: 无记名 (secret: sealed plaintext ballots; encrypted: ballots encrypted
-#: on the tablet, only totals decrypted by the scrutineers), 记名 (named), or by hand (manual).
-Mode = Literal["secret", "encrypted", "named", "manual"]
-MODES: Final = frozenset({"secret", "encrypted", "named", "manual"})
+#: How a poll is voted: 无记名（加密） (encrypted: ballots encrypted on the tablet, only totals
+#: decrypted by the scrutineers), 记名 (named), or by hand (manual: show of hands or paper).
+Mode = Literal["encrypted", "named", "manual"]
+MODES: Final = frozenset({"encrypted", "named", "manual"})
 #: Modes whose choices are secret: the log shows who took part, never what they chose.
-SECRET_MODES: Final = frozenset({"secret", "encrypted"})
+SECRET_MODES: Final = frozenset({"encrypted"})
 
 #: Whether a deputy may change a vote: the last press counts, or the first is final.
 ChangePolicy = Literal["last", "first"]
@@ -47,7 +47,7 @@ KeyAlg = Literal["ed25519", "p256"]
 KEY_ALGS: Final = frozenset({"ed25519", "p256"})
 
 #: Types of signed tablet bodies, by the message that carries them.
-BodyType = Literal["hello", "sign_in", "vote", "participation", "encrypted_ballot"]
+BodyType = Literal["hello", "sign_in", "vote", "encrypted_ballot"]
 
 #: The longest reason (voiding, withdrawing) in characters.
 MAX_REASON: Final = 500

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from voting.core.types import Mode
+
 
 class Answer(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
@@ -114,7 +116,7 @@ class PollView(Answer):
     poll: str
     item: str
     kind: str
-    mode: Literal["secret", "encrypted", "named", "manual"]
+    mode: Mode
     change_policy: Literal["last", "first"]
     definition: dict[str, Any]
     status: str

@@ -138,7 +138,7 @@ async def pair(call: Call[protocol.Pair]) -> Any:
     use_code = functools.partial(call.congress.use_pairing_code, meeting=meeting, code=body.code)
     result = await call.command(decide, also=use_code)
     service = call.service()
-    # The log key lets the tablet pin the key that signs checkpoints and ballot receipts.
+    # The log key lets the tablet pin the key that signs checkpoints and ballot acknowledgements.
     result.update(
         deputy=deputy, device=body.device, origin=service.origin, log_key=service.log.vkey
     )

@@ -137,23 +137,6 @@ async def consistency(call: Call[None]) -> Any:
     return {"from": first, "to": second, "proof": _b64(log.consistency_proof(first, second))}
 
 
-@ROUTES.route(
-    "GET",
-    "/api/meetings/{meeting}/log/ballots/{receipt}",
-    permission=None,
-    answer=BallotEntry,
-    summary="按回执查找选票条目 / find a ballot entry by receipt",
-)
-async def ballot_by_receipt(call: Call[None]) -> Any:
-    service = call.service()
-    seq = service.state.ballot_seq.get(call.params["receipt"])
-    if seq is None:
-        raise NotFound(
-            "unknown-receipt", "未找到该回执（表决结束后才会公开）", "no such receipt yet"
-        )
-    return {"seq": seq, "entry": json.loads(service.log.entry(seq))}
-
-
 def tracking_code_of(ballot_hash_hex: str) -> str:
     """The tracking code of a ballot from the SHA-256 hex of its bytes (the body's
     ``ballot_hash``): base32 of the first 10 bytes, in groups of four."""

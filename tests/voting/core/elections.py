@@ -1,12 +1,15 @@
-"""Election meetings for the core's tests: offices with their 差额 rules, counted rounds."""
+"""Election meetings for the core's tests: offices with their 差额 rules, counted rounds.
+
+The rounds are voted on paper (mode ``manual``): the rules of rounds do not depend on how a
+ballot is cast, and paper results are counted from the ballots given here."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import ballots
 from tests.voting.core.meetings import Meeting
 from voting import core
-from voting.core.outcome import Sealed
 
 #: 镇长 (one seat, 2 for 1 or 等额), 副镇长 (seats + 1), 主席 (deputies only may be written in).
 OFFICES = [
@@ -68,7 +71,7 @@ def opened(meeting: Meeting, poll: str, item: str, definition: dict[str, Any]) -
         poll=poll,
         item=item,
         definition=definition,
-        mode="secret",
+        mode="manual",
         change_policy="last",
         by="chair",
     )
@@ -76,12 +79,21 @@ def opened(meeting: Meeting, poll: str, item: str, definition: dict[str, Any]) -
 
 
 def counted(meeting: Meeting, poll: str, choices: list[Any]) -> Meeting:
-    """Close an open secret poll with these ballots, one per present deputy in order."""
-    found = meeting.state.polls[poll]
-    deputies = sorted(found.present)[: len(choices)]
-    found.participants.update(deputies)
-    sealed = [Sealed(poll, f"{i:032x}", choice, "t") for i, choice in enumerate(choices)]
-    return meeting.commit(core.close_poll(meeting.state, poll=poll, sealed=sealed, by="chair"))
+    """Enter the result of an open paper poll counted from these ballots, one issued to each
+    voter."""
+    totals = ballots.count_ballots(meeting.state.polls[poll].parsed(), choices)
+    entries = core.enter_manual_result(
+        meeting.state,
+        poll=poll,
+        issued=len(choices),
+        ballot_counts={"cast": totals.cast, "valid": totals.valid, "void": totals.void},
+        counts=totals.counts,
+        write_ins=totals.write_ins,
+        write_ins_ignored=totals.write_ins_ignored,
+        confirmed_by=["监票人甲"],
+        by="chair",
+    )
+    return meeting.commit(entries)
 
 
 def vice_round(choices: list[Any], settings: dict[str, Any] | None = None) -> Meeting:

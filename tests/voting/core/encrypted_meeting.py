@@ -148,7 +148,7 @@ class EncryptedMeeting(Meeting):
 
     def close(self, poll: str = "p1") -> dict[str, Any]:
         """Close the poll; the aggregate entry as applied."""
-        self.commit(core.close_poll(self.state, poll=poll, sealed=[], by="chair"))
+        self.commit(core.close_poll(self.state, poll=poll, by="chair"))
         tally = self.state.polls[poll].encrypted
         assert tally is not None and tally.aggregate is not None
         return dict(tally.aggregate)

@@ -74,7 +74,7 @@ class Meeting:
     def agenda(self) -> Meeting:
         return self.apply({"type": "agenda_set", "items": AGENDA})
 
-    def poll(self, poll: str = "p1", *, mode: str = "secret", policy: str = "last") -> Meeting:
+    def poll(self, poll: str = "p1", *, mode: str = "named", policy: str = "last") -> Meeting:
         present = sorted(self.state.present)
         definition = {"kind": "motion", "electorate": self.state.electorate}
         return self.apply(

@@ -87,7 +87,7 @@ def open_conf(meeting: Meeting, poll: str = "c1") -> list[dict[str, Any]]:
         poll=poll,
         item="conf",
         definition={"kind": "motion"},
-        mode="secret",
+        mode="named",
         change_policy="last",
         by="chair",
     )
@@ -217,7 +217,7 @@ def test_a_presidium_poll_counts_only_its_members_not_the_plenary() -> None:
         poll="x",
         item="pres",
         definition={"kind": "motion"},
-        mode="secret",
+        mode="named",
         change_policy="last",
         by="chair",
     )
@@ -228,17 +228,10 @@ def test_a_presidium_poll_counts_only_its_members_not_the_plenary() -> None:
 
 def test_a_non_member_may_not_vote_in_a_presidium_poll() -> None:
     meeting = with_presidium(MEMBERS, {"presidium_quorum": "majority"})
-    message = meeting.pair("d09").secret_ballot("c1", "for")
+    message = meeting.pair("d09").named_vote("c1", "for")
     meeting.commit(open_conf(meeting))
     signed = SignedBody.read(message["body"], message["sig"])
-    error = refused(
-        "not-a-member",
-        core.cast_secret,
-        meeting.state,
-        signed,
-        ballot=message["ballot"],
-        token_hash=message["replace_token_hash"],
-    )
+    error = refused("not-a-member", core.cast_named, meeting.state, signed)
     assert "主席团成员" in error.zh
 
 
@@ -251,7 +244,7 @@ def open_vice(meeting: Meeting, poll: str = "e1", **extra: Any) -> list[dict[str
         poll=poll,
         item="vice",
         definition={**VICE, **extra},
-        mode="secret",
+        mode="manual",
         change_policy="last",
         by="chair",
     )
@@ -420,7 +413,7 @@ def test_the_runoff_threshold_follows_the_adopted_rules(
         poll="p2",
         item="vice",
         definition=runoff,
-        mode="secret",
+        mode="manual",
         change_policy="last",
         by="chair",
     )

@@ -184,9 +184,9 @@ def test_a_bad_ballot_is_refused_with_its_code_and_changes_nothing(
     assert len(meeting.state.polls["p1"].encrypted.cast) == cast  # type: ignore[union-attr]
 
 
-def test_a_ballot_for_a_sealed_secret_poll_is_refused_as_the_wrong_mode() -> None:
+def test_a_ballot_for_a_named_poll_is_refused_as_the_wrong_mode() -> None:
     meeting = EncryptedMeeting()
-    meeting.poll("p2", mode="secret")
+    meeting.poll("p2", mode="named")
     message = resigned(meeting.tablets["d01"], "p2", {}, "00" * 32)
     signed = SignedBody.read(message["body"], message["sig"])
     refused("wrong-mode", cast_encrypted, meeting.state, signed, None, ballot=None)

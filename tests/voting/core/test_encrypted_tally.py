@@ -160,7 +160,7 @@ def test_a_write_in_leaves_the_result_to_the_write_in_mix() -> None:
 def test_a_poll_without_ballots_has_its_result_at_close() -> None:
     meeting = EncryptedMeeting()
     meeting.open()
-    change = core.close_poll(meeting.state, poll="p1", sealed=[], by="chair")
+    change = core.close_poll(meeting.state, poll="p1", by="chair")
     assert [e["type"] for e in change.entries] == [
         "poll_closed",
         "aggregate",

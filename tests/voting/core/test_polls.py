@@ -7,16 +7,19 @@ from typing import Any
 
 import pytest
 
+from ballots.crypto.shape import Choice
+from tests.voting.core import elections
+from tests.voting.core.encrypted_meeting import EncryptedMeeting
 from tests.voting.core.meetings import Meeting, refused
 from voting import core
-from voting.core.outcome import Change, Sealed
+from voting.core.outcome import Change
 from voting.core.state import MeetingState
 
 MOTION = {"kind": "motion"}
 
 
 def open_p(poll: str = "p2", item: str = "a", **options: Any) -> Callable[[MeetingState], Any]:
-    arguments = {"definition": MOTION, "mode": "secret", "change_policy": "last", **options}
+    arguments = {"definition": MOTION, "mode": "named", "change_policy": "last", **options}
     return lambda s: core.open_poll(s, poll=poll, item=item, by="chair", **arguments)
 
 
@@ -26,14 +29,20 @@ def closed_p1(result_for: int = 3) -> Meeting:
     for index in range(3):
         choice = "for" if index < result_for else "against"
         meeting.state.polls["p1"].votes[f"d0{index + 1}"] = choice
-    return meeting.commit(core.close_poll(meeting.state, poll="p1", sealed=[], by="chair"))
+    return meeting.commit(core.close_poll(meeting.state, poll="p1", by="chair"))
 
 
-def closed_secret_p1() -> Meeting:
-    meeting = Meeting().agenda().sign_in("d01", "d02", "d03").poll()
-    meeting.state.polls["p1"].participants.update({"d01", "d02"})
-    sealed = [Sealed("p1", "b" * 32, "for", "t"), Sealed("p1", "a" * 32, "for", "t")]
-    return meeting.commit(core.close_poll(meeting.state, poll="p1", sealed=sealed, by="chair"))
+def decrypted_encrypted_p1() -> Meeting:
+    """p1 on item a, an encrypted poll with two ballots for, closed and decrypted by t = 2
+    scrutineers: its result is in."""
+    meeting = EncryptedMeeting()
+    meeting.open()
+    meeting.cast("d01", Choice.stances(["for"])).cast("d02", Choice.stances(["for"]))
+    meeting.close()
+    meeting.post_shares(1)
+    meeting.post_shares(2)
+    assert meeting.state.polls["p1"].result is not None
+    return meeting
 
 
 OPEN_REFUSALS: list[tuple[str, Callable[[], Meeting], Callable[[MeetingState], Any], str]] = [
@@ -67,7 +76,7 @@ OPEN_REFUSALS: list[tuple[str, Callable[[], Meeting], Callable[[MeetingState], A
         "poll-open",
     ),
     ("decided item", closed_p1, open_p(), "item-decided"),
-    ("decided item, secret poll", closed_secret_p1, open_p(), "item-decided"),
+    ("decided item, encrypted poll", decrypted_encrypted_p1, open_p(), "item-decided"),
     (
         "bad mode",
         lambda: Meeting().agenda().sign_in("d01", "d02"),
@@ -128,9 +137,7 @@ def test_a_decided_item_is_put_to_the_vote_again_after_a_recorded_voiding() -> N
         meeting.state,
     )
     voided = core.void_poll(meeting.state, poll="p1", reason=" 表决器故障 ", by="chair")
-    assert voided == Change(
-        [{"type": "poll_voided", "poll": "p1", "reason": "表决器故障", "by": "chair"}]
-    )
+    assert voided == [{"type": "poll_voided", "poll": "p1", "reason": "表决器故障", "by": "chair"}]
     meeting.commit(voided)
     (entry,) = open_p()(meeting.state)
     assert (entry["type"], entry["poll"], entry["item"]) == ("poll_opened", "p2", "a")
@@ -158,47 +165,40 @@ def test_a_further_election_follows_on_the_same_item_without_a_voiding() -> None
         "seats": 1,
         "candidates": [{"id": "c1", "name": "甲"}, {"id": "c2", "name": "乙"}],
     }
-    meeting.commit(open_p("p1", item="e", definition=election)(meeting.state))
-    meeting.state.polls["p1"].participants.update({"d01", "d02"})
-    tie = [
-        Sealed("p1", "a" * 32, {"marks": {"c1": "for"}}, "t"),
-        Sealed("p1", "b" * 32, {"marks": {"c2": "for"}}, "t"),
-    ]
-    closed = core.close_poll(meeting.state, poll="p1", sealed=tie, by="chair")
-    outcome = closed.entries[-1]["result"]["outcome"]
+    meeting.commit(open_p("p1", item="e", mode="manual", definition=election)(meeting.state))
+    tie = [{"marks": {"c1": "for"}}, {"marks": {"c2": "for"}}]
+    elections.counted(meeting, "p1", tie)
+    result = meeting.state.polls["p1"].result
+    assert result is not None
+    outcome = result["outcome"]
     assert outcome["elected"] == [] and outcome["unfilled"] == 1
-    meeting.commit(closed)
-    (entry,) = open_p("p2", item="e", definition=election)(meeting.state)
+    (entry,) = open_p("p2", item="e", mode="manual", definition=election)(meeting.state)
     assert entry["poll"] == "p2"
 
 
-def test_closing_a_secret_poll_reveals_in_receipt_order_and_drops_the_sealed_ballots() -> None:
-    meeting = Meeting().agenda().sign_in("d01", "d02", "d03").poll()
-    meeting.state.polls["p1"].participants.update({"d02", "d01"})
-    sealed = [Sealed("p1", "b" * 32, "against", "t"), Sealed("p1", "a" * 32, "for", "t")]
-    change = core.close_poll(meeting.state, poll="p1", sealed=sealed, by="chair")
-    assert change.drop_sealed_of_poll == "p1"
-    assert change.entries[:3] == [
-        {
-            "type": "poll_closed",
-            "poll": "p1",
-            "participants": ["d01", "d02"],
-            "issued": 2,
-            "by": "chair",
-        },
-        {"type": "ballot", "poll": "p1", "receipt": "a" * 32, "choice": "for"},
-        {"type": "ballot", "poll": "p1", "receipt": "b" * 32, "choice": "against"},
-    ]
-    assert change.entries[3]["type"] == "result"
+def test_closing_a_named_poll_counts_the_votes_of_the_log() -> None:
+    meeting = Meeting().agenda().sign_in("d01", "d02", "d03").poll(mode="named")
+    meeting.state.polls["p1"].votes.update({"d02": "against", "d01": "for"})
+    change = core.close_poll(meeting.state, poll="p1", by="chair")
+    assert change.entries[0] == {
+        "type": "poll_closed",
+        "poll": "p1",
+        "participants": ["d01", "d02"],
+        "issued": 2,
+        "by": "chair",
+    }
+    assert [e["type"] for e in change.entries] == ["poll_closed", "result"]
+    counts = change.entries[1]["result"]["counts"]
+    assert counts == {"for": 1, "against": 1, "abstain": 0, "not_voted": 1}
 
 
-def test_voiding_an_open_secret_poll_discards_its_sealed_ballots_and_a_named_one_has_none() -> None:
-    secret = Meeting().agenda().sign_in("d01", "d02").poll()
-    assert (
-        core.void_poll(secret.state, poll="p1", reason="故障", by="c").drop_sealed_of_poll == "p1"
+def test_opening_the_retired_sealed_mode_names_the_modes_there_are() -> None:
+    meeting = Meeting().agenda().sign_in("d01", "d02")
+    error = refused("invalid-mode", open_p(mode="secret"), meeting.state)
+    assert error.en == 'unknown mode "secret": the modes are "encrypted", "manual", "named"'
+    assert error.zh == (
+        "表决方式“secret”无效：可选 encrypted（无记名（加密））、named（记名）、manual（手工计票）"
     )
-    named = Meeting().agenda().sign_in("d01", "d02").poll(mode="named")
-    assert core.void_poll(named.state, poll="p1", reason="故障", by="c").drop_sealed_of_poll is None
 
 
 CLOSE_REFUSALS = [
@@ -217,7 +217,7 @@ CLOSE_REFUSALS = [
     ("setup", "poll", "code"), [c[1:] for c in CLOSE_REFUSALS], ids=[c[0] for c in CLOSE_REFUSALS]
 )
 def test_closing_a_poll_is_refused(setup: Callable[[], Meeting], poll: str, code: str) -> None:
-    refused(code, core.close_poll, setup().state, poll=poll, sealed=[], by="chair")
+    refused(code, core.close_poll, setup().state, poll=poll, by="chair")
 
 
 def test_a_checkpoint_is_due_only_when_the_log_grew() -> None:
