@@ -161,14 +161,14 @@ def test_an_election_names_the_poll_that_adopted_the_rules_in_force(
         "electorate": 3,
         "present": 3,
     }
-    log.polls["p2"] = PollRecord("p2", "secret", definition)
+    log.polls["p2"] = PollRecord("p2", "manual", definition)
     log.append(
         {
             "type": "poll_opened",
             "poll": "p2",
             "item": "vice",
             "definition": definition,
-            "mode": "secret",
+            "mode": "manual",
             "change_policy": "last",
             "present": ["d1", "d2", "d3"],
             "election_rules": rules_poll,
