@@ -4,15 +4,15 @@ The recount uses the same code as ``congress tally``: :func:`ballots.tally` over
 counts for each deputy in a named poll (the last under change policy ``last``, the first under
 ``first``); :func:`ballots.decide` over the counts of a ``manual_result`` (with its
 ``write_ins_ignored``, if any), or over the totals and write-ins check 7 decrypted for an
-encrypted poll (every ballot valid: ``void`` is 0; write-ins that did not decode were ignored). Its input is the poll's
-``definition`` with ``issued`` taken from ``poll_closed``, passed whole, so that the election
-``round``, ``write_in_eligible`` and ``quorum`` fields count as they did at the server. The
-whole result object must match; a mismatch names the first differing JSON path. The detail
-names each election result recounted with its round (``first``, ``runoff``, ``further``,
-``by_election``). A closed poll that is not voided needs exactly one result, and a result is
-announced only once it is written. A ``motion_adopted`` entry follows a recounted result that
-passed. The presidium confirms an election result (``result_confirmed``) once,
-after the result; when ``meeting_opened`` states the setting ``hold_election_results`` true
+encrypted poll (every ballot valid: ``void`` is 0; write-ins that did not decode were
+ignored). Its input is the poll's ``definition`` with ``issued`` taken from ``poll_closed``,
+passed whole, so that the election ``round``, ``write_in_eligible`` and ``quorum`` fields
+count as they did at the server. The whole result object must match; a mismatch names the
+first differing JSON path. The detail names each election result recounted with its round
+(``first``, ``runoff``, ``further``, ``by_election``). A closed poll that is not voided needs
+exactly one result, and a result is announced only once it is written. A ``motion_adopted``
+entry follows a recounted result that passed. The presidium confirms an election result
+(``result_confirmed``) once, after the result; when ``meeting_opened`` states the setting ``hold_election_results`` true
 (the server always writes it), an election result is announced only after it.
 """
 

@@ -3,9 +3,10 @@
 Check 0 reads the bundle: a bundle that cannot be read to its last byte fails it, so the
 verifier never reports success for bytes it has not seen. Check 1 verifies the checkpoints'
 signatures. Then one streaming pass over ``entries.jsonl`` parses each entry once and feeds it
-to checks 2 to 8 in order (:data:`audit.verify.report.CHECK_TITLES` lists them all). The lowest-numbered check that fails is reported with its failures;
-every later check is reported as not run, never as passed (audit-log.md §7: the verifier stops
-at the first class of failure).
+to checks 2 to 8 in order (:data:`audit.verify.report.CHECK_TITLES` lists them all). The
+lowest-numbered check that fails is reported with its failures; every later check is reported
+as not run, never as passed (audit-log.md §7: the verifier stops at the first class of
+failure). A tracking code, if given, is looked up in the same pass.
 """
 
 from __future__ import annotations
@@ -66,8 +67,9 @@ def verify_bundle(
     ``vkey`` is the log key to trust, as printed in the meeting's minutes; without it the
     bundle's own ``log.vkey`` is used, which proves only that the bundle is consistent with
     itself. ``tracking_code`` (``ABCD-EFGH-IJKL-MNOP``, as the tablet shows it) is a deputy's
-    encrypted ballot to look up and prove. ``workers``: processes checking tablet signatures (default: one per core for bundles
-    over 8 MB, else none); the report is the same whatever the number.
+    encrypted ballot to look up and prove. ``workers``: processes checking tablet signatures
+    (default: one per core for bundles over 8 MB, else none); the report is the same whatever
+    the number.
     """
     results: dict[int, tuple[Failures, str]] = {}
     try:

@@ -5,8 +5,8 @@ The body must match the entry: its ``type`` (``sign_in``, ``sign_out``, ``vote``
 ``encrypted_ballot``), ``deputy``, ``device`` and ``poll``; a vote's ``choice``; and its
 ``origin`` must be the log's, so that a message signed for one meeting cannot be replayed into
 another (an encrypted ballot's ``ballot_hash`` is check 7's). A sign-in or sign-out by tablet
-names the device as its actor (``by`` is ``device:<id>``); no other entry names a device as its actor, and an
-operator's sign-in or sign-out carries no tablet body.
+names the device as its actor (``by`` is ``device:<id>``); no other entry names a device as its
+actor, and an operator's sign-in or sign-out carries no tablet body.
 """
 
 from __future__ import annotations

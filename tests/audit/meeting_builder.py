@@ -12,7 +12,8 @@ from a seed and the clock is fixed, so the same call gives byte-identical bundle
 RFC 6979 ECDSA signatures are deterministic).
 
 :class:`MeetingBuilder` writes whatever it is told, right or wrong; tamper vectors subclass it
-and override a hook (``sign_body``, ``next_counter``, ``result_for``) or a step (``write_result``, ``close_poll`` …) to write one specific fault.
+and override a hook (``sign_body``, ``next_counter``, ``result_for``) or a step
+(``write_result``, ``close_poll`` …) to write one specific fault.
 """
 
 from __future__ import annotations
