@@ -61,7 +61,7 @@ README_TEXT: Final = """\
   1. 把 log.vkey 中的公钥与会议纪要中印出的公钥逐字核对；不一致则本包不可信。
   2. 运行 congress verify 本目录 --vkey "纪要中的公钥"
      程序逐项列出检查结果，全部通过时退出码为 0。
-  3. 代表可核对自己的选票：congress verify 本目录 --receipt 回执号
+  3. 代表可核对自己的加密选票：congress verify 本目录 --tracking-code 平板显示的跟踪码
 
 本包中的任何一个字节被改动、删除、插入或调换，验证都会失败并指出位置。
 详见 docs/verifying.md。
@@ -79,7 +79,8 @@ To verify:
      if they differ, do not trust this bundle.
   2. Run: congress verify THIS_DIRECTORY --vkey "KEY FROM THE MINUTES"
      It lists every check and exits with status 0 only if all of them pass.
-  3. A deputy can check their own ballot: congress verify THIS_DIRECTORY --receipt RECEIPT
+  3. A deputy can check their own encrypted ballot:
+     congress verify THIS_DIRECTORY --tracking-code CODE_THE_TABLET_SHOWED
 
 Changing, removing, inserting or reordering any byte of this bundle makes verification fail
 and names where. See docs/verifying.md.

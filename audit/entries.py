@@ -1,7 +1,7 @@
 """The entry types of a meeting's log and the fields each must carry (audit-log.md §4).
 
-Every entry is a JSON object with ``v`` (always 1), ``seq`` (its leaf index) and ``type``; every
-type but ``ballot`` also carries ``at``, a UTC time ``YYYY-MM-DDTHH:MM:SSZ``. The required fields
+Every entry is a JSON object with ``v`` (always 1), ``seq`` (its leaf index), ``type`` and
+``at``, a UTC time ``YYYY-MM-DDTHH:MM:SSZ``. The required fields
 listed here are the minimum; writers may add fields, never remove these. The optional fields are
 those the server adds in some cases. ``docs/audit-log.md`` §4 documents both, and a test keeps
 the two alike.
@@ -38,9 +38,7 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
         {"poll", "item", "definition", "mode", "change_policy", "present", "by"}
     ),
     "vote": frozenset({"poll", "deputy", "device", "choice", "body", "sig"}),
-    "participation": frozenset({"poll", "deputy", "device", "body", "sig"}),
     "poll_closed": frozenset({"poll", "participants", "issued", "by"}),
-    "ballot": frozenset({"poll", "receipt", "choice"}),
     # ``ballots`` is {"cast", "valid", "void"}; ``counts`` and ``write_ins`` as in the tally
     # format's output.
     "manual_result": frozenset({"poll", "ballots", "counts", "write_ins", "by", "confirmed_by"}),
@@ -131,19 +129,22 @@ OPTIONAL_FIELDS: Final[dict[str, frozenset[str]]] = {
 
 ENTRY_TYPES: Final = frozenset(REQUIRED_FIELDS)
 
-#: Entry types written without a time, so that nothing orders or dates a secret ballot.
-UNTIMED_TYPES: Final = frozenset({"ballot"})
+#: Entry types of the sealed-ballot protocol, retired in this version: a log that holds one
+#: was written by an older server, and the verifier says so instead of "unknown entry type".
+RETIRED_TYPES: Final = frozenset({"participation", "ballot"})
 
-#: Fields that must never appear in a ``ballot`` entry.
-BALLOT_FORBIDDEN_FIELDS: Final = frozenset({"deputy", "device", "at", "body", "sig", "by"})
-
-POLL_MODES: Final = frozenset({"secret", "encrypted", "named", "manual"})
+POLL_MODES: Final = frozenset({"encrypted", "named", "manual"})
 CHANGE_POLICIES: Final = frozenset({"last", "first"})
 ROSTER_STATUSES: Final = frozenset({"active", "suspended", "ended"})
 SIGN_IN_METHODS: Final = frozenset({"tablet", "operator"})
 DEVICE_ALGORITHMS: Final = frozenset({"ed25519", "p256"})
 
 AT_PATTERN: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+def retired_message(kind: str) -> str:
+    """Why an entry of a retired type is refused, after ``entry N: ``."""
+    return f"type {kind} belongs to the sealed-ballot protocol, retired in this version"
 
 
 def format_at(moment: datetime) -> str:

@@ -15,11 +15,11 @@ from typing import Any
 from audit.canonical import canonical_bytes
 from audit.entries import (
     AT_PATTERN,
-    BALLOT_FORBIDDEN_FIELDS,
     ENTRY_TYPES,
     ENTRY_VERSION,
     REQUIRED_FIELDS,
-    UNTIMED_TYPES,
+    RETIRED_TYPES,
+    retired_message,
 )
 from audit.errors import EntryError
 from audit.merkle import leaf_hash
@@ -49,11 +49,11 @@ class BuiltEntry:
 
 
 def needs_time(entry: object) -> bool:
-    """Whether building ``entry`` stamps it with the current time: an entry of a timed type
-    that has no ``at`` of its own."""
+    """Whether building ``entry`` stamps it with the current time: an entry (every type is
+    timed) that has no ``at`` of its own."""
     if not isinstance(entry, Mapping):
         return False
-    return entry.get("type") not in UNTIMED_TYPES and "at" not in entry
+    return "at" not in entry
 
 
 def build_entries(
@@ -61,7 +61,7 @@ def build_entries(
 ) -> list[BuiltEntry]:
     """Check each entry and return it as stored, numbered from ``position.size``.
 
-    Each entry gets ``v`` and ``seq``, and ``at`` unless it is a ballot or already has one.
+    Each entry gets ``v`` and ``seq``, and ``at`` unless it already has one.
     ``at`` is the time to stamp (``2026-03-01T09:30:00Z``); it may be ``None`` only if no entry
     :func:`needs_time`. Raises :class:`EntryError` naming the first invalid entry, so that a
     caller stores either all entries or none.
@@ -80,6 +80,8 @@ def _entry_bytes(
     if not isinstance(entry, Mapping):
         raise EntryError(f"entry {seq}: an entry must be a JSON object, not {type(entry)}")
     kind = entry.get("type")
+    if kind in RETIRED_TYPES:
+        raise EntryError(f"entry {seq}: {retired_message(kind)}")
     if not isinstance(kind, str) or kind not in ENTRY_TYPES:
         raise EntryError(f"entry {seq}: unknown entry type {kind!r}")
     where = f"entry {seq} ({kind})"
@@ -97,11 +99,7 @@ def _entry_bytes(
     record = dict(entry)
     record["v"] = ENTRY_VERSION
     record["seq"] = seq
-    if kind in UNTIMED_TYPES:
-        forbidden = BALLOT_FORBIDDEN_FIELDS.intersection(entry)
-        if forbidden:
-            raise EntryError(f"{where}: field {', '.join(sorted(forbidden))} not allowed")
-    elif "at" in entry:
+    if "at" in entry:
         given = entry["at"]
         if not isinstance(given, str) or not AT_PATTERN.fullmatch(given):
             raise EntryError(f"{where}: 'at' must look like 2026-03-01T09:30:00Z, not {given!r}")

@@ -11,7 +11,7 @@ which increases with every message):
 
 ``sign_in``, ``sign_out``   attendance by tablet
 ``vote``                    named polls; carries ``poll`` and ``choice``
-``participation``           secret polls; carries ``poll`` and nothing that links to the ballot
+``encrypted_ballot``        encrypted polls; carries ``poll`` and ``ballot_hash``
 
 Errors::
 
@@ -59,7 +59,6 @@ BODY_TYPES: Final[Mapping[str, str]] = {
     "signed_in": "sign_in",
     "signed_out": "sign_out",
     "vote": "vote",
-    "participation": "participation",
     "encrypted_ballot": "encrypted_ballot",
 }
 

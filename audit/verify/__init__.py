@@ -7,12 +7,13 @@
     report.ok             # True only if every check passed
     report.checks         # CheckResult per numbered check, 0 to 8
 
-One module per check: ``encoding`` (2), ``signatures`` (1), ``tree`` (3), ``roster`` (4),
-``tablets`` (5), ``windows`` (6), ``secrecy`` (7), ``recount`` (8); ``run`` streams the bundle
-through them.
+One module per check: ``bundle`` reading (0), ``signatures`` (1), ``encoding`` (2), ``tree``
+(3), ``roster`` (4), ``tablets`` (5), ``windows`` (6), ``encrypted_polls`` (7, with
+``encrypted`` and ``mix_checks``), ``recount`` and ``ceremony`` (8); ``run`` streams the bundle
+through them, and ``tracking`` finds a deputy's encrypted ballot by its tracking code.
 """
 
-from audit.verify.report import CHECK_TITLES, CheckResult, ReceiptResult, Report, Status
+from audit.verify.report import CHECK_TITLES, CheckResult, Report, Status, TrackingResult
 from audit.verify.run import PROGRESS_EVERY, Progress, verify_bundle
 
 __all__ = [
@@ -20,8 +21,8 @@ __all__ = [
     "PROGRESS_EVERY",
     "CheckResult",
     "Progress",
-    "ReceiptResult",
     "Report",
     "Status",
+    "TrackingResult",
     "verify_bundle",
 ]

@@ -1,5 +1,7 @@
 """Check 2: every entry is canonical JSON, ``seq`` is its line number, its type is known, and
 it carries its required fields with values of the right kind (see :mod:`audit.verify.fields`).
+An entry of the retired sealed-ballot protocol (``participation``, ``ballot``) fails here,
+named as such.
 """
 
 from __future__ import annotations
@@ -8,7 +10,13 @@ import json
 from typing import Any, Final, NoReturn
 
 from audit.canonical import MAX_SAFE_INTEGER, parse_canonical
-from audit.entries import ENTRY_TYPES, ENTRY_VERSION, REQUIRED_FIELDS
+from audit.entries import (
+    ENTRY_TYPES,
+    ENTRY_VERSION,
+    REQUIRED_FIELDS,
+    RETIRED_TYPES,
+    retired_message,
+)
 from audit.errors import CanonicalError
 from audit.verify.base import Check, Entry, show
 from audit.verify.fields import field_problems
@@ -63,6 +71,9 @@ class EncodingCheck(Check):
         if offset:
             return None
         kind = entry.get("type")
+        if kind in RETIRED_TYPES:
+            self.fail(seq, f"entry {seq}: {retired_message(kind)}")
+            return None
         if type(kind) is not str or kind not in ENTRY_TYPES:
             self.fail(seq, f"entry {seq}: unknown entry type {show(kind)}")
             return None

@@ -2,7 +2,8 @@
 
 A field has the same kind in every entry type that carries it; a field not listed here may
 hold any value. Signed tablet bodies must carry
-``type``, ``deputy``, ``device`` and ``n`` (and ``poll`` in votes and participations).
+``type``, ``deputy``, ``device`` and ``n`` (and ``poll`` in votes and encrypted ballots).
+Every entry carries ``at``.
 """
 
 from __future__ import annotations
@@ -20,16 +21,13 @@ from audit.entries import (
     REQUIRED_FIELDS,
     ROSTER_STATUSES,
     SIGN_IN_METHODS,
-    UNTIMED_TYPES,
 )
 from audit.verify.base import show
 
 __all__ = ["SIGNED_TYPES", "field_problems"]
 
 #: Entry types that carry a tablet's signed body (sign-ins and sign-outs only by tablet).
-SIGNED_TYPES: Final = frozenset(
-    {"signed_in", "signed_out", "vote", "participation", "encrypted_ballot"}
-)
+SIGNED_TYPES: Final = frozenset({"signed_in", "signed_out", "vote", "encrypted_ballot"})
 
 Problem = str | None
 
@@ -103,7 +101,7 @@ _FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {
     **dict.fromkeys(
         ("deputy", "device", "poll", "item", "by", "reason", "origin", "log_key"), _text
     ),
-    **dict.fromkeys(("public_key", "sig", "receipt"), _text),
+    **dict.fromkeys(("public_key", "sig"), _text),
     **dict.fromkeys(
         ("meeting", "settings", "definition", "body", "result", "counts", "write_ins"), _object
     ),
@@ -139,7 +137,7 @@ _CHECKS: Final[Mapping[str, tuple[tuple[str, Checker], ...]]] = {
     kind: tuple((name, _FIELDS.get(name, _anything)) for name in sorted(names))
     for kind, names in REQUIRED_FIELDS.items()
 }
-_SIGNED_BY_DEVICE: Final = frozenset({"vote", "participation", "encrypted_ballot"})
+_SIGNED_BY_DEVICE: Final = frozenset({"vote", "encrypted_ballot"})
 _BODY_CHECKS: Final[Mapping[bool, tuple[tuple[str, Checker], ...]]] = {
     False: tuple(_BODY_FIELDS.items()),
     True: (*_BODY_FIELDS.items(), ("poll", _text)),
@@ -154,15 +152,11 @@ def field_problems(kind: str, entry: Mapping[str, Any]) -> list[str]:
         problem = check(entry[name])
         if problem:
             problems.append(f"{name} {problem}")
-    if kind in UNTIMED_TYPES:
-        if "at" in entry:
-            problems.append(f"carries a time (at); a {kind} entry must not")
-    else:
-        at = entry.get("at")
-        if at is None and "at" not in entry:
-            problems.append('lacks required field "at"')
-        elif type(at) is not str or not _real_time(at):
-            problems.append(f"at {show(at)} is not a UTC time YYYY-MM-DDTHH:MM:SSZ")
+    at = entry.get("at")
+    if at is None and "at" not in entry:
+        problems.append('lacks required field "at"')
+    elif type(at) is not str or not _real_time(at):
+        problems.append(f"at {show(at)} is not a UTC time YYYY-MM-DDTHH:MM:SSZ")
     if kind in SIGNED_TYPES and (kind in _SIGNED_BY_DEVICE or entry["method"] == "tablet"):
         problems.extend(_body_problems(kind, entry))
     return problems

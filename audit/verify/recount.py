@@ -1,16 +1,18 @@
 """Check 8: every ``result`` is the recount of its poll by the counting rules, verdict included.
 
-The recount uses the same code as ``congress tally``: :func:`ballots.tally` over the secret
-ballots, or over the vote that counts for each deputy in a named poll (the last under change
-policy ``last``, the first under ``first``); :func:`ballots.decide` over the counts of a
-``manual_result`` (with its ``write_ins_ignored``, if any). Its input is the poll's
-``definition`` with ``issued`` taken from ``poll_closed``, passed whole, so that the election
-``round``, ``write_in_eligible`` and ``quorum`` fields count as they did at the server. The
-whole result object must match; a mismatch names the first differing JSON path. The detail
-names each election result recounted with its round (``first``, ``runoff``, ``further``,
-``by_election``). A closed poll that is not voided needs exactly one result, and a result is
-announced only once it is written. A ``motion_adopted`` entry follows a recounted result that passed. The presidium confirms an election result (``result_confirmed``) once,
-after the result; when ``meeting_opened`` states the setting ``hold_election_results`` true
+The recount uses the same code as ``congress tally``: :func:`ballots.tally` over the vote that
+counts for each deputy in a named poll (the last under change policy ``last``, the first under
+``first``); :func:`ballots.decide` over the counts of a ``manual_result`` (with its
+``write_ins_ignored``, if any), or over the totals and write-ins check 7 decrypted for an
+encrypted poll (every ballot valid: ``void`` is 0; write-ins that did not decode were
+ignored). Its input is the poll's ``definition`` with ``issued`` taken from ``poll_closed``,
+passed whole, so that the election ``round``, ``write_in_eligible`` and ``quorum`` fields
+count as they did at the server. The whole result object must match; a mismatch names the
+first differing JSON path. The detail names each election result recounted with its round
+(``first``, ``runoff``, ``further``, ``by_election``). A closed poll that is not voided needs
+exactly one result, and a result is announced only once it is written. A ``motion_adopted``
+entry follows a recounted result that passed. The presidium confirms an election result
+(``result_confirmed``) once, after the result; when ``meeting_opened`` states the setting ``hold_election_results`` true
 (the server always writes it), an election result is announced only after it.
 """
 
@@ -37,7 +39,7 @@ class RecountCheck(Check):
     def __init__(self, *args: Any, meeting: Meeting) -> None:
         super().__init__(*args)
         self.meeting = meeting
-        self.recounted = {"secret": 0, "encrypted": 0, "named": 0, "manual": 0}
+        self.recounted = {"encrypted": 0, "named": 0, "manual": 0}
         # (poll, round type) of every election result recounted, in log order.
         self.election_rounds: list[tuple[str, str]] = []
 
@@ -155,10 +157,7 @@ class RecountCheck(Check):
             return self._decide(seq, poll, definition)
         if poll.mode == "encrypted":
             return self._from_totals(seq, poll, definition)
-        if poll.mode == "secret":
-            counted = poll.ballots
-        else:
-            counted = sorted(poll.votes.values(), key=lambda vote: vote[0])
+        counted = sorted(poll.votes.values(), key=lambda vote: vote[0])
         try:
             result: dict[str, Any] = tally(
                 {"poll": definition, "ballots": [choice for _, choice in counted]}

@@ -1,4 +1,4 @@
-"""The verifier's report: one result per numbered check, and the receipt look-up."""
+"""The verifier's report: one result per numbered check, and the tracking-code look-up."""
 
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ __all__ = [
     "MAX_KEPT_FAILURES",
     "CheckResult",
     "Failures",
-    "ReceiptResult",
     "Report",
     "Status",
+    "TrackingResult",
 ]
 
 #: Failures kept per check; the rest are only counted.
 MAX_KEPT_FAILURES: Final = 1000
 
-#: Number → (Chinese title, English title). Check 0 is reading the bundle; 1–8 are
-#: audit-log.md §7.
+#: Number → (Chinese title, English title): one list with no gap, as docs/verifying.md gives
+#: it (a test keeps the two alike). Check 0 is reading the bundle; 1–8 are audit-log.md §7.
 CHECK_TITLES: Final[Mapping[int, tuple[str, str]]] = {
     0: ("导出包可读", "bundle readable"),
     1: ("日志公钥与检查点签名", "log key and checkpoint signatures"),
@@ -30,8 +30,8 @@ CHECK_TITLES: Final[Mapping[int, tuple[str, str]]] = {
     4: ("会议、名册与设备", "meeting, roster and devices"),
     5: ("平板签名与计数器", "tablet signatures and counters"),
     6: ("出席与表决时段", "attendance and voting windows"),
-    7: ("无记名选票", "secret ballots"),
-    8: ("结果复核", "results recounted"),
+    7: ("加密选票、解密与另选他人混洗", "encrypted ballots, decryption and write-in mix"),
+    8: ("密钥仪式与结果复核", "key ceremony and results recounted"),
 }
 
 
@@ -96,25 +96,29 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
-class ReceiptResult:
-    """A deputy's receipt looked up in the bundle. ``ok`` means the ballot was found and its
-    inclusion proof verified against the newest checkpoint; otherwise ``failure`` says why."""
+class TrackingResult:
+    """A deputy's tracking code looked up in the bundle. ``ok`` means their encrypted ballot
+    was found and its inclusion proof verified against the newest checkpoint; otherwise
+    ``failure`` says why. ``counted``: whether the poll's aggregate counted it (``None`` when
+    the poll has no aggregate yet)."""
 
-    receipt: str
+    tracking_code: str
     ok: bool
     seq: int | None = None
     poll: str | None = None
-    choice: Any = None
+    deputy: str | None = None
+    counted: bool | None = None
     checkpoint: str | None = None
     failure: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "receipt": self.receipt,
+            "tracking_code": self.tracking_code,
             "ok": self.ok,
             "seq": self.seq,
             "poll": self.poll,
-            "choice": self.choice,
+            "deputy": self.deputy,
+            "counted": self.counted,
             "checkpoint": self.checkpoint,
             "failure": self.failure,
         }
@@ -122,18 +126,19 @@ class ReceiptResult:
 
 @dataclass(frozen=True)
 class Report:
-    """The whole verification: every check in order and, if asked for, the receipt."""
+    """The whole verification: every check in order and, if asked for, the tracking code."""
 
     checks: list[CheckResult]
     vkey: str | None
-    receipt: ReceiptResult | None = None
+    tracking: TrackingResult | None = None
     entries: int = 0
 
     @property
     def ok(self) -> bool:
-        """True only if every check passed (and the receipt, when asked for, was verified)."""
+        """True only if every check passed (and the tracking code, when asked for, was
+        verified)."""
         checks_ok = bool(self.checks) and all(check.ok for check in self.checks)
-        return checks_ok and (self.receipt is None or self.receipt.ok)
+        return checks_ok and (self.tracking is None or self.tracking.ok)
 
     @property
     def first_failure(self) -> CheckResult | None:
@@ -146,5 +151,5 @@ class Report:
             "vkey": self.vkey,
             "entries": self.entries,
             "checks": [check.to_json() for check in self.checks],
-            "receipt": None if self.receipt is None else self.receipt.to_json(),
+            "tracking": None if self.tracking is None else self.tracking.to_json(),
         }

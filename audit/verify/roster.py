@@ -21,7 +21,7 @@ __all__ = ["RosterCheck", "message_device"]
 def message_device(entry: Entry) -> str | None:
     """The device that signed an entry's tablet message, or ``None`` if it has none."""
     kind = entry["type"]
-    if kind in ("vote", "participation", "encrypted_ballot"):
+    if kind in ("vote", "encrypted_ballot"):
         return str(entry["device"])
     if kind in ("signed_in", "signed_out") and entry["method"] == "tablet":
         return str(entry["body"]["device"])

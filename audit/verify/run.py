@@ -3,37 +3,43 @@
 Check 0 reads the bundle: a bundle that cannot be read to its last byte fails it, so the
 verifier never reports success for bytes it has not seen. Check 1 verifies the checkpoints'
 signatures. Then one streaming pass over ``entries.jsonl`` parses each entry once and feeds it
-to checks 2 to 8 in order. The lowest-numbered check that fails is reported with its failures;
-every later check is reported as not run, never as passed (audit-log.md §7: the verifier stops
-at the first class of failure).
+to checks 2 to 8 in order (:data:`audit.verify.report.CHECK_TITLES` lists them all). The
+lowest-numbered check that fails is reported with its failures; every later check is reported
+as not run, never as passed (audit-log.md §7: the verifier stops at the first class of
+failure). A tracking code, if given, is looked up in the same pass.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from audit.bundle import Bundle, BundleError, read_bundle
 from audit.verify.base import Gate
 from audit.verify.ceremony import CeremonyCheck
 from audit.verify.encoding import EncodingCheck
-from audit.verify.receipt import FoundBallot, normalize_receipt, prove_receipt
+from audit.verify.encrypted_polls import EncryptedPollCheck
 from audit.verify.recount import RecountCheck
 from audit.verify.report import (
     CHECK_TITLES,
     CheckResult,
     Failures,
-    ReceiptResult,
     Report,
     Status,
+    TrackingResult,
 )
 from audit.verify.roster import RosterCheck
-from audit.verify.secrecy import SecrecyCheck
 from audit.verify.signature_pool import SignaturePool
 from audit.verify.signatures import SignatureCheck, check_signatures
 from audit.verify.state import Meeting
 from audit.verify.tablets import TabletCheck
+from audit.verify.tracking import (
+    FoundBallot,
+    normalize_tracking_code,
+    prove_tracking_code,
+    tracking_code_of,
+)
 from audit.verify.tree import TreeCheck
 from audit.verify.windows import WindowCheck
 
@@ -44,14 +50,14 @@ __all__ = ["PROGRESS_EVERY", "Progress", "verify_bundle"]
 Progress = Callable[[int, int, int], None]
 PROGRESS_EVERY: Final = 10_000
 
-_LAST_CHECK: Final = 8
+_LAST_CHECK: Final = max(CHECK_TITLES)
 
 
 def verify_bundle(
     directory: Path,
     *,
     vkey: str | None = None,
-    receipt: str | None = None,
+    tracking_code: str | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> Report:
@@ -60,9 +66,10 @@ def verify_bundle(
 
     ``vkey`` is the log key to trust, as printed in the meeting's minutes; without it the
     bundle's own ``log.vkey`` is used, which proves only that the bundle is consistent with
-    itself. ``receipt`` (32 hex digits) is a deputy's ballot receipt to look up and prove.
-    ``workers``: processes checking tablet signatures (default: one per core for bundles
-    over 8 MB, else none); the report is the same whatever the number.
+    itself. ``tracking_code`` (``ABCD-EFGH-IJKL-MNOP``, as the tablet shows it) is a deputy's
+    encrypted ballot to look up and prove. ``workers``: processes checking tablet signatures
+    (default: one per core for bundles over 8 MB, else none); the report is the same whatever
+    the number.
     """
     results: dict[int, tuple[Failures, str]] = {}
     try:
@@ -71,14 +78,14 @@ def verify_bundle(
         failures = Failures()
         failures.add(exc.message)
         results[0] = (failures, "")
-        not_run = None if receipt is None else _receipt_not_run(receipt)
+        not_run = None if tracking_code is None else _tracking_not_run(tracking_code)
         return _report(results, vkey, 0, not_run)
     signatures = check_signatures(bundle, vkey)
     results[1] = (signatures.failures, signatures.detail())
     key_text = bundle.vkey if vkey is None else vkey
-    wanted = None if receipt is None else normalize_receipt(receipt)
     if workers is None:
         workers = SignaturePool.automatic_workers(bundle.entries_bytes)
+    wanted = None if tracking_code is None else normalize_tracking_code(tracking_code)
     stream = _Stream(bundle, signatures, key_text, wanted, progress, workers)
     read_failure = stream.run()
     results[0] = (
@@ -86,10 +93,10 @@ def verify_bundle(
         f"{stream.entries:,} entries, {len(bundle.checkpoints):,} checkpoints",
     )
     results.update(stream.results())
-    receipt_result = None
-    if receipt is not None:
-        receipt_result = stream.receipt_result(receipt, wanted)
-    return _report(results, key_text, stream.entries, receipt_result)
+    tracking = None
+    if tracking_code is not None:
+        tracking = stream.tracking_result(tracking_code, wanted)
+    return _report(results, key_text, stream.entries, tracking)
 
 
 class _Stream:
@@ -100,13 +107,13 @@ class _Stream:
         bundle: Bundle,
         signatures: SignatureCheck,
         vkey: str,
-        receipt: str | None,
+        wanted: str | None,
         progress: Progress | None,
         workers: int,
     ) -> None:
         self.bundle = bundle
         self.progress = progress
-        self.receipt = receipt
+        self.wanted = wanted
         self.found: FoundBallot | None = None
         self.entries = 0
         self.gate = gate = Gate()
@@ -117,13 +124,13 @@ class _Stream:
         self.meeting = meeting = Meeting(vkey=vkey, origin=origin)
         self.encoding = EncodingCheck(gate)
         self.tree = TreeCheck(
-            gate, checkpoints=signatures.checkpoints, keep_tree=receipt is not None
+            gate, checkpoints=signatures.checkpoints, keep_tree=wanted is not None
         )
         self.roster = RosterCheck(gate, meeting=meeting)
         self.tablets = TabletCheck(gate, meeting=meeting, workers=workers if self.active else 1)
         self.windows = WindowCheck(gate, meeting=meeting)
         signed = frozenset(item.checkpoint.text() for item in signatures.checkpoints)
-        self.secrecy = SecrecyCheck(gate, meeting=meeting, checkpoints=signed)
+        self.encrypted = EncryptedPollCheck(gate, meeting=meeting, checkpoints=signed)
         self.recount = RecountCheck(gate, meeting=meeting)
         # The key ceremony is part of check 8: it shares the recount's failures.
         self.ceremony = CeremonyCheck(gate, meeting=meeting, failures=self.recount.failures)
@@ -143,7 +150,7 @@ class _Stream:
             self.roster,
             self.tablets,
             self.windows,
-            self.secrecy,
+            self.encrypted,
             self.recount,
             self.ceremony,
         )
@@ -161,8 +168,8 @@ class _Stream:
                     tree.feed(data)
                 if entry is None:
                     continue
-                if self.receipt is not None and entry["type"] == "ballot":
-                    self._look_for_receipt(seq, data, entry)
+                if self.wanted is not None:
+                    self._look_for_ballot(seq, data, entry)
                 for check in semantic:
                     if check.number > gate.limit:
                         break
@@ -180,14 +187,19 @@ class _Stream:
             self.tree.finish()
             self.roster.finish(self.entries)
             self.tablets.finish()
-            self.secrecy.finish(self.entries)
             self.recount.finish(self.entries)
             self.ceremony.finish(self.entries)
         return failures
 
-    def _look_for_receipt(self, seq: int, data: bytes, entry: dict[str, object]) -> None:
-        if entry["receipt"] == self.receipt and self.found is None:
-            self.found = FoundBallot(seq, data, str(entry["poll"]), entry["choice"])
+    def _look_for_ballot(self, seq: int, data: bytes, entry: dict[str, Any]) -> None:
+        """Keep the encrypted ballot with the wanted tracking code, and whether its poll's
+        aggregate counted it."""
+        kind, found = entry["type"], self.found
+        if kind == "encrypted_ballot" and found is None:
+            if tracking_code_of(entry["body"].get("ballot_hash")) == self.wanted:
+                self.found = FoundBallot(seq, data, entry["poll"], entry["deputy"])
+        elif kind == "aggregate" and found is not None and entry["poll"] == found.poll:
+            found.counted = found.seq in entry["counted"]
 
     def results(self) -> dict[int, tuple[Failures, str]]:
         checks = (
@@ -196,26 +208,30 @@ class _Stream:
             self.roster,
             self.tablets,
             self.windows,
-            self.secrecy,
+            self.encrypted,
             self.recount,
         )
         return {check.number: (check.failures, check.detail()) for check in checks}
 
-    def receipt_result(self, given: str, wanted: str | None) -> ReceiptResult:
+    def tracking_result(self, given: str, wanted: str | None) -> TrackingResult:
         if wanted is None:
-            return ReceiptResult(
-                given, ok=False, failure=f"{given!r} is not a receipt (32 hex digits)"
+            return TrackingResult(
+                given,
+                ok=False,
+                failure=f"{given!r} is not a tracking code (16 letters and digits 2–7)",
             )
-        if self.gate.limit <= 3:
-            return _receipt_not_run(given)
-        return prove_receipt(wanted, self.found, self.tree.tree, self.tree.newest)
+        if self.gate.limit <= 7:
+            # Check 7 proves each ballot_hash is its ballot's SHA-256: without it the code
+            # could name a ballot that is not the one the tablet sent.
+            return _tracking_not_run(wanted)
+        return prove_tracking_code(wanted, self.found, self.tree.tree, self.tree.newest)
 
 
-def _receipt_not_run(receipt: str) -> ReceiptResult:
-    return ReceiptResult(
-        receipt,
+def _tracking_not_run(code: str) -> TrackingResult:
+    return TrackingResult(
+        code,
         ok=False,
-        failure="not checked: the bundle failed a check that the receipt's proof depends on",
+        failure="not checked: the bundle failed a check that the look-up depends on",
     )
 
 
@@ -223,7 +239,7 @@ def _report(
     results: dict[int, tuple[Failures, str]],
     vkey: str | None,
     entries: int,
-    receipt: ReceiptResult | None,
+    tracking: TrackingResult | None,
 ) -> Report:
     checks = []
     failed = False
@@ -248,4 +264,4 @@ def _report(
                 detail if status is Status.PASSED else "",
             )
         )
-    return Report(checks, vkey, receipt, entries)
+    return Report(checks, vkey, tracking, entries)

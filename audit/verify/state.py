@@ -48,7 +48,6 @@ class Poll:
     closed_at: int | None = None
     closing: dict[str, Any] | None = None
     voided_at: int | None = None
-    participations: dict[str, int] = field(default_factory=dict)
     votes: dict[str, tuple[int, Any]] = field(default_factory=dict)
     vote_count: int = 0
     #: encrypted polls: per deputy, the seqs of their ``encrypted_ballot`` entries; the totals
@@ -57,7 +56,6 @@ class Poll:
     encrypted_totals: list[int] | None = None
     #: encrypted elections with write-ins: the counted names and the ignored write-ins
     encrypted_write_ins: tuple[dict[str, int], int] | None = None
-    ballots: list[tuple[int, Any]] = field(default_factory=list)
     manual: dict[str, Any] | None = None
     manual_at: int | None = None
     result_at: int | None = None
@@ -72,11 +70,9 @@ class Poll:
         return self.closed_at is None and self.voided_at is None
 
     def release(self) -> None:
-        """Drop the per-deputy records and ballots once the result is checked: nothing later
-        needs them, and a long meeting would otherwise hold every ballot in memory."""
-        self.participations = {}
+        """Drop the per-deputy records once the result is checked: nothing later needs them,
+        and a long meeting would otherwise hold every ballot in memory."""
         self.votes = {}
-        self.ballots = []
         self.encrypted = {}
 
 

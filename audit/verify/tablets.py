@@ -2,12 +2,11 @@
 says, and carries a counter higher than the device's previous message.
 
 The body must match the entry: its ``type`` (``sign_in``, ``sign_out``, ``vote``,
-``participation``), ``deputy``, ``device`` and ``poll``; a vote's ``choice``; and its ``origin``
-must be the log's, so that a message signed for one meeting cannot be replayed into another. A
-participation's body carries nothing beyond ``type``, ``origin``, ``deputy``, ``device``, ``poll``
-and ``n``: nothing that could link the deputy to the secret ballot. A sign-in or sign-out by tablet names the device
-as its actor (``by`` is ``device:<id>``); no other entry names a device as its actor, and an
-operator's sign-in or sign-out carries no tablet body.
+``encrypted_ballot``), ``deputy``, ``device`` and ``poll``; a vote's ``choice``; and its
+``origin`` must be the log's, so that a message signed for one meeting cannot be replayed into
+another (an encrypted ballot's ``ballot_hash`` is check 7's). A sign-in or sign-out by tablet
+names the device as its actor (``by`` is ``device:<id>``); no other entry names a device as its
+actor, and an operator's sign-in or sign-out carries no tablet body.
 """
 
 from __future__ import annotations
@@ -21,14 +20,11 @@ from audit.verify.roster import message_device
 from audit.verify.signature_pool import SignatureFailure, SignaturePool
 from audit.verify.state import Meeting
 
-__all__ = ["PARTICIPATION_BODY_FIELDS", "TabletCheck"]
+__all__ = ["TabletCheck"]
 
 # The body comes from an entry that check 2 found canonical, so it is inside the canonical
 # subset and plain encoding gives its canonical bytes (audit.tablet.signing_payload, faster).
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-#: Everything a participation body may carry.
-PARTICIPATION_BODY_FIELDS: Final = frozenset({"type", "origin", "deputy", "device", "poll", "n"})
 
 
 class TabletCheck(Check):
@@ -98,7 +94,7 @@ class TabletCheck(Check):
             problems.append(f"body.origin is {found}, the log's {self.meeting.origin!r}")
         if body["deputy"] != entry["deputy"]:
             problems.append(f"body.deputy is {show(body['deputy'])}, the entry's {entry['deputy']}")
-        if kind in ("vote", "participation", "encrypted_ballot"):
+        if kind in ("vote", "encrypted_ballot"):
             if body["device"] != device:
                 problems.append(f"body.device is {show(body['device'])}, the entry's {device}")
             if body["poll"] != entry["poll"]:
@@ -110,14 +106,6 @@ class TabletCheck(Check):
         ):
             found = show(body["choice"]) if "choice" in body else "missing"
             problems.append(f"body.choice is {found}, the entry's {show(entry['choice'])}")
-        if kind == "participation":
-            extra = sorted(body.keys() - PARTICIPATION_BODY_FIELDS)
-            if extra:
-                names = ", ".join(f'"{name}"' for name in extra)
-                problems.append(
-                    f"participation body carries {names}; it must carry nothing that could "
-                    "link the deputy to the ballot"
-                )
         for problem in problems:
             self.fail(seq, f"entry {seq}: {problem}")
 

@@ -2,7 +2,7 @@
 newest checkpoint covers every entry (an unsigned tail is a failure).
 
 The tree grows as the entries stream by (a compact range, O(log n) memory); each checkpoint is
-compared when its size is reached. When a receipt is to be checked, every leaf hash is kept as
+compared when its size is reached. When a tracking code is looked up, every leaf hash is kept as
 well, to build its inclusion proof.
 """
 

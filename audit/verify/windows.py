@@ -1,4 +1,4 @@
-"""Check 6: attendance, and votes and participations inside their poll's window.
+"""Check 6: attendance, and votes and encrypted ballots inside their poll's window.
 
 Attendance is replayed from ``signed_in`` / ``signed_out``: a roster deputy whose seat has not
 ended signs in once and out only when signed in; leave is recorded for roster deputies. Agenda
@@ -6,12 +6,13 @@ entries name items on the agenda, and no poll opens for a withdrawn item. A poll
 ``present``, the deputies signed in at that moment, and ``definition.electorate`` the deputies
 holding a seat — for a poll with ``voters: "presidium"``, the presidium's members signed in and
 holding a seat, as the ``motion_adopted`` entry before it adopted them (that entry follows a
-closed poll of the item whose ``adopts`` it repeats). A vote or participation falls between its poll's ``poll_opened`` and
-``poll_closed`` (never after a ``poll_voided``), comes from a deputy who is signed in at that
-moment, listed in ``present`` and active on the roster; secret polls take participations,
-named polls votes, manual polls neither. A deputy takes part at most once per secret poll, and
-votes once under change policy ``first``. ``poll_closed`` lists exactly the deputies who took
-part and ``issued`` counts them.
+closed poll of the item whose ``adopts`` it repeats). A vote or encrypted ballot falls between
+its poll's ``poll_opened`` and ``poll_closed`` (never after a ``poll_voided``), comes from a
+deputy who is signed in at that moment, listed in ``present`` and active on the roster;
+encrypted polls take encrypted ballots, named polls votes, manual polls neither. Under change
+policy ``first`` a deputy votes (or casts an encrypted ballot) once. An election is never a
+named vote. ``poll_closed`` lists exactly the deputies who took part and ``issued`` counts
+them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from audit.verify.state import Meeting, Poll
 
 __all__ = ["WindowCheck"]
 
-_MODE_OF = {"participation": "secret", "vote": "named", "encrypted_ballot": "encrypted"}
+_MODE_OF = {"vote": "named", "encrypted_ballot": "encrypted"}
 
 
 class WindowCheck(Check):
@@ -32,7 +33,7 @@ class WindowCheck(Check):
     def __init__(self, *args: Any, meeting: Meeting) -> None:
         super().__init__(*args)
         self.meeting = meeting
-        self.counts = {"participation": 0, "vote": 0, "encrypted_ballot": 0}
+        self.counts = {"vote": 0, "encrypted_ballot": 0}
         self._handlers = {
             "signed_in": self._signed_in,
             "signed_out": self._signed_out,
@@ -44,7 +45,6 @@ class WindowCheck(Check):
             "oath_taken": self._agenda_item,
             "poll_opened": self._poll_opened,
             "vote": self._ballot_cast,
-            "participation": self._ballot_cast,
             "encrypted_ballot": self._ballot_cast,
             "poll_closed": self._poll_closed,
             "poll_voided": self._poll_voided,
@@ -201,17 +201,6 @@ class WindowCheck(Check):
         if kind == "encrypted_ballot":
             self._encrypted_cast(seq, deputy, poll)
             return
-        if kind == "participation":
-            earlier = poll.participations.get(deputy)
-            if earlier is not None:
-                self.fail(
-                    seq,
-                    f"entry {seq}: second participation by {deputy} in poll {poll.poll} "
-                    f"(the first is entry {earlier})",
-                )
-                return
-            poll.participations[deputy] = seq
-            return
         poll.vote_count += 1
         earlier_vote = poll.votes.get(deputy)
         if earlier_vote is not None and poll.change_policy == "first":
@@ -287,13 +276,7 @@ class WindowCheck(Check):
                     seq, f"entry {seq}: manual poll {poll.poll} lists electronic participants"
                 )
             return
-        took_part: dict[str, Any]
-        if poll.mode == "secret":
-            took_part = dict(poll.participations)
-        elif poll.mode == "encrypted":
-            took_part = dict(poll.encrypted)
-        else:
-            took_part = dict(poll.votes)
+        took_part: dict[str, Any] = dict(poll.encrypted if poll.mode == "encrypted" else poll.votes)
         listed = set(entry["participants"])
         for deputy in sorted(listed - took_part.keys()):
             self.fail(seq, f"entry {seq}: participants lists {deputy}, who did not take part")
@@ -355,11 +338,10 @@ class WindowCheck(Check):
     def detail(self) -> str:
         encrypted = self.counts["encrypted_ballot"]
         return (
-            f"{len(self.meeting.polls):,} polls, {self.counts['participation']:,} participations, "
-            f"{self.counts['vote']:,} votes"
-            + (f", {encrypted:,} encrypted ballots" if encrypted else "")
+            f"{len(self.meeting.polls):,} polls, {self.counts['vote']:,} votes, "
+            f"{encrypted:,} encrypted ballots"
         )
 
 
-def _first_seq(taken: int | tuple[int, Any] | list[int]) -> int:
-    return taken if isinstance(taken, int) else taken[0]
+def _first_seq(taken: tuple[int, Any] | list[int]) -> int:
+    return int(taken[0])

@@ -2,7 +2,7 @@
 
 Each vector is a complete bundle directory plus ``expect.json``::
 
-    {"description": "...", "check": 6, "message": "entry 52: participation after poll p-1 ..."}
+    {"description": "...", "check": 6, "message": "entry 52: vote after poll p-1 closed ..."}
 
 ``check`` is the number of the check that must fail (``null``: every check passes) and
 ``message`` a substring of one of that check's failures. Every vector starts from the standard
@@ -33,9 +33,9 @@ from audit.merkle import MerkleTree, leaf_hash
 from audit.note import NoteSigner
 from tests.audit.ceremony_recorder import CeremonyRecorder
 from tests.audit.meeting_builder import (
+    AGENDA_MOTION,
     CHAIR,
     NAMED_MOTION,
-    SECRET_MOTION,
     MeetingBuilder,
     deputy_id,
     record_meeting,
@@ -48,7 +48,7 @@ EXPECT_FILE: Final = "expect.json"
 DEPUTIES: Final = 9
 
 # The standard meeting with 9 deputies: d-01 … d-07 vote, d-08 is suspended, d-09 is absent.
-# In the secret motion p-1, d-01 … d-06 take part and d-07 does not.
+# In the named motion p-1 (change policy first), d-01 … d-06 vote and d-07 does not.
 NON_VOTER: Final = deputy_id(7)
 SUSPENDED: Final = deputy_id(8)
 VOTER: Final = deputy_id(4)
@@ -178,7 +178,7 @@ def byte_vectors() -> Iterator[Vector]:
     )
 
     # Check 1 -----------------------------------------------------------------------------------
-    motion_result = find(b, type="result", poll=SECRET_MOTION)
+    motion_result = find(b, type="result", poll=AGENDA_MOTION)
     size = motion_result + 1
     index = next(i for i, (s, _) in enumerate(b.checkpoints) if s == size)
     name = f"checkpoints/{checkpoint_file_name(size)}"
@@ -225,29 +225,26 @@ def byte_vectors() -> Iterator[Vector]:
         f"entry {motion_result}: not canonical",
         writer(b, entries=spaced),
     )
-    participation = find(b, type="participation", poll=SECRET_MOTION, deputy=VOTER)
-    dropped = b.entries[:participation] + b.entries[participation + 1 :]
+    vote = find(b, type="vote", poll=AGENDA_MOTION, deputy=VOTER)
+    dropped = b.entries[:vote] + b.entries[vote + 1 :]
     yield Vector(
         "dropped-entry",
-        f"The participation of {VOTER} in the secret motion is removed.",
+        f"The vote of {VOTER} in the motion p-1 is removed.",
         2,
-        f"entry {participation}: seq is {participation + 1}, expected {participation}",
+        f"entry {vote}: seq is {vote + 1}, expected {vote}",
         writer(b, entries=dropped),
     )
     swapped = list(b.entries)
-    swapped[participation], swapped[participation + 1] = (
-        swapped[participation + 1],
-        swapped[participation],
-    )
+    swapped[vote], swapped[vote + 1] = swapped[vote + 1], swapped[vote]
     yield Vector(
         "swapped-entries",
-        "Two consecutive participations change places.",
+        "Two consecutive votes change places.",
         2,
-        f"entry {participation}: seq is {participation + 1}, expected {participation}",
+        f"entry {vote}: seq is {vote + 1}, expected {vote}",
         writer(b, entries=swapped),
     )
     with_float = list(b.entries)
-    closing = find(b, type="poll_closed", poll=SECRET_MOTION)
+    closing = find(b, type="poll_closed", poll=AGENDA_MOTION)
     issued = parsed(b.entries[closing])["issued"]
     with_float[closing] = b.entries[closing].replace(
         f'"issued":{issued},'.encode(), f'"issued":{issued}.0,'.encode()
@@ -261,49 +258,49 @@ def byte_vectors() -> Iterator[Vector]:
     )
 
     # Check 3 -----------------------------------------------------------------------------------
-    ballot = find(b, type="ballot", poll=SECRET_MOTION, choice="for")
+    ballot = find(b, type="vote", poll=AGENDA_MOTION, choice="for")
     flipped = list(b.entries)
-    at = flipped[ballot].index(b'"choice":"for"') + len(b'"choice":"')
+    at = flipped[ballot].rindex(b'"choice":"for"') + len(b'"choice":"')
     flipped[ballot] = (
         flipped[ballot][:at] + bytes([flipped[ballot][at] ^ 1]) + flipped[ballot][at + 1 :]
     )
     yield Vector(
         "bit-flip",
-        'One bit of a secret ballot flipped ("for" becomes "gor"); the entry stays canonical.',
+        'One bit of a recorded vote flipped ("for" becomes "gor"); the entry stays canonical.',
         3,
         root_mismatch(b, ballot),
         writer(b, entries=flipped),
     )
     yield Vector(
         "dropped-entry-renumbered",
-        "A participation removed and the later entries renumbered to hide the gap.",
+        "A vote removed and the later entries renumbered to hide the gap.",
         3,
-        root_mismatch(b, participation),
+        root_mismatch(b, vote),
         writer(b, entries=renumbered(dropped)),
     )
     device = f"t-{NON_VOTER.removeprefix('d-')}"
-    body = {"type": "participation", "deputy": NON_VOTER, "device": device, "n": 99}
-    body["poll"] = SECRET_MOTION
+    body = {"type": "vote", "deputy": NON_VOTER, "device": device, "n": 99}
+    body.update(origin=b.origin, poll=AGENDA_MOTION, choice="for")
     inserted_entry = canonical_bytes(
         {
             "v": 1,
-            "seq": participation,
-            "type": "participation",
-            "at": parsed(b.entries[participation])["at"],
-            "poll": SECRET_MOTION,
+            "seq": vote,
+            "type": "vote",
+            "at": parsed(b.entries[vote])["at"],
+            "poll": AGENDA_MOTION,
             "deputy": NON_VOTER,
             "device": device,
+            "choice": "for",
             "body": body,
             "sig": b.sign_body(device, body),
         }
     )
-    inserted = renumbered([*b.entries[:participation], inserted_entry, *b.entries[participation:]])
+    inserted = renumbered([*b.entries[:vote], inserted_entry, *b.entries[vote:]])
     yield Vector(
         "inserted-entry",
-        f"A participation of {NON_VOTER} inserted into the secret motion, later entries "
-        "renumbered.",
+        f"A vote of {NON_VOTER} inserted into the motion p-1, later entries renumbered.",
         3,
-        root_mismatch(b, participation),
+        root_mismatch(b, vote),
         writer(b, entries=inserted),
     )
     yield Vector(
@@ -319,7 +316,7 @@ def byte_vectors() -> Iterator[Vector]:
             "seq": len(b.entries),
             "type": "poll_voided",
             "at": "2026-03-10T02:00:00Z",
-            "poll": SECRET_MOTION,
+            "poll": AGENDA_MOTION,
             "reason": "after the fact",
             "by": CHAIR,
         }
@@ -374,20 +371,20 @@ class SecondActiveDevice(_Faulty):
 class RevokedDevice(_Faulty):
     """d-05's first tablet was revoked; a message still comes from it."""
 
-    def participate(self, poll: str, deputy: str, choice: Any) -> str:
-        if poll == SECRET_MOTION and deputy == deputy_id(5):
+    def vote(self, poll: str, deputy: str, choice: Any) -> None:
+        if poll == AGENDA_MOTION and deputy == deputy_id(5):
             current = self.device_of[deputy]
             self.device_of[deputy] = "t-05"
             self.mark()
-            receipt = super().participate(poll, deputy, choice)
+            super().vote(poll, deputy, choice)
             self.device_of[deputy] = current
-            return receipt
-        return super().participate(poll, deputy, choice)
+            return
+        super().vote(poll, deputy, choice)
 
 
 class ForgedSignature(_Faulty):
     def sign_body(self, device: str, body: Any) -> str:
-        if body["type"] == "participation" and body["deputy"] == VOTER and body["poll"] == "p-1":
+        if body["type"] == "vote" and body["deputy"] == VOTER and body["poll"] == AGENDA_MOTION:
             self.mark()
             return super().sign_body(f"t-{deputy_id(1).removeprefix('d-')}", body)
         return super().sign_body(device, body)
@@ -395,17 +392,9 @@ class ForgedSignature(_Faulty):
 
 class ReplayedCounter(_Faulty):
     def tablet_message(self, deputy: str, body_type: str, **fields: Any) -> Any:
-        if body_type == "participation" and deputy == VOTER and fields["poll"] == "p-1":
+        if body_type == "vote" and deputy == VOTER and fields["poll"] == AGENDA_MOTION:
             self.counters[self.device_of[deputy]] -= 1  # the counter of the message before
             self.mark()
-        return super().tablet_message(deputy, body_type, **fields)
-
-
-class ParticipationBodyWithChoice(_Faulty):
-    def tablet_message(self, deputy: str, body_type: str, **fields: Any) -> Any:
-        if body_type == "participation" and deputy == VOTER and fields["poll"] == "p-1":
-            self.mark()
-            return super().tablet_message(deputy, body_type, choice="for", **fields)
         return super().tablet_message(deputy, body_type, **fields)
 
 
@@ -419,12 +408,12 @@ class VoteChoiceAltered(_Faulty):
         return super().tablet_message(deputy, body_type, **fields)
 
 
-class ParticipationAfterClose(_Faulty):
+class VoteAfterClose(_Faulty):
     def close_poll(self, poll: str, *, issued: int | None = None) -> None:
         super().close_poll(poll, issued=issued)
-        if poll == SECRET_MOTION:
+        if poll == AGENDA_MOTION:
             self.mark()
-            self.participate(poll, NON_VOTER, "for")
+            self.vote(poll, NON_VOTER, "for")
 
 
 class VoteNotSignedIn(_Faulty):
@@ -437,19 +426,19 @@ class VoteNotSignedIn(_Faulty):
         super().close_poll(poll, issued=issued)
 
 
-class DoubleParticipation(_Faulty):
+class SecondVoteUnderFirst(_Faulty):
     def close_poll(self, poll: str, *, issued: int | None = None) -> None:
-        if poll == SECRET_MOTION:
+        if poll == AGENDA_MOTION:
             self.mark()
-            self.participate(poll, VOTER, "against")
+            self.vote(poll, VOTER, "against")
         super().close_poll(poll, issued=issued)
 
 
 class SuspendedDeputyVotes(_Faulty):
     def close_poll(self, poll: str, *, issued: int | None = None) -> None:
-        if poll == SECRET_MOTION:
+        if poll == AGENDA_MOTION:
             self.mark()
-            self.participate(poll, SUSPENDED, "for")
+            self.vote(poll, SUSPENDED, "for")
         super().close_poll(poll, issued=issued)
 
 
@@ -457,45 +446,17 @@ class IssuedInflated(_Faulty):
     """More ballots declared issued than deputies took part: it would hide extra ballots."""
 
     def close_poll(self, poll: str, *, issued: int | None = None) -> None:
-        if poll == SECRET_MOTION:
+        if poll == AGENDA_MOTION:
             self.mark()
             issued = len(self.polls[poll].participants) + 1
         super().close_poll(poll, issued=issued)
-
-
-class BallotWithDeputy(_Faulty):
-    def sealed_ballots(self, poll: str) -> list[dict[str, Any]]:
-        ballots = super().sealed_ballots(poll)
-        if poll == SECRET_MOTION:
-            self.fault_at = len(self.entries)
-            ballots[0] = {**ballots[0], "deputy": deputy_id(1)}
-        return ballots
-
-
-class ExtraBallot(_Faulty):
-    def sealed_ballots(self, poll: str) -> list[dict[str, Any]]:
-        ballots = super().sealed_ballots(poll)
-        if poll == SECRET_MOTION:
-            self.fault_at = len(self.entries) - 1  # the poll_closed entry
-            extra = {"type": "ballot", "poll": poll, "receipt": "8" * 32, "choice": "for"}
-            ballots = sorted([*ballots, extra], key=lambda ballot: ballot["receipt"])
-        return ballots
-
-
-class BallotsOutOfOrder(_Faulty):
-    def sealed_ballots(self, poll: str) -> list[dict[str, Any]]:
-        ballots = super().sealed_ballots(poll)
-        if poll == SECRET_MOTION:
-            self.fault_at = len(self.entries) + 1  # the second ballot
-            ballots[0], ballots[1] = ballots[1], ballots[0]
-        return ballots
 
 
 class ResultMismatch(_Faulty):
     """One vote moved from against to for in the published counts."""
 
     def result_for(self, poll: str, result: dict[str, Any]) -> dict[str, Any]:
-        if poll != SECRET_MOTION:
+        if poll != AGENDA_MOTION:
             return result
         self.mark()
         counts = dict(result["counts"])
@@ -508,7 +469,7 @@ class VerdictFlipped(_Faulty):
     """The counts are right but the verdict is not."""
 
     def result_for(self, poll: str, result: dict[str, Any]) -> dict[str, Any]:
-        if poll != SECRET_MOTION:
+        if poll != AGENDA_MOTION:
             return result
         self.mark()
         return {**result, "outcome": {"passed": not result["outcome"]["passed"]}}
@@ -526,14 +487,14 @@ class ResultMissing(_Faulty):
 class PollForWithdrawnItem(_Faulty):
     def close_meeting(self) -> None:
         self.mark()
-        self.open_poll("p-7", "i-6", {"kind": "motion", "title": "withdrawn"}, mode="secret")
+        self.open_poll("p-7", "i-6", {"kind": "motion", "title": "withdrawn"}, mode="named")
         self.close_poll("p-7")
         super().close_meeting()
 
 
 class ResultAnnouncedEarly(_Faulty):
     def close_poll(self, poll: str, *, issued: int | None = None) -> None:
-        if poll == SECRET_MOTION:
+        if poll == AGENDA_MOTION:
             self.mark()
             self.announce(poll)
         super().close_poll(poll, issued=issued)
@@ -542,8 +503,39 @@ class ResultAnnouncedEarly(_Faulty):
 class UnknownEntryType(_Faulty):
     def close_meeting(self) -> None:
         self.mark()
-        self.append({"type": "ballot_deleted", "poll": SECRET_MOTION, "by": CHAIR})
+        self.append({"type": "ballot_deleted", "poll": AGENDA_MOTION, "by": CHAIR})
         super().close_meeting()
+
+
+class SealedParticipation(_Faulty):
+    """An entry of the retired sealed-ballot protocol, as an older server wrote them."""
+
+    def close_poll(self, poll: str, *, issued: int | None = None) -> None:
+        if poll == AGENDA_MOTION:
+            body, sig = self.tablet_message(NON_VOTER, "participation", poll=poll)
+            self.mark()
+            self.append(
+                {
+                    "type": "participation",
+                    "poll": poll,
+                    "deputy": NON_VOTER,
+                    "device": body["device"],
+                    "body": body,
+                    "sig": sig,
+                }
+            )
+        super().close_poll(poll, issued=issued)
+
+
+class SealedBallot(_Faulty):
+    """A revealed sealed ballot after the close, as an older server wrote them."""
+
+    def close_poll(self, poll: str, *, issued: int | None = None) -> None:
+        super().close_poll(poll, issued=issued)
+        if poll == NAMED_MOTION:
+            self.mark()
+            receipt = seeded(self.seed, "receipt")[:16].hex()
+            self.append({"type": "ballot", "poll": poll, "receipt": receipt, "choice": "for"})
 
 
 def meaning_vectors() -> Iterator[Vector]:
@@ -554,6 +546,20 @@ def meaning_vectors() -> Iterator[Vector]:
             "An entry of a type the log does not define.",
             2,
             'unknown entry type "ballot_deleted"',
+        ),
+        (
+            "sealed-participation",
+            SealedParticipation,
+            "A participation entry of the retired sealed-ballot protocol.",
+            2,
+            "type participation belongs to the sealed-ballot protocol, retired in this version",
+        ),
+        (
+            "sealed-ballot",
+            SealedBallot,
+            "A revealed sealed ballot (poll, receipt, choice) of the retired protocol.",
+            2,
+            "type ballot belongs to the sealed-ballot protocol, retired in this version",
         ),
         (
             "device-of-unknown-deputy",
@@ -572,14 +578,14 @@ def meaning_vectors() -> Iterator[Vector]:
         (
             "revoked-device",
             RevokedDevice,
-            "A participation signed by a tablet that was revoked and replaced.",
+            "A vote signed by a tablet that was revoked and replaced.",
             4,
-            "participation from device t-05, revoked at entry",
+            "vote from device t-05, revoked at entry",
         ),
         (
             "forged-tablet-signature",
             ForgedSignature,
-            f"A participation of {VOTER} signed with another deputy's tablet key.",
+            f"A vote of {VOTER} signed with another deputy's tablet key.",
             5,
             "signature does not verify under device t-04",
         ),
@@ -591,13 +597,6 @@ def meaning_vectors() -> Iterator[Vector]:
             "counter n=1 of device t-04 does not increase",
         ),
         (
-            "participation-body-with-choice",
-            ParticipationBodyWithChoice,
-            "A participation body carrying the choice, which would link deputy and ballot.",
-            5,
-            'participation body carries "choice"',
-        ),
-        (
             "vote-choice-altered",
             VoteChoiceAltered,
             "A named vote recorded as against while the tablet signed for.",
@@ -605,11 +604,11 @@ def meaning_vectors() -> Iterator[Vector]:
             'body.choice is "for", the entry\'s "against"',
         ),
         (
-            "participation-after-close",
-            ParticipationAfterClose,
-            "A participation in the secret motion after it closed.",
+            "vote-after-close",
+            VoteAfterClose,
+            "A vote in the motion p-1 after it closed.",
             6,
-            f"participation after poll {SECRET_MOTION} closed at entry",
+            f"vote after poll {AGENDA_MOTION} closed at entry",
         ),
         (
             "vote-not-signed-in",
@@ -619,18 +618,18 @@ def meaning_vectors() -> Iterator[Vector]:
             f"vote by {deputy_id(1)}, who is not signed in",
         ),
         (
-            "double-participation",
-            DoubleParticipation,
-            f"{VOTER} takes part twice in the secret motion.",
+            "second-vote-under-first",
+            SecondVoteUnderFirst,
+            f"{VOTER} votes twice in the motion p-1, whose change policy is first.",
             6,
-            f"second participation by {VOTER} in poll {SECRET_MOTION}",
+            f"second vote by {VOTER} in poll {AGENDA_MOTION}, whose change policy is first",
         ),
         (
             "suspended-deputy-votes",
             SuspendedDeputyVotes,
             "A deputy whose duties are suspended takes part in a vote.",
             6,
-            f"participation by {SUSPENDED}, whose roster status is suspended",
+            f"vote by {SUSPENDED}, whose roster status is suspended",
         ),
         (
             "issued-inflated",
@@ -647,32 +646,11 @@ def meaning_vectors() -> Iterator[Vector]:
             "poll p-7 is for item i-6, which was withdrawn",
         ),
         (
-            "ballot-with-deputy",
-            BallotWithDeputy,
-            "A revealed ballot carries the deputy who cast it.",
-            7,
-            'ballot carries "deputy"',
-        ),
-        (
-            "more-ballots-than-participations",
-            ExtraBallot,
-            "One ballot more revealed than deputies took part (ballot stuffing).",
-            7,
-            f"poll {SECRET_MOTION} closed with 6 participations but 7 ballots follow",
-        ),
-        (
-            "ballots-out-of-order",
-            BallotsOutOfOrder,
-            "Ballots revealed out of receipt order: the order could tell who voted when.",
-            7,
-            "ballots must be in ascending receipt order",
-        ),
-        (
             "result-mismatch",
             ResultMismatch,
-            "The published counts of the secret motion move one vote from against to for.",
+            "The published counts of the motion p-1 move one vote from against to for.",
             8,
-            f"result of poll {SECRET_MOTION} differs from the recount at result.counts.against: "
+            f"result of poll {AGENDA_MOTION} differs from the recount at result.counts.against: "
             "expected 1, found 0",
         ),
         (
@@ -680,7 +658,7 @@ def meaning_vectors() -> Iterator[Vector]:
             VerdictFlipped,
             "Right counts, wrong verdict.",
             8,
-            f"result of poll {SECRET_MOTION} differs from the recount at result.outcome.passed: "
+            f"result of poll {AGENDA_MOTION} differs from the recount at result.outcome.passed: "
             "expected false, found true",
         ),
         (
@@ -688,7 +666,7 @@ def meaning_vectors() -> Iterator[Vector]:
             ResultAnnouncedEarly,
             "A result announced while the poll is still open, before any result exists.",
             8,
-            f"result of poll {SECRET_MOTION} announced before it exists",
+            f"result of poll {AGENDA_MOTION} announced before it exists",
         ),
         (
             "result-missing",

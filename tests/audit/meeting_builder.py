@@ -2,15 +2,18 @@
 
 :func:`build_meeting` records a small but complete sitting: a roster with a suspended deputy,
 tablets paired (one P-256, one replaced), sign-in by tablet and by operator, approved leave, an
-agenda, a secret motion, a secret election with a write-in and a void ballot, a named motion
-with a changed vote, a show of hands entered by hand, a poll voided and re-run, a departure, an
-item withdrawn, results announced, checkpoints after every poll and at the end. Keys derive
+agenda, a named motion under change policy ``first``, an election on paper ballots with a
+write-in and a void ballot (counted by the scrutineers and entered by hand), a named motion with
+a changed vote, a show of hands entered by hand, a poll voided and re-run, a departure, an item
+withdrawn, results announced, checkpoints after every poll and at the end. Encrypted polls need
+the scrutineers' key and the tablets' proofs: the server-driven tests of ``tests/voting`` record
+them (``test_encrypted_verify``, ``test_write_in_mix_verify``). Keys derive
 from a seed and the clock is fixed, so the same call gives byte-identical bundles (Ed25519 and
 RFC 6979 ECDSA signatures are deterministic).
 
 :class:`MeetingBuilder` writes whatever it is told, right or wrong; tamper vectors subclass it
-and override a hook (``sign_body``, ``next_counter``, ``sealed_ballots``, ``result_for``) or
-a step (``write_result``, ``close_poll`` …) to write one specific fault.
+and override a hook (``sign_body``, ``next_counter``, ``result_for``) or a step
+(``write_result``, ``close_poll`` …) to write one specific fault.
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ NAMES: Final = (
 
 
 def seeded(seed: bytes, label: str) -> bytes:
-    """32 bytes derived from the seed for ``label`` (a key, a receipt)."""
+    """32 bytes derived from the seed for ``label`` (a key)."""
     return hashlib.sha256(seed + b"\x00" + label.encode("utf-8")).digest()
 
 
@@ -78,7 +81,6 @@ class PollRecord:
     mode: str
     definition: dict[str, Any]
     participants: list[str] = field(default_factory=list)
-    sealed: dict[str, Any] = field(default_factory=dict)  # receipt → choice
     votes: dict[str, Any] = field(default_factory=dict)  # deputy → counting choice
     change_policy: str = "last"
     issued: int = 0
@@ -105,8 +107,6 @@ class MeetingBuilder:
         self.roster: dict[str, str] = {}
         self.signed_in: list[str] = []
         self.polls: dict[str, PollRecord] = {}
-        #: (poll, deputy) → the receipt the deputy's tablet shows
-        self.receipts: dict[tuple[str, str], str] = {}
 
     # Low level --------------------------------------------------------------------------------
 
@@ -118,12 +118,10 @@ class MeetingBuilder:
         self._clock += STEP
         return format_at(self._clock)
 
-    def append(self, fields: Mapping[str, Any], *, timed: bool = True) -> int:
-        """Append an entry with ``v``, ``seq`` and (unless untimed) ``at`` added."""
+    def append(self, fields: Mapping[str, Any]) -> int:
+        """Append an entry with ``v``, ``seq`` and ``at`` added."""
         seq = len(self.entries)
-        entry = {"v": 1, "seq": seq, **fields}
-        if timed:
-            entry["at"] = self.now()
+        entry = {"v": 1, "seq": seq, **fields, "at": self.now()}
         self.append_bytes(canonical_bytes(entry))
         return seq
 
@@ -150,14 +148,6 @@ class MeetingBuilder:
     def next_counter(self, device: str) -> int:
         self.counters[device] += 1
         return self.counters[device]
-
-    def sealed_ballots(self, poll: str) -> list[dict[str, Any]]:
-        """The ballots revealed at close, in the order they are written."""
-        sealed = self.polls[poll].sealed
-        return [
-            {"type": "ballot", "poll": poll, "receipt": receipt, "choice": sealed[receipt]}
-            for receipt in sorted(sealed)
-        ]
 
     def result_for(self, poll: str, result: dict[str, Any]) -> dict[str, Any]:
         return result
@@ -300,26 +290,6 @@ class MeetingBuilder:
             }
         )
 
-    def participate(self, poll: str, deputy: str, choice: Any) -> str:
-        """A secret vote: the participation entry, and the ballot sealed until close."""
-        record = self.polls[poll]
-        receipt = seeded(self.seed, f"receipt {poll} {deputy}")[:16].hex()
-        body, sig = self.tablet_message(deputy, "participation", poll=poll)
-        self.append(
-            {
-                "type": "participation",
-                "poll": poll,
-                "deputy": deputy,
-                "device": body["device"],
-                "body": body,
-                "sig": sig,
-            }
-        )
-        record.participants.append(deputy)
-        record.sealed[receipt] = choice
-        self.receipts[(poll, deputy)] = receipt
-        return receipt
-
     def vote(self, poll: str, deputy: str, choice: Any) -> None:
         record = self.polls[poll]
         body, sig = self.tablet_message(deputy, "vote", poll=poll, choice=choice)
@@ -340,7 +310,7 @@ class MeetingBuilder:
             record.participants.append(deputy)
 
     def close_poll(self, poll: str, *, issued: int | None = None) -> None:
-        """Close a poll; secret and named polls get their ballots, result and a checkpoint."""
+        """Close a poll; a named poll gets its result and a checkpoint."""
         record = self.polls[poll]
         participants = sorted(set(record.participants))
         record.issued = len(participants) if issued is None else issued
@@ -355,12 +325,7 @@ class MeetingBuilder:
         )
         if record.mode == "manual":
             return
-        if record.mode == "secret":
-            for ballot in self.sealed_ballots(poll):
-                self.append(ballot, timed=False)
-            choices = list(record.sealed.values())
-        else:
-            choices = [record.votes[deputy] for deputy in sorted(record.votes)]
+        choices = [record.votes[deputy] for deputy in sorted(record.votes)]
         definition = {**record.definition, "issued": record.issued}
         self.write_result(poll, tally({"poll": definition, "ballots": choices}))
 
@@ -373,6 +338,7 @@ class MeetingBuilder:
         write_ins: Mapping[str, int] | None = None,
         confirmed_by: Sequence[str],
     ) -> None:
+        """The scrutineers' count of a show of hands or of paper ballots, and its result."""
         record = self.polls[poll]
         self.append(
             {
@@ -395,6 +361,24 @@ class MeetingBuilder:
             write_ins=write_ins or {},
         )
         self.write_result(poll, result)
+
+    def count_paper_ballots(
+        self, poll: str, ballots: Sequence[Any], confirmed_by: Sequence[str]
+    ) -> None:
+        """Close a poll held on paper ballots and enter the scrutineers' count of ``ballots``
+        (choices as in the tally format), as counted by the rules."""
+        self.close_poll(poll, issued=len(ballots))
+        record = self.polls[poll]
+        counted = tally(
+            {"poll": {**record.definition, "issued": record.issued}, "ballots": ballots}
+        )
+        self.enter_manual_result(
+            poll,
+            ballots=counted["ballots"],
+            counts=counted["counts"],
+            write_ins=counted["write_ins"],
+            confirmed_by=confirmed_by,
+        )
 
     def write_result(self, poll: str, result: dict[str, Any]) -> None:
         """The poll's result entry, then a checkpoint (audit-log.md §3: after every poll)."""
@@ -427,7 +411,7 @@ PROJECTS_MOTION = {"kind": "motion", "title": "关于民生实事项目的决定
 WITHDRAWN_TITLE = "关于调整镇区划的议案"
 
 #: Poll ids of the standard meeting, for tests and vectors.
-SECRET_MOTION, ELECTION_POLL, NAMED_MOTION, MANUAL_POLL, VOIDED_POLL, RERUN_POLL = (
+AGENDA_MOTION, ELECTION_POLL, NAMED_MOTION, MANUAL_POLL, VOIDED_POLL, RERUN_POLL = (
     "p-1",
     "p-2",
     "p-3",
@@ -475,19 +459,20 @@ def record_meeting(builder: MeetingBuilder, *, deputies: int = 11) -> MeetingBui
     )
     voters = [deputy for deputy in ids[:-1] if deputy != suspended]
 
-    # i-1: secret motion; one deputy present does not vote.
+    # i-1: named motion, change policy first; one deputy present does not vote.
     b.make_current("i-1")
-    b.open_poll(SECRET_MOTION, "i-1", MOTION, mode="secret")
+    b.open_poll(AGENDA_MOTION, "i-1", MOTION, mode="named", change_policy="first")
     motion_choices = ["for", "for", "against", "for", "abstain", "for", "for", "for"]
     for deputy, choice in zip(voters[:-1], motion_choices, strict=False):
-        b.participate(SECRET_MOTION, deputy, choice)
-    b.close_poll(SECRET_MOTION)
-    b.announce(SECRET_MOTION)
+        b.vote(AGENDA_MOTION, deputy, choice)
+    b.close_poll(AGENDA_MOTION)
+    b.announce(AGENDA_MOTION)
 
-    # i-2: secret election, 2 candidates for 1 seat; a write-in and a void ballot.
+    # i-2: election on paper ballots, 2 candidates for 1 seat; a write-in and a void ballot.
     b.make_current("i-2")
-    b.open_poll(ELECTION_POLL, "i-2", ELECTION, mode="secret")
-    for index, deputy in enumerate(voters):
+    b.open_poll(ELECTION_POLL, "i-2", ELECTION, mode="manual")
+    paper: list[dict[str, Any]] = []
+    for index in range(len(voters)):
         marks: dict[str, Any] = {"marks": {"c1": "for", "c2": "against"}, "write_ins": []}
         if index == 1:
             marks = {"marks": {"c1": "against", "c2": "abstain"}, "write_ins": ["赵强"]}
@@ -495,8 +480,8 @@ def record_meeting(builder: MeetingBuilder, *, deputies: int = 11) -> MeetingBui
             marks = {"marks": {"c1": "for", "c2": "for"}, "write_ins": []}  # void: 2 for 1 seat
         elif index == 3:
             marks = {"marks": {"c2": "for"}, "write_ins": []}
-        b.participate(ELECTION_POLL, deputy, marks)
-    b.close_poll(ELECTION_POLL)
+        paper.append(marks)
+    b.count_paper_ballots(ELECTION_POLL, paper, confirmed_by=voters[1:3])
     b.announce(ELECTION_POLL)
 
     # A deputy leaves; a suspension is lifted.
@@ -526,13 +511,13 @@ def record_meeting(builder: MeetingBuilder, *, deputies: int = 11) -> MeetingBui
 
     # i-5: voided during the vote (a tablet froze) and re-run as a new poll.
     b.make_current("i-5")
-    b.open_poll(VOIDED_POLL, "i-5", BUDGET_MOTION, mode="secret")
+    b.open_poll(VOIDED_POLL, "i-5", BUDGET_MOTION, mode="named")
     for deputy in voters[1:4]:
-        b.participate(VOIDED_POLL, deputy, "for")
+        b.vote(VOIDED_POLL, deputy, "for")
     b.void_poll(VOIDED_POLL, "设备故障，重新表决 / device failure, vote re-run")
-    b.open_poll(RERUN_POLL, "i-5", BUDGET_MOTION, mode="secret")
+    b.open_poll(RERUN_POLL, "i-5", BUDGET_MOTION, mode="named")
     for deputy in [*voters[1:], suspended]:
-        b.participate(RERUN_POLL, deputy, "for")
+        b.vote(RERUN_POLL, deputy, "for")
     b.close_poll(RERUN_POLL)
     b.announce(RERUN_POLL)
 

@@ -34,14 +34,22 @@ def test_entries_are_numbered_from_the_log_size_and_stamped_with_the_given_time(
     assert built[1].data == first.replace(b"d-01", b"d-02").replace(b'"seq":4', b'"seq":5')
 
 
-def test_a_ballot_gets_no_time_and_an_entry_keeps_its_own() -> None:
-    ballot = {"type": "ballot", "poll": "p-1", "receipt": "r-07", "choice": "for"}
+def test_an_entry_keeps_its_own_time() -> None:
     closed = {"type": "meeting_closed", "by": "chair", "at": "2026-03-01T11:00:00Z"}
-    built = build_entries([ballot, closed], position(1), at=None)
+    built = build_entries([closed], position(1), at=None)
     assert [entry.data for entry in built] == [
-        b'{"choice":"for","poll":"p-1","receipt":"r-07","seq":1,"type":"ballot","v":1}',
-        b'{"at":"2026-03-01T11:00:00Z","by":"chair","seq":2,"type":"meeting_closed","v":1}',
+        b'{"at":"2026-03-01T11:00:00Z","by":"chair","seq":1,"type":"meeting_closed","v":1}',
     ]
+
+
+@pytest.mark.parametrize("kind", ["participation", "ballot"])
+def test_a_sealed_ballot_entry_is_refused_by_name(kind: str) -> None:
+    entry = {"type": kind, "poll": "p-1", "receipt": "r-07", "choice": "for"}
+    with pytest.raises(EntryError) as caught:
+        build_entries([entry], position(1), at=AT)
+    assert caught.value.message == (
+        f"entry 1: type {kind} belongs to the sealed-ballot protocol, retired in this version"
+    )
 
 
 def test_the_same_input_gives_the_same_bytes_and_the_input_is_not_changed() -> None:
@@ -53,7 +61,6 @@ def test_the_same_input_gives_the_same_bytes_and_the_input_is_not_changed() -> N
 def test_needs_time_only_for_a_timed_entry_without_at() -> None:
     assert needs_time(sign_in("d-01")) is True
     assert needs_time({**sign_in("d-01"), "at": AT}) is False
-    assert needs_time({"type": "ballot", "poll": "p-1", "receipt": "r", "choice": "for"}) is False
     assert needs_time(["not", "an", "entry"]) is False
 
 

@@ -21,7 +21,8 @@ from audit.tablet import (
 )
 
 BODY: dict[str, Any] = {
-    "type": "participation",
+    "type": "vote",
+    "choice": "for",
     "deputy": "d-07",
     "device": "t-07",
     "poll": "p-3",
@@ -55,8 +56,8 @@ def webcrypto_sign(key: ec.EllipticCurvePrivateKey, body: dict[str, Any]) -> str
 
 def test_payload_is_context_then_canonical_body() -> None:
     assert signing_payload(BODY) == (
-        b'congress-vote/v1\n{"deputy":"d-07","device":"t-07","n":12,"poll":"p-3",'
-        b'"type":"participation"}'
+        b'congress-vote/v1\n{"choice":"for","deputy":"d-07","device":"t-07","n":12,"poll":"p-3",'
+        b'"type":"vote"}'
     )
     assert TABLET_CONTEXT == b"congress-vote/v1\n"
 

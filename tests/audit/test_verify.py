@@ -1,5 +1,6 @@
-"""The verifier's API and the ``congress verify`` command: reports, receipts, unreadable
-bundles, exit codes and the exact lines printed."""
+"""The verifier's API and the ``congress verify`` command: reports, tracking codes, unreadable
+bundles, exit codes and the exact lines printed. An encrypted ballot found by its tracking code
+is tested with a recorded encrypted sitting in ``tests/voting/test_encrypted_verify.py``."""
 
 from __future__ import annotations
 
@@ -15,20 +16,13 @@ from audit.verify import Report, Status, verify_bundle
 from audit.verify.difference import describe_difference, first_difference
 from audit.verify.report import MAX_KEPT_FAILURES, Failures
 from tests.audit.make_vectors import VECTORS_DIR
-from tests.audit.meeting_builder import (
-    ELECTION_POLL,
-    SECRET_MOTION,
-    MeetingBuilder,
-    build_meeting,
-)
+from tests.audit.meeting_builder import MeetingBuilder, build_meeting
 from voting.cli import main
 from voting.cli.verify import Progress
 
 UNTOUCHED = VECTORS_DIR / "untouched"
 RESULT_MISMATCH = VECTORS_DIR / "result-mismatch"
 VKEY = MeetingBuilder().vkey
-#: The seq of the first ballot in the vectors' meeting (the secret motion's).
-FIRST_BALLOT = 30
 
 
 @pytest.fixture(scope="module")
@@ -53,18 +47,18 @@ def statuses(report: Report) -> list[str]:
 def test_standard_meeting_passes_every_check(meeting: MeetingBuilder, bundle: Path) -> None:
     report = verify_bundle(bundle, vkey=meeting.vkey)
     assert report.ok
-    assert report.entries == 122
+    assert report.entries == 88
     assert [check.number for check in report.checks] == list(range(9))
     assert [check.detail for check in report.checks] == [
-        "122 entries, 7 checkpoints",
+        "88 entries, 7 checkpoints",
         f"7 checkpoints signed by {meeting.vkey.rsplit('+', 1)[0]}",
-        "122 entries",
-        "7 checkpoints match; the newest covers all 122 entries, root " + meeting.tree.root().hex(),
+        "88 entries",
+        "7 checkpoints match; the newest covers all 88 entries, root " + meeting.tree.root().hex(),
         "11 deputies on the roster, 11 devices paired",
-        "48 tablet signatures verified (ed25519 42, p256 6)",
-        "6 polls, 29 participations, 10 votes",
-        "26 ballots in 3 secret polls",
-        "5 results recounted (secret 3, named 1, manual 1); election rounds: p-2 first",
+        "39 tablet signatures verified (ed25519 34, p256 5)",
+        "6 polls, 30 votes, 0 encrypted ballots",
+        "0 encrypted ballots in 0 encrypted polls",
+        "5 results recounted (named 3, manual 2); election rounds: p-2 first",
     ]
 
 
@@ -81,76 +75,37 @@ def test_a_key_other_than_the_bundles_fails_check_1(bundle: Path) -> None:
     assert report.checks[1].failures[0].startswith("log.vkey: the bundle's key ")
 
 
-def test_receipt_is_found_and_proved(meeting: MeetingBuilder, bundle: Path) -> None:
-    receipt = meeting.receipts[(ELECTION_POLL, "d-03")]
-    report = verify_bundle(bundle, vkey=meeting.vkey, receipt=receipt.upper())
-    assert report.ok
-    found = report.receipt
-    assert found is not None and found.ok
-    entry = json.loads(meeting.entries[found.seq or 0])
-    assert entry == {
-        "v": 1,
-        "seq": found.seq,
-        "type": "ballot",
-        "poll": ELECTION_POLL,
-        "receipt": receipt,
-        "choice": {"marks": {"c1": "for", "c2": "for"}, "write_ins": []},
-    }
-    assert (found.poll, found.choice) == (ELECTION_POLL, entry["choice"])
-    assert found.checkpoint == "checkpoints/0000000122.txt"
-
-
-def test_unknown_receipt_fails(bundle: Path) -> None:
-    report = verify_bundle(bundle, vkey=VKEY, receipt="0" * 32)
+def test_a_tracking_code_without_an_encrypted_ballot_fails(bundle: Path) -> None:
+    report = verify_bundle(bundle, vkey=VKEY, tracking_code="abcd efgh ijkl mnop")
     assert all(check.ok for check in report.checks)
     assert not report.ok
-    assert report.receipt is not None
-    assert report.receipt.failure == f"no ballot with receipt {'0' * 32}"
+    assert report.tracking is not None
+    assert report.tracking.tracking_code == "ABCD-EFGH-IJKL-MNOP"
+    assert report.tracking.failure == "no encrypted ballot with tracking code ABCD-EFGH-IJKL-MNOP"
 
 
-def test_malformed_receipt_fails(bundle: Path) -> None:
-    report = verify_bundle(bundle, vkey=VKEY, receipt="1234")
+def test_a_malformed_tracking_code_fails(bundle: Path) -> None:
+    report = verify_bundle(bundle, vkey=VKEY, tracking_code="ABCD-1234")
     assert not report.ok
-    assert report.receipt is not None
-    assert report.receipt.failure == "'1234' is not a receipt (32 hex digits)"
+    assert report.tracking is not None
+    assert report.tracking.failure == (
+        "'ABCD-1234' is not a tracking code (16 letters and digits 2–7)"
+    )
 
 
-def test_receipt_is_not_proved_in_a_tampered_bundle(meeting: MeetingBuilder) -> None:
-    vector = VECTORS_DIR / "bit-flip"
-    receipt = json.loads((vector / "entries.jsonl").read_text().splitlines()[FIRST_BALLOT])[
-        "receipt"
-    ]
-    report = verify_bundle(vector, vkey=VKEY, receipt=receipt)
-    assert report.receipt is not None and not report.receipt.ok
-    assert report.receipt.failure is not None
-    assert report.receipt.failure.startswith("not checked")
-
-
-def test_inclusion_proof_is_checked_against_the_newest_checkpoint(
-    meeting: MeetingBuilder, bundle: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A proof that does not lead to the signed root is reported, not trusted."""
-    from audit.merkle import MerkleTree
-
-    real = MerkleTree.inclusion_proof
-
-    def corrupted(self: MerkleTree, index: int, size: int) -> list[bytes]:
-        proof = real(self, index, size)
-        return [bytes(32), *proof[1:]]
-
-    monkeypatch.setattr(MerkleTree, "inclusion_proof", corrupted)
-    receipt = meeting.receipts[(SECRET_MOTION, "d-02")]
-    report = verify_bundle(bundle, vkey=meeting.vkey, receipt=receipt)
-    assert report.receipt is not None and not report.receipt.ok
-    assert report.receipt.failure is not None
-    assert "inclusion proof for leaf" in report.receipt.failure
+def test_a_tracking_code_is_not_looked_up_in_a_tampered_bundle() -> None:
+    report = verify_bundle(VECTORS_DIR / "bit-flip", vkey=VKEY, tracking_code="A" * 16)
+    assert report.tracking is not None and not report.tracking.ok
+    assert report.tracking.failure == (
+        "not checked: the bundle failed a check that the look-up depends on"
+    )
 
 
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
         ("missing-entries", "entries.jsonl: missing"),
-        ("truncated", "entries.jsonl line 122 (entry 121): the last line has no newline"),
+        ("truncated", "entries.jsonl line 88 (entry 87): the last line has no newline"),
         ("utf8", "entries.jsonl line 50 (entry 49): not UTF-8"),
         ("missing-vkey", "log.vkey: missing"),
     ],
@@ -203,12 +158,12 @@ def test_progress_is_reported(bundle: Path) -> None:
     calls: list[tuple[int, int, int]] = []
     verify_bundle(bundle, vkey=VKEY, progress=lambda *args: calls.append(args))
     size = (bundle / "entries.jsonl").stat().st_size
-    assert calls == [(122, size, size)]
+    assert calls == [(88, size, size)]
 
 
 def test_report_json_has_stable_keys(bundle: Path) -> None:
     document = verify_bundle(bundle, vkey=VKEY).to_json()
-    assert sorted(document) == ["checks", "entries", "ok", "receipt", "vkey"]
+    assert sorted(document) == ["checks", "entries", "ok", "tracking", "vkey"]
     assert sorted(document["checks"][0]) == [
         "detail",
         "failure_count",
@@ -261,11 +216,11 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 
 PASSED_EN = [
     "[0] ✓ bundle readable",
-    "    104 entries, 7 checkpoints",
+    "    78 entries, 7 checkpoints",
     "[1] ✓ log key and checkpoint signatures",
     "    7 checkpoints signed by xinzhou.congress.local/2026-3+146d2677",
     "[2] ✓ entry encoding, sequence numbers and types",
-    "    104 entries",
+    "    78 entries",
     "[3] ✓ Merkle roots of the checkpoints",
 ]
 
@@ -279,13 +234,13 @@ def test_cli_passes_with_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
         "[4] ✓ meeting, roster and devices",
         "    9 deputies on the roster, 9 devices paired",
         "[5] ✓ tablet signatures and counters",
-        "    38 tablet signatures verified (ed25519 32, p256 6)",
+        "    31 tablet signatures verified (ed25519 26, p256 5)",
         "[6] ✓ attendance and voting windows",
-        "    6 polls, 23 participations, 8 votes",
-        "[7] ✓ secret ballots",
-        "    20 ballots in 3 secret polls",
-        "[8] ✓ results recounted",
-        "    5 results recounted (secret 3, named 1, manual 1); election rounds: p-2 first",
+        "    6 polls, 24 votes, 0 encrypted ballots",
+        "[7] ✓ encrypted ballots, decryption and write-in mix",
+        "    0 encrypted ballots in 0 encrypted polls",
+        "[8] ✓ key ceremony and results recounted",
+        "    5 results recounted (named 3, manual 2); election rounds: p-2 first",
         "result: every check passed",
     ]
     assert err == ""
@@ -303,8 +258,8 @@ def test_cli_fails_with_exit_1_naming_the_entry(capsys: pytest.CaptureFixture[st
     status, out, _ = run_cli(capsys, str(RESULT_MISMATCH), "--vkey", VKEY, "--lang", "en")
     assert status == 1
     assert out.splitlines()[-3:] == [
-        "[8] ✗ results recounted",
-        "    entry 36: result of poll p-1 differs from the recount at result.counts.against: "
+        "[8] ✗ key ceremony and results recounted",
+        "    entry 30: result of poll p-1 differs from the recount at result.counts.against: "
         "expected 1, found 0",
         "result: verification failed at check 8",
     ]
@@ -340,7 +295,7 @@ def test_cli_caps_the_failures_it_prints(
     lines = out.splitlines()
     start = lines.index("[2] ✗ entry encoding, sequence numbers and types")
     assert lines[start + 1] == "    entry 0: not canonical: re-encoding differs at byte 6"
-    assert lines[start + 21] == "    …and 84 more"
+    assert lines[start + 21] == "    …and 58 more"
     assert lines[start + 22] == "[3] – Merkle roots of the checkpoints (not run)"
 
 
@@ -372,25 +327,16 @@ def test_cli_reads_the_vkey_from_a_file(capsys: pytest.CaptureFixture[str], tmp_
     assert (status, err) == (0, "")
 
 
-def test_cli_receipt(capsys: pytest.CaptureFixture[str]) -> None:
-    line = (UNTOUCHED / "entries.jsonl").read_text(encoding="utf-8").splitlines()[FIRST_BALLOT]
-    ballot = json.loads(line)
+def test_cli_unknown_tracking_code_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run_cli(
-        capsys, str(UNTOUCHED), "--vkey", VKEY, "--receipt", ballot["receipt"], "--lang", "en"
+        capsys, str(UNTOUCHED), "--vkey", VKEY, "--tracking-code", "abcdefghijklmnop"
     )
-    assert status == 0
-    lines = out.splitlines()
-    assert lines[-3:-1] == [
-        f"[R] ✓ receipt {ballot['receipt']}",
-        f'    poll p-1, choice "{ballot["choice"]}", entry {FIRST_BALLOT}, included in '
-        "checkpoints/0000000104.txt",
-    ]
-
-
-def test_cli_unknown_receipt_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run_cli(capsys, str(UNTOUCHED), "--vkey", VKEY, "--receipt", "f" * 32)
     assert status == 1
-    assert f"[R] ✗ 回执 {'f' * 32} / receipt {'f' * 32}" in out.splitlines()
+    assert out.splitlines()[-3:] == [
+        "[T] ✗ 跟踪码 ABCD-EFGH-IJKL-MNOP / tracking code ABCD-EFGH-IJKL-MNOP",
+        "    no encrypted ballot with tracking code ABCD-EFGH-IJKL-MNOP",
+        "结果：跟踪码未能核实 / result: the tracking code was not verified",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -399,7 +345,10 @@ def test_cli_unknown_receipt_exits_1(capsys: pytest.CaptureFixture[str]) -> None
         (["absent-dir"], "congress verify: absent-dir: no such directory"),
         ([str(UNTOUCHED), "--vkey", "nonsense"], "neither a log key nor a readable file"),
         ([str(UNTOUCHED), "--vkey", "a+b+c"], "congress verify: --vkey: verifier key a:"),
-        ([str(UNTOUCHED), "--receipt", "xyz"], "--receipt: 'xyz' is not a receipt"),
+        (
+            [str(UNTOUCHED), "--tracking-code", "0" * 32],
+            f"--tracking-code: '{'0' * 32}' is not a tracking code",
+        ),
     ],
 )
 def test_cli_usage_errors_exit_2(

@@ -1,13 +1,16 @@
 """The verifier re-checks an encrypted poll from the log alone, and names the entry at fault.
 
 A sitting's bundle is exported by the server, then one entry is forged and the log re-signed
-with the log key (as a server that lies would do): a forged proof, an aggregate that omits a
-ballot, a wrong decryption share and a reused first component must each fail check 7 naming
-that entry; a result that is not the count of the decrypted totals fails check 8.
+with the log key (as a server that lies would do): a forged proof, a point with bit 255 set, an
+aggregate that omits a ballot, a wrong decryption share, two share sets from one scrutineer and
+a reused first component must each fail check 7 naming that entry; a result that is not the
+count of the decrypted totals fails check 8. A deputy's tracking code finds their ballot in the
+bundle, proves it included under the newest checkpoint and says whether it was counted.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Callable
@@ -19,10 +22,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from audit.canonical import canonical_bytes
+from audit.merkle import MerkleTree
 from audit.note import NoteSigner
 from audit.tablet import sign_tablet_body
-from audit.verify import Report, verify_bundle
-from ballots.crypto.encoding import ballot_bytes, ballot_from_json
+from audit.verify import Report, TrackingResult, verify_bundle
+from ballots.crypto.encoding import ballot_bytes, ballot_from_json, tracking_code
 from ballots.crypto.group import Scalar
 from ballots.crypto.randomness import DeterministicRandom
 from ballots.crypto.shape import Choice
@@ -38,8 +42,12 @@ from tests.voting.encrypted_hall import (
     service_of,
 )
 from tests.voting.sitting import TabletSession, open_meeting, pair
+from voting.cli import main
 
 Entries = list[dict[str, Any]]
+
+#: The log key the bundles are re-signed with, as the minutes print it.
+VKEY = NoteSigner(ORIGIN, LOG_KEY).vkey()
 
 
 @dataclass
@@ -146,6 +154,17 @@ def reused_component(recorded: Recorded, entries: Entries) -> int:
     return int(entry["seq"])
 
 
+def high_bit_point(recorded: Recorded, entries: Entries) -> int:
+    """The first component of d01's first ciphertext with bit 255 set: not a canonical point
+    encoding, whatever the rest of the ballot (the signed body is left as it was)."""
+    entry = one(entries, "encrypted_ballot", deputy="d01")
+    text = entry["ballot"]["ciphertexts"][0][0]
+    data = bytearray(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    data[31] |= 0x80
+    entry["ballot"]["ciphertexts"][0][0] = base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+    return int(entry["seq"])
+
+
 def omitted_ballot(recorded: Recorded, entries: Entries) -> int:
     entry = one(entries, "aggregate")
     entry["counted"] = entry["counted"][1:]
@@ -158,6 +177,15 @@ def wrong_share(recorded: Recorded, entries: Entries) -> int:
     entry["shares"] = recorded.scrutineers.share_set(
         2, aggregate, entry["checkpoint"], secret=Scalar.of(424242)
     )
+    return int(entry["seq"])
+
+
+def second_share_set(recorded: Recorded, entries: Entries) -> int:
+    """Scrutineer 1's share set posted again in place of scrutineer 2's: valid proofs, one
+    scrutineer twice."""
+    first = one(entries, "decryption_shares", scrutineer=1)
+    entry = one(entries, "decryption_shares", scrutineer=2)
+    entry.update({k: v for k, v in first.items() if k not in ("seq", "at")})
     return int(entry["seq"])
 
 
@@ -179,9 +207,14 @@ def wrong_totals(recorded: Recorded, entries: Entries) -> int:
 
 TAMPERING: list[tuple[Callable[[Recorded, Entries], int], str]] = [
     (forged_proof, "encrypted ballot refused (bad-proof)"),
+    (
+        high_bit_point,
+        "encrypted ballot refused (bad-point): ballot.ciphertexts[0].a (for): point has bit 255 set",
+    ),
     (reused_component, "encrypted ballot refused (reused-component)"),
     (omitted_ballot, "are not the ballots that count"),
     (wrong_share, "decryption share refused (bad-proof)"),
+    (second_share_set, "scrutineer 1 is not in the key or posted shares twice"),
     (unsigned_checkpoint, "a checkpoint the log never signed"),
     (wrong_totals, "are not the decryption of its aggregate"),
 ]
@@ -216,3 +249,93 @@ def test_a_result_that_is_not_the_count_of_the_totals_fails_check_8(
     report = verified(recorded, entries, tmp_path / "bundle")
     assert list(failures(report)) == [8]
     assert failures(report)[8][0].startswith(f"entry {result['seq']}: result of poll p2 differs")
+
+
+# A deputy's own ballot, by tracking code ----------------------------------------------------------
+
+
+def code_of(recorded: Recorded, entry: dict[str, Any]) -> str:
+    """The tracking code of an entry's ballot, as the tablet computes it from the ballot."""
+    return tracking_code(ballot_from_json(ballot_shape(recorded.encryption), entry["ballot"]))
+
+
+def newest_checkpoint(recorded: Recorded) -> str:
+    return f"checkpoints/{max(recorded.sizes):010d}.txt"
+
+
+def test_a_tracking_code_finds_the_ballot_and_proves_it_counted(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    verified(recorded, recorded.entries, tmp_path / "bundle")
+    code = recorded.tablets["d01"].encrypted["p2"].tracking_code
+    report = verify_bundle(tmp_path / "bundle", vkey=VKEY, tracking_code=code.lower())
+    assert report.ok
+    seq = one(recorded.entries, "encrypted_ballot", deputy="d01")["seq"]
+    assert report.tracking == TrackingResult(
+        code,
+        ok=True,
+        seq=seq,
+        poll="p2",
+        deputy="d01",
+        counted=True,
+        checkpoint=newest_checkpoint(recorded),
+    )
+
+
+def test_a_replaced_ballot_is_found_but_not_counted(recorded: Recorded, tmp_path: Path) -> None:
+    """Under change policy last d03's second ballot counts: the first is in the log, uncounted."""
+    verified(recorded, recorded.entries, tmp_path / "bundle")
+    first = one(recorded.entries, "encrypted_ballot", deputy="d03")
+    report = verify_bundle(tmp_path / "bundle", vkey=VKEY, tracking_code=code_of(recorded, first))
+    assert report.ok
+    assert report.tracking is not None
+    assert (report.tracking.seq, report.tracking.counted) == (first["seq"], False)
+
+
+def test_a_tracking_code_is_not_looked_up_when_check_7_fails(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    entries = json.loads(json.dumps(recorded.entries))
+    forged_proof(recorded, entries)
+    code = code_of(recorded, one(entries, "encrypted_ballot", deputy="d02"))
+    verified(recorded, entries, tmp_path / "bundle")
+    report = verify_bundle(tmp_path / "bundle", vkey=VKEY, tracking_code=code)
+    assert report.tracking == TrackingResult(
+        code,
+        ok=False,
+        failure="not checked: the bundle failed a check that the look-up depends on",
+    )
+
+
+def test_the_inclusion_proof_is_checked_against_the_newest_checkpoint(
+    recorded: Recorded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A proof that does not lead to the signed root is reported, not trusted."""
+    real = MerkleTree.inclusion_proof
+
+    def corrupted(self: MerkleTree, index: int, size: int) -> list[bytes]:
+        return [bytes(32), *real(self, index, size)[1:]]
+
+    verified(recorded, recorded.entries, tmp_path / "bundle")
+    monkeypatch.setattr(MerkleTree, "inclusion_proof", corrupted)
+    code = recorded.tablets["d02"].encrypted["p2"].tracking_code
+    report = verify_bundle(tmp_path / "bundle", vkey=VKEY, tracking_code=code)
+    assert report.tracking is not None and not report.tracking.ok
+    assert report.tracking.failure is not None
+    assert report.tracking.failure.startswith(f"entry {report.tracking.seq}: inclusion proof")
+
+
+def test_cli_tracking_code(
+    recorded: Recorded, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    verified(recorded, recorded.entries, tmp_path / "bundle")
+    code = recorded.tablets["d01"].encrypted["p2"].tracking_code
+    seq = one(recorded.entries, "encrypted_ballot", deputy="d01")["seq"]
+    bundle = str(tmp_path / "bundle")
+    status = main(["verify", bundle, "--vkey", VKEY, "--tracking-code", code, "--lang", "en"])
+    assert status == 0
+    assert capsys.readouterr().out.splitlines()[-3:] == [
+        f"[T] ✓ tracking code {code}",
+        f"    poll p2, deputy d01, entry {seq}, counted, included in {newest_checkpoint(recorded)}",
+        "result: every check passed",
+    ]

@@ -15,7 +15,7 @@ from audit.verify.state import Meeting, Poll
 
 def check_of(kind: str, *, hold: bool) -> RecountCheck:
     meeting = Meeting(vkey="k", origin="o", hold_election_results=hold)
-    poll = Poll("p1", 3, {"kind": kind}, "manual", "last", frozenset())
+    poll = Poll("p1", 3, {"kind": kind}, "encrypted", "last", frozenset())
     poll.result_at = 9
     meeting.polls["p1"] = poll
     return RecountCheck(Gate(), meeting=meeting)

@@ -1,10 +1,10 @@
-"""``congress verify BUNDLE [--vkey V] [--receipt R] [--json] [--lang zh|en]``: check an export
-bundle without trusting the server (docs/verifying.md).
+"""``congress verify BUNDLE [--vkey V] [--tracking-code C] [--json] [--lang zh|en]``: check an
+export bundle without trusting the server (docs/verifying.md).
 
 Prints one line per numbered check, ``✓`` passed, ``✗`` failed (with its failures, each naming
 the entry), ``–`` not run because an earlier check failed. Exit status: 0 only if every check
-passed (and the receipt, if given, was found and proved), 1 if verification failed, 2 on a
-usage error (no such directory, an unreadable ``--vkey``, a malformed receipt).
+passed (and the tracking code, if given, was found and proved), 1 if verification failed, 2 on
+a usage error (no such directory, an unreadable ``--vkey``, a malformed tracking code).
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from audit.note import NoteVerifier
 from audit.verify import (
     PROGRESS_EVERY,
     CheckResult,
-    ReceiptResult,
     Report,
     Status,
+    TrackingResult,
     verify_bundle,
 )
-from audit.verify.receipt import normalize_receipt
+from audit.verify.tracking import normalize_tracking_code
 
 EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1
@@ -67,9 +67,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument(
-        "--receipt",
-        metavar="R",
-        help="核对一张选票的回执（32 位十六进制）/ a ballot receipt to find and prove (32 hex digits)",
+        "--tracking-code",
+        metavar="C",
+        help=(
+            "核对自己的加密选票：平板显示的跟踪码（如 ABCD-EFGH-IJKL-MNOP）/ your encrypted "
+            "ballot's tracking code as the tablet showed it, to find and prove"
+        ),
     )
     parser.add_argument(
         "--json", action="store_true", help="以 JSON 输出报告 / print the report as JSON"
@@ -87,14 +90,19 @@ def run(args: argparse.Namespace) -> int:
         vkey = read_vkey(args.vkey) if args.vkey is not None else None
         if not args.bundle.is_dir():
             raise UsageError(f"{args.bundle}: no such directory")
-        if args.receipt is not None and normalize_receipt(args.receipt) is None:
-            raise UsageError(f"--receipt: {args.receipt!r} is not a receipt (32 hex digits)")
+        code = args.tracking_code
+        if code is not None and normalize_tracking_code(code) is None:
+            raise UsageError(
+                f"--tracking-code: {code!r} is not a tracking code (16 letters and digits 2–7)"
+            )
     except UsageError as exc:
         print(f"congress verify: {exc}", file=sys.stderr)
         return EXIT_USAGE
     lang = args.lang
     progress = Progress(sys.stderr)
-    report = verify_bundle(args.bundle, vkey=vkey, receipt=args.receipt, progress=progress)
+    report = verify_bundle(
+        args.bundle, vkey=vkey, tracking_code=args.tracking_code, progress=progress
+    )
     progress.done()
     if vkey is None:
         print(
@@ -142,8 +150,8 @@ def render(report: Report, lang: str | None) -> str:
     lines = []
     for check in report.checks:
         lines.extend(_check_lines(check, lang))
-    if report.receipt is not None:
-        lines.extend(_receipt_lines(report.receipt, lang))
+    if report.tracking is not None:
+        lines.extend(_tracking_lines(report.tracking, lang))
     failed = report.first_failure
     if report.ok:
         lines.append(_say(lang, "结果：全部检查通过", "result: every check passed"))
@@ -156,7 +164,9 @@ def render(report: Report, lang: str | None) -> str:
             )
         )
     else:
-        lines.append(_say(lang, "结果：回执未能核实", "result: the receipt was not verified"))
+        lines.append(
+            _say(lang, "结果：跟踪码未能核实", "result: the tracking code was not verified")
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -179,19 +189,25 @@ def _check_lines(check: CheckResult, lang: str | None) -> list[str]:
     return lines
 
 
-def _receipt_lines(receipt: ReceiptResult, lang: str | None) -> list[str]:
-    title = _say(lang, f"回执 {receipt.receipt}", f"receipt {receipt.receipt}")
-    if not receipt.ok:
-        return [f"[R] ✗ {title}", f"    {receipt.failure}"]
-    choice = json.dumps(receipt.choice, ensure_ascii=False, sort_keys=True)
+def _tracking_lines(tracking: TrackingResult, lang: str | None) -> list[str]:
+    code = tracking.tracking_code
+    title = _say(lang, f"跟踪码 {code}", f"tracking code {code}")
+    if not tracking.ok:
+        return [f"[T] ✗ {title}", f"    {tracking.failure}"]
+    counted_zh, counted_en = {
+        True: ("已计入", "counted"),
+        False: ("未计入汇总", "not among the counted ballots"),
+        None: ("尚未汇总", "not yet aggregated"),
+    }[tracking.counted]
     return [
-        f"[R] ✓ {title}",
+        f"[T] ✓ {title}",
         "    "
         + _say(
             lang,
-            f"表决 {receipt.poll}，选择 {choice}，记录 {receipt.seq}，包含于 {receipt.checkpoint}",
-            f"poll {receipt.poll}, choice {choice}, entry {receipt.seq}, included in "
-            f"{receipt.checkpoint}",
+            f"表决 {tracking.poll}，代表 {tracking.deputy}，记录 {tracking.seq}，"
+            f"{counted_zh}，包含于 {tracking.checkpoint}",
+            f"poll {tracking.poll}, deputy {tracking.deputy}, entry {tracking.seq}, "
+            f"{counted_en}, included in {tracking.checkpoint}",
         ),
     ]
 

@@ -32,8 +32,7 @@ def test_checkpoint_signed_in_the_transaction_of_its_entries(
         closed = {"poll": "p-1", "participants": 2, "issued": 2, "by": "chair"}
         tx.append({"type": "poll_closed", **closed})
         tx.append_many(
-            {"type": "ballot", "poll": "p-1", "receipt": f"r-{i}", "choice": "for"}
-            for i in range(2)
+            {"type": "result_announced", "poll": f"p-{i}", "by": "chair"} for i in range(2)
         )
         note = tx.sign_checkpoint()
         assert log.latest_checkpoint() is None  # not before the commit

@@ -56,18 +56,12 @@ def test_append_assigns_contiguous_seq_and_adds_v_and_at(
     assert [log.entry(seq) for seq in range(4)] == list(entries.values())
 
 
-def test_ballots_carry_no_time_and_a_given_time_is_kept(
-    log: AuditLog, signer: NoteSigner, engine: Engine
-) -> None:
+def test_a_given_time_is_kept(log: AuditLog, signer: NoteSigner, engine: Engine) -> None:
     opened_log(log, signer)
     with log.transaction() as tx:
-        tx.append({"type": "ballot", "poll": "p-1", "receipt": "r-07", "choice": "for"})
         tx.append({"type": "meeting_closed", "by": "chair", "at": "2026-03-01T11:00:00Z"})
     assert log.entry(1) == (
-        b'{"choice":"for","poll":"p-1","receipt":"r-07","seq":1,"type":"ballot","v":1}'
-    )
-    assert log.entry(2) == (
-        b'{"at":"2026-03-01T11:00:00Z","by":"chair","seq":2,"type":"meeting_closed","v":1}'
+        b'{"at":"2026-03-01T11:00:00Z","by":"chair","seq":1,"type":"meeting_closed","v":1}'
     )
 
 
@@ -77,7 +71,7 @@ def test_time_is_written_in_utc_from_one_clock_reading_per_call(
     clock.now = datetime(2026, 3, 1, 17, 30, 5, tzinfo=timezone(timedelta(hours=8)))
     with log.transaction() as tx:
         tx.append_many([opening(signer), sign_in("d-01"), sign_in("d-02")])
-        tx.append({"type": "ballot", "poll": "p-1", "receipt": "r-1", "choice": "for"})
+        tx.append({"type": "meeting_closed", "by": "chair", "at": "2026-03-01T11:00:00Z"})
     assert clock.readings == 1
     assert b'"at":"2026-03-01T09:30:05Z"' in log.entry(2)
 
@@ -171,12 +165,13 @@ def test_a_refused_batch_appends_none_of_its_entries(
             "not '2026-03-01 09:30'",
         ),
         (
-            {"type": "ballot", "poll": "p-1", "receipt": "r", "choice": "for", "deputy": "d-01"},
-            "entry 1 (ballot): field deputy not allowed",
+            {"type": "ballot", "poll": "p-1", "receipt": "r", "choice": "for"},
+            "entry 1: type ballot belongs to the sealed-ballot protocol, retired in this version",
         ),
         (
-            {"type": "ballot", "poll": "p-1", "receipt": "r", "choice": "for", "at": "x"},
-            "entry 1 (ballot): field at not allowed",
+            {"type": "participation", "poll": "p-1", "deputy": "d-01", "device": "t-01"},
+            "entry 1: type participation belongs to the sealed-ballot protocol, retired in this "
+            "version",
         ),
     ],
 )
