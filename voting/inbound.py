@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from audit.signature_batch import Verdict
 from ballots.crypto.errors import CryptoError
-from devices.ballot_checks import BallotJob, BallotVerdict, DecodedBallot, check_ballot
+from devices.ballot_checks import BallotJob, BallotQueue, BallotVerdict, DecodedBallot
 from devices.signatures import SignatureChecker
 from voting import core, protocol
 from voting.core import encrypted
@@ -164,7 +164,7 @@ async def check_encrypted(
         key=setup.key.encode(),
         signature=(device.alg, device.public_key, signed.payload, signed.sig),
     )
-    return await link.signatures.run(check_ballot, job)
+    return await BallotQueue.of(link.signatures).check(job)
 
 
 def encrypted_ack(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 from typing import Any
@@ -12,12 +13,15 @@ from audit.tablet import signing_payload
 from ballots.crypto.encoding import ballot_bytes, ballot_from_json, ballot_to_json, tracking_code
 from ballots.crypto.shape import Choice
 from devices.ballot_checks import (
+    MAX_BATCH,
     BallotJob,
+    BallotQueue,
     BallotSummary,
     BallotVerdict,
     DecodedBallot,
     Problem,
     check_ballot,
+    check_ballots,
 )
 from devices.signatures import SignatureChecker
 from tests.voting.core.encrypted_meeting import EncryptedMeeting, resigned, sha256_hex
@@ -114,6 +118,39 @@ async def test_a_worker_process_gives_the_same_verdicts(meeting: EncryptedMeetin
         await checker.stop()
     assert verdicts == [check_ballot(job) for job in jobs]
     assert await checker.run(check_ballot, jobs[0]) is None  # no worker: the decision checks
+
+
+async def test_the_ballots_of_one_turn_go_to_the_worker_in_batches(
+    meeting: EncryptedMeeting,
+) -> None:
+    stances = ["for", "against", "abstain"]
+    jobs = [
+        job_for(meeting, meeting.message("d01", Choice.stances([stances[i % 3]])))
+        for i in range(MAX_BATCH + 2)
+    ]
+    jobs[1] = job_for(meeting, tampered(meeting.message("d01", Choice.stances(["for"]))))
+    checker = SignatureChecker(workers=1)
+    batches: list[int] = []
+    run = checker.run
+
+    async def counted(work: Any, batch: Any) -> Any:
+        batches.append(len(batch))
+        return await run(work, batch)
+
+    checker.run = counted  # type: ignore[method-assign]
+    queue = BallotQueue.of(checker)
+    assert BallotQueue.of(checker) is queue
+    assert await queue.check(jobs[0]) is None  # no worker yet: the decision checks
+    await checker.start()
+    try:
+        verdicts = await asyncio.gather(*(queue.check(job) for job in jobs))
+    finally:
+        await checker.stop()
+    assert batches == [MAX_BATCH, 2]
+    assert verdicts == check_ballots(jobs)
+    assert [v is not None and v.problem is None for v in verdicts] == [True, False] + [True] * (
+        MAX_BATCH
+    )
 
 
 def _decide(
