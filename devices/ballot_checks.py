@@ -79,20 +79,23 @@ class BallotSummary(NamedTuple):
 class DecodedBallot(NamedTuple):
     """A ballot that decoded strictly with its poll's shape, as the decision takes it: its JSON
     as received (strict decoding admits one JSON form per ballot, so it is also the form the log
-    records) and its :class:`BallotSummary`."""
+    records), its :class:`BallotSummary`, and the ballot itself when it was decoded in this
+    process (None when a worker decoded it)."""
 
     json: Mapping[str, Any]
     summary: BallotSummary
+    whole: EncryptedBallot | None = None
 
     @classmethod
     def of(cls, ballot: EncryptedBallot) -> DecodedBallot:
-        return cls(ballot_to_json(ballot), BallotSummary.of(ballot))
+        return cls(ballot_to_json(ballot), BallotSummary.of(ballot), ballot)
 
     @classmethod
     def from_json(cls, shape: BallotShape, json: Mapping[str, Any]) -> DecodedBallot:
         """Decode ``json`` strictly here (raises the :class:`CryptoError` of the first bad
         value): the path with no worker."""
-        return cls(json, BallotSummary.of(ballot_from_json(shape, json)))
+        ballot = ballot_from_json(shape, json)
+        return cls(json, BallotSummary.of(ballot), ballot)
 
 
 @dataclass(frozen=True)

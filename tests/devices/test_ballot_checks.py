@@ -199,6 +199,21 @@ def test_the_decision_takes_the_workers_decoding_and_records_the_json_as_receive
     assert decided.entries[0]["ballot"] == expected
 
 
+def test_with_no_worker_the_ballot_is_decoded_once(
+    meeting: EncryptedMeeting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    message = meeting.message("d01", Choice.stances(["for"]))
+    shape = ballot_setup(meeting.state, meeting.state.polls["p1"]).shape
+    ballot = DecodedBallot.from_json(shape, message["ballot"])
+    assert ballot.whole == ballot_from_json(shape, message["ballot"])
+    again: list[object] = []
+    monkeypatch.setattr(encrypted, "ballot_from_json", lambda *args: again.append(args))
+    signed = SignedBody.read(message["body"], message["sig"])
+    decided = cast_encrypted(meeting.state, signed, None, ballot=ballot)
+    assert isinstance(decided, Change)
+    assert again == []  # the proofs were checked on the ballot decoded by the inbound path
+
+
 def test_a_verdict_for_another_ballot_is_not_taken(meeting: EncryptedMeeting) -> None:
     other = meeting.message("d01", Choice.stances(["against"]))
     lying = BallotVerdict(**{**check_ballot(job_for(meeting, other)).__dict__})

@@ -235,7 +235,7 @@ def cast_encrypted(
     ):
         problem = verdict.problem
     else:
-        whole = ballot if isinstance(ballot, EncryptedBallot) else _decode(setup, decoded)
+        whole = decoded.whole or _decode(setup, decoded)
         problem = proof_problem(setup.shape, whole, setup.context(device.deputy, device_key))
     if problem is not None:
         raise refusal(problem)
@@ -260,7 +260,8 @@ def cast_encrypted(
 
 
 def _decode(setup: BallotSetup, decoded: DecodedBallot) -> EncryptedBallot:
-    """The whole ballot again from its JSON, for the proofs no worker checked."""
+    """The whole ballot from the JSON a worker decoded, for proofs the worker's verdict does
+    not cover (given for another context)."""
     try:
         return ballot_from_json(setup.shape, decoded.json)
     except CryptoError as error:
