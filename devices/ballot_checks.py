@@ -3,10 +3,11 @@ JSON, the tablet's signature and every proof.
 
 Verifying an encrypted ballot's proofs takes 1 to 14 ms of CPU (``docs/ballot-secrecy.md`` §9),
 and strictly decoding its JSON some 0.1 ms more: too long for the meeting's event loop when a
-hall votes at once. The inbound path sends a :class:`BallotJob` (the ballot's JSON as received)
-to the signature workers (:meth:`devices.signatures.SignatureChecker.run`), where
-:func:`check_ballot` runs, and hands the :class:`BallotVerdict` to the core's decision as a
-value. The verdict carries what the decision and the acknowledgement need of the decoded ballot
+hall votes at once. The inbound path hands a :class:`BallotJob` (the ballot's JSON as received)
+to the :class:`BallotQueue`, which sends the jobs of one turn of the event loop to the signature
+workers in batches (:meth:`devices.signatures.SignatureChecker.run`), where
+:func:`check_ballot` runs on each, and hands the :class:`BallotVerdict` to the core's decision
+as a value. The verdict carries what the decision and the acknowledgement need of the decoded ballot
 (:class:`BallotSummary`: the SHA-256 of its bytes, its first components, its tracking code), so
 the event loop never decodes it. The decision uses the verdict only if it was given for exactly
 the ballot, poll context, deputy, device key and sitting key it is deciding on
