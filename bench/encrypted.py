@@ -14,10 +14,11 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bench.load import split
-from bench.plenary import WAIT_S, Burst, Figures, Say, Session, timed_burst
+from bench.plenary import WAIT_S, Burst, Figures, Say, Session, cpu_seconds, timed_burst
 from devices.scrutineer.client import HttpTransport
 from devices.scrutineer.simulated import run_until_settled, simulated_station
 
@@ -53,6 +54,22 @@ class EncryptedFigures:
     burst: Burst
     close_s: float
     counted: int
+    workers_cpu_s: float = 0.0  # the server's child processes (its signature worker) during it
+    clients_cpu_s: float = 0.0  # the client processes during the burst
+
+
+def child_pids(pid: int) -> list[int]:
+    """The process ids of ``pid``'s children (the server's signature workers, and the helper
+    process ``multiprocessing`` may start beside them)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def cpu_of(pids: list[int]) -> float:
+    """The CPU time the processes ``pids`` have used, together."""
+    return sum(cpu_seconds(pid) for pid in pids)
 
 
 def stances(tablets: int, seed: int = 2027) -> list[str]:
@@ -103,15 +120,28 @@ def run_encrypted(session: Session, figures: Figures, say: Say) -> EncryptedFigu
     encryption = api("GET", "")["poll"]["encryption"]
     clients.call("wait_for", {"what": "poll", "value": poll, "timeout": WAIT_S})
     shares = split(stances(figures.tablets), len(clients))
-    prepare = (
+    clients.call(
         "prepare_encrypted",
         [{"poll": poll, "encryption": encryption, "stances": share} for share in shares],
     )
-    burst = timed_burst(clients, pid, prepare, figures, say, "encrypted burst", sizes={})
+    # Prepared above, so that the clients' CPU below is the burst's only; the burst's own
+    # preparation is then a check that every tablet still shows the poll.
+    ready = ("wait_for", {"what": "poll", "value": poll, "timeout": WAIT_S})
+    workers, client_pids = child_pids(pid), [p.pid for p in clients.processes if p.pid]
+    cpu = (cpu_of(workers), cpu_of(client_pids))
+    burst = timed_burst(clients, pid, ready, figures, say, "encrypted burst", sizes={})
+    workers_cpu_s, clients_cpu_s = cpu_of(workers) - cpu[0], cpu_of(client_pids) - cpu[1]
+    ballots = max(1, figures.tablets)
+    say(
+        f"  encrypted burst: CPU of the server's {len(workers)} child processes (its signature"
+        f" workers) {workers_cpu_s:.2f} s"
+        f" ({workers_cpu_s / ballots * 1e6:.0f} µs a ballot), of {len(client_pids)} client"
+        f" processes {clients_cpu_s:.2f} s ({clients_cpu_s / ballots * 1e6:.0f} µs a ballot)"
+    )
     started = time.monotonic()
     api("POST", f"/polls/{poll}/close")
     close_s = time.monotonic() - started
     closed = next(p for p in api("GET", "/polls")["polls"] if p["poll"] == poll)
     counted = int(closed.get("cast", 0))
     say(f"  encrypted: closed in {close_s:.2f} s with its aggregate; {counted} ballots cast")
-    return EncryptedFigures(ceremony_s, burst, close_s, counted)
+    return EncryptedFigures(ceremony_s, burst, close_s, counted, workers_cpu_s, clients_cpu_s)

@@ -190,11 +190,15 @@ class Share:
         self, poll: str, encryption: dict[str, Any], stances: list[str]
     ) -> int:
         """Encrypt, prove and sign every tablet's encrypted motion ballot now (as a tablet does
-        before the deputy confirms), so that the burst sends ready-made messages."""
-        self.prepared = [
-            t.tablet.encrypted_ballot(poll, encryption, Choice.stances([stance]))
-            for t, stance in zip(self.tablets, stances, strict=True)
-        ]
+        before the deputy confirms), so that the burst sends ready-made messages. The loop runs
+        between two ballots: a busy or loaded machine takes seconds for them all, and the
+        connections must keep answering the server's pings meanwhile."""
+        self.prepared = []
+        for t, stance in zip(self.tablets, stances, strict=True):
+            self.prepared.append(
+                t.tablet.encrypted_ballot(poll, encryption, Choice.stances([stance]))
+            )
+            await asyncio.sleep(0)
         return len(self.prepared)
 
     async def burst(self, start_at: float, timeout: float) -> dict[str, Any]:

@@ -2,11 +2,11 @@
 
 ::
 
-    decode        the message's model (voting.protocol): else invalid-message; an encrypted
-                  ballot is then strictly decoded with its poll's shape (bad-point, …)
+    decode        the message's model (voting.protocol): else invalid-message
     authenticate  canonicalise the signed body once; a signature worker checks it with the key
                   the connection proved at hello and returns a Verdict (a value); for an
-                  encrypted ballot the worker also checks every proof (a BallotVerdict)
+                  encrypted ballot the worker also decodes the ballot strictly with its poll's
+                  shape (bad-point, …) and checks every proof (a BallotVerdict)
     decide        a decision of voting.core, bound to the body, the verdict and the ballot
     commit        MeetingService.submit: the only path that writes
     answer        the outcome as a reply: ack, ballot_ack (signed by the log key) for an
@@ -21,17 +21,14 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from audit.signature_batch import Verdict
-from ballots.crypto.ballot import EncryptedBallot
-from ballots.crypto.encoding import ballot_bytes, ballot_from_json, tracking_code
 from ballots.crypto.errors import CryptoError
-from devices.ballot_checks import BallotJob, BallotVerdict, check_ballot
+from devices.ballot_checks import BallotJob, BallotQueue, BallotVerdict, DecodedBallot
 from devices.signatures import SignatureChecker
 from voting import core, protocol
 from voting.core import encrypted
@@ -88,12 +85,13 @@ async def handle(link: TabletLink, raw: Any) -> Reply:
 async def cast_encrypted(
     link: TabletLink, message: protocol.EncryptedBallotMessage, signed: SignedBody
 ) -> Reply:
-    """Decode the ballot strictly with its poll's shape, have a worker check the signature and
-    every proof, decide, and acknowledge once committed. A poll that is unknown, not encrypted
-    or without its key is left to the decision, which refuses it with the poll's code."""
+    """Have a worker decode the ballot strictly with its poll's shape and check the signature
+    and every proof (or decode it here when no worker runs), decide, and acknowledge once
+    committed. A poll that is unknown, not encrypted or without its key is left to the
+    decision, which refuses it with the poll's code."""
     service = link.service
     poll = service.state.polls.get(str(signed.body.get("poll")))
-    ballot: EncryptedBallot | None = None
+    decoded: DecodedBallot | None = None
     verdict: BallotVerdict | None = None
     setup = None
     if poll is not None and poll.mode == "encrypted":
@@ -102,51 +100,64 @@ async def cast_encrypted(
         except CommandError:
             setup = None
     if setup is not None:
-        try:
-            ballot = ballot_from_json(setup.shape, message.ballot)
-        except CryptoError as error:
-            raise encrypted.crypto_refusal(error) from None
-        verdict = await check_encrypted(link, signed, setup, ballot)
+        verdict = await check_encrypted(link, signed, setup, message.ballot)
+        decoded = decoded_ballot(setup, message.ballot, verdict)
     decide = functools.partial(
-        encrypted.cast_encrypted, signed=signed, verdict=verdict, ballot=ballot
+        encrypted.cast_encrypted, signed=signed, verdict=verdict, ballot=decoded
     )
     written = await service.submit(decide)
-    if ballot is None:  # the decision refuses a ballot it could not decode: never reached
+    if decoded is None:  # the decision refuses a ballot it could not decode: never reached
         raise invalid_message("the ballot was not decoded")
-    return encrypted_ack(service, message.id, str(signed.body.get("poll")), ballot, written)
+    return encrypted_ack(service, message.id, str(signed.body.get("poll")), decoded, written)
+
+
+def decoded_ballot(
+    setup: encrypted.BallotSetup, ballot: dict[str, Any], verdict: BallotVerdict | None
+) -> DecodedBallot:
+    """The ballot as the worker decoded it, or decoded here when no worker did; a ballot that
+    does not decode strictly is refused with the code of its first bad value (bad-point, …)."""
+    if verdict is not None and verdict.summary is not None:
+        return DecodedBallot(ballot, verdict.summary)
+    if verdict is not None and verdict.problem is not None:
+        raise encrypted.refusal(verdict.problem)
+    try:
+        return DecodedBallot.from_json(setup.shape, ballot)
+    except CryptoError as error:
+        raise encrypted.crypto_refusal(error) from None
 
 
 async def check_encrypted(
-    link: TabletLink, signed: SignedBody, setup: encrypted.BallotSetup, ballot: EncryptedBallot
+    link: TabletLink, signed: SignedBody, setup: encrypted.BallotSetup, ballot: dict[str, Any]
 ) -> BallotVerdict | None:
-    """A worker's verdict on the signature and every proof, for the device this connection
-    proved at hello; None if the body names another device or no worker is running."""
+    """A worker's decoding of the ballot and verdict on the signature and every proof, for the
+    device this connection proved at hello; None if the body names another device or no
+    worker is running."""
     if signed.payload is None or signed.device != link.device.id:
         return None
     device = link.device
     job = BallotJob(
         shape=setup.shape,
-        ballot=ballot_bytes(ballot),
+        ballot=ballot,
         poll_context=setup.poll_context.encode(),
         deputy=device.deputy,
         device_key=encrypted.device_key_bytes(device.public_key),
         key=setup.key.encode(),
         signature=(device.alg, device.public_key, signed.payload, signed.sig),
     )
-    return await link.signatures.run(check_ballot, job)
+    return await BallotQueue.of(link.signatures).check(job)
 
 
 def encrypted_ack(
-    service: MeetingService, ref: str | None, poll: str, ballot: EncryptedBallot, written: Written
+    service: MeetingService, ref: str | None, poll: str, ballot: DecodedBallot, written: Written
 ) -> Reply:
     """The signed promise for an encrypted ballot: the log key's signature over SHA-256 of the
     ballot's bytes (the body's ``ballot_hash``), with the tracking code the tablet shows."""
-    digest = hashlib.sha256(ballot_bytes(ballot)).digest()
+    digest = ballot.summary.sha256
     reply: Reply = {
         "type": "ballot_ack",
         "id": ref,
         "poll": poll,
-        "tracking_code": tracking_code(ballot),
+        "tracking_code": ballot.summary.tracking_code,
         "ballot_hash": base64.b64encode(digest).decode(),
         "signature": service.acknowledge(digest),
         "log_key": service.log.vkey,

@@ -21,6 +21,7 @@ from audit.tables import create_engine_for
 from audit.verify import verify_bundle
 from ballots.crypto.encoding import ballot_bytes, ballot_from_json
 from ballots.crypto.shape import Choice
+from devices import ballot_checks
 from devices.tablet import ballot_shape
 from tests.voting.conftest import LOG_KEY, TEST_SCRYPT_N, WATCHER_COALESCE_S, Server
 from tests.voting.core.encrypted_meeting import resigned, sha256_hex
@@ -284,7 +285,7 @@ def test_a_restart_mid_poll_loses_no_acknowledged_ballot_and_nothing_is_plaintex
         assert result["counts"] == {"for": 1, "against": 2, "abstain": 1, "not_voted": 0}
 
 
-def test_with_a_worker_the_proofs_are_checked_off_the_event_loop(
+def test_with_a_worker_the_ballots_are_decoded_and_checked_off_the_event_loop(
     server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = Settings(
@@ -302,6 +303,9 @@ def test_with_a_worker_the_proofs_are_checked_off_the_event_loop(
     )
     in_the_server: list[object] = []
     monkeypatch.setattr(encrypted, "proof_problem", lambda *args: in_the_server.append(args))
+    # The strict decoding too happens in the worker: these are where the server would decode.
+    monkeypatch.setattr(encrypted, "ballot_from_json", lambda *a: in_the_server.append(a))
+    monkeypatch.setattr(ballot_checks, "ballot_from_json", lambda *a: in_the_server.append(a))
     with TestClient(app) as client:
         chair, sessions = sit(client)
         scrutineers = complete_key(client, chair)
@@ -314,10 +318,16 @@ def test_with_a_worker_the_proofs_are_checked_off_the_event_loop(
         proof["responses"][0], proof["responses"][1] = proof["responses"][1], proof["responses"][0]
         data = ballot_bytes(ballot_from_json(ballot_shape(encryption), ballot))
         reply = sessions[1].request(resigned(tablet, poll, ballot, sha256_hex(data)))
+        message = tablet.encrypted_ballot(poll, encryption, Choice.stances(["against"]))
+        a = bytearray(unb64url(message["ballot"]["ciphertexts"][0][0]))
+        a[31] |= 0x80
+        message["ballot"]["ciphertexts"][0][0] = b64url(bytes(a))
+        undecodable = sessions[1].request(message)
         for s in sessions:
             s.close()
     assert reply["type"] == "error" and reply["error"] == "bad-proof", reply
-    assert in_the_server == []  # every proof was checked by the worker process
+    assert undecodable["type"] == "error" and undecodable["error"] == "bad-point", undecodable
+    assert in_the_server == []  # every ballot was decoded and checked by the worker process
 
 
 def test_an_identical_resend_gets_the_same_acknowledgement(client: TestClient) -> None:

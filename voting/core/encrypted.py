@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from audit.canonical import canonical_bytes
-from ballots.crypto.ballot import BallotContext, EncryptedBallot, check_not_reused
-from ballots.crypto.encoding import ballot_bytes, ballot_to_json
-from ballots.crypto.errors import CryptoError
+from ballots.crypto.ballot import BallotContext, EncryptedBallot
+from ballots.crypto.encoding import ballot_from_json
+from ballots.crypto.errors import CryptoError, ReusedComponentError
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.hashing import poll_context
 from ballots.crypto.shape import BallotShape, shape_of
-from devices.ballot_checks import BallotVerdict, Problem, proof_problem
+from devices.ballot_checks import BallotVerdict, DecodedBallot, Problem, proof_problem
 from voting.core.casting import eligible
 from voting.core.checks import poll_is_open, require_open
 from voting.core.devices import SignedBody, authenticate
@@ -187,14 +186,15 @@ def cast_encrypted(
     signed: SignedBody,
     verdict: BallotVerdict | None = None,
     *,
-    ballot: EncryptedBallot | None,
+    ballot: EncryptedBallot | DecodedBallot | None,
 ) -> Change | AlreadyRecorded:
     """An encrypted ballot (``docs/protocol.md``, ``encrypted_ballot``).
 
     ``signed``: the body ``{type, origin, deputy, device, n, poll, ballot_hash}`` with its
-    signature; ``ballot``: the ballot strictly decoded with the poll's shape (None when the
-    poll is unknown or not encrypted: the decision then refuses with the poll's code);
-    ``verdict``: a worker's check of signature and proofs, used only if it covers this ballot.
+    signature; ``ballot``: the ballot strictly decoded with the poll's shape — decoded here or
+    by a worker (a :class:`DecodedBallot`: its JSON and summary) — or None when the poll is
+    unknown or not encrypted: the decision then refuses with the poll's code; ``verdict``: a
+    worker's check of signature and proofs, used only if it covers this ballot.
     Checks the device, signature and counter, the poll open and encrypted, the deputy eligible,
     the change policy, the ballot hash, every proof and the weeding, and returns the
     ``encrypted_ballot`` entry naming poll, deputy and device.
@@ -204,8 +204,9 @@ def cast_encrypted(
         state, signed, None if verdict is None else verdict.signature, expected="encrypted_ballot"
     )
     body = signed.body
-    data = None if ballot is None else ballot_bytes(ballot)
-    if data is not None and body.get("ballot_hash") != hashlib.sha256(data).hexdigest():
+    decoded = DecodedBallot.of(ballot) if isinstance(ballot, EncryptedBallot) else ballot
+    summary = None if decoded is None else decoded.summary
+    if summary is not None and body.get("ballot_hash") != summary.sha256.hex():
         raise CommandError(
             "ballot-hash-mismatch",
             "选票与签名中的选票摘要不符",
@@ -216,7 +217,7 @@ def cast_encrypted(
     poll = poll_is_open(state, PollId(str(body.get("poll"))))
     tally = tally_of(poll)
     setup = ballot_setup(state, poll)
-    if ballot is None or data is None:  # the inbound path decodes every ballot it can
+    if decoded is None or summary is None:  # the inbound path decodes every ballot it can
         raise invalid_message("the ballot was not decoded with the poll's shape")
     eligible(state, poll, device.deputy)
     if poll.change_policy == "first" and device.deputy in poll.participants:
@@ -230,17 +231,22 @@ def cast_encrypted(
         deputy=device.deputy,
         device_key=device_key,
         key=setup.key.encode(),
-        ballot=data,
+        ballot_sha256=summary.sha256,
     ):
         problem = verdict.problem
     else:
-        problem = proof_problem(setup.shape, ballot, setup.context(device.deputy, device_key))
+        whole = decoded.whole or _decode(setup, decoded)
+        problem = proof_problem(setup.shape, whole, setup.context(device.deputy, device_key))
     if problem is not None:
         raise refusal(problem)
-    try:
-        check_not_reused(ballot, tally.first_components)
-    except CryptoError as error:
-        raise crypto_refusal(error) from None
+    for position, component in enumerate(summary.first_components):
+        if component in tally.first_components:
+            raise crypto_refusal(
+                ReusedComponentError(
+                    f"ballot.ciphertexts[{position}].a",
+                    "this first component is already in another ballot",
+                )
+            )
     entry = {
         "type": "encrypted_ballot",
         "poll": poll.id,
@@ -248,6 +254,15 @@ def cast_encrypted(
         "device": device.id,
         "body": dict(body),
         "sig": signed.sig,
-        "ballot": ballot_to_json(ballot),
+        "ballot": decoded.json,
     }
     return Change([entry])
+
+
+def _decode(setup: BallotSetup, decoded: DecodedBallot) -> EncryptedBallot:
+    """The whole ballot from the JSON a worker decoded, for proofs the worker's verdict does
+    not cover (given for another context)."""
+    try:
+        return ballot_from_json(setup.shape, decoded.json)
+    except CryptoError as error:
+        raise crypto_refusal(error) from None
