@@ -188,10 +188,11 @@ def walk(client: TestClient, chair: Staff, sessions: list[TabletSession], tmp_pa
     }
     assert [p["announced"] for p in shown] == [True, True]
 
-    # 主席: only deputies may be written in (组织法 Art 18); the roster fills the list.
+    # 主席: only deputies may be written in (组织法 Art 18); the roster fills the list, and an
+    # encrypted ballot writes in the picked deputy's roster id, read back as the name.
     chair.post("/items/chair/current")
     head = {"kind": "election", "seats": 1, "candidates": [{"id": "h1", "name": "周正"}]}
-    third = [{"marks": {"h1": "against"}, "names": ["代表03"]}] * 5 + [
+    third = [{"marks": {"h1": "against"}, "names": ["d03"]}] * 5 + [
         {"marks": {"h1": "against"}, "names": ["王五"]}
     ] * 3
     vote(chair, scrutineers, sessions, "chair", head, [marks(b, ["h1"]) for b in third])
