@@ -10,13 +10,14 @@ database is a SQLite file there, or ``--db``. With ``--url`` it drives a running
 logging in as ``--user`` (the password is read from the terminal or standard input). ``--db``
 must be empty: the rehearsal's new log key could not open the logs of meetings already there.
 
-The sitting itself is :mod:`devices.rehearsal`. With ``--encrypted`` an encrypted motion
-follows the plaintext polls (:mod:`devices.rehearsal.encrypted`): the scrutineers' list is
-adopted on paper, three simulated scrutineer stations in this process run the key ceremony,
-answer the liveness challenge and decrypt the closed poll; the decrypted counts must equal the
-stances the tablets encrypted. It is off by default, as a plaintext rehearsal is quicker; the
-stations are simulated here, in the rehearsal's own process, never in the server's. With ``--export DIR`` the meeting's audit log is
-then exported (``congress export``, or over HTTP with ``--url``) and checked by the verifier.
+The sitting itself is :mod:`devices.rehearsal`. Its secret polls are encrypted
+(:mod:`devices.rehearsal.encrypted`): the scrutineers' list is adopted on paper, three
+simulated scrutineer stations run the key ceremony, answer each poll's liveness challenge,
+decrypt the closed polls and mix their write-ins; each decrypted result must equal the recount
+of the ballots the tablets encrypted. The stations are simulated here, in the rehearsal's own
+process, never in the server's; four scrutineers are chosen among the deputies, so a
+rehearsal needs four tablets or more. With ``--export DIR`` the meeting's audit log is then
+exported (``congress export``, or over HTTP with ``--url``) and checked by the verifier.
 A line per phase goes to standard output, then the results and a summary table. Exit status:
 0 if every vote was acknowledged, counted once, matched the recount and proved included, and the
 bundle verified; 1 if anything failed; 2 on a usage error.
@@ -45,6 +46,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from audit.bundle import write_bundle
 from audit.verify import verify_bundle
+from devices.rehearsal.encrypted import MINIMUM_TABLETS
 from devices.rehearsal.report import result_lines, summary_lines
 from devices.rehearsal.run import Rehearsal
 from devices.rehearsal.summary import Summary
@@ -78,8 +80,10 @@ def positive_tablets(value: str) -> int:
         count = int(value)
     except ValueError:
         count = 0
-    if not 2 <= count <= 10_000:
-        raise argparse.ArgumentTypeError("平板数须在 2 到 10000 之间 / between 2 and 10000 tablets")
+    if not MINIMUM_TABLETS <= count <= 10_000:
+        raise argparse.ArgumentTypeError(
+            f"平板数须在 {MINIMUM_TABLETS} 到 10000 之间 / between {MINIMUM_TABLETS} and 10000 tablets"
+        )
     return count
 
 
@@ -122,14 +126,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--seed", type=int, default=2026, metavar="S", help="随机种子 / random seed (%(default)s)"
-    )
-    parser.add_argument(
-        "--encrypted",
-        action="store_true",
-        help=(
-            "表决之后再进行一次加密表决，由本进程中的三名模拟监票人完成密钥仪式和解密"
-            " / then run an encrypted motion, with three simulated scrutineers in this process"
-        ),
     )
     parser.add_argument(
         "--connect-limit",
@@ -354,7 +350,6 @@ def run(args: argparse.Namespace) -> int:
                 progress=say,
                 connect_limit=args.connect_limit,
                 ssl_context=context,
-                encrypted=args.encrypted,
                 cafile=None if args.cafile is None else str(args.cafile),
             )
             summary = asyncio.run(rehearsal.run())
