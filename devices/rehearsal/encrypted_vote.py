@@ -42,6 +42,8 @@ def crypto_choice(definition: Mapping[str, Any], choice: Any) -> Choice:
     motion, candidate or project in list order, the chosen projects of a choose-N selection, one
     level per subject of an evaluation, and the written-in names."""
     kind = definition.get("kind")
+    if kind not in {"motion", "election", "selection", "evaluation"}:
+        raise SimulationError(f"no encrypted ballot for a poll of kind {kind!r}")
     if kind == "motion":
         return Choice.stances([_stance(choice)])
     if kind == "evaluation":
@@ -60,9 +62,7 @@ def crypto_choice(definition: Mapping[str, Any], choice: Any) -> Choice:
     marks = choice.get("marks", {})
     write_ins = choice.get("write_ins") or []
     names = list(write_ins.values()) if isinstance(write_ins, Mapping) else list(write_ins)
-    if kind in {"election", "selection"}:
-        return Choice.stances([_stance(marks.get(i)) for i in ids], names)
-    raise SimulationError(f"no encrypted ballot for a poll of kind {kind!r}")
+    return Choice.stances([_stance(marks.get(i)) for i in ids], names)
 
 
 def check_acknowledged(vote: EncryptedVote, reply: Mapping[str, Any], log: NoteVerifier) -> None:

@@ -426,6 +426,16 @@ class Rehearsal:
         except SimulationError as error:
             self._fail(f"{sim.device} {plan.poll}: {error}")
 
+    def checkpoints_seen(self) -> dict[int, str]:
+        """The signed checkpoints the simulated scrutineers read, by tree size."""
+        if self.scrutineers is None:
+            return {}
+        return {
+            int(size): note
+            for station in self.scrutineers.stations
+            for size, note in station.state.checkpoints.items()
+        }
+
     async def _close(self) -> str:
         await self._api("POST", "/close")
         state = await self._api("GET", "")

@@ -274,16 +274,20 @@ def export_local(server: LocalServer, origin: str, out: Path) -> None:
         raise SimulateFailed("导出失败", f"congress export failed: {done.stderr.strip()}")
 
 
-def export_remote(http: HttpClient, summary: Summary, token: str, out: Path) -> None:
-    """The bundle from a running server: every entry and the newest signed checkpoint."""
+def export_remote(
+    http: HttpClient, summary: Summary, token: str, out: Path, seen: dict[int, str]
+) -> None:
+    """The bundle from a running server: every entry, the newest signed checkpoint and the
+    checkpoints ``seen`` by the simulated scrutineers (their decryption shares are bound to
+    those, so the verifier needs them)."""
     base = f"/api/meetings/{summary.meeting}/log"
     try:
         entries = http.request_sync("GET", f"{base}/entries", token=token).splitlines()
         note = http.request_sync("GET", f"{base}/checkpoint").decode()
     except SimulationError as error:
         raise SimulateFailed("导出失败", f"export over HTTP failed: {error}") from None
-    size = int(note.split("\n")[1])
-    write_bundle(out, vkey=summary.log_key, entries=entries, checkpoints=[(size, note)])
+    notes = {**seen, int(note.split("\n")[1]): note}
+    write_bundle(out, vkey=summary.log_key, entries=entries, checkpoints=sorted(notes.items()))
 
 
 def verify(out: Path, vkey: str) -> bool:
@@ -365,7 +369,9 @@ def run(args: argparse.Namespace) -> int:
                 if server is not None:
                     export_local(server, origin, args.export)
                 else:
-                    export_remote(http, summary, rehearsal.token, args.export)
+                    export_remote(
+                        http, summary, rehearsal.token, args.export, rehearsal.checkpoints_seen()
+                    )
                 ok = verify(args.export, summary.log_key) and ok
     except SimulateFailed as error:
         print(f"congress simulate: {error}", file=sys.stderr)
