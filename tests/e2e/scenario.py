@@ -63,6 +63,14 @@ def take_office(server: DemoServer, token: str) -> SimulatedScrutineers:
     return scrutineers
 
 
+def answer_liveness(server: DemoServer, token: str, scrutineers: SimulatedScrutineers) -> str:
+    """The chair's liveness challenge for the next poll, answered by the stations; its id."""
+    poll = f"p{len(state(server, token)['polls']) + 1}"
+    server.api("POST", f"{BASE}/liveness/challenge", {"poll": poll}, token=token)
+    scrutineers.step()
+    return poll
+
+
 def open_encrypted(
     server: DemoServer,
     token: str,
@@ -73,9 +81,7 @@ def open_encrypted(
 ) -> str:
     """The chair's liveness challenge for the next poll, answered by the stations, then the
     encrypted poll opened on ``item`` under that id."""
-    poll = f"p{len(state(server, token)['polls']) + 1}"
-    server.api("POST", f"{BASE}/liveness/challenge", {"poll": poll}, token=token)
-    scrutineers.step()
+    poll = answer_liveness(server, token, scrutineers)
     body = {"poll": poll, "mode": "encrypted", **options}
     assert open_poll(server, token, item, definition, **body) == poll
     return poll
