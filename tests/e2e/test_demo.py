@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, expect
 from tests.devices.processes import wait_listening
 from tests.e2e.conftest import CHAIR, MEETING, DemoServer
 from tests.e2e.tablet_pages import Chair, new_tablet
-from tests.e2e.test_tablet import vote_motion
+from tests.e2e.tablet_voting import vote_motion
 from voting.demo_hall import WRITE_INS
 
 #: Seconds over which the simulated deputies sign in and vote (the demo's --pace=1).

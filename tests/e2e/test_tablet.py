@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
-import ballots
 from tests.e2e import scenario
 from tests.e2e.conftest import MEETING, DemoServer
 from tests.e2e.tablet_pages import (
@@ -37,11 +36,19 @@ from tests.e2e.tablet_pages import (
     screenshot,
     stored,
 )
+from tests.e2e.tablet_voting import (
+    confirm_tracking_code,
+    decrypted,
+    expect_counted,
+    logged_ballot,
+    open_encrypted,
+    own_ballot,
+    recount,
+    vote_motion,
+)
 from voting import sample
 from voting.demo_scrutineers import SimulatedScrutineers
 
-COUNTED_TIMEOUT_MS = 15_000
-TRACKING_CODE = re.compile(r"^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$")
 POLICY_LAST = "本次表决以最后一次提交为准，表决结束前可以修改"
 POLICY_FIRST = "提交后不能修改"
 
@@ -59,23 +66,6 @@ def chair(demo_server: DemoServer) -> Chair:
 def stations(chair: Chair) -> SimulatedScrutineers:
     """The scrutineers in office with the sitting key, their stations stepped by the tests."""
     return scenario.take_office(chair.server, chair.token)
-
-
-def open_encrypted(chair: Chair, stations: SimulatedScrutineers, item: str) -> str:
-    return chair.open_poll(item, mode="encrypted", answer=stations.step)
-
-
-def decrypted(chair: Chair, stations: SimulatedScrutineers, poll: str) -> dict[str, Any]:
-    """The closed encrypted poll's result once the stations decrypted it."""
-    return chair.result(poll, stations.step)
-
-
-def recount(chair: Chair, poll: str, ballots_cast: list[Any]) -> dict[str, Any]:
-    """The result ``ballots.tally`` gives for ``ballots_cast`` in ``poll`` as opened."""
-    view = next(p for p in chair.get()["polls"] if p["poll"] == poll)
-    counted = dict(view["definition"], issued=len(ballots_cast))
-    found: dict[str, Any] = ballots.tally({"poll": counted, "ballots": ballots_cast})
-    return found
 
 
 @pytest.fixture
@@ -97,45 +87,6 @@ def tablet(
 
 def main_text(page: Page) -> str:
     return normalise(page.locator("main").inner_text())
-
-
-def logged_ballot(server: DemoServer, code: str) -> dict[str, Any]:
-    """The public log's encrypted ballot under tracking code ``code``: ``{seq, entry}``."""
-    found: dict[str, Any] = server.api(
-        "GET", f"/api/meetings/{MEETING}/log/encrypted-ballots/{code}"
-    )
-    return found
-
-
-def own_ballot(page: Page, poll: str) -> dict[str, Any]:
-    return next(b for b in stored(page, "ballots") if b["poll"] == poll)
-
-
-def vote_motion(page: Page, choice: str, *, encrypted: bool = True) -> None:
-    page.get_by_role("button", name=choice, exact=True).click()
-    expect(page.locator(".confirm-text")).to_have_text(f"您选择了：{choice}。确认提交吗？")
-    page.get_by_role("button", name="确认", exact=True).click()
-    if encrypted:
-        confirm_tracking_code(page)
-    expect(page.get_by_text("已提交，等待表决结束")).to_be_visible()
-
-
-def confirm_tracking_code(page: Page) -> str:
-    """The encrypted ballot's tracking code is shown before casting; cast it, and the same code
-    is shown after."""
-    shown = page.locator("#tracking-code")
-    expect(shown).to_have_text(TRACKING_CODE, timeout=COUNTED_TIMEOUT_MS)
-    code = shown.inner_text()
-    page.get_by_role("button", name="确认投票", exact=True).click()
-    expect(page.locator("#tracking-code-cast")).to_have_text(code)
-    return code
-
-
-def expect_counted(page: Page) -> None:
-    """The tablet's own inclusion check of its encrypted ballot passed."""
-    expect(page.locator("#inclusion")).to_contain_text(
-        "已核对：您的选票已记入公开日志", timeout=COUNTED_TIMEOUT_MS
-    )
 
 
 # Pairing and sign-in ------------------------------------------------------------------------
