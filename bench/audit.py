@@ -5,9 +5,9 @@
 (a) append throughput into a SQLite file through ``audit.store.AuditLog``, in transactions of
 ``--batch`` entries (and, for comparison, one entry per transaction); (b) full verification of a
 bundle of ``--entries`` entries built here: a plenary of ``--deputies`` deputies voting poll
-after poll, mostly secret (participation entries with real Ed25519 tablet signatures, sealed
-ballots revealed at close, results), some named and a few elections; every signature is
-verified; (c) inclusion proof generation and verification at that size; (d) baselines measured
+after poll by named votes (vote entries with real Ed25519 tablet signatures, results), motions
+and a few selections; every signature is verified (encrypted ballots and their proofs are
+measured by ``bench/crypto.py`` and the encrypted burst of ``bench/run.py``); (c) inclusion proof generation and verification at that size; (d) baselines measured
 in the same run: SHA-256 and ``json.loads`` over the same lines, and Ed25519 verification alone.
 Prints figures only; asserts nothing. Progress goes to standard error.
 """
@@ -164,10 +164,9 @@ class BenchMeeting:
                 break
             number += 1
             progress(self.tree.size)
-            kind = "named" if number % 10 == 0 else "secret"
-            voters = min(len(present), (remaining - 3) // (1 if kind == "named" else 2))
-            election = kind == "secret" and number % 7 == 0  # elections are always secret
-            yield from self.poll(f"p-{number}", kind, present, voters, election=election)
+            voters = min(len(present), remaining - 3)
+            selection = number % 7 == 0
+            yield from self.poll(f"p-{number}", "named", present, voters, selection=selection)
         while self.tree.size < target - 1:  # deputies leave at the end of the sitting
             self.tick(0.2)
             deputy = present.pop()
@@ -178,15 +177,16 @@ class BenchMeeting:
         self.checkpoint()
 
     def poll(
-        self, poll: str, mode: str, present: list[str], voters: int, *, election: bool
+        self, poll: str, mode: str, present: list[str], voters: int, *, selection: bool
     ) -> Iterator[bytes]:
         definition: dict[str, Any] = {"kind": "motion", "title": f"议案 {poll}"}
-        if election:
+        if selection:
             definition = {
-                "kind": "election",
-                "title": f"选举 {poll}",
+                "kind": "selection",
+                "title": f"票决 {poll}",
+                "form": "choose",
                 "seats": 2,
-                "candidates": [{"id": f"c{i}", "name": f"候选人{i}"} for i in range(1, 4)],
+                "candidates": [{"id": f"x{i}", "name": f"项目{i}"} for i in range(1, 4)],
             }
         definition.update(electorate=len(self.ids), present=len(present))
         self.tick(5)
@@ -203,15 +203,11 @@ class BenchMeeting:
             }
         )
         taking_part = present[:voters]
-        choices = [self.choice(election) for _ in taking_part]
+        choices = [self.choice(selection) for _ in taking_part]
         for deputy, choice in zip(taking_part, choices, strict=True):
             self.tick(0.02)
-            if mode == "secret":
-                body, sig = self.signed(deputy, "participation", poll=poll)
-                fields = {"type": "participation", "poll": poll, "deputy": deputy}
-            else:
-                body, sig = self.signed(deputy, "vote", poll=poll, choice=choice)
-                fields = {"type": "vote", "poll": poll, "deputy": deputy, "choice": choice}
+            body, sig = self.signed(deputy, "vote", poll=poll, choice=choice)
+            fields = {"type": "vote", "poll": poll, "deputy": deputy, "choice": choice}
             yield self.entry({**fields, "device": body["device"], "body": body, "sig": sig})
         self.tick(5)
         yield self.entry(
@@ -223,22 +219,14 @@ class BenchMeeting:
                 "by": "chair:bench",
             }
         )
-        if mode == "secret":
-            sealed = sorted((self.rng.randbytes(16).hex(), choice) for choice in choices)
-            for receipt, choice in sealed:
-                yield self.entry(
-                    {"type": "ballot", "poll": poll, "receipt": receipt, "choice": choice},
-                    timed=False,
-                )
         result = tally({"poll": {**definition, "issued": len(taking_part)}, "ballots": choices})
         yield self.entry({"type": "result", "poll": poll, "result": result})
         self.checkpoint()
 
-    def choice(self, election: bool) -> Any:
-        if not election:
+    def choice(self, selection: bool) -> Any:
+        if not selection:
             return self.rng.choice(MOTION_CHOICES)
-        chosen = self.rng.sample(["c1", "c2", "c3"], 2)
-        return {"marks": {c: "for" if c in chosen else "against" for c in ("c1", "c2", "c3")}}
+        return {"chosen": sorted(self.rng.sample(["x1", "x2", "x3"], 2))}
 
 
 def _b64(data: bytes) -> str:
@@ -395,7 +383,7 @@ def bench_proofs(meeting: BenchMeeting, count: int) -> None:
     seconds = time.perf_counter() - started
     print(
         f"    building the tree: {min(size, 200_000) / seconds:,.0f} leaves/s "
-        "(done once per verification with --receipt)"
+        "(done once per verification of a ballot's inclusion)"
     )
 
 

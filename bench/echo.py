@@ -29,7 +29,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from voting.cli.serve import tune_process, uvicorn_options
 
 #: Reply type per request type, as the meeting server answers.
-REPLIES = {"sign_in": "ack", "vote": "ack", "ballot": "ballot_ack", "ping": "pong"}
+REPLIES = {"sign_in": "ack", "vote": "ack", "encrypted_ballot": "ballot_ack", "ping": "pong"}
 
 
 def sized(message: dict[str, Any], size: int) -> str:

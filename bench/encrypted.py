@@ -1,7 +1,7 @@
 """The encrypted burst of the plenary benchmark (``docs/ballot-secrecy.md``; goal: 3,000 of 3,000
 acknowledged, p99 ≤ 3 s).
 
-After the plaintext burst, on the same server and tablets: the scrutineers are adopted by a
+After the named burst, on the same server and tablets: the scrutineers are adopted by a
 paper vote, three simulated scrutineer stations (in this process, over HTTP) pair and run the
 key ceremony and answer the liveness challenge, an encrypted motion opens, every client process
 encrypts, proves and signs its tablets' ballots, then all tablets send at once. The server checks

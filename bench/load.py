@@ -10,7 +10,7 @@ machine, so the parent compares times taken in different processes.
 Commands (methods of :class:`Share`): ``pair`` (pairing code and key registration over HTTP),
 ``make`` (tablets without pairing, for the echo server), ``connect``, ``sign_in``,
 ``wait_for`` (until every tablet has seen a push naming an item or an open poll), ``prepare``
-(sign every ballot in advance), ``burst`` (send every ballot at a shared start time and time
+(sign every named vote in advance), ``burst`` (send every ballot at a shared start time and time
 each acknowledgement), ``reconnect`` (drop every connection at a shared time and reconnect)
 and ``reset`` (close every connection).
 """
@@ -179,9 +179,9 @@ class Share:
         return list(await asyncio.gather(*(one(t) for t in self.tablets)))
 
     async def prepare(self, poll: str, choices: list[Any]) -> int:
-        """Sign every tablet's secret ballot now, so that the burst sends ready-made messages."""
+        """Sign every tablet's named vote now, so that the burst sends ready-made messages."""
         self.prepared = [
-            t.tablet.secret_ballot(poll, choice)
+            t.tablet.named_vote(poll, choice)
             for t, choice in zip(self.tablets, choices, strict=True)
         ]
         return len(self.prepared)

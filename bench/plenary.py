@@ -11,9 +11,11 @@ Both runs go through the same phases with the same client processes (:mod:`bench
    fan-out below does not queue behind the sign-ins' pushes;
 4. fan-out: the chair makes an item current (one HTTP call), three times; for each tablet, the
    time from just before the call until the ``state`` push naming the item arrived;
-5. burst: a secret election is opened; every tablet signs its ballot in advance, then all send
-   at one shared start time; for each, the time from its send to its ``ballot_ack``;
-6. the poll is closed (its ballots revealed and counted) — the meeting server only;
+5. named burst: a named (记名) selection of 5 projects from 7 is opened; every tablet signs its
+   vote in advance, then all send at one shared start time; for each, the time from its send
+   to its ``ack``. (The encrypted burst, :mod:`bench.encrypted`, follows on the meeting server:
+   secret polls are encrypted, so this plaintext burst is a named one, labelled as such);
+6. the poll is closed (its votes counted) — the meeting server only;
 7. reconnect: at one shared time every tablet drops its connection without a close frame and
    reconnects; the time until the last tablet has its ``welcome``.
 """
@@ -44,12 +46,17 @@ from voting.cli.simulate import local_server
 ROOT = Path(__file__).resolve().parent.parent
 Say = Callable[[str], None]
 
-#: The burst's poll: a secret election of 5 from 7 candidates.
-ELECTION: dict[str, Any] = {
-    "kind": "election",
+#: The named burst's poll: a named selection of 5 from 7 projects (a ballot of the size of a
+#: 5-of-7 election, which is never named).
+NAMED_SELECTION: dict[str, Any] = {
+    "kind": "selection",
+    "form": "choose",
     "seats": 5,
-    "candidates": [{"id": f"c{n}", "name": f"候选人{n}"} for n in range(1, 8)],
+    "candidates": [{"id": f"x{n}", "name": f"项目{n}"} for n in range(1, 8)],
 }
+#: The acknowledgements a burst counts: ``ack`` of a named vote, ``ballot_ack`` of an encrypted
+#: ballot.
+ACKS = frozenset({"ack", "ballot_ack"})
 FANOUT_ROUNDS = ("r1", "r2", "r3")
 #: Seconds between sending a timed command to the clients and its shared start time.
 START_MARGIN_S = 1.0
@@ -58,14 +65,10 @@ WAIT_S = 120.0
 
 
 def choices(tablets: int, seed: int = 2026) -> list[dict[str, Any]]:
-    """Each deputy's ballot: five candidates marked for, the other two against."""
+    """Each deputy's named vote: five of the seven projects chosen."""
     rng = random.Random(seed)
-    ids = [c["id"] for c in ELECTION["candidates"]]
-    ballots = []
-    for _ in range(tablets):
-        backed = set(rng.sample(ids, 5))
-        ballots.append({"marks": {c: "for" if c in backed else "against" for c in ids}})
-    return ballots
+    ids = [c["id"] for c in NAMED_SELECTION["candidates"]]
+    return [{"chosen": sorted(rng.sample(ids, 5))} for _ in range(tablets)]
 
 
 @dataclass
@@ -91,7 +94,7 @@ class Figures:
 
     @property
     def accepted(self) -> int:
-        return self.burst_outcomes["ballot_ack"]
+        return sum(self.burst_outcomes[kind] for kind in ACKS)
 
     @property
     def per_s(self) -> float:
@@ -213,7 +216,7 @@ class Burst:
 
     @property
     def accepted(self) -> int:
-        return self.outcomes["ballot_ack"]
+        return sum(self.outcomes[kind] for kind in ACKS)
 
 
 def timed_burst(
@@ -250,7 +253,7 @@ def timed_burst(
         f" ({per_s:,.0f}/s), p99 {percentile(burst.latencies, 0.99):.3f} s; server CPU"
         f" {cpu_s:.2f} s ({cpu_s / len(requests) * 1e6:.0f} µs a ballot)"
     )
-    odd = {k: v for k, v in burst.outcomes.items() if k != "ballot_ack"}
+    odd = {k: v for k, v in burst.outcomes.items() if k not in ACKS}
     if odd:
         say(f"  {label}: other outcomes {odd}; e.g. {burst.first_odd}")
     return burst
@@ -259,7 +262,7 @@ def timed_burst(
 def _burst(clients: Clients, figures: Figures, poll: str, pid: int, say: Say) -> None:
     ballots = split(choices(figures.tablets), len(clients))
     prepare = ("prepare", [{"poll": poll, "choices": share} for share in ballots])
-    burst = timed_burst(clients, pid, prepare, figures, say)
+    burst = timed_burst(clients, pid, prepare, figures, say, "named burst")
     figures.burst = burst.latencies
     figures.burst_outcomes = burst.outcomes
     figures.burst_s = burst.seconds
@@ -267,7 +270,7 @@ def _burst(clients: Clients, figures: Figures, poll: str, pid: int, say: Say) ->
 
 
 def _first_odd(requests: list[dict[str, Any]]) -> str:
-    return next((r["outcome"] for r in requests if r["outcome"] != "ballot_ack"), "")
+    return next((r["outcome"] for r in requests if r["outcome"] not in ACKS), "")
 
 
 def _reconnect(clients: Clients, figures: Figures, connect_limit: int, say: Say) -> None:
@@ -292,7 +295,7 @@ def _reconnect(clients: Clients, figures: Figures, connect_limit: int, say: Say)
 
 @dataclass
 class Session:
-    """The running scenario, for what runs after the plaintext burst (``then``)."""
+    """The running scenario, for what runs after the named burst (``then``)."""
 
     clients: Clients
     api: Callable[..., Any]  # (method, path under the meeting, body) → the JSON answer
@@ -313,7 +316,7 @@ def run_congress(
 ) -> Figures:
     """The scenario against ``congress serve`` (a fresh data directory and SQLite database).
     ``extra_items(deputies)`` adds agenda items; ``then(session, figures)`` runs after the
-    plaintext burst and its close, with every tablet still connected; its answer is kept in
+    named burst and its close, with every tablet still connected; its answer is kept in
     ``figures.then``."""
     meeting = f"plenary-{secrets.token_hex(3)}"
     origin = f"bench.congress.local/{meeting}"
@@ -352,7 +355,7 @@ def run_congress(
         api("PUT", "/roster", {"deputies": roster})
         api("POST", "/open")
         items = [{"item": i, "title": f"报告 {i}", "kind": "report"} for i in FANOUT_ROUNDS]
-        items.append({"item": "e1", "title": "选举专门委员会委员", "kind": "election"})
+        items.append({"item": "s1", "title": "民生实事项目（记名表决）", "kind": "selection"})
         if extra_items is not None:
             items += extra_items([d for _, d in deputies])
         api("PUT", "/agenda", {"items": items})
@@ -374,9 +377,8 @@ def run_congress(
         say(f"  paired {tablets} tablets in {time.monotonic() - started:.1f} s")
         _connect_and_sign_in(clients, figures, server.pid, connect_limit, say, settle=True)
         _fanout(clients, figures, lambda item: api("POST", f"/items/{item}/current"), say)
-        api(
-            "POST", "/polls", {"poll": "p1", "item": "e1", "definition": ELECTION, "mode": "secret"}
-        )
+        named = {"poll": "p1", "item": "s1", "definition": NAMED_SELECTION, "mode": "named"}
+        api("POST", "/polls", named)
         clients.call("wait_for", {"what": "poll", "value": "p1", "timeout": WAIT_S})
         _burst(clients, figures, "p1", server.pid, say)
         started = time.monotonic()
@@ -384,7 +386,7 @@ def run_congress(
         figures.close_s = time.monotonic() - started
         say(
             f"  closed the poll in {figures.close_s:.2f} s: {closed['result']['ballots']['cast']}"
-            " ballots counted"
+            " named votes counted"
         )
         if then is not None:
             session = Session(

@@ -9,8 +9,10 @@ console's device list shows.
 
 The pace is visible: sign-ins are spread over :attr:`HallPace.sign_in_s` seconds after the
 start, and when the chair opens a poll the simulated deputies vote over the next
-:attr:`HallPace.vote_s` seconds (an encrypted motion with encrypted, proved ballots). Choices are drawn (:func:`choice_for`) so that a motion
-normally passes with a hall-like spread; a few deputies stay away and a few do not vote.
+:attr:`HallPace.vote_s` seconds: a named vote as it is, a secret poll of any kind with
+encrypted, proved ballots (as the browser tablet casts them), now and then with a written-in
+name in an election. Choices are drawn (:func:`choice_for`) so that a motion normally passes
+with a hall-like spread; a few deputies stay away and a few do not vote.
 
 The tablets' keys and counters are kept in ``hall.json`` in the demo directory, so a restarted
 demo's hall signs its messages with the keys the server already knows.
@@ -33,7 +35,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ballots.crypto.shape import Choice
+from devices.rehearsal.encrypted_vote import crypto_choice
 from devices.simulator import HttpClient, SimTablet, SimulationError, websocket_url
 from devices.tablet import Tablet
 
@@ -45,6 +47,10 @@ COUNTER_MARGIN = 100
 RECONNECT_S = 2.0
 #: Default evaluation levels (ballots.evaluation).
 LEVELS = ("satisfied", "basically_satisfied", "dissatisfied")
+#: Names a simulated deputy may write in (另选他人), none of them a sample candidate.
+WRITE_INS = ("郑国平", "钱学军")
+#: Share of election ballots with a written-in name, where the election allows write-ins.
+WRITE_IN_SHARE = 0.12
 
 
 @dataclass(frozen=True)
@@ -90,12 +96,18 @@ def choice_for(definition: dict[str, Any], rng: random.Random) -> Any | None:
         ids = [c["id"] for c in definition["candidates"]]
         seats = int(definition.get("seats", 1))
         backed = _weighted_sample(rng, ids, rng.choices([seats, seats - 1], [90, 10])[0])
-        return {
-            "marks": {
-                c: "for" if c in backed else rng.choices(["against", "abstain"], [2, 1])[0]
-                for c in ids
-            }
+        marks = {
+            c: "for" if c in backed else rng.choices(["against", "abstain"], [2, 1])[0] for c in ids
         }
+        if definition.get("write_ins") and rng.random() < WRITE_IN_SHARE:
+            # 另选他人: one fewer candidate backed, one voted against, a name written in instead.
+            dropped = backed.pop() if len(backed) == seats else None
+            against = [c for c in ids if c not in backed]
+            if dropped is not None or against:
+                instead = dropped if dropped is not None else against[0]
+                marks[instead] = "against"
+                return {"marks": marks, "write_ins": {instead: rng.choice(WRITE_INS)}}
+        return {"marks": marks}
     if kind == "selection" and definition.get("form", "choose") == "choose":
         ids = [c["id"] for c in definition["candidates"]]
         seats = int(definition.get("seats", 1))
@@ -290,7 +302,7 @@ class SimulatedHall:
         return (
             poll is not None
             and poll.get("status") == "open"
-            and poll.get("mode") in {"secret", "named", "encrypted"}
+            and poll.get("mode") in {"named", "encrypted"}
             and you.get("signed_in") is True
             and not (you.get("poll") == poll["poll"] and you.get("took_part"))
             and (sim.tablet.deputy, str(poll["poll"])) not in self._voted
@@ -307,12 +319,10 @@ class SimulatedHall:
         if current is None or current.get("poll") != poll["poll"] or current["status"] != "open":
             return
         if poll["mode"] == "encrypted":
-            if poll["definition"].get("kind") != "motion" or "encryption" not in current:
-                return  # the demo's hall encrypts motions only
-            stance = Choice.stances([choice])
-            message = sim.tablet.encrypted_ballot(poll["poll"], current["encryption"], stance)
-        elif poll["mode"] == "secret":
-            message = sim.tablet.secret_ballot(poll["poll"], choice)
+            if "encryption" not in current:
+                return  # the poll cannot take ballots (its key changed)
+            plaintext = crypto_choice(poll["definition"], choice)
+            message = sim.tablet.encrypted_ballot(poll["poll"], current["encryption"], plaintext)
         else:
             message = sim.tablet.named_vote(poll["poll"], choice)
         reply = await self._send(sim, message)

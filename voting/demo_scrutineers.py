@@ -39,7 +39,7 @@ FLAG: Final = "simulated_scrutineers"
 #: What every page of such a meeting shows.
 LABEL: Final = "模拟监票人（仅供演示）/ simulated scrutineers (demo only)"
 #: The agenda item that adopts the scrutineers' list.
-SCRUTINEERS_ITEM: Final = "i08"
+SCRUTINEERS_ITEM: Final = sample.SCRUTINEERS_ITEM
 #: The deputies whose (simulated) stations hold the key shares: 总监票人 and 监票人.
 HOLDERS: Final = (*sample.SCRUTINEERS["chief"], *sample.SCRUTINEERS["scrutineers"])
 #: Seconds between two looks at the board.
@@ -176,6 +176,10 @@ class SimulatedScrutineers:
             except DecryptionRefused as error:
                 self.say(f"模拟监票人 {station.state.deputy} 拒绝解密 / refused: {error}")
                 continue
+            except ServerRefused as error:
+                if error.code != "already-decrypted":
+                    raise
+                continue  # t stations sufficed: this one's shares are not needed
             for offer in offers:
                 self.say(f"模拟监票人 {station.state.deputy} 已解密 / decrypted {offer.poll}")
         polls = self._api("GET", "/polls")["polls"]

@@ -65,8 +65,9 @@ def _definition(name: str) -> dict[str, Any]:
 #: 总监票人, 监票人 and 计票人 of the sample meeting (adopted by item i08); the first three
 #: hold the sitting key's shares on (in the demo, simulated) scrutineer stations.
 SCRUTINEERS = {"chief": ["d05"], "scrutineers": ["d06", "d07"], "tellers": ["d08"]}
-#: The motion the demo votes on with encrypted ballots (item i09).
-ENCRYPTED_MOTION = "关于新洲镇农村公路养护办法的决议（加密表决）"
+#: The agenda item that adopts the scrutineers' list: before it there is no sitting key, so
+#: a vote is named or on paper; after it every secret poll is encrypted.
+SCRUTINEERS_ITEM = "i08"
 
 
 def agenda() -> list[SampleItem]:
@@ -97,23 +98,21 @@ def agenda() -> list[SampleItem]:
 
 def agenda_items() -> list[dict[str, Any]]:
     """The sample agenda as ``PUT /agenda`` takes it: the items of :func:`agenda`, with the
-    scrutineers' list (i08) and the encrypted motion (i09) before the closing oath (i07)."""
+    scrutineers' list (i08) right after the opening report, so that the motions, elections,
+    selection and evaluation after it are held encrypted."""
     rows: list[dict[str, Any]] = []
     for item in agenda():
         row: dict[str, Any] = {"item": item.item, "title": item.title, "kind": item.kind}
         if item.rule is not None:
             row["rule"] = item.rule
         rows.append(row)
-    encrypted: list[dict[str, Any]] = [
-        {
-            "item": "i08",
-            "title": "通过总监票人、监票人、计票人名单",
-            "kind": "motion",
-            "adopts": {"scrutineers": SCRUTINEERS},
-        },
-        {"item": "i09", "title": ENCRYPTED_MOTION, "kind": "motion"},
-    ]
-    return [*rows[:-1], *encrypted, rows[-1]]
+    scrutineers: dict[str, Any] = {
+        "item": SCRUTINEERS_ITEM,
+        "title": "通过总监票人、监票人、计票人名单",
+        "kind": "motion",
+        "adopts": {"scrutineers": SCRUTINEERS},
+    }
+    return [rows[0], scrutineers, *rows[1:]]
 
 
 #: The chair console prefills the poll definitions of the sample meeting from this file.

@@ -34,7 +34,7 @@ PLANS_DIR: Final = Path(devices.__file__).resolve().parent.parent / "examples" /
 #: The sitting ``congress simulate`` rehearses: five polls, one of each kind and mode.
 STANDARD_PLAN: Final = PLANS_DIR / "standard-sitting.json"
 
-MODES: Final = ("secret", "named")
+MODES: Final = ("encrypted", "named")
 KINDS: Final = ("motion", "election", "selection", "evaluation")
 
 
@@ -49,7 +49,7 @@ class PollPlan:
     poll: str
     item: str
     title: str
-    mode: str  # secret | named
+    mode: str  # encrypted | named
     #: The tally format's ``poll`` object without the electorate, present and issued counts.
     definition: dict[str, Any]
     #: How the simulated deputies vote (see ``examples/rehearsal/README.md``).

@@ -45,7 +45,7 @@ def result_lines(summary: Summary) -> list[str]:
     lines = ["表决结果 / results"]
     for outcome in summary.outcomes:
         plan, result = outcome.plan, outcome.result
-        mode = "无记名 secret" if plan.mode == "secret" else "记名 named"
+        mode = "无记名（加密） encrypted" if plan.mode == "encrypted" else "记名 named"
         recount = "与复核一致 / matches recount" if outcome.matches_recount else "与复核不符 ✗"
         cast = result["ballots"]
         lines.append(f"  {plan.poll} {plan.title}（{mode} {plan.kind}）")

@@ -12,15 +12,20 @@ standard sitting:
 2. each tablet gets a pairing code from the operator and registers its key;
 3. every tablet connects (a semaphore bounds the handshakes in flight);
 4. the deputies sign in, most on their tablets, a few by an operator (补签);
-5. five polls: a secret motion, a named motion, an election of two deputy town heads from three
-   candidates with a write-in, a choice of three livelihood projects from five, and an
-   evaluation of three offices. In the secret motion and the named motion one tablet drops its
-   connection after sending its vote, before reading the acknowledgement; it reconnects, must be
-   welcomed with the current state, re-sends the same signed message and must be answered as a
-   duplicate: the vote is counted once. After each close the result must equal the recount of
-   the ballots the tablets sent, and every tablet checks its own vote: a secret ballot by its
-   receipt, the signed checkpoint and the inclusion proof; a named vote in the published votes;
-6. the meeting is closed.
+5. the scrutineers' list is adopted on paper and three simulated scrutineer stations
+   (:mod:`devices.rehearsal.encrypted`) pair and run the key ceremony;
+6. five polls: an encrypted motion, a named motion, an encrypted election of two deputy town
+   heads from three candidates with a write-in, an encrypted choice of three livelihood projects
+   from five, and an encrypted evaluation of three offices. Before each encrypted poll the
+   stations answer its liveness challenge; every tablet encrypts and proves its ballot. In the
+   two motions one tablet drops its connection after sending its vote, before reading the
+   acknowledgement; it reconnects, must be welcomed with the current state, re-sends the same
+   signed message and must be answered as a duplicate: the vote is counted once. After each
+   close (and, for an encrypted poll, the stations' decryption and write-in mix) the result
+   must equal the recount of the ballots the tablets cast, and every tablet checks its own
+   vote: an encrypted ballot by its tracking code, the signed checkpoint and the inclusion
+   proof; a named vote in the published votes;
+7. the meeting is closed.
 
 Choices are drawn from a seeded random generator with the plan's weights, so a run is
 repeatable.
@@ -38,16 +43,11 @@ from typing import Any
 import ballots
 from audit.errors import AuditError
 from audit.note import NoteVerifier
-from devices.rehearsal import encrypted
+from devices.rehearsal.encrypted import MINIMUM_TABLETS, RehearsalScrutineers, agenda_item
+from devices.rehearsal.encrypted_vote import check_acknowledged, check_included, crypto_choice
 from devices.rehearsal.plan import Plan, PollPlan, ballot_for, load_plan
 from devices.rehearsal.summary import PollOutcome, Summary
-from devices.simulator import (
-    HttpClient,
-    SimTablet,
-    SimulationError,
-    check_ballot_counted,
-    check_signed_promise,
-)
+from devices.simulator import HttpClient, SimTablet, SimulationError
 from devices.tablet import Tablet
 
 __all__ = ["Progress", "Rehearsal"]
@@ -75,12 +75,13 @@ class Rehearsal:
         timeout: float = 60.0,
         ssl_context: Any = None,
         plan: Plan | None = None,
-        encrypted: bool = False,
         cafile: str | None = None,
     ) -> None:
         if tablets < 2:
             raise ValueError("a rehearsal needs at least two tablets")
         self.plan = plan if plan is not None else load_plan()
+        if any(p.mode == "encrypted" for p in self.plan.polls) and tablets < MINIMUM_TABLETS:
+            raise ValueError(f"an encrypted sitting needs at least {MINIMUM_TABLETS} tablets")
         for poll in self.plan.polls:
             if poll.drop_tablet is not None and poll.drop_tablet >= tablets:
                 raise ValueError(
@@ -106,9 +107,14 @@ class Rehearsal:
         self.log: NoteVerifier | None = None
         self._connect_slots = asyncio.Semaphore(connect_limit)
         self._phase = 0
-        #: Whether an encrypted motion with simulated scrutineers follows the plan's polls.
-        self.encrypted = encrypted
-        self.cafile = cafile
+        #: The simulated scrutineers' stations, when the plan holds an encrypted poll.
+        self.scrutineers = (
+            RehearsalScrutineers(self, http.base, cafile=cafile, timeout=timeout)
+            if any(p.mode == "encrypted" for p in self.plan.polls)
+            else None
+        )
+        #: The encrypted ballots as sent, by device and poll, for the check after the close.
+        self._sent: dict[tuple[str, str], dict[str, Any]] = {}
 
     # Running -----------------------------------------------------------------------------
 
@@ -119,6 +125,11 @@ class Rehearsal:
             ("平板配对", "pairing", self._pair),
             ("平板连接", "connecting", self._connect),
             ("签到", "sign-in", self._sign_in),
+            *(
+                [("监票人就位", "scrutineers and key ceremony", self._key_ceremony)]
+                if self.scrutineers is not None
+                else []
+            ),
             *[
                 (
                     f"表决 {p.poll} {p.title}",
@@ -127,17 +138,6 @@ class Rehearsal:
                 )
                 for p in self.plan.polls
             ],
-            *(
-                [
-                    (
-                        "加密表决（模拟监票人）",
-                        "encrypted motion (simulated scrutineers)",
-                        self._encrypted,
-                    )
-                ]
-                if self.encrypted
-                else []
-            ),
             ("闭会", "closing", self._close),
         ]
         try:
@@ -208,10 +208,8 @@ class Rehearsal:
             }
             for p in self.plan.polls
         ]
-        if self.encrypted:
-            adopts = {"adopts": {"scrutineers": encrypted.scrutineers(self.deputies)}}
-            listed, motion = encrypted.agenda_items()
-            items += [{**listed, **adopts}, motion]
+        if self.scrutineers is not None:
+            items.insert(0, agenda_item(self.deputies))
         await self._api("PUT", "/agenda", {"items": items})
         return f"{len(self.deputies)} 名代表 / deputies, {self.meeting}"
 
@@ -283,8 +281,15 @@ class Rehearsal:
 
         return step
 
+    async def _key_ceremony(self) -> str:
+        assert self.scrutineers is not None
+        return await self.scrutineers.take_office()
+
     async def _run_poll(self, plan: PollPlan) -> str:
         await self._api("POST", f"/items/{plan.item}/current")
+        if plan.mode == "encrypted":
+            assert self.scrutineers is not None
+            await self.scrutineers.answer_liveness(plan.poll)
         await self._api(
             "POST",
             "/polls",
@@ -316,7 +321,10 @@ class Rehearsal:
         )
 
         closed = await self._api("POST", f"/polls/{plan.poll}/close")
-        result: dict[str, Any] = closed["result"]
+        result: dict[str, Any] | None = closed.get("result")
+        if result is None:
+            assert self.scrutineers is not None
+            result = await self.scrutineers.decrypted(plan.poll)
         everyone = len(self.sims)
         expected = ballots.tally(
             {
@@ -350,25 +358,26 @@ class Rehearsal:
         return f"{cast}/{everyone} 票 / votes, {recount}"
 
     async def _vote(self, index: int, sim: SimTablet, plan: PollPlan, choice: Any) -> None:
-        secret = plan.mode == "secret"
-        message = (
-            sim.tablet.secret_ballot(plan.poll, choice)
-            if secret
-            else sim.tablet.named_vote(plan.poll, choice)
-        )
+        encrypted = plan.mode == "encrypted"
         try:
+            if encrypted:
+                encryption = (sim.poll() or {}).get("encryption")
+                if encryption is None:
+                    raise SimulationError("the open poll came without its encryption object")
+                plaintext = crypto_choice(plan.definition, choice)
+                message = sim.tablet.encrypted_ballot(plan.poll, encryption, plaintext)
+                self._sent[(sim.device, plan.poll)] = message
+            else:
+                message = sim.tablet.named_vote(plan.poll, choice)
             if plan.drop_tablet == index:
                 reply = await self._drop_and_resend(sim, plan, message)
             else:
                 reply = await sim.request(message, timeout=self.timeout)
-            wanted = "ballot_ack" if secret else "ack"
-            if reply.get("type") != wanted:
-                raise SimulationError(f"expected {wanted}, got {reply}")
-            if secret:
-                vote = sim.tablet.votes[plan.poll]
-                vote.acknowledgement = reply
+            if encrypted:
                 assert self.log is not None
-                check_signed_promise(vote, self.log)
+                check_acknowledged(sim.tablet.encrypted[plan.poll], reply, self.log)
+            elif reply.get("type") != "ack":
+                raise SimulationError(f"expected ack, got {reply}")
             self.summary.votes_acknowledged += 1
         except SimulationError as error:
             self._fail(f"{sim.device} {plan.poll}: {error}")
@@ -410,18 +419,22 @@ class Rehearsal:
                 return
             self.summary.inclusion_total += 1
             assert self.log is not None
-            await check_ballot_counted(
-                self.http, self.meeting, sim.tablet.votes[plan.poll], self.log
-            )
+            vote = sim.tablet.encrypted[plan.poll]
+            sent = self._sent[(sim.device, plan.poll)]
+            await check_included(self.http, self.meeting, vote, sent, self.log)
             self.summary.inclusion_passed += 1
         except SimulationError as error:
             self._fail(f"{sim.device} {plan.poll}: {error}")
 
-    async def _encrypted(self) -> str:
-        part = encrypted.EncryptedMotion(
-            self, self.http.base, cafile=self.cafile, timeout=self.timeout
-        )
-        return await part.run()
+    def checkpoints_seen(self) -> dict[int, str]:
+        """The signed checkpoints the simulated scrutineers read, by tree size."""
+        if self.scrutineers is None:
+            return {}
+        return {
+            int(size): note
+            for station in self.scrutineers.stations
+            for size, note in station.state.checkpoints.items()
+        }
 
     async def _close(self) -> str:
         await self._api("POST", "/close")

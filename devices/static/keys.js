@@ -3,8 +3,7 @@
 // as SPKI DER, signatures raw r||s, as WebCrypto gives them).
 
 import { canonicalBytes } from "./canonical.js";
-import { concat, fromBase64, sha256, toBase64, utf8 } from "./bytes.js";
-import { verifyEd25519 } from "./note.js";
+import { concat, toBase64, utf8 } from "./bytes.js";
 
 const CONTEXT = utf8("congress-vote/v1\n");
 const ECDSA = { name: "ECDSA", hash: "SHA-256" };
@@ -45,26 +44,6 @@ export async function signedHello(record, nonce, seq) {
   if (!privateKey) throw { type: "error", error: "unknown-device" };
   const sig = await signBody(alg, privateKey, { type: "hello", origin, device, nonce });
   return Number.isInteger(seq) ? { type: "hello", device, sig, seq } : { type: "hello", device, sig };
-}
-
-/** SHA-256 of a secret ballot's canonical bytes: what the log key signs in a ballot_ack. */
-export function ballotHash(ballot) {
-  return sha256(canonicalBytes(ballot));
-}
-
-/** Check the server's signed promise for a ballot: the log key's Ed25519 signature over the
- * SHA-256 of the ballot's canonical bytes. `logKey` is a parsed vkey. */
-export async function checkBallotAck(logKey, ballot, ack) {
-  const hash = await ballotHash(ballot);
-  if (toBase64(hash) !== ack.ballot_hash) return false;
-  let signature;
-  try {
-    signature = fromBase64(ack.signature);
-  } catch {
-    return false;
-  }
-  if (signature.length !== 64) return false;
-  return verifyEd25519(logKey.publicKey, signature, hash);
 }
 
 /** A signed message of the device `record`: the body carries the next counter value, and the

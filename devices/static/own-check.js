@@ -1,11 +1,10 @@
-// After the close of a secret poll the tablet checks by itself that its ballot was counted:
-// the receipt is looked up in the audit log and proven included under a signed checkpoint.
-// After the close of an encrypted poll (whose checkpoint covers its ballots) it checks the same
-// way that its encrypted ballot, as sent, is in the public log under its tracking code.
+// After the close of an encrypted poll (whose checkpoint covers its ballots) the tablet checks by
+// itself that its encrypted ballot, as sent, is in the public log under its tracking code and
+// proven included under a checkpoint signed by the log key pinned at pairing.
 
 import { t } from "./i18n.js";
 import { h } from "./ui.js";
-import { verifyEncryptedBallot, verifyReceipt } from "./verify.js";
+import { verifyEncryptedBallot } from "./verify.js";
 
 const VERIFY_RETRIES = 5;
 const RETRIED = ["network", "not-found", "not-covered"];
@@ -15,10 +14,10 @@ export function createOwnCheck(app, meeting, { saveBallot, render }) {
   function maybeVerify() {
     const poll = app.view?.poll;
     if (!poll || poll.status !== "closed") return;
-    if (poll.mode !== "secret" && poll.mode !== "encrypted") return;
+    if (poll.mode !== "encrypted") return;
     const record = app.ballots.get(poll.poll);
     if (!record || record.status !== "acknowledged" || app.verify.has(poll.poll)) return;
-    if (poll.mode === "encrypted" && !record.sent) return;
+    if (!record.sent) return;
     runVerify(poll.poll, record, 0);
   }
 
@@ -31,16 +30,15 @@ export function createOwnCheck(app, meeting, { saveBallot, render }) {
     app.verify.set(poll, { status: "running" });
     render();
     try {
-      const log = { meeting, origin: app.record.origin, logKey: app.record.logKey, poll };
-      const found =
-        record.kind === "encrypted"
-          ? await verifyEncryptedBallot({
-              ...log,
-              trackingCode: record.trackingCode,
-              sent: record.sent,
-              seq: record.seq,
-            })
-          : await verifyReceipt({ ...log, receipt: record.receipt, choice: record.choice });
+      const found = await verifyEncryptedBallot({
+        meeting,
+        origin: app.record.origin,
+        logKey: app.record.logKey,
+        poll,
+        trackingCode: record.trackingCode,
+        sent: record.sent,
+        seq: record.seq,
+      });
       app.verify.set(poll, { status: "ok", ...found });
       await saveBallot({ ...record, verified: found });
     } catch (error) {
@@ -66,7 +64,7 @@ export function inclusionBlock(app, actions, poll, ballot) {
   const state = app.verify.get(poll.poll) || { status: "running" };
   const code = h("p", { class: "tracking-code", id: "tracking-code-closed" }, ballot.trackingCode);
   if (state.status === "running")
-    return h("p", { class: "notice notice-wait", role: "status" }, t("receipt.verifying"));
+    return h("p", { class: "notice notice-wait", role: "status" }, t("inclusion.checking"));
   if (state.status === "failed") {
     let reason;
     try {
@@ -76,23 +74,23 @@ export function inclusionBlock(app, actions, poll, ballot) {
     }
     return h(
       "div",
-      { class: "receipt receipt-failed", id: "inclusion", role: "alert" },
-      h("p", { class: "receipt-title" }, t("inclusion.failed")),
-      h("p", {}, t("receipt.reason", { reason })),
+      { class: "inclusion inclusion-failed", id: "inclusion", role: "alert" },
+      h("p", { class: "inclusion-title" }, t("inclusion.failed")),
+      h("p", {}, t("inclusion.reason", { reason })),
       state.detail ? h("p", { class: "detail", lang: "en" }, state.detail) : null,
       code,
       h(
         "button",
         { type: "button", class: "secondary", onclick: () => actions.retryVerify(poll.poll) },
-        t("receipt.retry"),
+        t("inclusion.retry"),
       ),
     );
   }
   return h(
     "div",
-    { class: "receipt receipt-ok", id: "inclusion", role: "status" },
-    h("p", { class: "receipt-title" }, t("inclusion.ok")),
-    h("p", {}, t("receipt.countedDetail", { seq: state.seq, size: state.size })),
+    { class: "inclusion inclusion-ok", id: "inclusion", role: "status" },
+    h("p", { class: "inclusion-title" }, t("inclusion.ok")),
+    h("p", {}, t("inclusion.detail", { seq: state.seq, size: state.size })),
     h("p", {}, t("encrypted.after")),
     code,
   );

@@ -55,7 +55,7 @@ export function createScreens(app, actions) {
       item: app.view && currentItem(),
       poll: poll && [id, poll.item, poll.status, poll.mode, poll.change_policy, poll.result],
       stage: id && [app.stage.get(id), app.changing.has(id)],
-      ballot: ballot && [ballot.status, ballot.ackValid, ballot.receipt, ballot.pendingChoice, ballot.trackingCode],
+      ballot: ballot && [ballot.status, ballot.ackValid, ballot.trackingCode],
       verify: id && app.verify.get(id),
     };
   }

@@ -1,7 +1,7 @@
 // What the tablet keeps in IndexedDB. A device record (one per meeting and deputy) holds the
 // non-extractable CryptoKey (structured clone keeps it non-extractable), the message counter and
-// the outbox of messages not yet acknowledged; ballot records hold each poll's receipt,
-// replace-token, choice and the server's signed acknowledgement.
+// the outbox of messages not yet acknowledged; ballot records hold each poll's ballot as cast:
+// a named vote's choice, or an encrypted ballot's tracking code, hash and the signed message sent.
 //
 // The database is shared by every tab of one browser (one origin), so records are keyed by
 // meeting and deputy: tabs paired as different deputies do not overwrite each other. Which

@@ -1,12 +1,10 @@
-// The deputy's tablet: pairing, sign-in, ballots, and the tablet's own check that its secret
-// ballot was counted. The Python twin of the wire protocol is devices/tablet.py; the page is
+// The deputy's tablet: pairing, sign-in, ballots, and the tablet's own check that its encrypted
+// ballot is in the public log. The Python twin of the wire protocol is devices/tablet.py; the page is
 // described in docs/tablet.md.
 
 import { lang, setLang } from "./i18n.js";
 import * as store from "./store.js";
-import { checkBallotAck, signedHello, signedMessage } from "./keys.js";
-import { parseVkey } from "./note.js";
-import { randomHex, sha256, toHex, utf8 } from "./bytes.js";
+import { signedHello, signedMessage } from "./keys.js";
 import { ReconnectingSocket, socketUrl } from "/static/common/socket.js";
 import { createOwnCheck } from "./own-check.js";
 import { createEncrypted } from "./ballot-encrypted.js";
@@ -236,39 +234,11 @@ async function accepted(message, answer) {
     await saveBallot({ poll, kind: "named", choice: message.body.choice, status: "acknowledged" });
   } else if (message.type === "encrypted_ballot") {
     await encrypted.accepted(message, answer, await cacheBallot(poll));
-  } else if (message.type === "ballot" || message.type === "replace") {
-    const record = await cacheBallot(poll);
-    if (!record || record.receipt !== answer.receipt) return;
-    const valid = await checkAck(message.ballot, answer);
-    Object.assign(record, {
-      choice: message.ballot.choice,
-      pendingChoice: undefined,
-      status: "acknowledged",
-      ack: {
-        ballot_hash: answer.ballot_hash,
-        signature: answer.signature,
-        log_key: answer.log_key,
-      },
-      ackValid: valid,
-    });
-    await saveBallot(record);
   }
   if (poll) {
     app.changing.delete(poll);
     app.stage.delete(poll);
     app.drafts.delete(poll);
-  }
-}
-
-/** The server's signed promise: by the log key pinned at pairing (or first seen), over this
- * ballot. */
-async function checkAck(ballot, answer) {
-  if ((await pinLogKey(answer.log_key)) !== answer.log_key) return false;
-  try {
-    return await checkBallotAck(await parseVkey(app.record.logKey), ballot, answer);
-  } catch (error) {
-    // A browser without Ed25519 cannot check the signature: unknown, not invalid.
-    return error.name === "NotSupportedError" ? null : false;
   }
 }
 
@@ -285,12 +255,9 @@ async function pinLogKey(key) {
 async function refused(message, error) {
   const poll = pollOf(message);
   if (message.type === "sign_in" && error.error === "already-signed-in") return markSignedIn();
-  if (message.type === "ballot" || message.type === "encrypted_ballot") {
+  if (message.type === "encrypted_ballot") {
     const record = await cacheBallot(poll);
-    if (record) await saveBallot({ ...record, status: "failed", pendingChoice: undefined });
-  } else if (message.type === "replace") {
-    const record = await cacheBallot(poll);
-    if (record) await saveBallot({ ...record, pendingChoice: undefined });
+    if (record) await saveBallot({ ...record, status: "failed" });
   }
   app.error = error;
 }
@@ -308,48 +275,21 @@ function signIn() {
   return enqueue((record) => signedMessage(record, "sign_in", "sign_in", {}));
 }
 
+/** Cast `choice`: a named vote is sent as it is; a secret (encrypted) ballot is encrypted and
+ * proved first, and sent once the deputy has seen its tracking code. */
 async function submit(poll, choice) {
   const id = poll.poll;
-  if (poll.encryption) return encrypted.prepare(poll, choice);
+  if (poll.mode === "encrypted") {
+    if (poll.encryption) return encrypted.prepare(poll, choice);
+    app.error = {
+      message: "本次表决缺少加密参数，无法投票，请联系工作人员",
+      message_en: "This poll came without its encryption parameters. Please call the staff.",
+    };
+    return render();
+  }
   app.stage.delete(id);
-  if (poll.mode === "named") {
-    app.changing.delete(id);
-    return enqueue((record) => signedMessage(record, "vote", "vote", { poll: id, choice }));
-  }
-  const existing = await cacheBallot(id);
-  if (existing && existing.status === "acknowledged") {
-    await saveBallot({ ...existing, pendingChoice: choice });
-    app.changing.delete(id);
-    return enqueue(async () => ({
-      id: `r-${randomHex(6)}`,
-      type: "replace",
-      ballot: { poll: id, receipt: existing.receipt, choice },
-      replace_token: existing.replaceToken,
-    }));
-  }
-  const ballot = await saveBallot({
-    poll: id,
-    kind: "secret",
-    receipt: randomHex(16),
-    replaceToken: randomHex(32),
-    choice: null,
-    pendingChoice: choice,
-    status: "sending",
-  });
-  const tokenHash = toHex(await sha256(utf8(ballot.replaceToken)));
   app.changing.delete(id);
-  return enqueue((record) =>
-    signedMessage(
-      record,
-      "ballot",
-      "participation",
-      { poll: id },
-      {
-        ballot: { poll: id, receipt: ballot.receipt, choice },
-        replace_token_hash: tokenHash,
-      },
-    ),
-  );
+  return enqueue((record) => signedMessage(record, "vote", "vote", { poll: id, choice }));
 }
 
 function startChange(poll) {

@@ -1,7 +1,7 @@
-// The tablet's own check that its secret ballot was counted (audit-log.md §6 step 5): the ballot
-// entry under its receipt, re-encoded canonically, is a leaf of the log; the newest checkpoint
-// is signed by the log key pinned at pairing; the inclusion proof leads from the leaf to the
-// checkpoint's root; and the entry holds the choice this tablet submitted.
+// The tablet's own check that its encrypted ballot is in the public log (ballot-secrecy.md §5):
+// the `encrypted_ballot` entry under its tracking code, re-encoded canonically, is a leaf of the
+// log; the newest checkpoint is signed by the log key pinned at pairing; the inclusion proof
+// leads from the leaf to the checkpoint's root; and the entry holds what this tablet sent.
 
 import { canonicalBytes, canonicalJSON } from "./canonical.js";
 import { fromBase64 } from "./bytes.js";
@@ -54,43 +54,6 @@ async function logVerifier(logKey, origin) {
 
 function logBase(meeting) {
   return `/api/meetings/${encodeURIComponent(meeting)}/log`;
-}
-
-/**
- * Check one secret ballot; resolves to {seq, size} or throws VerifyError.
- * `logKey` is the vkey pinned at pairing, `origin` the log's name, `choice` what was submitted.
- */
-export async function verifyReceipt({ meeting, origin, logKey, poll, receipt, choice }) {
-  const verifier = await logVerifier(logKey, origin);
-  const base = logBase(meeting);
-
-  const found = await get(`${base}/ballots/${receipt}`, "json", "not-found");
-  const { seq, entry } = found;
-  if (!Number.isSafeInteger(seq) || entry === null || typeof entry !== "object") {
-    throw new VerifyError("malformed", "the ballot answer has no seq or entry");
-  }
-  if (
-    entry.type !== "ballot" ||
-    entry.seq !== seq ||
-    entry.poll !== poll ||
-    entry.receipt !== receipt
-  ) {
-    throw new VerifyError(
-      "mismatch",
-      `entry ${seq} is not the ballot of poll ${poll} with this receipt`,
-    );
-  }
-  let entryBytes;
-  try {
-    entryBytes = canonicalBytes(entry);
-    if (canonicalJSON(entry.choice) !== canonicalJSON(choice)) {
-      throw new VerifyError("mismatch", `entry ${seq} holds ${canonicalJSON(entry.choice)}`);
-    }
-  } catch (error) {
-    if (error instanceof VerifyError) throw error;
-    throw new VerifyError("malformed", error.message);
-  }
-  return proveIncluded(base, verifier, origin, seq, entryBytes);
 }
 
 /**

@@ -11,8 +11,11 @@ from typing import Any
 import pytest
 
 from ballots import tally
+from ballots.crypto.shape import Choice
+from devices.rehearsal.encrypted_vote import crypto_choice
 from devices.rehearsal.plan import STANDARD_PLAN, PlanError, PollPlan, ballot_for, load_plan
 from devices.rehearsal.report import outcome_lines
+from devices.simulator import SimulationError
 
 CANDIDATES = [
     {"id": "c1", "name": "黄丽华"},
@@ -23,7 +26,7 @@ CANDIDATES = [
 
 def election(**ballots: Any) -> PollPlan:
     definition = {"kind": "election", "seats": 2, "candidates": CANDIDATES, "write_ins": True}
-    return PollPlan("p3", "vice", "选举副镇长", "secret", definition, dict(ballots))
+    return PollPlan("p3", "vice", "选举副镇长", "encrypted", definition, dict(ballots))
 
 
 def test_the_standard_plan_is_read_from_the_examples_folder() -> None:
@@ -33,11 +36,11 @@ def test_the_standard_plan_is_read_from_the_examples_folder() -> None:
     plan = load_plan()
     assert plan.title == "新洲镇第十七届人民代表大会第三次会议（演练）"
     assert [(p.poll, p.mode, p.kind, p.drop_tablet) for p in plan.polls] == [
-        ("p1", "secret", "motion", 0),
+        ("p1", "encrypted", "motion", 0),
         ("p2", "named", "motion", 1),
-        ("p3", "secret", "election", None),
-        ("p4", "secret", "selection", None),
-        ("p5", "secret", "evaluation", None),
+        ("p3", "encrypted", "election", None),
+        ("p4", "encrypted", "selection", None),
+        ("p5", "encrypted", "evaluation", None),
     ]
     assert plan.polls[2].rule == {"office": "deputy", "extra": 1}
     assert [plan.deputy_name(i) for i in (0, 1, 11, 30)] == ["王建国", "李秀英", "孙建国", "王立新"]
@@ -60,7 +63,8 @@ def test_ballots_follow_the_plan_and_repeat_with_the_seed() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"mode": "open"}, "polls[0]: mode must be one of secret, named, not 'open'"),
+        ({"mode": "open"}, "polls[0]: mode must be one of encrypted, named, not 'open'"),
+        ({"mode": "secret"}, "polls[0]: mode must be one of encrypted, named, not 'secret'"),
         ({"drop_tablet": -1}, "polls[0]: drop_tablet must be a tablet index from 0, not -1"),
         ({"ballots": {}}, "polls[0]: ballots.choice must be an object of positive integer weights"),
         ({"title": ""}, "polls[0]: title must be a non-empty string"),
@@ -95,9 +99,28 @@ def test_a_runoff_is_worded_as_in_the_result_table() -> None:
 
 
 def test_an_invalid_round_is_worded_as_in_the_result_table() -> None:
-    plan = PollPlan("p1", "budget", "预算", "secret", {"kind": "motion"}, {})
+    plan = PollPlan("p1", "budget", "预算", "encrypted", {"kind": "motion"}, {})
     poll = dict(plan.definition, electorate=4, present=4, issued=2)
     result = tally({"poll": poll, "ballots": ["for", "for", "against"]})
     assert outcome_lines(plan, result, lang="zh") == [
         "收回表决票多于发出表决票，本次表决无效，需重新表决"
     ]
+
+
+def test_each_kind_of_ballot_becomes_the_plaintext_the_tablet_encrypts() -> None:
+    motion, _, vice, projects, review = (p.definition for p in load_plan().polls)
+    assert crypto_choice(motion, "against") == Choice((0, 1))
+    assert crypto_choice(motion, None) == Choice((0, 0))
+    listed = {"marks": {"c1": "for", "c2": "against"}, "write_ins": ["郑国平"]}
+    assert crypto_choice(vice, listed) == Choice((1, 0, 0, 1, 0, 0), ("郑国平",))
+    replacing = {"marks": {"c1": "for", "c3": "against"}, "write_ins": {"c3": "郑国平"}}
+    assert crypto_choice(vice, replacing) == Choice((1, 0, 0, 0, 0, 1), ("郑国平",))
+    assert crypto_choice(projects, {"chosen": ["p2", "p5"]}) == Choice((0, 1, 0, 0, 1))
+    ratings = {"ratings": {"s1": "satisfied", "s3": "dissatisfied"}}
+    assert crypto_choice(review, ratings) == Choice((1, 0, 0, 0, 0, 0, 0, 0, 1))
+
+
+def test_a_kind_without_an_encrypted_ballot_is_named() -> None:
+    with pytest.raises(SimulationError) as caught:
+        crypto_choice({"kind": "oath"}, "for")
+    assert str(caught.value) == "no encrypted ballot for a poll of kind 'oath'"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,15 @@ BASE = f"/api/meetings/{MEETING}"
 OPERATOR_SIGNED = [f"d{i:02}" for i in range(19, 55)]
 MIN_TARGET = 48
 MIN_CONTRAST = 4.5
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Poll ``condition`` every 0.2 s until it holds; AssertionError after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not met within {timeout:.0f} s")
+        time.sleep(0.2)
 
 
 @dataclass
@@ -39,9 +50,18 @@ class Chair:
         code: str = self.api("POST", f"/deputies/{deputy}/pairing-code")["code"]
         return code
 
-    def open_poll(self, item: str, *, mode: str = "secret", change_policy: str = "last") -> str:
+    def open_poll(
+        self,
+        item: str,
+        *,
+        mode: str,
+        change_policy: str = "last",
+        answer: Callable[[], object] | None = None,
+    ) -> str:
         """Open a poll on ``item``; an earlier counted poll of the item is voided first, with a
-        reason (the rules put a decided item to the vote again only so)."""
+        reason (the rules put a decided item to the vote again only so). An encrypted poll is
+        opened under the id of a liveness challenge issued first, which ``answer()`` has the
+        stations answer (without it: the demo's own stations, waited for)."""
         for earlier in self.get("/polls")["polls"]:
             if earlier["item"] == item and earlier["status"] == "closed":
                 self.api("POST", f"/polls/{earlier['poll']}/void", {"reason": "测试：重新表决"})
@@ -52,12 +72,43 @@ class Chair:
             "mode": mode,
             "change_policy": change_policy,
         }
-        poll: str = self.api("POST", "/polls", body)["poll"]
-        return poll
+        if mode == "encrypted":
+            body["poll"] = poll = f"p{len(self.get('/polls')['polls']) + 1}"
+            self.api("POST", "/liveness/challenge", {"poll": poll})
+            if answer is not None:
+                answer()
+            else:
+                wait_until(lambda: self.live(poll) >= self.get("/ceremony")["key"]["t"])
+        opened: str = self.api("POST", "/polls", body)["poll"]
+        return opened
+
+    def live(self, poll: str) -> int:
+        """How many stations answered ``poll``'s liveness challenge."""
+        board = self.get("/ceremony")
+        return next((len(c["answered"]) for c in board["liveness"] if c["poll"] == poll), 0)
 
     def close_poll(self, poll: str) -> dict[str, Any]:
-        result: dict[str, Any] = self.api("POST", f"/polls/{poll}/close")["result"]
-        return result
+        """Close ``poll``; its result (an encrypted poll's once ``decrypt()`` is done by the
+        caller: see :meth:`result`)."""
+        closed: dict[str, Any] = self.api("POST", f"/polls/{poll}/close")
+        return closed.get("result") or {}
+
+    def result(
+        self, poll: str, step: Callable[[], object] | None = None, timeout: float = 30.0
+    ) -> dict[str, Any]:
+        """``poll``'s result as the chair sees it, once there is one: ``step()`` runs the
+        stations between looks (without it: the demo's own stations, waited for)."""
+        found: dict[str, Any] = {}
+
+        def counted() -> bool:
+            if step is not None:
+                step()
+            polls = self.get()["polls"]
+            found.update(next(p for p in polls if p["poll"] == poll).get("result") or {})
+            return bool(found)
+
+        wait_until(counted, timeout)
+        return found
 
     def cast(self) -> int:
         count: int = self.get()["poll"]["cast"]

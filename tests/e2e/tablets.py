@@ -10,6 +10,7 @@ from typing import Any
 
 from websockets.sync.client import ClientConnection, connect
 
+from devices.rehearsal.encrypted_vote import crypto_choice
 from devices.tablet import Tablet
 from tests.e2e.conftest import MEETING, DemoServer
 
@@ -61,12 +62,33 @@ class HallTablet:
     def sign_in(self) -> dict[str, Any]:
         return self._request(lambda ref: self.tablet.sign_in(ref))
 
-    def secret_ballot(self, poll: str, choice: Any) -> dict[str, Any]:
-        return self._request(lambda ref: self.tablet.secret_ballot(poll, choice, ref))
+    def named_vote(self, poll: str, choice: Any) -> dict[str, Any]:
+        return self._request(lambda ref: self.tablet.named_vote(poll, choice, ref))
 
-    def refused_ballot(self, poll: str, choice: Any) -> dict[str, Any]:
-        """A secret ballot the server must refuse: its error reply."""
-        reply = self._exchange(lambda ref: self.tablet.secret_ballot(poll, choice, ref))
+    def refused_vote(self, poll: str, choice: Any) -> dict[str, Any]:
+        """A named vote the server must refuse: its error reply."""
+        reply = self._exchange(lambda ref: self.tablet.named_vote(poll, choice, ref))
+        assert reply["type"] == "error", reply
+        return reply
+
+    def encrypted_ballot(
+        self, poll: str, encryption: dict[str, Any], definition: dict[str, Any], choice: Any
+    ) -> dict[str, Any]:
+        """``choice`` (a tally-format ballot of ``definition``) encrypted, proved and cast with
+        the open poll's ``encryption`` object, as the browser tablet casts it."""
+        plaintext = crypto_choice(definition, choice)
+        return self._request(
+            lambda ref: self.tablet.encrypted_ballot(poll, encryption, plaintext, ref)
+        )
+
+    def refused_encrypted_ballot(
+        self, poll: str, encryption: dict[str, Any], definition: dict[str, Any], choice: Any
+    ) -> dict[str, Any]:
+        """An encrypted ballot the server must refuse: its error reply."""
+        plaintext = crypto_choice(definition, choice)
+        reply = self._exchange(
+            lambda ref: self.tablet.encrypted_ballot(poll, encryption, plaintext, ref)
+        )
         assert reply["type"] == "error", reply
         return reply
 

@@ -1,7 +1,9 @@
 """Killing the server at random moments of a vote burst loses no acknowledged vote.
 
 A real ``congress serve`` process on a SQLite file; simulated tablets (``devices.simulator``)
-vote over real WebSockets, all at once, in a series of polls, secret and named. At seeded random
+vote over real WebSockets, all at once, in a series of polls, encrypted and named (the
+scrutineers' list is adopted on paper first and three simulated stations make the sitting key;
+they decrypt each encrypted poll after its close). At seeded random
 moments the test kills the server with SIGKILL: after the k-th acknowledgement of a burst, or a
 few milliseconds after the chair asked to close the poll. It restarts the server on the same
 port and data; every tablet reconnects and re-sends, unchanged, the message it had no answer to
@@ -28,6 +30,8 @@ from typing import Any, TextIO
 import pytest
 
 from audit.verify import verify_bundle
+from ballots.crypto.shape import Choice
+from devices.rehearsal.encrypted import SCRUTINEERS_POLL, RehearsalScrutineers, agenda_item
 from devices.simulator import (
     ConnectionLost,
     HttpClient,
@@ -180,6 +184,11 @@ class Sitting:
         self.log_key = ""
         self.sims: list[SimTablet] = []
         self.votes: list[Vote] = []
+        # What the rehearsal's simulated scrutineers need of a sitting (RehearsalScrutineers).
+        self.meeting = MEETING
+        self.deputies = [f"d{i:02}" for i in range(1, plan.tablets + 1)]
+        self._api = self.chair
+        self.scrutineers = RehearsalScrutineers(self, server.base, timeout=60)
 
     async def chair(self, method: str, path: str, body: Any = None) -> Any:
         return await self.http.json(
@@ -197,7 +206,7 @@ class Sitting:
             {"meeting": MEETING, "origin": ORIGIN, "title": "崩溃测试", "date": "2026-03-01"},
             token=self.token,
         )
-        deputies = [f"d{i:02}" for i in range(1, self.plan.tablets + 1)]
+        deputies = self.deputies
         roster = [{"deputy": d, "name": f"代表{d}", "seat": d[1:]} for d in deputies]
         await self.chair("PUT", "/roster", {"deputies": roster})
         self.log_key = (await self.chair("POST", "/open"))["log_key"]
@@ -205,7 +214,7 @@ class Sitting:
             {"item": f"m{i}", "title": f"议案{i}", "kind": "motion"}
             for i in range(1, self.plan.polls + 1)
         ]
-        await self.chair("PUT", "/agenda", {"items": items})
+        await self.chair("PUT", "/agenda", {"items": [agenda_item(deputies), *items]})
         url = websocket_url(self.server.base, MEETING)
         for deputy in deputies:
             code = (await self.chair("POST", f"/deputies/{deputy}/pairing-code"))["code"]
@@ -215,6 +224,7 @@ class Sitting:
         await self.reconnect()
         replies = await asyncio.gather(*(s.request(s.tablet.sign_in()) for s in self.sims))
         assert [r["type"] for r in replies] == ["ack"] * len(self.sims), replies
+        await self.scrutineers.take_office()
 
     async def reconnect(self) -> None:
         await asyncio.gather(*(s.connect() for s in self.sims if not s.connected))
@@ -231,19 +241,22 @@ class Sitting:
 
     async def poll(self, index: int) -> None:
         poll = f"p{index + 1}"
-        mode = "secret" if index % 2 == 0 else "named"
+        mode = "encrypted" if index % 2 == 0 else "named"
+        if mode == "encrypted":
+            await self.scrutineers.answer_liveness(poll)
         opened = await self.chair(
             "POST",
             "/polls",
             {"poll": poll, "item": f"m{index + 1}", "definition": {"kind": "motion"}, "mode": mode},
         )
         assert opened["poll"] == poll
+        encryption = (await self.chair("GET", ""))["poll"].get("encryption")
         votes = []
         for sim in self.sims:
             choice = self.rng.choice(CHOICES)
             message = (
-                sim.tablet.secret_ballot(poll, choice)
-                if mode == "secret"
+                sim.tablet.encrypted_ballot(poll, encryption, Choice.stances([choice]))
+                if mode == "encrypted"
                 else sim.tablet.named_vote(poll, choice)
             )
             votes.append(Vote(sim, poll, choice, message, self.rng.uniform(0.0, BURST_S)))
@@ -333,6 +346,8 @@ class Sitting:
         found = {p["poll"]: p for p in (await self.chair("GET", "/polls"))["polls"]}
         if found[poll]["status"] == "open":
             await self.chair("POST", f"/polls/{poll}/close")
+        if found[poll]["mode"] == "encrypted":
+            await self.scrutineers.decrypted(poll)
 
     async def finish(self) -> None:
         await self.chair("POST", "/close")
@@ -341,19 +356,20 @@ class Sitting:
 
 
 def counted_votes(entries: list[dict[str, Any]]) -> Counter[tuple[str, str, str]]:
-    """(poll, secret receipt or named deputy, choice) of every vote in the log."""
+    """(poll, deputy, the encrypted ballot's hash or the named choice) of every vote in the
+    log."""
     found: Counter[tuple[str, str, str]] = Counter()
     for entry in entries:
-        if entry["type"] == "ballot":
-            found[(entry["poll"], entry["receipt"], entry["choice"])] += 1
+        if entry["type"] == "encrypted_ballot":
+            found[(entry["poll"], entry["deputy"], entry["body"]["ballot_hash"])] += 1
         elif entry["type"] == "vote":
             found[(entry["poll"], entry["deputy"], entry["body"]["choice"])] += 1
     return found
 
 
 def expected_key(vote: Vote) -> tuple[str, str, str]:
-    if vote.message["type"] == "ballot":
-        return (vote.poll, vote.message["ballot"]["receipt"], vote.choice)
+    if vote.message["type"] == "encrypted_ballot":
+        return (vote.poll, vote.sim.tablet.deputy, vote.message["body"]["ballot_hash"])
     return (vote.poll, vote.sim.tablet.deputy, vote.choice)
 
 
@@ -397,12 +413,15 @@ def test_killing_the_server_during_vote_bursts_loses_no_acknowledged_vote(
     assert all(v.acknowledged for v in sitting.votes)
     # Every acknowledged vote exactly once; nothing else and nothing twice.
     assert counted == expected
-    participations = Counter(
-        (e["poll"], e["deputy"]) for e in entries if e["type"] == "participation"
+    encrypted = Counter(
+        (e["poll"], e["deputy"]) for e in entries if e["type"] == "encrypted_ballot"
     )
-    assert set(participations.values()) == {1}
-    assert len(participations) == sum(1 for v in sitting.votes if v.message["type"] == "ballot")
+    assert set(encrypted.values()) == {1}
+    assert len(encrypted) == sum(
+        1 for v in sitting.votes if v.message["type"] == "encrypted_ballot"
+    )
     results = {e["poll"]: e["result"] for e in entries if e["type"] == "result"}
+    assert results.pop(SCRUTINEERS_POLL)["outcome"] == {"passed": True}  # the list, on paper
     assert len(results) == plan.polls
     for poll, result in results.items():
         choices = Counter(v.choice for v in sitting.votes if v.poll == poll)

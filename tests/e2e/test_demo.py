@@ -1,6 +1,7 @@
 """``congress demo`` as a visitor meets it: the landing page, a printed pairing link opened in a
-browser, the simulated hall signing in and voting beside the real tablet, and the result on the
-hall display."""
+browser, the simulated hall signing in, the simulated scrutineers making the key, the hall
+casting encrypted ballots beside the real tablet, the stations decrypting (and mixing an
+election's write-ins), and the result on the hall display."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from playwright.sync_api import Browser, expect
 from tests.devices.processes import wait_listening
 from tests.e2e.conftest import CHAIR, MEETING, DemoServer
 from tests.e2e.tablet_pages import Chair, new_tablet
-from tests.e2e.test_tablet import vote_motion
+from tests.e2e.tablet_voting import vote_motion
+from voting.demo_hall import WRITE_INS
 
 #: Seconds over which the simulated deputies sign in and vote (the demo's --pace=1).
 PACE_S = 1.0
@@ -107,12 +109,18 @@ def test_a_visitor_pairs_a_tablet_and_the_simulated_hall_passes_or_fails_the_mot
         simulated = sorted(d["device"] for d in devices if d["device"].startswith("simulated-"))
         assert simulated == [f"simulated-d{i:02}" for i in range(4, 55)]
 
+        wait_for(
+            "the simulated scrutineers' key ceremony",
+            lambda: chair.get("/ceremony")["phase"] == "complete",
+            timeout=60,
+        )
         chair.api("POST", "/items/i02/current")
-        poll = chair.open_poll("i02")
-        vote_motion(page, "赞成")
+        poll = chair.open_poll("i02", mode="encrypted")  # the demo's stations answer liveness
+        vote_motion(page, "赞成")  # encrypted in the page, its tracking code confirmed
         time.sleep(PACE_S)
         cast = settled_cast(chair)
-        result = chair.close_poll(poll)
+        chair.close_poll(poll)
+        result = chair.result(poll)  # once the demo's stations decrypted it
     finally:
         context.close()
 
@@ -136,7 +144,7 @@ def test_a_visitor_pairs_a_tablet_and_the_simulated_hall_passes_or_fails_the_mot
 SIMULATED_LABEL = "模拟监票人（仅供演示）/ simulated scrutineers (demo only)"
 
 
-def test_the_simulated_scrutineers_decrypt_an_encrypted_motion_opened_from_the_console(
+def test_the_simulated_scrutineers_decrypt_an_encrypted_election_opened_from_the_console(
     demo: tuple[DemoServer, str], browser: Browser
 ) -> None:
     server, banner = demo
@@ -148,7 +156,11 @@ def test_the_simulated_scrutineers_decrypt_an_encrypted_motion_opened_from_the_c
         timeout=60,
     )
     scrut = next(p for p in chair.get()["polls"] if p["item"] == "i08")
-    assert (scrut["mode"], scrut["result"]["outcome"]) == ("manual", {"passed": True})
+    assert (scrut["poll"], scrut["mode"], scrut["result"]["outcome"]) == (
+        "p1",
+        "manual",
+        {"passed": True},
+    )
 
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     console = context.new_page()
@@ -171,12 +183,12 @@ def test_the_simulated_scrutineers_decrypt_an_encrypted_motion_opened_from_the_c
         # The liveness challenge from the console; the simulated stations answer it.
         console.get_by_role("button", name="发出在线确认").click()
         expect(console.locator("#ceremony-live")).to_have_text("下一次表决 p2 在线确认：3 / 2")
-        row = console.locator('[data-item="i09"]')
+        row = console.locator('[data-item="i04"]')
         row.get_by_role("button", name="设为当前").click()
         expect(row.locator(".badge")).to_have_text("当前")
         row.get_by_role("button", name="发起表决").click()
         dialog = console.locator("dialog")
-        dialog.get_by_label("表决方式").select_option("encrypted")
+        expect(dialog.get_by_label("表决方式")).to_have_value("encrypted")  # the key exists
         dialog.get_by_role("button", name="开始表决").click()
         expect(dialog).not_to_be_visible()
 
@@ -186,17 +198,20 @@ def test_the_simulated_scrutineers_decrypt_an_encrypted_motion_opened_from_the_c
         assert SIMULATED_PRESENT * 0.8 <= cast <= SIMULATED_PRESENT
         chair.api("POST", "/polls/p2/close")
         wait_for(
-            "the simulated scrutineers to decrypt",
+            "the simulated scrutineers to decrypt and mix the write-ins",
             lambda: "result" in chair.get()["poll"],
-            timeout=30,
+            timeout=60,
         )
         result = chair.get()["poll"]["result"]
-        counts = result["counts"]
         assert result["ballots"]["cast"] == cast
-        assert counts["for"] + counts["against"] + counts["abstain"] == cast
-        passed = counts["for"] > ELECTORATE / 2
-        assert result["outcome"] == {"passed": passed}
-        expect(display.locator("#verdict")).to_have_text("通过" if passed else "未通过")
+        assert set(result["write_ins"]) <= set(WRITE_INS)
+        elected = result["outcome"]["elected"]
+        assert len(elected) <= 2 and set(elected) <= {"c1", "c2", "c3"}
+        # The hall sees an election result once the presidium has confirmed it.
+        presidium = {"decision": "主席团决定：选举结果有效", "by": ["王建国"]}
+        chair.api("POST", "/polls/p2/confirm", presidium)
+        expect(display.locator(".seat-result").first).to_be_visible()
+        expect(display.locator(".verdict-lines p").first).to_be_visible()
     finally:
         context.close()
         display_context.close()

@@ -18,6 +18,7 @@ from tests.e2e import scenario
 from tests.e2e.a11y import low_contrast_text, small_targets, unnamed_controls
 from tests.e2e.conftest import MEETING, SCREENSHOTS, DemoServer
 from tests.e2e.tablets import HallTablet
+from voting.demo_scrutineers import SimulatedScrutineers
 
 MOTION = {"kind": "motion", "title": "关于新洲镇2026年财政预算的决议"}
 DEPUTY_HEADS = {
@@ -46,6 +47,14 @@ def hall(demo_server: DemoServer, token: str) -> Iterator[list[HallTablet]]:
     yield found
     for tablet in found:
         tablet.close()
+
+
+@pytest.fixture(scope="module")
+def scrutineers(
+    demo_server: DemoServer, token: str, hall: list[HallTablet]
+) -> SimulatedScrutineers:
+    """The scrutineers' list adopted on paper (poll p1) and the sitting key made."""
+    return scenario.take_office(demo_server, token)
 
 
 @pytest.fixture(scope="module")
@@ -85,17 +94,22 @@ def test_without_a_vote_the_display_shows_attendance(screen: Page) -> None:
 
 
 def test_during_a_vote_only_the_number_of_ballots_cast_is_shown(
-    demo_server: DemoServer, screen: Page, token: str, hall: list[HallTablet]
+    demo_server: DemoServer,
+    screen: Page,
+    token: str,
+    hall: list[HallTablet],
+    scrutineers: SimulatedScrutineers,
 ) -> None:
     scenario.make_current(demo_server, token, "i02")
     expect(screen.locator("#item-title")).to_have_text("关于新洲镇2026年财政预算的决议")
-    poll = scenario.open_poll(demo_server, token, "i02", MOTION, duration_s=120)
+    poll = scenario.open_encrypted(demo_server, token, scrutineers, "i02", MOTION, duration_s=120)
+    assert poll == "p2"
     live = screen.locator("#live-count")
     expect(live).to_have_text("已投票 0 人 / 实到 39 人")
     expect(screen.locator("#countdown")).to_have_text(re.compile(r"^剩余时间 0[12]:\d\d$"))
     cast = 0
     for choices in (["for"] * 12, ["against"] + ["for"] * 16, ["abstain"]):
-        scenario.vote(hall[cast:], poll, choices)
+        scenario.cast_encrypted(demo_server, token, hall[cast:], poll, choices)
         cast += len(choices)
         expect(live).to_have_text(f"已投票 {cast} 人 / 实到 39 人")
         stage = screen.locator("#stage").inner_text()
@@ -103,15 +117,16 @@ def test_during_a_vote_only_the_number_of_ballots_cast_is_shown(
         numbers = re.findall(r"\d+", stage)
         assert numbers[:2] == [str(cast), "39"] and len(numbers) == 4, stage
     assert screen.locator(".bar-row, .big-verdict, .seat-result").count() == 0
-    expect(screen.locator(".voting-label")).to_have_text("表决进行中 · 无记名投票")
+    expect(screen.locator(".voting-label")).to_have_text("表决进行中 · 无记名投票（加密）")
     shot(screen, "display-vote.png")
     assert low_contrast_text(screen) == []
 
 
-def test_after_the_close_the_result_bars_and_verdict_appear(
-    demo_server: DemoServer, screen: Page, token: str
+def test_after_the_close_and_the_decryption_the_result_bars_and_verdict_appear(
+    demo_server: DemoServer, screen: Page, token: str, scrutineers: SimulatedScrutineers
 ) -> None:
-    scenario.close_poll(demo_server, token, "p1")
+    scenario.close_poll(demo_server, token, "p2")
+    scenario.decrypted(demo_server, token, scrutineers, "p2")
     expect(screen.locator("#verdict")).to_have_text("通过")
     assert texts(screen, ".bar-row .bar-label") == ["赞成", "反对", "弃权", "未表决"]
     # 未表决 counts deputies who cast nothing: people, not votes.
@@ -123,25 +138,30 @@ def test_after_the_close_the_result_bars_and_verdict_appear(
     expect(screen.locator(".result-head")).to_have_text("表决结果")
     shot(screen, "display-result.png")
     assert low_contrast_text(screen) == []
-    demo_server.api("POST", f"/api/meetings/{MEETING}/polls/p1/announce", token=token)
+    demo_server.api("POST", f"/api/meetings/{MEETING}/polls/p2/announce", token=token)
     expect(screen.locator(".announced")).to_have_text("已宣布")
 
 
 def test_an_election_shows_who_is_elected_and_the_unfilled_seat(
-    demo_server: DemoServer, screen: Page, token: str, hall: list[HallTablet]
+    demo_server: DemoServer,
+    screen: Page,
+    token: str,
+    hall: list[HallTablet],
+    scrutineers: SimulatedScrutineers,
 ) -> None:
     scenario.make_current(demo_server, token, "i04")
-    poll = scenario.open_poll(demo_server, token, "i04", DEPUTY_HEADS)
+    poll = scenario.open_encrypted(demo_server, token, scrutineers, "i04", DEPUTY_HEADS)
     expect(screen.locator("#live-count")).to_have_text("已投票 0 人 / 实到 39 人")
     expect(screen.locator("#countdown")).to_have_count(0)
     ballots_cast = [{"marks": {"c1": "for", "c2": "against", "c3": "abstain"}}] * 28 + [
         {"marks": {"c2": "for", "c3": "for"}},
         {"marks": {"c1": "against"}, "write_ins": ["王五"]},
     ]
-    scenario.vote(hall, poll, ballots_cast)
+    scenario.cast_encrypted(demo_server, token, hall, poll, ballots_cast)
     expect(screen.locator("#live-count")).to_have_text("已投票 30 人 / 实到 39 人")
     assert not CHOICE_WORDS.search(screen.locator("#stage").inner_text())
     scenario.close_poll(demo_server, token, poll)
+    scenario.decrypted(demo_server, token, scrutineers, poll)  # with the write-in mix
     # The hall sees an election result once the presidium has confirmed it.
     presidium = {"decision": "主席团第二次会议决定：选举结果有效", "by": ["何金凤"]}
     demo_server.api("POST", f"/api/meetings/{MEETING}/polls/{poll}/confirm", presidium, token=token)
@@ -204,7 +224,7 @@ def test_twenty_projects_fit_the_screen_above_the_footer(
         "candidates": projects,
     }
     scenario.make_current(demo_server, token, "i05")
-    poll = scenario.open_poll(demo_server, token, "i05", definition)
+    poll = scenario.open_poll(demo_server, token, "i05", definition, mode="named")
     scenario.vote(hall, poll, [{"chosen": [f"p{i:02}" for i in range(1, 11)]}] * 28)
     scenario.close_poll(demo_server, token, poll)
     rows = screen.locator(".seat-result")

@@ -1,11 +1,13 @@
 """A whole election sitting, end to end: a plenary of 11 deputies signs in on tablets (simulated
-over real WebSockets), adopts by vote the presidium, the election rules (选举办法, runoff by
+over real WebSockets), adopts by named vote the presidium, the election rules (选举办法, runoff by
 plurality) and the scrutineers (a scrutineer put up as a candidate is refused, 选举法 Art 43);
-the 副镇长 election (two seats, three candidates) elects one and ties the other two above half;
-in Chromium the chair clicks the console's runoff button and opens the prepared round; the
-tablets vote it and plurality elects; the presidium votes under its own quorum and confirms both
-rounds; they are announced; the certificates (当选证书) render in Chromium with the elected
-names; the exported log verifies, its recount naming each election round by its type."""
+the scrutineers' three simulated stations then run the key ceremony; the 副镇长 election (two
+seats, three candidates) is encrypted, decrypted by the stations, and elects one and ties the
+other two above half; in Chromium the chair clicks the console's runoff button and opens the
+prepared round, encrypted as the first; the tablets vote it and plurality elects; the presidium
+votes under its own quorum and confirms both rounds; they are announced; the certificates
+(当选证书) render in Chromium with the elected names; the exported log verifies, its recount
+naming each election round by its type."""
 
 from __future__ import annotations
 
@@ -21,6 +23,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from audit.verify import verify_bundle
+from devices.scrutineer.client import HttpTransport
+from devices.scrutineer.simulated import confirm_by_itself, run_until_settled, simulated_station
+from devices.scrutineer.station import Station
 from tests.e2e.conftest import CHAIR, DemoServer
 from tests.e2e.tablets import HallTablet
 from voting.cli.export import export
@@ -53,7 +58,11 @@ AGENDA = {
             "title": "通过总监票人、监票人、计票人名单",
             "kind": "motion",
             "adopts": {
-                "scrutineers": {"chief": ["d06"], "scrutineers": ["d07"], "tellers": ["d08"]}
+                "scrutineers": {
+                    "chief": ["d06"],
+                    "scrutineers": ["d07", "d10"],
+                    "tellers": ["d08"],
+                }
             },
         },
         {
@@ -91,6 +100,8 @@ FIRST_ROUND = (
 RUNOFF = [{"marks": {"c2": "for", "c3": "against"}}] * 6 + [
     {"marks": {"c2": "against", "c3": "for"}}
 ] * 5
+#: The scrutineers whose (simulated) stations hold the key's shares: 总监票人 and 监票人.
+HOLDERS = ["d06", "d07", "d10"]
 DECISION = {"decision": "主席团第二次会议决定：副镇长选举结果有效，予以确认", "by": NAMES[:5]}
 
 
@@ -112,12 +123,20 @@ class Chair:
             return error.code, json.loads(error.read())
         raise AssertionError(f"POST {path} was accepted")
 
-    def poll(self, item: str, definition: dict[str, Any]) -> str:
-        found: str = self.call("POST", "/polls", {"item": item, "definition": definition})["poll"]
+    def poll(self, item: str, definition: dict[str, Any], mode: str = "named") -> str:
+        body = {"item": item, "definition": definition, "mode": mode}
+        found: str = self.call("POST", "/polls", body)["poll"]
         return found
 
     def result(self, poll: str) -> dict[str, Any]:
         found: dict[str, Any] = self.call("POST", f"/polls/{poll}/close")["result"]
+        return found
+
+    def held(self, poll: str) -> dict[str, Any] | None:
+        """``poll``'s result as the chair sees it (an election's before it is confirmed)."""
+        found: dict[str, Any] | None = next(
+            p for p in self.call("GET", "")["polls"] if p["poll"] == poll
+        ).get("result")
         return found
 
     def bodies(self) -> dict[str, Any]:
@@ -177,17 +196,58 @@ def console(browser: Browser, demo_server: DemoServer, chair: Chair) -> Iterator
     assert errors == []
 
 
-def vote(tablets: dict[str, HallTablet], poll: str, choices: list[Any]) -> None:
+def vote(chair: Chair, tablets: dict[str, HallTablet], poll: str, choices: list[Any]) -> None:
+    """Encrypted ballots of ``choices``, one per tablet, in the open encrypted ``poll``."""
+    view = chair.call("GET", "")["poll"]
+    assert view["poll"] == poll
     for tablet, choice in zip(tablets.values(), choices, strict=True):
-        assert tablet.secret_ballot(poll, choice)["type"] == "ballot_ack"
+        reply = tablet.encrypted_ballot(poll, view["encryption"], view["definition"], choice)
+        assert reply["type"] == "ballot_ack"
 
 
 def adopt(chair: Chair, tablets: dict[str, HallTablet], item: str) -> str:
-    """The plenary passes the motion of ``item``: every deputy votes for it."""
+    """The plenary passes the motion of ``item`` by named vote: every deputy votes for it (no
+    sitting key exists before the scrutineers are adopted)."""
     poll = chair.poll(item, {"kind": "motion"})
-    vote(tablets, poll, ["for"] * len(tablets))
+    for tablet in tablets.values():
+        assert tablet.named_vote(poll, "for")["type"] == "ack"
     assert chair.result(poll)["outcome"] == {"passed": True}
     return poll
+
+
+def take_office(chair: Chair) -> list[Station]:
+    """The adopted scrutineers' three simulated stations pair and run the key ceremony."""
+    stations = []
+    for deputy in HOLDERS:
+        station = simulated_station(HttpTransport(chair.server.base), MEETING, deputy)
+        station.pair(chair.call("POST", f"/scrutineers/{deputy}/station-code")["code"])
+        stations.append(station)
+    chair.call("POST", "/ceremony/start", {})
+    assert run_until_settled(stations) == "complete"
+    return stations
+
+
+def answer_liveness(chair: Chair, stations: list[Station], poll: str) -> None:
+    """The chair's liveness challenge for the next poll, answered by every station."""
+    chair.call("POST", "/liveness/challenge", {"poll": poll})
+    for station in stations:
+        assert [o.endpoint for o in station.step().posted] == ["liveness"]
+
+
+def decrypted(chair: Chair, stations: list[Station], poll: str) -> dict[str, Any]:
+    """Close ``poll``; the stations verify the log and decrypt it; its result."""
+    assert chair.call("POST", f"/polls/{poll}/close").get("result") is None
+    auditor = chair.server.credentials()["auditor_token"]
+    for station in stations:
+        shared: dict[str, str] = {}
+        for other in stations:
+            shared.update(other.state.checkpoints)
+        station.state.checkpoints.update(shared)
+        if chair.held(poll) is None:
+            station.decrypt(auditor, confirm_by_itself)
+    result = chair.held(poll)
+    assert result is not None, poll
+    return result
 
 
 def test_an_election_sitting_from_the_presidium_to_the_certificates(
@@ -211,9 +271,10 @@ def test_an_election_sitting_from_the_presidium_to_the_certificates(
     assert bodies["election_rules"] == {"poll": "p2", "rules": {"runoff_threshold": "plurality"}}
     assert bodies["scrutineers"] == {
         "chief": [{"deputy": "d06", "name": "郑秀梅"}],
-        "scrutineers": [{"deputy": "d07", "name": "孙立"}],
+        "scrutineers": [{"deputy": "d07", "name": "孙立"}, {"deputy": "d10", "name": "李春梅"}],
         "tellers": [{"deputy": "d08", "name": "赵海"}],
     }
+    stations = take_office(chair)
 
     # 选举法 Art 43: the scrutineer 孙立 cannot stand as a candidate.
     chair.call("POST", "/items/vice/current")
@@ -223,10 +284,13 @@ def test_an_election_sitting_from_the_presidium_to_the_certificates(
     assert error["message"] == "孙立（d07）是候选人，不能担任监票人（选举法第四十三条）"
 
     # First round: 黄丽华 elected, 周志强 and 吴桂兰 tied above half for the second seat.
-    first = chair.poll("vice", VICE)
+    answer_liveness(chair, stations, "p4")
+    first = chair.call(
+        "POST", "/polls", {"poll": "p4", "item": "vice", "definition": VICE, "mode": "encrypted"}
+    )["poll"]
     assert first == "p4"
-    vote(tablets, first, FIRST_ROUND)
-    result = chair.result(first)
+    vote(chair, tablets, first, FIRST_ROUND)
+    result = decrypted(chair, stations, first)
     assert {c: result["counts"][c]["for"] for c in ("c1", "c2", "c3")} == {
         "c1": 8,
         "c2": 7,
@@ -242,15 +306,19 @@ def test_an_election_sitting_from_the_presidium_to_the_certificates(
     panel = console.locator("#poll-body")
     expect(panel.locator(".poll-meta")).to_contain_text("p4")
     expect(panel.get_by_role("button", name="另行选举")).to_have_count(0)
+    answer_liveness(chair, stations, "p5")
     panel.get_by_role("button", name="就票数相等的候选人再次投票").click()
     dialog = console.locator("dialog")
     expect(dialog.locator("#dialog-title")).to_have_text("再次投票（依据表决 p4）")
     expect(dialog.get_by_text("候选人：周志强、吴桂兰；应选 1 名")).to_be_visible()
+    expect(dialog.locator("#round-mode")).to_have_text(
+        "表决方式：无记名投票（加密）（与上一轮相同）"
+    )
     dialog.get_by_role("button", name="开始投票").click()
     expect(dialog).not_to_be_visible()
     expect(console.locator("#live-count")).to_have_text("已投票 0 人 / 应投 11 人")
     opened = chair.call("GET", "")["poll"]
-    assert opened["poll"] == "p5"
+    assert (opened["poll"], opened["mode"]) == ("p5", "encrypted")
     assert opened["definition"] == {
         "kind": "election",
         "title": "选举副镇长",
@@ -262,9 +330,9 @@ def test_an_election_sitting_from_the_presidium_to_the_certificates(
     }
 
     # The tablets vote the runoff; plurality elects 周志强 (6 votes to 5).
-    vote(tablets, "p5", RUNOFF)
+    vote(chair, tablets, "p5", RUNOFF)
     expect(console.locator("#live-count")).to_have_text("已投票 11 人 / 应投 11 人")
-    result = chair.result("p5")
+    result = decrypted(chair, stations, "p5")
     assert result["outcome"] == {"elected": ["c2"], "runoff": None, "unfilled": 0}
     expect(panel.get_by_role("button", name="主席团确认结果")).to_be_visible()
     expect(panel.get_by_role("button", name="就票数相等的候选人再次投票")).to_have_count(0)
@@ -283,9 +351,9 @@ def test_an_election_sitting_from_the_presidium_to_the_certificates(
         5,
         5,
     )
-    assert tablets["d09"].refused_ballot(conf, "for")["error"] == "not-a-member"
+    assert tablets["d09"].refused_vote(conf, "for")["error"] == "not-a-member"
     for deputy in PRESIDIUM:
-        assert tablets[deputy].secret_ballot(conf, "for")["type"] == "ballot_ack"
+        assert tablets[deputy].named_vote(conf, "for")["type"] == "ack"
     result = chair.result(conf)
     assert (result["outcome"], result["quorum_met"]) == ({"passed": True}, True)
     status, error = chair.refused("/polls/p5/announce", None)
@@ -323,5 +391,5 @@ def test_an_election_sitting_from_the_presidium_to_the_certificates(
     report = verify_bundle(bundle)
     assert report.ok, report
     assert report.checks[8].detail == (
-        "6 results recounted (secret 6); election rounds: p4 first, p5 runoff"
+        "6 results recounted (encrypted 2, named 4); election rounds: p4 first, p5 runoff"
     )

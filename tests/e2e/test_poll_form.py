@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.e2e import scenario
 from tests.e2e.conftest import MEETING, SCREENSHOTS, DemoServer
+from voting.demo_scrutineers import SimulatedScrutineers
 
 SAMPLE = json.loads(
     (Path(__file__).resolve().parents[2] / "voting/static/sample-definitions.json").read_text(
@@ -32,7 +33,16 @@ def token(demo_server: DemoServer) -> str:
 
 
 @pytest.fixture(scope="module")
-def page(browser: Browser, demo_server: DemoServer, token: str) -> Iterator[Page]:
+def scrutineers(demo_server: DemoServer, token: str) -> SimulatedScrutineers:
+    """The scrutineers' list adopted on paper (poll p1) and the sitting key made: secret polls
+    are then encrypted."""
+    return scenario.take_office(demo_server, token)
+
+
+@pytest.fixture(scope="module")
+def page(
+    browser: Browser, demo_server: DemoServer, token: str, scrutineers: SimulatedScrutineers
+) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     page = context.new_page()
     errors: list[str] = []
@@ -88,7 +98,7 @@ def test_a_motion_with_its_own_threshold_mode_and_policy(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     dialog.screenshot(path=str(SCREENSHOTS / "chair-poll-form-motion.png"))
     start(page, dialog)
-    poll = received(demo_server, token, "p1")
+    poll = received(demo_server, token, "p2")
     assert poll["definition"] == {
         "kind": "motion",
         "title": "关于新洲镇2026年财政预算的决议",
@@ -97,13 +107,15 @@ def test_a_motion_with_its_own_threshold_mode_and_policy(
         "present": PRESENT,
     }
     assert (poll["mode"], poll["change_policy"]) == ("named", "first")
-    scenario.close_poll(demo_server, token, "p1")
+    scenario.close_poll(demo_server, token, "p2")
 
 
 def test_an_election_with_a_candidate_replaced_and_no_write_ins(
-    demo_server: DemoServer, page: Page, token: str
+    demo_server: DemoServer, page: Page, token: str, scrutineers: SimulatedScrutineers
 ) -> None:
+    assert scenario.answer_liveness(demo_server, token, scrutineers) == "p3"
     dialog = open_form(page, "i04", "选举副镇长")
+    expect(dialog.get_by_label("表决方式")).to_have_value("encrypted")
     expect(dialog.get_by_label("应选人数")).to_have_value("2")
     expect(dialog.get_by_label("候选人 3", exact=True)).to_have_value("吴海燕")
     expect(dialog.get_by_label("允许另选他人（对候选人投反对票后可另选）")).to_be_checked()
@@ -116,7 +128,7 @@ def test_an_election_with_a_candidate_replaced_and_no_write_ins(
     dialog.get_by_label("候选人 3", exact=True).fill("郑小红")
     dialog.get_by_label("允许另选他人（对候选人投反对票后可另选）").uncheck()
     start(page, dialog)
-    assert received(demo_server, token, "p2")["definition"] == {
+    assert received(demo_server, token, "p3")["definition"] == {
         "kind": "election",
         "title": "选举副镇长",
         "seats": 2,
@@ -129,19 +141,21 @@ def test_an_election_with_a_candidate_replaced_and_no_write_ins(
         "electorate": 54,
         "present": PRESENT,
     }
-    scenario.close_poll(demo_server, token, "p2")
+    scenario.close_poll(demo_server, token, "p3")
+    scenario.decrypted(demo_server, token, scrutineers, "p3")
     # Nobody voted: a failure, never shown in the colour of success.
     verdicts = page.locator("#poll-body .verdict-line")
     expect(verdicts).to_have_text(["无人当选", "另行选举：尚缺 2 名，需另行选举"])
     colours = verdicts.evaluate_all("ps => ps.map(p => [p.className, getComputedStyle(p).color])")
     assert colours == [["verdict-line bad", "rgb(168, 34, 26)"]] * 2
-    history = page.locator('#history tr[data-poll="p2"] .verdict-cell')
+    history = page.locator('#history tr[data-poll="p3"] .verdict-cell')
     expect(history).to_have_class("verdict-cell bad")
 
 
 def test_a_selection_on_each_project_with_a_budget_changed(
-    demo_server: DemoServer, page: Page, token: str
+    demo_server: DemoServer, page: Page, token: str, scrutineers: SimulatedScrutineers
 ) -> None:
+    assert scenario.answer_liveness(demo_server, token, scrutineers) == "p4"
     dialog = open_form(page, "i05", "2026年度民生实事项目票决")
     expect(dialog.get_by_label("项目 1", exact=True)).to_have_value("镇区雨污分流改造工程")
     expect(dialog.get_by_label("预算（万元） 1", exact=True)).to_have_value("1200")
@@ -156,7 +170,7 @@ def test_a_selection_on_each_project_with_a_budget_changed(
     projects = [dict(p) for p in SAMPLE["i05"]["candidates"]]
     projects[0]["budget_wan"] = 1300
     projects[1]["unit"] = "交通管理站"
-    assert received(demo_server, token, "p3")["definition"] == {
+    assert received(demo_server, token, "p4")["definition"] == {
         "kind": "selection",
         "title": "2026年度民生实事项目票决",
         "seats": 3,
@@ -165,12 +179,15 @@ def test_a_selection_on_each_project_with_a_budget_changed(
         "electorate": 54,
         "present": PRESENT,
     }
-    scenario.close_poll(demo_server, token, "p3")
+    assert received(demo_server, token, "p4")["mode"] == "encrypted"
+    scenario.close_poll(demo_server, token, "p4")
+    scenario.decrypted(demo_server, token, scrutineers, "p4")
 
 
 def test_an_evaluation_with_a_subject_added_and_the_json_view(
-    demo_server: DemoServer, page: Page, token: str
+    demo_server: DemoServer, page: Page, token: str, scrutineers: SimulatedScrutineers
 ) -> None:
+    assert scenario.answer_liveness(demo_server, token, scrutineers) == "p5"
     dialog = open_form(page, "i06", "镇政府工作部门满意度测评")
     expect(dialog.get_by_label("测评对象 8", exact=True)).to_have_value("应急管理办公室")
     dialog.get_by_role("button", name="添加测评对象").click()
@@ -185,14 +202,16 @@ def test_an_evaluation_with_a_subject_added_and_the_json_view(
     dialog.get_by_text("高级：以 JSON 编辑表决定义").click()
     expect(dialog.get_by_label("表决标题")).to_have_value("2026年镇政府工作部门满意度测评")
     start(page, dialog)
-    assert received(demo_server, token, "p4")["definition"] == {
+    assert received(demo_server, token, "p5")["definition"] == {
         "kind": "evaluation",
         "title": "2026年镇政府工作部门满意度测评",
         "subjects": [*SAMPLE["i06"]["subjects"], {"id": "s9", "name": "退役军人服务站"}],
         "electorate": 54,
         "present": PRESENT,
     }
-    scenario.close_poll(demo_server, token, "p4")
+    assert received(demo_server, token, "p5")["mode"] == "encrypted"
+    scenario.close_poll(demo_server, token, "p5")
+    scenario.decrypted(demo_server, token, scrutineers, "p5")
 
 
 def test_a_notice_never_covers_the_next_items_buttons(page: Page) -> None:

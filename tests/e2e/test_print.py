@@ -28,25 +28,30 @@ A4_POINTS = (595.28, 841.89)
 
 @pytest.fixture(scope="module")
 def token(demo_server: DemoServer) -> str:
-    """A sitting with a secret motion passed (p1), a voided poll (p2) and a paper election (p3)."""
+    """A sitting with the scrutineers' list adopted on paper (p1), an encrypted motion passed
+    (p2), a voided poll (p3) and a paper election (p4)."""
     token = demo_server.login()
     scenario.sign_in(demo_server, token, scenario.deputies(1, 6))
     tablets = scenario.tablets(demo_server, token, scenario.deputies(7, 36))
+    scrutineers = scenario.take_office(demo_server, token)
     scenario.make_current(demo_server, token, "i02")
-    poll = scenario.open_poll(demo_server, token, "i02", MOTION)
-    scenario.vote(tablets, poll, ["for"] * 28 + ["against", "abstain"])
+    poll = scenario.open_encrypted(demo_server, token, scrutineers, "i02", MOTION)
+    assert poll == "p2"
+    choices = ["for"] * 28 + ["against", "abstain"]
+    scenario.cast_encrypted(demo_server, token, tablets, poll, choices)
     scenario.close_poll(demo_server, token, poll)
+    scenario.decrypted(demo_server, token, scrutineers, poll)
     for tablet in tablets:
         tablet.close()
     base = f"/api/meetings/{MEETING}/polls"
-    demo_server.api("POST", f"{base}/p1/announce", token=token)
+    demo_server.api("POST", f"{base}/p2/announce", token=token)
     scenario.make_current(demo_server, token, "i03")
-    scenario.open_poll(demo_server, token, "i03", MAYOR)
-    demo_server.api("POST", f"{base}/p2/void", {"reason": "表决器故障"}, token=token)
+    scenario.open_poll(demo_server, token, "i03", MAYOR, mode="manual")
+    demo_server.api("POST", f"{base}/p3/void", {"reason": "表决器故障"}, token=token)
     scenario.open_poll(demo_server, token, "i03", MAYOR, mode="manual")
     demo_server.api(
         "POST",
-        f"{base}/p3/manual-result",
+        f"{base}/p4/manual-result",
         {
             "issued": 36,
             "ballots": {"cast": 36, "valid": 35, "void": 1},
@@ -59,7 +64,7 @@ def token(demo_server: DemoServer) -> str:
         token=token,
     )
     presidium = {"decision": "主席团第二次会议决定：镇长选举结果有效", "by": ["何金凤"]}
-    demo_server.api("POST", f"{base}/p3/confirm", presidium, token=token)
+    demo_server.api("POST", f"{base}/p4/confirm", presidium, token=token)
     return token
 
 
@@ -99,13 +104,13 @@ def fetch(server: DemoServer, path: str) -> tuple[str, str]:
 def test_the_result_sheet_has_counts_verdict_checkpoint_and_signature_lines(
     demo_server: DemoServer, context: BrowserContext, token: str
 ) -> None:
-    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p1#token={token}")
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p2#token={token}")
     expect(page.locator("h1")).to_have_text("表决结果单")
     expect(page.locator(".meeting-name")).to_have_text("新洲镇第十七届人民代表大会第三次会议")
     assert facts(page) == {
         "议程": "关于新洲镇2026年财政预算的决议",
-        "表决编号": "p1",
-        "表决方式": "无记名投票",
+        "表决编号": "p2",
+        "表决方式": "无记名投票（加密）",
         "改票规则": "表决结束前可改票，以最后一次为准",
         "日期": "2026-03-01",
         "状态": "结果已宣布",
@@ -142,7 +147,7 @@ def test_the_result_sheet_has_counts_verdict_checkpoint_and_signature_lines(
 def test_the_result_sheet_prints_on_a4(
     demo_server: DemoServer, context: BrowserContext, token: str
 ) -> None:
-    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p1#token={token}")
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p2#token={token}")
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     assert pdf.startswith(b"%PDF-")
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
@@ -155,7 +160,7 @@ def test_the_result_sheet_prints_on_a4(
 def test_a_paper_result_names_the_scrutineers(
     demo_server: DemoServer, context: BrowserContext, token: str
 ) -> None:
-    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p3#token={token}")
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p4#token={token}")
     assert facts(page)["表决方式"] == "举手或纸质表决（手工录入）"
     assert table_rows(page) == [
         ["陈建国", "30", "3", "2", "当选"],
@@ -169,7 +174,7 @@ def test_a_paper_result_names_the_scrutineers(
 def test_a_voided_poll_prints_its_reason(
     demo_server: DemoServer, context: BrowserContext, token: str
 ) -> None:
-    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p2#token={token}")
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p3#token={token}")
     expect(page.locator(".verdict-line")).to_have_text("该表决已作废，原因：表决器故障")
     expect(page.locator("table.counts")).to_have_count(0)
     page.close()
@@ -183,11 +188,13 @@ def test_the_minutes_list_every_poll_with_the_log_key_and_checkpoint(
     expect(page.locator("h1")).to_have_text("会议表决纪要")
     assert facts(page)["出席情况"] == "本次大会应到代表54名，实到36名，请假0名，符合法定人数"
     assert page.locator("article.poll h3").all_inner_texts() == [
-        "p1 · 关于新洲镇2026年财政预算的决议（无记名投票）",
-        "p2 · 选举镇长（无记名投票）",
+        "p1 · 通过总监票人、监票人、计票人名单（举手或纸质表决（手工录入））",
+        "p2 · 关于新洲镇2026年财政预算的决议（无记名投票（加密））",
         "p3 · 选举镇长（举手或纸质表决（手工录入））",
+        "p4 · 选举镇长（举手或纸质表决（手工录入））",
     ]
     assert page.locator("article.poll .verdict-line").all_inner_texts() == [
+        "表决结果：通过",
         "表决结果：通过",
         "该表决已作废，原因：表决器故障",
         "当选：陈建国",
@@ -195,7 +202,7 @@ def test_the_minutes_list_every_poll_with_the_log_key_and_checkpoint(
     expect(page.locator("#log-key")).to_have_text(demo_server.credentials()["log_key"])
     _, note = fetch(demo_server, f"/api/meetings/{MEETING}/log/checkpoint")
     assert page.locator("#checkpoint-text").text_content() == note
-    expect(page.locator(".agenda li").nth(1)).to_have_text(
+    expect(page.locator(".agenda li").nth(2)).to_have_text(
         "关于新洲镇2026年财政预算的决议（已宣布）"
     )
     expect(page.locator(".signatures")).to_have_text("主持人：＿＿＿＿ 记录人：＿＿＿＿")
@@ -240,7 +247,7 @@ def test_failed_outcomes_are_printed_in_the_failure_colour(
 def test_the_sheet_switches_to_english(
     demo_server: DemoServer, context: BrowserContext, token: str
 ) -> None:
-    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p1#token={token}")
+    page = open_sheet(context, f"{demo_server.base}/print/{MEETING}?poll=p2#token={token}")
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text("Result sheet")
@@ -263,11 +270,11 @@ def test_missing_token_and_unknown_poll_are_explained(
     fresh = context.browser.new_context() if context.browser else None
     assert fresh is not None
     page = fresh.new_page()
-    page.goto(f"{demo_server.base}/print/{MEETING}?poll=p1")
+    page.goto(f"{demo_server.base}/print/{MEETING}?poll=p2")
     expect(page.locator("#sheet [role=alert]")).to_have_text(
         "缺少令牌：请从主持人控制台打开，或在地址中加入 #token=…"
     )
     page.goto("about:blank")  # a new fragment alone would not load the page again
-    page.goto(f"{demo_server.base}/print/{MEETING}?poll=p1#token=wrong")
+    page.goto(f"{demo_server.base}/print/{MEETING}?poll=p2#token=wrong")
     expect(page.locator("#sheet [role=alert]")).to_have_text("登录已失效，请重新登录")
     fresh.close()

@@ -1,10 +1,12 @@
 """The deputy's tablet page in Chromium against a real ``congress demo`` server: pairing by the
-card's link, sign-in, every ballot kind, over-voting prevented, confirm steps, changing a secret
-ballot, a vote cast while offline, results, the tablet's own check that its ballot was counted,
-the English switch, keys, and accessibility. Screenshots go to docs/screenshots/tablet-*.png.
+card's link, sign-in, every ballot kind, over-voting prevented, confirm steps, changing an
+encrypted ballot, a vote cast while offline, results, the tablet's own check that its encrypted
+ballot is in the public log, the English switch, keys, and accessibility. Screenshots go to
+docs/screenshots/tablet-*.png.
 
 The tests share one meeting and run in order; each closes the poll it opens. Tablets belong to
-d01..d18, the operator signs in d19..d54 for a quorum.
+d01..d18, the operator signs in d19..d54 for a quorum; the scrutineers' list is then adopted on
+paper and three simulated stations make the sitting key, so secret polls are encrypted.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
+from tests.e2e import scenario
 from tests.e2e.conftest import MEETING, DemoServer
 from tests.e2e.tablet_pages import (
     OPERATOR_SIGNED,
@@ -33,9 +36,19 @@ from tests.e2e.tablet_pages import (
     screenshot,
     stored,
 )
+from tests.e2e.tablet_voting import (
+    confirm_tracking_code,
+    decrypted,
+    expect_counted,
+    logged_ballot,
+    open_encrypted,
+    own_ballot,
+    recount,
+    vote_motion,
+)
 from voting import sample
+from voting.demo_scrutineers import SimulatedScrutineers
 
-COUNTED_TIMEOUT_MS = 15_000
 POLICY_LAST = "本次表决以最后一次提交为准，表决结束前可以修改"
 POLICY_FIRST = "提交后不能修改"
 
@@ -47,6 +60,12 @@ def chair(demo_server: DemoServer) -> Chair:
         chair.api("POST", f"/deputies/{deputy}/sign-in")
     assert chair.get()["attendance"]["quorum_met"] is True
     return chair
+
+
+@pytest.fixture(scope="module")
+def stations(chair: Chair) -> SimulatedScrutineers:
+    """The scrutineers in office with the sitting key, their stations stepped by the tests."""
+    return scenario.take_office(chair.server, chair.token)
 
 
 @pytest.fixture
@@ -68,26 +87,6 @@ def tablet(
 
 def main_text(page: Page) -> str:
     return normalise(page.locator("main").inner_text())
-
-
-def ballot_entry(server: DemoServer, receipt: str) -> dict[str, Any]:
-    entry: dict[str, Any] = server.api("GET", f"/api/meetings/{MEETING}/log/ballots/{receipt}")
-    return entry
-
-
-def own_ballot(page: Page, poll: str) -> dict[str, Any]:
-    return next(b for b in stored(page, "ballots") if b["poll"] == poll)
-
-
-def vote_motion(page: Page, choice: str) -> None:
-    page.get_by_role("button", name=choice, exact=True).click()
-    expect(page.locator(".confirm-text")).to_have_text(f"您选择了：{choice}。确认提交吗？")
-    page.get_by_role("button", name="确认", exact=True).click()
-    expect(page.get_by_text("已提交，等待表决结束")).to_be_visible()
-
-
-def expect_counted(page: Page) -> None:
-    expect(page.get_by_text("您的选票已计入", exact=True)).to_be_visible(timeout=COUNTED_TIMEOUT_MS)
 
 
 # Pairing and sign-in ------------------------------------------------------------------------
@@ -220,18 +219,18 @@ def test_a_tablet_without_ed25519_pairs_with_p256(
 # Motions ------------------------------------------------------------------------------------
 
 
-def test_three_tablets_vote_on_a_secret_motion_and_check_their_ballots(
-    chair: Chair, browser: Browser, contexts: list[BrowserContext]
+def test_three_tablets_vote_on_an_encrypted_motion_and_check_their_ballots(
+    chair: Chair, stations: SimulatedScrutineers, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
     pages = [tablet(browser, chair, d, contexts)[1] for d in ("d02", "d03", "d04")]
     first, second, third = pages
     present = chair.get()["attendance"]["present"]
-    poll = chair.open_poll("i02")
+    poll = open_encrypted(chair, stations, "i02")
     try:
         for page in pages:
             expect(page.locator(".item-title")).to_have_text("关于新洲镇2026年财政预算的决议")
             expect(page.get_by_text(POLICY_LAST, exact=True)).to_be_visible()
-            expect(page.get_by_text("无记名投票", exact=True)).to_be_visible()
+            expect(page.get_by_text("无记名投票（加密）", exact=True)).to_be_visible()
         screenshot(first, "motion")
         assert_accessible(first)
 
@@ -243,32 +242,29 @@ def test_three_tablets_vote_on_a_secret_motion_and_check_their_ballots(
         expect(first.get_by_role("button", name="弃权", exact=True)).to_be_visible()
         vote_motion(first, "反对")
         assert "表决结果" not in main_text(first)
+        replaced = own_ballot(first, poll)["trackingCode"]
 
         first.get_by_role("button", name="修改我的选择").click()
-        vote_motion(first, "赞成")  # replaces the sealed ballot: still one participation
+        vote_motion(first, "赞成")  # a new ballot with a new code: the last one counts
+        assert own_ballot(first, poll)["trackingCode"] != replaced
         vote_motion(second, "反对")
         vote_motion(third, "弃权")
         assert chair.cast() == 3
     finally:
-        result = chair.close_poll(poll)
+        chair.close_poll(poll)
+    result = decrypted(chair, stations, poll)
     not_voted = present - 3
     assert result["counts"] == {"for": 1, "against": 1, "abstain": 1, "not_voted": not_voted}
     assert result["outcome"] == {"passed": False}
 
-    for page, choice in zip(pages, ("for", "against", "abstain"), strict=True):
+    for page, deputy in zip(pages, ("d02", "d03", "d04"), strict=True):
         expect_counted(page)
         ballot = own_ballot(page, poll)
-        found = ballot_entry(chair.server, ballot["receipt"])
-        assert found["entry"]["choice"] == choice == ballot["choice"]
-        grouped = " ".join(re.findall("....", ballot["receipt"]))
-        expect(page.locator(".receipt-number")).to_have_text(grouped)
-        qr = page.locator(".qr")
-        expect(qr.locator("svg")).to_be_visible()
-        text = f"congress-vote:{sample.ORIGIN}/{poll}/{ballot['receipt']}"
-        expect(qr).to_have_attribute("data-text", text)
-        expect(qr.locator("svg")).to_have_attribute(
-            "aria-label", f"回执二维码：{ballot['receipt']}"
-        )
+        found = logged_ballot(chair.server, ballot["trackingCode"])
+        assert (found["entry"]["poll"], found["entry"]["deputy"]) == (poll, deputy)
+        assert found["seq"] == ballot["seq"]
+        expect(page.locator("#tracking-code-closed")).to_have_text(ballot["trackingCode"])
+        expect(page.locator("#inclusion")).to_contain_text(f"序号为 {found['seq']} 的记录")
         expect(page.locator(".verdict")).to_have_text("未通过")
         expect(page.locator(".motion-counts")).to_have_text(
             re.compile(rf"赞成\s*1\s*反对\s*1\s*弃权\s*1\s*未表决\s*{not_voted}")
@@ -286,7 +282,7 @@ def test_a_named_vote_under_first_press_final_cannot_be_changed(
     try:
         expect(page.get_by_text(POLICY_FIRST, exact=True)).to_be_visible()
         expect(page.get_by_text("记名表决", exact=True)).to_be_visible()
-        vote_motion(page, "赞成")
+        vote_motion(page, "赞成", encrypted=False)
         expect(page.get_by_role("button", name="修改我的选择")).to_have_count(0)
         assert chair.cast() == 1
     finally:
@@ -300,7 +296,7 @@ def test_a_vote_pressed_offline_is_sent_once_after_reconnecting(
     chair: Chair, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
     context, page = tablet(browser, chair, "d09", contexts)
-    poll = chair.open_poll("i02")
+    poll = chair.open_poll("i02", mode="named")
     try:
         expect(page.get_by_role("button", name="赞成", exact=True)).to_be_visible()
         context.set_offline(True)
@@ -310,7 +306,7 @@ def test_a_vote_pressed_offline_is_sent_once_after_reconnecting(
         page.get_by_role("button", name="确认", exact=True).click()
         expect(page.get_by_text("您的选择已保存，网络恢复后将自动提交")).to_be_visible()
         [device] = stored(page, "devices")
-        assert [m["type"] for m in device["outbox"]] == ["ballot"]
+        assert [m["type"] for m in device["outbox"]] == ["vote"]
         assert device["counter"] == 2  # persisted before sending
         assert chair.cast() == 0
 
@@ -323,17 +319,16 @@ def test_a_vote_pressed_offline_is_sent_once_after_reconnecting(
 
         page.reload()  # what the tablet keeps survives a reload: the change still works
         page.get_by_role("button", name="修改我的选择").click()
-        vote_motion(page, "反对")
+        vote_motion(page, "反对", encrypted=False)
         assert chair.cast() == 1
     finally:
         chair.close_poll(poll)
-    expect_counted(page)
-    ballot = own_ballot(page, poll)
-    assert ballot_entry(chair.server, ballot["receipt"])["entry"]["choice"] == "against"
+    expect(page.get_by_text("您的表决已记录（记名表决）")).to_be_visible()
+    assert chair.get()["poll"]["votes"] == {"d09": "against"}
 
 
 def test_a_lost_acknowledgement_is_answered_again_after_reconnecting(
-    chair: Chair, browser: Browser, contexts: list[BrowserContext]
+    chair: Chair, stations: SimulatedScrutineers, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
     context, page = new_tablet(browser)
     contexts.append(context)
@@ -359,11 +354,12 @@ def test_a_lost_acknowledgement_is_answered_again_after_reconnecting(
     pair(page, chair.server, chair.pairing_code("d14"))
     page.get_by_role("button", name="签到").click()
     expect(page.locator("#signin-status")).to_have_text("已签到")
-    poll = chair.open_poll("i02")
+    poll = open_encrypted(chair, stations, "i02")
     try:
         drop_next_ack["on"] = True
         page.get_by_role("button", name="弃权", exact=True).click()
         page.get_by_role("button", name="确认", exact=True).click()
+        confirm_tracking_code(page)
         expect(page.get_by_text("已提交，等待表决结束")).to_be_visible()
         assert [a.get("duplicate", False) for a in answers] == [False, True]
         assert answers[0]["ballot_hash"] == answers[1]["ballot_hash"]
@@ -377,7 +373,7 @@ def test_keyboard_alone_can_vote_with_a_visible_focus(
     chair: Chair, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
     _, page = tablet(browser, chair, "d12", contexts)
-    poll = chair.open_poll("i02")
+    poll = chair.open_poll("i02", mode="named")
     try:
         expect(page.get_by_role("button", name="赞成", exact=True)).to_be_visible()
         for _ in range(10):
@@ -397,17 +393,17 @@ def test_keyboard_alone_can_vote_with_a_visible_focus(
         expect(page.get_by_text("已提交，等待表决结束")).to_be_visible()
     finally:
         chair.close_poll(poll)
-    expect_counted(page)
+    expect(page.get_by_text("您的表决已记录（记名表决）")).to_be_visible()
 
 
 # Elections, selections, evaluations ------------------------------------------------------------
 
 
 def test_an_election_ballot_prevents_over_voting(
-    chair: Chair, browser: Browser, contexts: list[BrowserContext]
+    chair: Chair, stations: SimulatedScrutineers, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
     _, page = tablet(browser, chair, "d06", contexts)
-    poll = chair.open_poll("i04")  # 选举副镇长: 2 seats, 黄丽华 周志强 吴海燕
+    poll = open_encrypted(chair, stations, "i04")  # 选举副镇长: 2 seats, 黄丽华 周志强 吴海燕
     counter = page.locator(".counter")
     limit = page.locator(".limit")
     writein = {
@@ -459,18 +455,25 @@ def test_an_election_ballot_prevents_over_voting(
         )
         assert_accessible(page)
         page.get_by_role("button", name="确认提交").click()
+        confirm_tracking_code(page)
         expect(page.get_by_text("已提交，等待表决结束")).to_be_visible()
     finally:
         chair.close_poll(poll)
+    # Decrypted and the write-in mixed, the result is the count of the ballot the page made.
+    assert decrypted(chair, stations, poll) == recount(
+        chair,
+        poll,
+        [
+            {
+                "marks": {"c1": "for", "c2": "against", "c3": "against"},
+                "write_ins": {"c2": "王五"},  # keyed by the candidate it replaces (代表法 Art 17)
+            }
+        ],
+    )
     # The tablets see an election result once the presidium has confirmed it.
     presidium = {"decision": "主席团第二次会议决定：选举结果有效", "by": ["何金凤"]}
     chair.api("POST", f"/polls/{poll}/confirm", presidium)
     expect_counted(page)
-    ballot = own_ballot(page, poll)
-    assert ballot_entry(chair.server, ballot["receipt"])["entry"]["choice"] == {
-        "marks": {"c1": "for", "c2": "against", "c3": "against"},
-        "write_ins": {"c2": "王五"},  # keyed by the candidate it replaces (代表法 Art 17)
-    }
     expect(page.locator(".verdict")).to_have_text("无人当选")
     expect(page.locator(".verdict")).to_have_class("verdict verdict-bad")
     # The words of the printed table; the unfilled seats are a failure, shown as one.
@@ -480,10 +483,10 @@ def test_an_election_ballot_prevents_over_voting(
 
 
 def test_a_selection_ballot_prevents_over_voting(
-    chair: Chair, browser: Browser, contexts: list[BrowserContext]
+    chair: Chair, stations: SimulatedScrutineers, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
     _, page = tablet(browser, chair, "d07", contexts)
-    poll = chair.open_poll("i05")  # 12 projects, choose at most 10
+    poll = open_encrypted(chair, stations, "i05")  # 12 projects, choose at most 10
     boxes = page.locator(".project input")
     counter = page.locator(".counter")
     try:
@@ -512,21 +515,21 @@ def test_a_selection_ballot_prevents_over_voting(
         page.get_by_role("button", name="检查并提交").click()
         expect(page.get_by_text("共选择 10 项：")).to_be_visible()
         page.get_by_role("button", name="确认提交").click()
+        confirm_tracking_code(page)
         expect(page.get_by_text("已提交，等待表决结束")).to_be_visible()
     finally:
         chair.close_poll(poll)
-    expect_counted(page)
-    ballot = own_ballot(page, poll)
     chosen = [f"p{i:02}" for i in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12)]
-    assert ballot_entry(chair.server, ballot["receipt"])["entry"]["choice"] == {"chosen": chosen}
+    assert decrypted(chair, stations, poll) == recount(chair, poll, [{"chosen": chosen}])
+    expect_counted(page)
     expect(page.locator(".verdict")).to_have_text("无项目入选")
 
 
 def test_an_evaluation_grid_rates_each_office(
-    chair: Chair, browser: Browser, contexts: list[BrowserContext]
+    chair: Chair, stations: SimulatedScrutineers, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
     _, page = tablet(browser, chair, "d08", contexts)
-    poll = chair.open_poll("i06")  # 8 offices
+    poll = open_encrypted(chair, stations, "i06")  # 8 offices
     ratings = {
         "党政综合办公室": "满意",
         "经济发展办公室": "基本满意",
@@ -549,12 +552,12 @@ def test_an_evaluation_grid_rates_each_office(
         assert "经济发展办公室 基本满意" in review
         assert "应急管理办公室 未评价（本项不计入）" in review
         page.get_by_role("button", name="确认提交").click()
+        confirm_tracking_code(page)
         expect(page.get_by_text("已提交，等待表决结束")).to_be_visible()
     finally:
         chair.close_poll(poll)
     expect_counted(page)
-    ballot = own_ballot(page, poll)
-    assert ballot_entry(chair.server, ballot["receipt"])["entry"]["choice"] == {
+    rated = {
         "ratings": {
             "s1": "satisfied",
             "s2": "basically_satisfied",
@@ -565,6 +568,7 @@ def test_an_evaluation_grid_rates_each_office(
             "s7": "satisfied",
         }
     }
+    assert decrypted(chair, stations, poll) == recount(chair, poll, [rated])
     row = page.locator(".result-table tr", has_text="农业农村办公室")
     expect(row).to_have_text(re.compile(r"农业农村办公室\s*0\s*0\s*1\s*不满意"))
 
@@ -576,7 +580,7 @@ def test_the_english_switch_translates_every_visible_text(
     chair: Chair, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
     _, page = tablet(browser, chair, "d10", contexts)
-    poll = chair.open_poll("i02")
+    poll = chair.open_poll("i02", mode="named")
     try:
         expect(page.get_by_role("button", name="赞成", exact=True)).to_be_visible()
         page.get_by_role("button", name="Switch to English").click()

@@ -200,7 +200,7 @@ def test_browser_tablets_cast_an_encrypted_motion_and_the_result_is_the_tally(
     expect(alarm).to_contain_text("原因：审计日志中的选票与您提交的不一致")
     expect(alarm).to_contain_text("its sig differs from the one sent")
     tablets[1].page.unroute(ENCRYPTED_ENTRY)
-    alarm.get_by_role("button", name="重新核实").click()
+    alarm.get_by_role("button", name="重新核对").click()
     expect(alarm).to_contain_text("已核对：您的选票已记入公开日志")
     assert [t.errors for t in tablets] == [[], []]
 

@@ -1,8 +1,8 @@
 """The tablet page's own crypto and encoding modules, run in Chromium against values made by the
 Python side: canonical JSON (audit.canonical), Merkle inclusion proofs (audit.merkle and the
 tlog test vectors), signed checkpoints (audit.note / audit.checkpoint and the C2SP known
-answer), the server's signed ballot acknowledgement, and the QR encoder (the ``qrcode``
-package, module for module)."""
+answer), the server's signed acknowledgement of an encrypted ballot, and the election ballot's
+write-ins."""
 
 from __future__ import annotations
 
@@ -12,9 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import qrcode
-import qrcode.constants
-import qrcode.util
 from playwright.sync_api import Browser, Page
 
 from audit.canonical import canonical_bytes
@@ -57,7 +54,7 @@ def b64(data: bytes) -> str:
 # Canonical JSON ---------------------------------------------------------------------------------
 
 VALUES: list[Any] = [
-    {"type": "ballot", "seq": 12, "v": 1, "poll": "p1", "receipt": "ab" * 16, "choice": "for"},
+    {"type": "vote", "seq": 12, "v": 1, "poll": "p1", "deputy": "d01", "choice": "for"},
     {"b": [1, -2, 0, 9007199254740991, -9007199254740991], "a": {"z": None, "y": True, "x": False}},
     {"名": "王建国", "é": "naïve", "emoji": "😀", "A": "a", "a": "A", "_": "", "~": "~"},
     {"escapes": 'quote" backslash\\ newline\n tab\t cr\r bell\x07 nul\x00 del\x7f'},
@@ -254,32 +251,36 @@ def test_the_c2sp_signed_note_known_answer(page: Page) -> None:
     assert result == ["This is an example message.\n", ["example.com/foo"], "NoteError"]
 
 
-def test_the_server_ballot_acknowledgement_is_checked(page: Page) -> None:
-    origin = "xinzhou.congress.local/17-3"
-    signer = NoteSigner.generate(origin)
-    ballot = {"poll": "p1", "receipt": "0f" * 16, "choice": {"marks": {"c1": "for"}}}
-    digest = hashlib.sha256(canonical_bytes(ballot)).digest()
-    ack = {"ballot_hash": b64(digest), "signature": b64(signer.sign_bytes(digest))}
-    other = dict(ballot, choice={"marks": {"c1": "against"}})
+def test_the_server_acknowledgement_of_an_encrypted_ballot_is_checked(page: Page) -> None:
+    """``checkEncryptedAck``: the tracking code and hash are the ballot's, and the log key
+    signed the hash; anything else is refused."""
+    signer = NoteSigner.generate("xinzhou.congress.local/17-3")
+    digest = hashlib.sha256(b"an encrypted ballot's canonical bytes").digest()
+    sent = {"trackingCode": "ABCD-EFGH", "ballotHash": digest.hex()}
+    ack = {
+        "tracking_code": "ABCD-EFGH",
+        "ballot_hash": b64(digest),
+        "signature": b64(signer.sign_bytes(digest)),
+    }
     result = run(
         page,
-        "keys",
+        "ballot-encrypted",
         """
         const { parseVkey } = await import("/static/tablet/note.js");
         const key = await parseVkey(arg.vkey);
-        return [await m.checkBallotAck(key, arg.ballot, arg.ack),
-                await m.checkBallotAck(key, arg.other, arg.ack),
-                await m.checkBallotAck(key, arg.ballot, {...arg.ack, signature: arg.bad})];
+        return [await m.checkEncryptedAck(key, arg.sent, arg.ack),
+                await m.checkEncryptedAck(key, arg.sent, {...arg.ack, tracking_code: "X"}),
+                await m.checkEncryptedAck(key, {...arg.sent, ballotHash: "00".repeat(32)}, arg.ack),
+                await m.checkEncryptedAck(key, arg.sent, {...arg.ack, signature: arg.bad})];
         """,
         {
             "vkey": signer.vkey(),
-            "ballot": ballot,
-            "other": other,
+            "sent": sent,
             "ack": ack,
             "bad": b64(signer.sign_bytes(b"something else")),
         },
     )
-    assert result == [True, False, False]
+    assert result == [True, False, False, False]
 
 
 def test_tablet_signatures_verify_in_python(page: Page) -> None:
@@ -320,50 +321,6 @@ def test_tablet_signatures_verify_in_python(page: Page) -> None:
     assert [alg for alg, _, _ in signed] == ["ed25519", "p256"]
     for alg, public_key, sig in signed:
         verify_tablet_signature(alg, public_key, body, sig)
-
-
-# QR codes ---------------------------------------------------------------------------------------
-
-
-def python_qr(text: str, mask: int) -> list[list[bool]]:
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=mask
-    )
-    code.add_data(qrcode.util.QRData(text.encode(), mode=qrcode.util.MODE_8BIT_BYTE))
-    code.make(fit=True)
-    return [[bool(cell) for cell in row] for row in code.modules]
-
-
-def test_the_qr_encoder_matches_the_qrcode_package(page: Page) -> None:
-    receipt = "congress-vote:xinzhou.congress.local/17-3/p12/" + "0123456789abcdef" * 2
-    texts = [
-        "1",
-        "回执",
-        receipt,
-        *("x" * n for n in (14, 15, 26, 27, 42, 43, 62, 84, 106, 122, 152, 180, 213)),
-    ]
-    cases = [(text, mask) for text in texts for mask in range(8)]
-    got = run(
-        page,
-        "qr",
-        "return arg.map(([text, mask]) => m.encodeQR(text, mask));",
-        cases,
-    )
-    sizes = set()
-    for (text, mask), matrix in zip(cases, got, strict=True):
-        expected = python_qr(text, mask)
-        sizes.add(len(expected))
-        assert matrix == expected, (len(text.encode()), mask)
-    assert sizes == {21 + 4 * v for v in range(10)}  # versions 1 to 10
-
-
-def test_the_qr_encoder_refuses_text_beyond_version_10(page: Page) -> None:
-    message = run(
-        page,
-        "qr",
-        "try { m.encodeQR('x'.repeat(214)); return 'encoded'; } catch (e) { return e.message; }",
-    )
-    assert message == "QR: 214 bytes do not fit in version 10-M"
 
 
 # Election ballot: write-ins keyed by the candidate they replace ---------------------------------

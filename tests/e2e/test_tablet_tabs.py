@@ -76,7 +76,7 @@ def test_a_store_of_the_earlier_layout_is_carried_over(
                     alg: "ed25519", counter: 3, outbox: [], logKey: null,
                 });
                 db.createObjectStore("ballots", { keyPath: "key" }).put({
-                    key: meeting + "/p1", meeting, deputy: "d09", poll: "p1", receipt: "r",
+                    key: meeting + "/p1", meeting, deputy: "d09", poll: "p1", trackingCode: "r",
                 });
             };
             request.onsuccess = () => { request.result.close(); resolve(); };
@@ -90,4 +90,4 @@ def test_a_store_of_the_earlier_layout_is_carried_over(
     [device] = stored(page, "devices")
     assert (device["key"], device["deputy"], device["counter"]) == (f"{MEETING}/d09", "d09", 3)
     [ballot] = stored(page, "ballots")
-    assert (ballot["key"], ballot["receipt"]) == (f"{MEETING}/d09/p1", "r")
+    assert (ballot["key"], ballot["trackingCode"]) == (f"{MEETING}/d09/p1", "r")

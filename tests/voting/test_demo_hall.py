@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 
 import ballots
+from ballots.crypto.shape import check_choice, shape_of
+from ballots.definition import parse_poll
+from devices.rehearsal.encrypted_vote import crypto_choice
 from devices.tablet import Tablet
 from voting import sample
-from voting.demo_hall import COUNTER_MARGIN, choice_for, load_tablets, save_tablets
+from voting.demo_hall import COUNTER_MARGIN, WRITE_INS, choice_for, load_tablets, save_tablets
 
 VOTERS = 200
 
@@ -26,6 +29,27 @@ def test_every_ballot_the_hall_marks_is_valid(item: sample.SampleItem) -> None:
     poll = dict(item.definition, electorate=VOTERS, present=VOTERS, issued=VOTERS)
     result = ballots.tally({"poll": poll, "ballots": choices})
     assert result["ballots"] == {"cast": VOTERS, "valid": VOTERS, "void": 0}
+    # Each is also a valid plaintext of the poll's encrypted ballot (check_choice raises if not).
+    shape = shape_of(parse_poll(poll))
+    for choice in choices:
+        check_choice(shape, crypto_choice(item.definition, choice))
+
+
+def test_the_hall_writes_names_in_where_an_election_allows_it() -> None:
+    (vice,) = [i for i in sample.agenda() if i.item == "i04"]
+    assert vice.definition is not None and vice.definition["write_ins"] is True
+    rng = random.Random(11)
+    choices = [choice_for(vice.definition, rng) for _ in range(VOTERS)]
+    written = [c for c in choices if "write_ins" in c]
+    assert 0 < len(written) < VOTERS // 4
+    for choice in written:
+        ((instead, name),) = choice["write_ins"].items()
+        assert (choice["marks"][instead], name in WRITE_INS) == ("against", True)
+        backed = sum(1 for mark in choice["marks"].values() if mark == "for")
+        assert backed + 1 <= vice.definition["seats"]
+    poll = dict(vice.definition, electorate=VOTERS, present=VOTERS, issued=VOTERS)
+    result = ballots.tally({"poll": poll, "ballots": choices})
+    assert sum(result["write_ins"].values()) == len(written)
 
 
 def test_a_motion_passes_in_a_hall_like_the_demo() -> None:

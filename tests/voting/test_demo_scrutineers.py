@@ -1,6 +1,6 @@
 """The demo's simulated scrutineers over the in-process application: they refuse a meeting that
-is not a demo; in one, they adopt the list, run the key ceremony, answer liveness and decrypt an
-encrypted motion by themselves. ``congress serve`` never starts them."""
+is not a demo; in one, they adopt the list, run the key ceremony, answer liveness, decrypt an
+encrypted motion and an encrypted election, mixing its write-ins, by themselves. ``congress serve`` never starts them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
+import ballots
 from ballots.crypto.shape import Choice
+from devices.rehearsal.encrypted_vote import crypto_choice
 from tests.voting.ceremony.sitting import ClientTransport
 from tests.voting.conftest import ADMIN, ORIGIN
 from tests.voting.sitting import (
@@ -28,7 +30,7 @@ from voting.demo_scrutineers import LABEL, SimulatedScrutineers
 AGENDA = {
     "items": [
         {"item": "i01", "title": "议案一", "kind": "motion"},
-        *[row for row in sample.agenda_items() if row["item"] in {"i08", "i09"}],
+        *[row for row in sample.agenda_items() if row["item"] in {"i08", "i02", "i04"}],
     ]
 }
 MOTION = {"kind": "motion"}
@@ -99,12 +101,12 @@ def test_they_run_an_encrypted_motion_by_themselves(client: TestClient, tmp_path
     ]
 
     # The chair issues the challenge from the console; the stations answer at their next look.
-    chair.post("/items/i09/current")
+    chair.post("/items/i02/current")
     chair.post("/liveness/challenge", {"poll": "p2"})
     scrutineers.step()
     answered = chair.call("GET", "/ceremony")["liveness"][0]["answered"]
     assert len(answered) == 3
-    body = {"poll": "p2", "item": "i09", "definition": MOTION, "mode": "encrypted"}
+    body = {"poll": "p2", "item": "i02", "definition": MOTION, "mode": "encrypted"}
     assert chair.post("/polls", body)["poll"] == "p2"
     encryption = chair.state()["poll"]["encryption"]
     for tablet, stance in zip(tablets, ["for", "for", "against"], strict=True):
@@ -127,6 +129,37 @@ def test_they_run_an_encrypted_motion_by_themselves(client: TestClient, tmp_path
         "模拟监票人 d05 已解密 / decrypted p2",
         "模拟监票人 d06 已解密 / decrypted p2",
     ]
+
+    # An encrypted election with a name written in: the stations decrypt, then mix the
+    # write-ins, by themselves.
+    (vice,) = [i for i in sample.agenda() if i.item == "i04"]
+    assert vice.definition is not None
+    chair.post("/items/i04/current")
+    chair.post("/liveness/challenge", {"poll": "p3"})
+    scrutineers.step()
+    body = {"poll": "p3", "item": "i04", "definition": vice.definition, "mode": "encrypted"}
+    assert chair.post("/polls", body)["poll"] == "p3"
+    encryption = chair.state()["poll"]["encryption"]
+    marks = [
+        {"marks": {"c1": "for", "c2": "for", "c3": "against"}},
+        {"marks": {"c1": "for", "c2": "against", "c3": "against"}, "write_ins": {"c2": "郑国平"}},
+        {"marks": {"c1": "for", "c2": "for", "c3": "against"}},
+    ]
+    for tablet, choice in zip(tablets, marks, strict=True):
+        session = TabletSession(client, tablet)
+        try:
+            ballot = crypto_choice(vice.definition, choice)
+            reply = session.request(tablet.encrypted_ballot("p3", encryption, ballot))
+            assert reply["type"] == "ballot_ack", reply
+        finally:
+            session.close()
+    chair.post("/polls/p3/close")
+    for _ in range(4):
+        scrutineers.step()
+    view = chair.state()["poll"]
+    expected = ballots.tally({"poll": dict(view["definition"], issued=3), "ballots": marks})
+    assert expected["write_ins"] == {"郑国平": 1}
+    assert view["result"] == expected
 
 
 def test_congress_serve_never_starts_simulated_scrutineers() -> None:

@@ -256,8 +256,10 @@ def banner(
         "通过名单、完成密钥仪式、应答在线确认、表决结束后自行解密"
         "\n                      three simulated stations in this process adopt the list,"
         " run the key ceremony, answer liveness and decrypt closed polls by themselves"
-        "\n 加密表决 / encrypted  议程 i09：主持人点「发出在线确认」后以「无记名投票（加密）」开始"
-        "\n                      item i09: issue the liveness challenge, then open it encrypted"
+        "\n 无记名表决 / secret   监票人名单（i08）通过后，各项以「无记名投票（加密）」进行："
+        "主持人先点「发出在线确认」再开始表决"
+        "\n                      after the scrutineers' list (i08), every secret poll is encrypted:"
+        " issue the liveness challenge, then open it"
         if hall
         else ""
     )

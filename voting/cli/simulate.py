@@ -10,13 +10,14 @@ database is a SQLite file there, or ``--db``. With ``--url`` it drives a running
 logging in as ``--user`` (the password is read from the terminal or standard input). ``--db``
 must be empty: the rehearsal's new log key could not open the logs of meetings already there.
 
-The sitting itself is :mod:`devices.rehearsal`. With ``--encrypted`` an encrypted motion
-follows the plaintext polls (:mod:`devices.rehearsal.encrypted`): the scrutineers' list is
-adopted on paper, three simulated scrutineer stations in this process run the key ceremony,
-answer the liveness challenge and decrypt the closed poll; the decrypted counts must equal the
-stances the tablets encrypted. It is off by default, as a plaintext rehearsal is quicker; the
-stations are simulated here, in the rehearsal's own process, never in the server's. With ``--export DIR`` the meeting's audit log is
-then exported (``congress export``, or over HTTP with ``--url``) and checked by the verifier.
+The sitting itself is :mod:`devices.rehearsal`. Its secret polls are encrypted
+(:mod:`devices.rehearsal.encrypted`): the scrutineers' list is adopted on paper, three
+simulated scrutineer stations run the key ceremony, answer each poll's liveness challenge,
+decrypt the closed polls and mix their write-ins; each decrypted result must equal the recount
+of the ballots the tablets encrypted. The stations are simulated here, in the rehearsal's own
+process, never in the server's; four scrutineers are chosen among the deputies, so a
+rehearsal needs four tablets or more. With ``--export DIR`` the meeting's audit log is then
+exported (``congress export``, or over HTTP with ``--url``) and checked by the verifier.
 A line per phase goes to standard output, then the results and a summary table. Exit status:
 0 if every vote was acknowledged, counted once, matched the recount and proved included, and the
 bundle verified; 1 if anything failed; 2 on a usage error.
@@ -45,6 +46,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from audit.bundle import write_bundle
 from audit.verify import verify_bundle
+from devices.rehearsal.encrypted import MINIMUM_TABLETS
 from devices.rehearsal.report import result_lines, summary_lines
 from devices.rehearsal.run import Rehearsal
 from devices.rehearsal.summary import Summary
@@ -78,8 +80,10 @@ def positive_tablets(value: str) -> int:
         count = int(value)
     except ValueError:
         count = 0
-    if not 2 <= count <= 10_000:
-        raise argparse.ArgumentTypeError("平板数须在 2 到 10000 之间 / between 2 and 10000 tablets")
+    if not MINIMUM_TABLETS <= count <= 10_000:
+        raise argparse.ArgumentTypeError(
+            f"平板数须在 {MINIMUM_TABLETS} 到 10000 之间 / between {MINIMUM_TABLETS} and 10000 tablets"
+        )
     return count
 
 
@@ -122,14 +126,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--seed", type=int, default=2026, metavar="S", help="随机种子 / random seed (%(default)s)"
-    )
-    parser.add_argument(
-        "--encrypted",
-        action="store_true",
-        help=(
-            "表决之后再进行一次加密表决，由本进程中的三名模拟监票人完成密钥仪式和解密"
-            " / then run an encrypted motion, with three simulated scrutineers in this process"
-        ),
     )
     parser.add_argument(
         "--connect-limit",
@@ -278,16 +274,20 @@ def export_local(server: LocalServer, origin: str, out: Path) -> None:
         raise SimulateFailed("导出失败", f"congress export failed: {done.stderr.strip()}")
 
 
-def export_remote(http: HttpClient, summary: Summary, token: str, out: Path) -> None:
-    """The bundle from a running server: every entry and the newest signed checkpoint."""
+def export_remote(
+    http: HttpClient, summary: Summary, token: str, out: Path, seen: dict[int, str]
+) -> None:
+    """The bundle from a running server: every entry, the newest signed checkpoint and the
+    checkpoints ``seen`` by the simulated scrutineers (their decryption shares are bound to
+    those, so the verifier needs them)."""
     base = f"/api/meetings/{summary.meeting}/log"
     try:
         entries = http.request_sync("GET", f"{base}/entries", token=token).splitlines()
         note = http.request_sync("GET", f"{base}/checkpoint").decode()
     except SimulationError as error:
         raise SimulateFailed("导出失败", f"export over HTTP failed: {error}") from None
-    size = int(note.split("\n")[1])
-    write_bundle(out, vkey=summary.log_key, entries=entries, checkpoints=[(size, note)])
+    notes = {**seen, int(note.split("\n")[1]): note}
+    write_bundle(out, vkey=summary.log_key, entries=entries, checkpoints=sorted(notes.items()))
 
 
 def verify(out: Path, vkey: str) -> bool:
@@ -354,7 +354,6 @@ def run(args: argparse.Namespace) -> int:
                 progress=say,
                 connect_limit=args.connect_limit,
                 ssl_context=context,
-                encrypted=args.encrypted,
                 cafile=None if args.cafile is None else str(args.cafile),
             )
             summary = asyncio.run(rehearsal.run())
@@ -370,7 +369,9 @@ def run(args: argparse.Namespace) -> int:
                 if server is not None:
                     export_local(server, origin, args.export)
                 else:
-                    export_remote(http, summary, rehearsal.token, args.export)
+                    export_remote(
+                        http, summary, rehearsal.token, args.export, rehearsal.checkpoints_seen()
+                    )
                 ok = verify(args.export, summary.log_key) and ok
     except SimulateFailed as error:
         print(f"congress simulate: {error}", file=sys.stderr)

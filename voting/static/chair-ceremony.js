@@ -1,6 +1,7 @@
 // The scrutineers' key ceremony on the console (docs/protocol.md "The scrutineers' key
 // ceremony"): the progress endpoint's run, rounds, faults, key id prefix and who is live for the
-// next poll, a button to issue that poll's liveness challenge, and the words of encrypted polls.
+// next poll, a button to issue that poll's liveness challenge, and the decryption lines of closed
+// encrypted polls.
 
 import { $, fill, h } from "/static/common/dom.js";
 import { register, t } from "./i18n.js";
@@ -26,7 +27,6 @@ register({
     "phase_test-decryption": "试解密",
     phase_complete: "已完成",
     phase_failed: "失败",
-    mode_encrypted: "无记名投票（加密）",
     decryption_waiting: "等待监票人解密 ({k}/{t})",
     decryption_mix: "已解密，有另选他人：等待监票人混洗后计票",
   },
@@ -49,7 +49,6 @@ register({
     "phase_test-decryption": "test decryption",
     phase_complete: "complete",
     phase_failed: "failed",
-    mode_encrypted: "Secret ballot (encrypted)",
     decryption_waiting: "Waiting for the scrutineers to decrypt ({k}/{t})",
     decryption_mix: "Decrypted, with write-ins: waiting for the scrutineers' write-in mix",
   },

@@ -193,6 +193,25 @@ function roundNote(values) {
   );
 }
 
+/** The modes of a poll: secret polls are encrypted (once the scrutineers hold the sitting key),
+ * or held by show of hands or on paper and entered by hand (docs/console.md). */
+const MODES = ["encrypted", "named", "manual"];
+
+/** Encrypted needs the sitting key; an election is never named. */
+function modeAllowed(mode, kind) {
+  if (mode === "encrypted") return hasSittingKey();
+  if (mode === "named") return kind !== "election";
+  return true;
+}
+
+/** The proposed mode if it may be used, else encrypted when the key exists, else named (manual
+ * for an election, which is never named). */
+export function defaultMode(kind, proposed) {
+  if (proposed && modeAllowed(proposed, kind)) return proposed;
+  if (hasSittingKey()) return "encrypted";
+  return kind === "election" ? "manual" : "named";
+}
+
 /**
  * Open a vote on `item`. `again` proposes a definition, mode and policy: a voided poll run
  * again, or the next round of an election the server prepared (its `round` is kept).
@@ -201,12 +220,8 @@ export function openPollDialog(item, again = null) {
   const start = again ? again.definition : ctx.definitions[item.item] || template(item);
   const values = formValues(withoutServerFields({ ...start, kind: item.kind }));
   const mode = select(
-    ["secret", ...(hasSittingKey() ? ["encrypted"] : []), "named", "manual"].map((key) => [
-      key,
-      t(`mode_${key}`),
-      key === "named" && item.kind === "election",
-    ]),
-    again ? again.mode : "secret",
+    MODES.map((key) => [key, t(`mode_${key}`), !modeAllowed(key, item.kind)]),
+    defaultMode(item.kind, again?.mode),
   );
   const policy = select(
     ["last", "first"].map((key) => [key, t(`policy_${key}`)]),
@@ -269,7 +284,7 @@ export function openPollDialog(item, again = null) {
       h(
         "div",
         { class: "grid-fields" },
-        field("poll-mode", t("open_mode"), mode),
+        field("poll-mode", t("open_mode"), mode, hasSittingKey() ? null : t("mode_needs_key")),
         field("poll-policy", t("open_policy"), policy),
         field("poll-minutes", t("open_timer"), minutes, t("open_timer_help")),
       ),

@@ -3,11 +3,13 @@
 // "另行选举" when seats are unfilled (Art 29 ¶3), and "主席团确认结果" while the result is held
 // from the hall (setting hold_election_results). The server prepares the next round's definition
 // (POST …/runoff or …/further). A runoff is held among exactly the tied candidates: the chair
-// checks them in a dialog and opens it as a secret poll. A further election comes up in the poll
-// form, the candidates not elected listed first, for the chair to change before opening (the
-// server checks the 差额 rule when it opens).
+// checks them in a dialog and opens it in the mode of the round it follows (encrypted, or on paper
+// entered by hand). A further election comes up in the poll form, the candidates not elected
+// listed first, for the chair to change before opening (the server checks the 差额 rule when it
+// opens).
 
-import { openPollDialog } from "./chair-poll-form.js";
+import { defaultMode, openPollDialog } from "./chair-poll-form.js";
+import { nextPollId } from "./chair-ceremony.js";
 import { api, ctx, field, meetingPath, notify, openDialog } from "./chair-context.js";
 import { h } from "/static/common/dom.js";
 import { t } from "./i18n.js";
@@ -52,22 +54,26 @@ async function nextRound(poll, kind) {
   }
   if (kind === "further") {
     const item = (ctx.state.items || []).find((i) => i.item === next.item);
-    openPollDialog(item, { definition: next.definition, mode: "secret", change_policy: "last" });
+    openPollDialog(item, { definition: next.definition, mode: poll.mode, change_policy: "last" });
     return;
   }
   const names = next.definition.candidates.map((c) => c.name || c.id).join("、");
+  const mode = defaultMode("election", poll.mode);
   openDialog({
     title: t("round_runoff_title", { poll: poll.poll }),
     body: [
       h("p", {}, t("round_candidates", { names, seats: next.definition.seats })),
       h("p", { class: "help" }, t("round_runoff_help")),
+      h("p", { id: "round-mode" }, t("round_mode", { mode: t(`mode_${mode}`) })),
     ],
     actions: [
       {
         label: t("round_open"),
         tone: "primary",
         run: async () => {
-          const body = { item: next.item, definition: next.definition, mode: "secret" };
+          const body = { item: next.item, definition: next.definition, mode };
+          // The id the liveness challenge was issued for (chair-ceremony.js).
+          if (mode === "encrypted") body.poll = nextPollId(ctx.state);
           await api("POST", meetingPath("/polls"), body);
           notify(t("round_opened"), "ok");
         },
