@@ -120,7 +120,7 @@ def test_the_exported_bundle_verifies_under_the_printed_log_key(run: Run) -> Non
     assert kinds["decryption_shares"] == 2 * len(ENCRYPTED_POLLS)  # t = 2 of the 3 stations
     assert "ballot" not in kinds and "participation" not in kinds
     stations = sorted(e["station"] for e in entries if e["type"] == "station_paired")
-    assert stations == ["sim-d001", "sim-d002", "sim-d003"]
+    assert stations == ["station-d001", "station-d002", "station-d003"]
     (write_ins,) = [e for e in entries if e["type"] == "decrypted_write_ins"]
     assert (write_ins["poll"], write_ins["write_ins"]) == ("p3", {WRITE_IN: 2})
 
