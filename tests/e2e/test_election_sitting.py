@@ -262,7 +262,8 @@ def test_an_election_sitting_from_the_presidium_to_the_certificates(
     expect(console.locator(".seat.present")).to_have_count(len(DEPUTIES))
 
     # The plenary adopts the presidium, the election rules and the scrutineers by vote.
-    status, error = chair.refused("/polls", {"item": "vice", "definition": VICE})
+    # Not even on paper before the election rules are adopted.
+    status, error = chair.refused("/polls", {"item": "vice", "definition": VICE, "mode": "manual"})
     assert (status, error["error"]) == (409, "election-rules-not-adopted")
     adopted = [adopt(chair, tablets, item) for item in ("pres", "rules", "scrut")]
     assert adopted == ["p1", "p2", "p3"]
@@ -279,7 +280,8 @@ def test_an_election_sitting_from_the_presidium_to_the_certificates(
     # 选举法 Art 43: the scrutineer 孙立 cannot stand as a candidate.
     chair.call("POST", "/items/vice/current")
     with_scrutineer = dict(VICE, candidates=[*VICE["candidates"][:2], {"id": "c3", "name": "孙立"}])
-    status, error = chair.refused("/polls", {"item": "vice", "definition": with_scrutineer})
+    refused = {"item": "vice", "definition": with_scrutineer, "mode": "manual"}
+    status, error = chair.refused("/polls", refused)
     assert (status, error["error"]) == (409, "scrutineer-ineligible")
     assert error["message"] == "孙立（d07）是候选人，不能担任监票人（选举法第四十三条）"
 
