@@ -27,7 +27,7 @@ import ssl
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -372,12 +372,17 @@ class SimTablet:
 # What a tablet checks -----------------------------------------------------------------------
 
 
-def check_signed_promise(vote: EncryptedVote, log: NoteVerifier) -> None:
-    """The ``ballot_ack`` is the log key's signature over SHA-256 of the ballot's bytes, the hash
-    the tablet signed; raises :class:`SimulationError` if it is missing or does not verify."""
-    ack = vote.acknowledgement
+def check_signed_promise(
+    vote: EncryptedVote, log: NoteVerifier, ack: Mapping[str, Any] | None = None
+) -> None:
+    """The ``ballot_ack`` (``ack``, else the one the tablet kept) is the log key's signature over
+    SHA-256 of the ballot's bytes, the hash the tablet signed, and carries its tracking code;
+    raises :class:`SimulationError` if it is missing, of another type or does not verify."""
+    ack = vote.acknowledgement if ack is None else ack
     if ack is None:
         raise SimulationError(f"poll {vote.poll}: no acknowledgement kept")
+    if ack.get("type", "ballot_ack") != "ballot_ack":
+        raise SimulationError(f"poll {vote.poll}: expected ballot_ack, got {dict(ack)}")
     digest = bytes.fromhex(vote.ballot_hash)
     try:
         if base64.b64decode(str(ack.get("ballot_hash")), validate=True) != digest:
@@ -392,12 +397,16 @@ def check_signed_promise(vote: EncryptedVote, log: NoteVerifier) -> None:
 
 
 async def check_ballot_counted(
-    http: HttpClient, meeting: str, vote: EncryptedVote, log: NoteVerifier
+    http: HttpClient,
+    meeting: str,
+    vote: EncryptedVote,
+    log: NoteVerifier,
+    sent: Mapping[str, Any] | None = None,
 ) -> int:
     """After the close: find the ballot's entry by tracking code, check it holds the ballot the
-    tablet sent (its SHA-256, this poll), and prove its inclusion in the tree of the newest
-    signed checkpoint. Returns the entry's ``seq``; raises :class:`SimulationError` naming what
-    failed."""
+    tablet sent (its SHA-256, this poll; with ``sent``, the message's body, signature and ballot
+    byte for byte), and prove its inclusion in the tree of the newest signed checkpoint. Returns
+    the entry's ``seq``; raises :class:`SimulationError` naming what failed."""
     where = f"poll {vote.poll}, tracking code {vote.tracking_code}"
     base = f"/api/meetings/{quote(meeting, safe='')}/log"
     found = await http.json("GET", f"{base}/encrypted-ballots/{quote(vote.tracking_code)}")
@@ -410,6 +419,10 @@ async def check_ballot_counted(
         raise SimulationError(f"{where}: entry {seq} is not this ballot")
     if ballot_hash != vote.ballot_hash:
         raise SimulationError(f"{where}: entry {seq} holds another ballot")
+    if sent is not None:
+        for part in ("body", "sig", "ballot"):
+            if entry.get(part) != sent.get(part):
+                raise SimulationError(f"{where}: entry {seq}: its {part} differs from the one sent")
     note = await http.text(f"{base}/checkpoint")
     try:
         checkpoint = open_checkpoint(note, [log], log.name)

@@ -44,10 +44,16 @@ import ballots
 from audit.errors import AuditError
 from audit.note import NoteVerifier
 from devices.rehearsal.encrypted import MINIMUM_TABLETS, RehearsalScrutineers, agenda_item
-from devices.rehearsal.encrypted_vote import check_acknowledged, check_included, crypto_choice
+from devices.rehearsal.encrypted_vote import crypto_choice
 from devices.rehearsal.plan import Plan, PollPlan, ballot_for, load_plan
 from devices.rehearsal.summary import PollOutcome, Summary
-from devices.simulator import HttpClient, SimTablet, SimulationError
+from devices.simulator import (
+    HttpClient,
+    SimTablet,
+    SimulationError,
+    check_ballot_counted,
+    check_signed_promise,
+)
 from devices.tablet import Tablet
 
 __all__ = ["Progress", "Rehearsal"]
@@ -375,7 +381,7 @@ class Rehearsal:
                 reply = await sim.request(message, timeout=self.timeout)
             if encrypted:
                 assert self.log is not None
-                check_acknowledged(sim.tablet.encrypted[plan.poll], reply, self.log)
+                check_signed_promise(sim.tablet.encrypted[plan.poll], self.log, reply)
             elif reply.get("type") != "ack":
                 raise SimulationError(f"expected ack, got {reply}")
             self.summary.votes_acknowledged += 1
@@ -421,7 +427,7 @@ class Rehearsal:
             assert self.log is not None
             vote = sim.tablet.encrypted[plan.poll]
             sent = self._sent[(sim.device, plan.poll)]
-            await check_included(self.http, self.meeting, vote, sent, self.log)
+            await check_ballot_counted(self.http, self.meeting, vote, self.log, sent)
             self.summary.inclusion_passed += 1
         except SimulationError as error:
             self._fail(f"{sim.device} {plan.poll}: {error}")
