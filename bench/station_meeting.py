@@ -28,7 +28,7 @@ from starlette.testclient import TestClient
 
 from audit.note import NoteSigner
 from audit.tables import create_engine_for
-from ballots.crypto.shape import Choice
+from ballots.crypto.shape import Choice, Stance
 from devices.scrutineer.simulated import run_until_settled, simulated_station
 from devices.scrutineer.station import Station
 from devices.tablet import Tablet, ballot_shape
@@ -42,7 +42,7 @@ ADMIN = ("admin", "admin-password-1")
 SCRYPT_N = 2**8
 PROJECTS = [{"id": f"p{i:02}", "name": f"民生实事项目{i:02}"} for i in range(1, 13)]
 SEATS = 10
-STANCES = ("for", "against", "abstain")
+STANCES: tuple[Stance, ...] = ("for", "against", "abstain")
 DEFINITIONS: dict[str, dict[str, Any]] = {
     "selection": {"kind": "selection", "form": "choose", "seats": SEATS, "candidates": PROJECTS},
     "motion": {"kind": "motion"},
@@ -53,7 +53,7 @@ def deputy_id(i: int) -> str:
     return f"d{i:04}"
 
 
-def choice_of(kind: str, i: int) -> list[int] | str:
+def choice_of(kind: str, i: int) -> list[int] | Stance:
     """Deputy ``i``'s (0-based) choice: the chosen projects' indices, or a stance."""
     if kind == "motion":
         return STANCES[(0, 0, 0, 1, 2)[i % 5]]
@@ -62,12 +62,14 @@ def choice_of(kind: str, i: int) -> list[int] | str:
 
 
 def expected_totals(kind: str, deputies: int) -> list[int]:
-    """The count of every mark over all deputies' choices (projects, or for/against/abstain)."""
-    totals = [0] * (3 if kind == "motion" else 12)
+    """The count of every mark over all deputies' choices, in the ballot's layout: each
+    project chosen, or 赞成 and 反对 (弃权 is neither mark)."""
+    totals = [0] * (2 if kind == "motion" else 12)
     for i in range(deputies):
         made = choice_of(kind, i)
         for index in [STANCES.index(made)] if isinstance(made, str) else made:
-            totals[index] += 1
+            if index < len(totals):
+                totals[index] += 1
     return totals
 
 
