@@ -121,6 +121,7 @@ class Rehearsal:
         )
         #: The encrypted ballots as sent, by device and poll, for the check after the close.
         self._sent: dict[tuple[str, str], dict[str, Any]] = {}
+        self._votes: dict[str, dict[str, Any]] = {}  # published named votes, by poll
 
     # Running -----------------------------------------------------------------------------
 
@@ -171,6 +172,15 @@ class Rehearsal:
         return await self.http.json(
             method, f"/api/meetings/{self.meeting}{path}", body, token=self.token
         )
+
+    async def _published_votes(self, poll: str) -> dict[str, Any]:
+        """A closed named poll's votes by deputy as the server publishes them (``GET …/polls``),
+        read once per poll."""
+        if poll not in self._votes:
+            polls = (await self._api("GET", "/polls"))["polls"]
+            found: dict[str, Any] = next((p for p in polls if p["poll"] == poll), {})
+            self._votes[poll] = dict(found.get("votes", {}))
+        return self._votes[poll]
 
     # Phases ------------------------------------------------------------------------------
 
@@ -418,8 +428,8 @@ class Rehearsal:
             await sim.wait_until(closed_now, timeout=self.timeout, what=f"{plan.poll} closed")
             if plan.mode == "named":
                 self.summary.named_total += 1
-                poll = sim.poll() or {}
-                if poll.get("votes", {}).get(sim.tablet.deputy) != choice:
+                votes = await self._published_votes(plan.poll)
+                if votes.get(sim.tablet.deputy) != choice:
                     raise SimulationError("the published named votes do not show this vote")
                 self.summary.named_confirmed += 1
                 return

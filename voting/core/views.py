@@ -30,7 +30,11 @@ def attendance(state: MeetingState) -> dict[str, Any]:
     }
 
 
-def poll_view(state: MeetingState, poll: Poll) -> dict[str, Any]:
+def poll_view(state: MeetingState, poll: Poll, *, votes: bool = True) -> dict[str, Any]:
+    """A poll as shown: its definition, status and counts, the result once published, and
+    with ``votes`` a closed named poll's votes by deputy (on request and in the console; the
+    push to every tablet leaves them out: at a 3,000-seat plenary they would make each push to
+    each tablet a few hundred kilobytes)."""
     view: dict[str, Any] = {
         "poll": poll.id,
         "item": poll.item,
@@ -48,7 +52,7 @@ def poll_view(state: MeetingState, poll: Poll) -> dict[str, Any]:
         view["result_held"] = True  # 选举结果待主席团确认: the chair's console alone sees it
     elif poll.status == "closed" and poll.result is not None:
         view["result"] = poll.result
-        if poll.mode == "named":
+        if poll.mode == "named" and votes:
             view["votes"] = {d: poll.votes[d] for d in sorted(poll.votes)}
     if poll.body == "presidium":
         view["body"] = "presidium"
@@ -127,7 +131,9 @@ def bodies_view(state: MeetingState) -> dict[str, Any]:
     }
 
 
-def public_view(state: MeetingState) -> dict[str, Any]:
+def public_view(state: MeetingState, *, votes: bool = False) -> dict[str, Any]:
+    """What every tablet and the hall display are pushed: the meeting, attendance, agenda, the
+    current poll (with a named poll's votes only if ``votes``) and the bodies."""
     poll = current_poll(state)
     view: dict[str, Any] = {
         "seq": state.size,
@@ -136,7 +142,7 @@ def public_view(state: MeetingState) -> dict[str, Any]:
         "attendance": attendance(state),
         "items": [item_view(state, i.id) for i in state.items.values()],
         "current_item": state.current_item,
-        "poll": None if poll is None else poll_view(state, poll),
+        "poll": None if poll is None else poll_view(state, poll, votes=votes),
         "bodies": bodies_view(state),
     }
     if state.settings.get("simulated_scrutineers") is True:  # written only by the demo
@@ -165,7 +171,7 @@ def deputy_view(state: MeetingState, deputy: str) -> dict[str, Any]:
 
 def console_view(state: MeetingState, online: Set[str]) -> dict[str, Any]:
     """The chair's view: the public view plus the roster with attendance and devices."""
-    view = public_view(state)
+    view = public_view(state, votes=True)
     view["roster"] = [
         {
             "deputy": d.id,
