@@ -177,9 +177,12 @@ def tune_process() -> None:
 
 
 def signature_workers() -> int:
-    """Processes verifying tablet signatures (:mod:`devices.signatures`): one, given a second
-    core to run on."""
-    return 1 if (os.cpu_count() or 1) > 1 else 0
+    """Processes verifying tablet signatures and encrypted ballots' proofs
+    (:mod:`devices.signatures`, :mod:`devices.ballot_checks`): one per core, at most four, given
+    at least two cores. The event loop waits on I/O for much of a burst, so on two cores two
+    workers finish an encrypted burst sooner than one (``docs/performance.md``)."""
+    cores = os.cpu_count() or 1
+    return min(cores, 4) if cores > 1 else 0
 
 
 def raise_open_file_limit() -> int:
