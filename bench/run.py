@@ -191,6 +191,9 @@ def goals(document: dict[str, Any], tablets: int) -> dict[str, bool | None]:
     for name, (_, test) in GOALS.items():
         value = figure(document, name)
         met[name] = None if value is None else bool(test(value, tablets))
+    for burst in ("burst", "encrypted"):  # a p99 over the ballots that got through is no p99
+        if met[f"{burst}.accepted"] is False:
+            met[f"{burst}.p99_ack_s"] = False
     return met
 
 
