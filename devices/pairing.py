@@ -24,6 +24,16 @@ from sqlmodel import Field, Session, SQLModel
 PAIRING_MINUTES = 30
 
 
+def random_code(nbytes: int) -> str:
+    """``nbytes`` random bytes as URL-safe base64 that never begins with ``-``: codes and
+    tokens are typed after an option (``congress scrutineer --code CODE --token TOKEN``), where
+    a leading ``-`` would be read as another option. Drawn again in that case (1 in 64), so the
+    rest stay uniform."""
+    while (code := secrets.token_urlsafe(nbytes)).startswith("-"):
+        pass
+    return code
+
+
 class PairingCodeRow(SQLModel, table=True):
     """A one-time pairing code for a deputy's tablet (its SHA-256 only)."""
 
@@ -57,7 +67,7 @@ class PairingCodes:
 
     def issue(self, meeting: str, deputy: str) -> tuple[str, str]:
         """A new code for ``deputy``'s tablet, and when it expires."""
-        code = secrets.token_urlsafe(16)
+        code = random_code(16)
         expires_at = self.now_at(timedelta(minutes=PAIRING_MINUTES))
         with Session(self.engine) as session, session.begin():
             row = PairingCodeRow(

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import hashlib
 import json
-import secrets
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from audit.keys import check_key_name
 from audit.note import NoteSigner
 from audit.store import AuditLog
 from audit.tables import init_schema
-from devices.pairing import PairingCodeError, PairingCodes
+from devices.pairing import PairingCodeError, PairingCodes, random_code
 from voting import core
 from voting.errors import (
     CommandError,
@@ -144,7 +143,7 @@ class Congress:
         return token, account.role
 
     def issue_token(self, role: str, subject: str, *, hours: int | None = None) -> str:
-        token = secrets.token_urlsafe(32)
+        token = random_code(32)
         expires = None if hours is None else self.now_at(timedelta(hours=hours))
         with Session(self.engine) as session, session.begin():
             session.add(
@@ -172,7 +171,7 @@ class Congress:
         """A new display or auditor token valid for ``hours``: the secret, and how it is listed."""
         if role not in READ_ROLES:
             raise CommandError("invalid-role", "角色无效", f'unknown role "{role}"')
-        token = secrets.token_urlsafe(32)
+        token = random_code(32)
         listed = ReadToken(_sha256(token), role, label, self.now_at(timedelta(hours=hours)))
         with Session(self.engine) as session, session.begin():
             session.add(

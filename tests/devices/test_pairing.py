@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from starlette.testclient import TestClient
 
+from devices import pairing
 from devices.tablet import Tablet
 from tests.devices.conftest import log_size
 from tests.voting.conftest import ORIGIN, Server
@@ -117,3 +119,11 @@ def test_an_unpaired_or_revoked_device_is_not_welcomed(client: TestClient) -> No
             }
             assert ws.receive() == {"type": "websocket.close", "code": 1008, "reason": ""}
     assert log_size(client) == before
+
+
+def test_a_random_code_never_begins_with_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A code or token follows an option on a command line (``--code CODE``): argparse reads a
+    leading ``-`` as another option, so such a draw is drawn again."""
+    draws = iter(["-Ab3", "-x_9", "Kq-7"])
+    monkeypatch.setattr(pairing.secrets, "token_urlsafe", lambda nbytes: next(draws))
+    assert pairing.random_code(16) == "Kq-7"
