@@ -3,7 +3,9 @@
 Each ``document_added`` entry fixes a document's SHA-256 and size; the bundle carries the file
 as ``documents/<sha256>.pdf``. The Merkle tree proves the entries unchanged, and this check
 extends that proof to the documents: each logged document must be in the bundle with exactly
-that hash and size, and the bundle may hold no document the log does not name.
+that hash and size, and the bundle may hold no document the log does not name. A motion's
+poll that names documents (``definition.documents``) names only documents logged on its item
+before it opened.
 """
 
 from __future__ import annotations
@@ -32,11 +34,17 @@ class DocumentCheck(Check):
         self.failures = failures
         #: sha256 -> (seq of its first entry, size logged)
         self.logged: dict[str, tuple[int, int]] = {}
+        #: item -> the documents logged on it so far
+        self.on_item: dict[str, set[str]] = {}
 
     def feed(self, seq: int, entry: Entry) -> None:
+        if entry["type"] == "poll_opened":
+            self._named_by_poll(seq, entry)
+            return
         if entry["type"] != "document_added":
             return
         sha256, size = entry["sha256"], entry["size"]
+        self.on_item.setdefault(entry["item"], set()).add(sha256)
         known = self.logged.get(sha256)
         if known is not None and known[1] != size:
             self.fail(
@@ -46,6 +54,17 @@ class DocumentCheck(Check):
             )
             return
         self.logged.setdefault(sha256, (seq, size))
+
+    def _named_by_poll(self, seq: int, entry: Entry) -> None:
+        named = entry["definition"].get("documents", [])
+        listed = self.on_item.get(entry["item"], set())
+        for sha256 in named:
+            if sha256 not in listed:
+                self.fail(
+                    seq,
+                    f"entry {seq}: poll {entry['poll']} names document {sha256}, which no"
+                    f" earlier document_added entry logs on item {entry['item']}",
+                )
 
     def finish(self) -> None:
         """Hash every logged document; name each missing, changed or unlogged file."""

@@ -215,3 +215,45 @@ def test_the_bundle_carries_the_documents_and_the_verifier_checks_them(
     assert report.checks[3].failures == [
         f"documents/{'a' * 64}.pdf: no document_added entry names this file"
     ]
+
+
+def test_a_motion_names_the_documents_it_approves(
+    chair: Staff, client: TestClient, server: Server, tmp_path: Path
+) -> None:
+    data = tiny_pdf("Report")
+    sha = upload(chair, "report", data)["sha256"]
+    other = upload(chair, "budget", tiny_pdf("Budget"))["sha256"]
+    chair.post("/items/report/current")
+    chair.post("/attendance/sign-in", {"deputies": ["d01", "d02", "d03"]})
+    wrong = {
+        "item": "report",
+        "definition": {"kind": "motion", "documents": [other]},
+        "mode": "named",
+    }
+    refused = chair.post("/polls", wrong, status=404)
+    assert refused == {
+        "error": "unknown-document",
+        "message": f"议程 report 没有这份文件：{other}",
+        "message_en": f"item report has no document {other}",
+    }
+    malformed = {
+        "item": "report",
+        "definition": {"kind": "motion", "documents": ["x"]},
+        "mode": "named",
+    }
+    answer = chair.post("/polls", malformed, status=400)
+    assert answer["message_en"] == (
+        "invalid poll definition: poll.documents[0]: expected a SHA-256 in lower-case hex"
+    )
+    opened = {
+        "item": "report",
+        "definition": {"kind": "motion", "documents": [sha]},
+        "mode": "named",
+    }
+    poll = chair.post("/polls", opened)["poll"]
+    service = client.app.state.runtime.congress.service(MEETING)  # type: ignore[attr-defined]
+    assert service.state.polls[poll].definition["documents"] == [sha]
+    chair.post(f"/polls/{poll}/void", {"reason": "测试"})
+    chair.post("/close")
+    _, bundle = export(client, server, tmp_path / "bundle")
+    assert verify_bundle(bundle, vkey=service.log.vkey).ok

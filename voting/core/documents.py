@@ -10,12 +10,13 @@ cross-reference table or stream, at least one object, and ``%%EOF`` at the end.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Final
 
 from voting.core.checks import item_not_withdrawn, known_item, require_open
 from voting.core.state import MeetingState
 from voting.core.types import MAX_REASON, Entry
-from voting.errors import CommandError, Conflict
+from voting.errors import CommandError, Conflict, NotFound
 
 #: ``%PDF-1.0`` to ``%PDF-2.0`` on the first line.
 _HEADER: Final = re.compile(rb"%PDF-[12]\.[0-9]")
@@ -109,3 +110,15 @@ def add_document(
             "by": by,
         }
     ]
+
+
+def require_logged(state: MeetingState, item: str, hashes: Iterable[str]) -> None:
+    """A poll on ``item`` names only documents logged for that item (404 ``unknown-document``)."""
+    listed = state.documents.get(item, {})
+    for sha256 in hashes:
+        if sha256 not in listed:
+            raise NotFound(
+                "unknown-document",
+                f"议程 {item} 没有这份文件：{sha256}",
+                f"item {item} has no document {sha256}",
+            )
