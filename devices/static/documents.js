@@ -1,6 +1,9 @@
 // Meeting documents on the tablet: the documents of the current agenda item, and on a motion's
 // ballot the documents it approves, each named by its title, size and SHA-256 fingerprint so
-// that a deputy can compare it with the copy that was distributed.
+// that a deputy can compare it with the copy that was distributed. A document opens in a reader:
+// the browser's own PDF viewer in a frame (the server sends the PDF sandboxed), moved by large
+// buttons to the previous or next page and zoomed for large text through the URL's
+// #page=&zoom= fragment. The open document and its page survive a re-render of the screen.
 
 import { t } from "./i18n.js";
 import { h, zh } from "./ui.js";
@@ -16,24 +19,115 @@ export function readableSize(bytes) {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-function row(document) {
+/** The document being read: its hash, page and zoom (percent). */
+const reading = { sha256: null, page: 1, zoom: 100 };
+const ZOOMS = [100, 150, 200, 300];
+
+/** Where the document is served, at the reader's page and zoom. */
+export function documentUrl(meeting, sha256, page = 1, zoom = 100) {
+  const path = `/api/meetings/${encodeURIComponent(meeting)}/documents/${sha256}`;
+  return `${path}#page=${page}&zoom=${zoom}`;
+}
+
+function row(document, open) {
   return h(
     "li",
     { class: "document", "data-sha256": document.sha256 },
     h("span", { class: "document-title" }, zh(document.title)),
     h("span", { class: "document-size muted" }, readableSize(document.size)),
     h("code", { class: "document-hash", title: document.sha256 }, fingerprint(document.sha256)),
+    open
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "secondary",
+            "aria-label": `${t("documents.read")}：${document.title}`,
+            onclick: () => open(document),
+          },
+          t("documents.read"),
+        )
+      : null,
   );
 }
 
-/** The list of an item's documents, or null when it has none. */
-export function documentList(documents) {
+function reader(meeting, document, close) {
+  // The viewer reads #page= and #zoom= when it loads, not when the fragment changes: every
+  // move loads a new frame (the PDF itself comes from the browser's cache).
+  const frameNow = () =>
+    h("iframe", {
+      class: "document-frame",
+      title: document.title,
+      src: documentUrl(meeting, document.sha256, reading.page, reading.zoom),
+    });
+  let frame = frameNow();
+  const where = h("span", { class: "document-where", role: "status" });
+  const show = () => {
+    const next = frameNow();
+    frame.replaceWith(next);
+    frame = next;
+    where.textContent = t("documents.where", { page: reading.page, zoom: reading.zoom });
+  };
+  where.textContent = t("documents.where", { page: reading.page, zoom: reading.zoom });
+  const button = (label, change) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: "secondary",
+        onclick: () => {
+          change();
+          show();
+        },
+      },
+      label,
+    );
+  const zoomBy = (step) => {
+    const index = ZOOMS.indexOf(reading.zoom) + step;
+    reading.zoom = ZOOMS[Math.min(ZOOMS.length - 1, Math.max(0, index))];
+  };
+  return h(
+    "div",
+    { class: "document-reader" },
+    h(
+      "div",
+      { class: "document-controls" },
+      button(t("documents.previous"), () => {
+        reading.page = Math.max(1, reading.page - 1);
+      }),
+      button(t("documents.next"), () => {
+        reading.page += 1;
+      }),
+      button(t("documents.larger"), () => zoomBy(1)),
+      button(t("documents.smaller"), () => zoomBy(-1)),
+      where,
+      h("button", { type: "button", class: "secondary", onclick: close }, t("documents.close")),
+    ),
+    frame,
+  );
+}
+
+/** The list of an item's documents with a reader, or null when it has none. */
+export function documentList(documents, meeting) {
   if (!documents || documents.length === 0) return null;
+  const slot = h("div", { class: "document-reader-slot" });
+  const close = () => {
+    reading.sha256 = null;
+    slot.replaceChildren();
+  };
+  const open = (document) => {
+    if (reading.sha256 !== document.sha256) Object.assign(reading, { page: 1, zoom: 100 });
+    reading.sha256 = document.sha256;
+    slot.replaceChildren(reader(meeting, document, close));
+  };
+  const current = documents.find((d) => d.sha256 === reading.sha256);
+  if (current) slot.append(reader(meeting, current, close));
   return h(
     "section",
     { class: "documents", "aria-label": t("documents.title") },
     h("h3", {}, t("documents.title")),
-    h("ul", {}, documents.map(row)),
+    h("ul", {}, documents.map((d) => row(d, open))),
+    slot,
   );
 }
 
@@ -49,6 +143,10 @@ export function approvedDocuments(item, definition) {
     "section",
     { class: "documents documents-approved" },
     h("p", { class: "prompt" }, t("documents.approves")),
-    h("ul", {}, listed.map(row)),
+    h(
+      "ul",
+      {},
+      listed.map((d) => row(d, null)),
+    ),
   );
 }

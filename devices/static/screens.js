@@ -243,7 +243,7 @@ export function createScreens(app, actions) {
       h("p", { class: "item-label" }, `${t("item.current")} · ${t(`kind.${item.kind}`)}`),
       heading(zh(item.title), { class: "item-title" }),
     );
-    const documents = documentList(item.documents);
+    const documents = documentList(item.documents, app.record.meeting);
     if (!poll) {
       const waiting = ["report", "oath"].includes(item.kind) ? t("item.noVote") : t("wait.poll");
       return panel(top, h("p", { class: "notice" }, waiting), documents);

@@ -65,6 +65,25 @@ def test_the_tablet_lists_the_item_documents_and_the_ballot_names_what_it_approv
     expect(page.get_by_role("heading", name="会议文件")).to_be_visible()
     screenshot(page, "documents")
 
+    page.get_by_role("button", name="阅读：2026年财政预算（草案）").click()
+    frame = page.locator("iframe.document-frame")
+    base = f"/api/meetings/{MEETING}/documents/{SHA}"
+    expect(frame).to_have_attribute("src", f"{base}#page=1&zoom=100")
+    page.get_by_role("button", name="下一页").click()
+    page.get_by_role("button", name="放大").click()
+    expect(frame).to_have_attribute("src", f"{base}#page=2&zoom=150")
+    expect(page.locator(".document-where")).to_have_text("第 2 页 · 150%")
+    page.get_by_role("button", name="上一页").click()
+    page.get_by_role("button", name="上一页").click()
+    expect(page.locator(".document-where")).to_have_text("第 1 页 · 150%")
+    served = page.request.get(f"{chair.server.base}{base}")
+    assert served.body() == PDF
+    assert served.headers["content-security-policy"] == "sandbox; default-src 'none'"
+    page.wait_for_timeout(1500)  # the viewer draws the page
+    screenshot(page, "documents-reader")
+    page.get_by_role("button", name="关闭").click()
+    expect(frame).to_have_count(0)
+
     definition = {"title": "关于新洲镇2026年财政预算的决议", "kind": "motion", "documents": [SHA]}
     body = {"item": ITEM, "definition": definition, "mode": "named", "change_policy": "last"}
     chair.api("POST", "/polls", body)
