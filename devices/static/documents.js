@@ -19,6 +19,21 @@ export function readableSize(bytes) {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
+/** Documents fetched once into the browser's HTTP cache, for reading offline. */
+const cached = new Set();
+
+/** Fetch each document not yet fetched: the server marks it immutable (its URL names its
+ *  bytes), so the reader finds it in the cache when the hall network is down. */
+export function keepForOffline(meeting, documents) {
+  for (const document of documents) {
+    if (cached.has(document.sha256)) continue;
+    cached.add(document.sha256);
+    fetch(documentUrl(meeting, document.sha256).split("#")[0], { cache: "force-cache" })
+      .then((response) => response.arrayBuffer())
+      .catch(() => cached.delete(document.sha256));
+  }
+}
+
 /** The document being read: its hash, page and zoom (percent). */
 const reading = { sha256: null, page: 1, zoom: 100 };
 const ZOOMS = [100, 150, 200, 300];
@@ -110,6 +125,7 @@ function reader(meeting, document, close) {
 /** The list of an item's documents with a reader, or null when it has none. */
 export function documentList(documents, meeting) {
   if (!documents || documents.length === 0) return null;
+  keepForOffline(meeting, documents);
   const slot = h("div", { class: "document-reader-slot" });
   const close = () => {
     reading.sha256 = null;

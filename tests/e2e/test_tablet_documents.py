@@ -56,7 +56,10 @@ def test_the_tablet_lists_the_item_documents_and_the_ballot_names_what_it_approv
     _, page = tablet
     answer = upload(chair.server, chair.token, ITEM, PDF, "2026年财政预算（草案）")
     assert answer["sha256"] == SHA
-    chair.api("POST", f"/items/{ITEM}/current")
+    # Listing the document fetches it into the browser's cache.
+    with page.expect_response(lambda response: SHA in response.url) as fetched:
+        chair.api("POST", f"/items/{ITEM}/current")
+    assert fetched.value.status == 200
     rows = page.locator(".documents .document")
     expect(rows).to_have_count(1)
     expect(rows.locator(".document-title")).to_have_text("2026年财政预算（草案）")
@@ -64,6 +67,20 @@ def test_the_tablet_lists_the_item_documents_and_the_ballot_names_what_it_approv
     expect(rows.locator(".document-hash")).to_have_text(f"{SHA[:8]}…{SHA[-8:]}")
     expect(page.get_by_role("heading", name="会议文件")).to_be_visible()
     screenshot(page, "documents")
+
+    # Listed documents are kept in the browser's cache: with the network down, the document
+    # is still there, byte for byte.
+    context, _ = tablet
+    context.set_offline(True)
+    offline = page.evaluate(
+        """async (url) => {
+            const response = await fetch(url, {cache: "only-if-cached", mode: "same-origin"});
+            return Array.from(new Uint8Array(await response.arrayBuffer()));
+        }""",
+        f"/api/meetings/{MEETING}/documents/{SHA}",
+    )
+    context.set_offline(False)
+    assert bytes(offline) == PDF
 
     page.get_by_role("button", name="阅读：2026年财政预算（草案）").click()
     frame = page.locator("iframe.document-frame")
