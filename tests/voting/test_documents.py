@@ -159,7 +159,7 @@ def test_a_malformed_pdf_is_refused_and_never_stored(
     assert not (server.db.parent / "documents").exists()
 
 
-def test_an_upload_needs_a_title_a_pdf_type_and_a_known_item(chair: Staff) -> None:
+def test_an_upload_needs_a_title_a_pdf_type_and_a_known_item(chair: Staff, server: Server) -> None:
     data = tiny_pdf()
     assert upload(chair, "report", data, title=" ", status=400)["error"] == "invalid-message"
     wrong = upload(chair, "report", data, status=400, headers={"Content-Type": "text/plain"})
@@ -167,6 +167,7 @@ def test_an_upload_needs_a_title_a_pdf_type_and_a_known_item(chair: Staff) -> No
         wrong["message_en"] == "invalid request: the body must be application/pdf, not text/plain"
     )
     assert upload(chair, "nothing", data, status=404)["error"] == "unknown-item"
+    assert not (server.db.parent / "documents").exists()
 
 
 def export(client: TestClient, server: Server, out: Path) -> tuple[Any, Path]:

@@ -11,6 +11,7 @@ in a sandbox (no scripts, no same-origin access).
 from __future__ import annotations
 
 import functools
+import hashlib
 from typing import Any
 
 from starlette.responses import Response
@@ -88,7 +89,7 @@ async def upload_document(call: Call[None]) -> Any:
         raise invalid(f"the body must be {PDF}, not {content_type or 'untyped'}")
     data = await read_document(call, call.runtime.settings.max_document_bytes)
     core.check_pdf(data)
-    sha256 = store_of(call).put(data)
+    sha256 = hashlib.sha256(data).hexdigest()
     decide = functools.partial(
         core.add_document,
         item=call.params["item"],
@@ -98,6 +99,9 @@ async def upload_document(call: Call[None]) -> Any:
         sha256=sha256,
         by=call.actor,
     )
+    # Refused on the present state before anything is stored; decided again when committed.
+    decide(call.service().state)
+    store_of(call).put(data)
     written = await call.command(decide)
     return {**written, "sha256": sha256, "size": len(data)}
 
