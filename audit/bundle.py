@@ -6,6 +6,7 @@ Layout::
     log.vkey                       the log's verifier key, one line
     entries.jsonl                  each entry's exact bytes + "\\n", in seq order
     checkpoints/0000000123.txt     every signed checkpoint note, named by its tree size
+    documents/<sha256>.pdf         every document a ``document_added`` entry logs (if any)
 
 :func:`write_bundle` writes it; :func:`read_bundle` reads it strictly. Reading checks only that
 the bundle can be read (files present, lines complete, UTF-8, checkpoint names); what the
@@ -29,6 +30,7 @@ from audit.errors import AuditError
 
 __all__ = [
     "CHECKPOINTS_DIR",
+    "DOCUMENTS_DIR",
     "ENTRIES_FILE",
     "README_FILE",
     "VKEY_FILE",
@@ -36,6 +38,7 @@ __all__ = [
     "BundleError",
     "CheckpointFile",
     "checkpoint_file_name",
+    "document_file_name",
     "read_bundle",
     "write_bundle",
 ]
@@ -44,6 +47,7 @@ README_FILE: Final = "README.txt"
 VKEY_FILE: Final = "log.vkey"
 ENTRIES_FILE: Final = "entries.jsonl"
 CHECKPOINTS_DIR: Final = "checkpoints"
+DOCUMENTS_DIR: Final = "documents"
 
 _CHECKPOINT_NAME: Final = re.compile(r"[0-9]{10}\.txt")
 _TREE_SIZE: Final = re.compile(r"0|[1-9][0-9]{0,9}")
@@ -133,6 +137,11 @@ def write_bundle(
         if path.exists():
             raise ValueError(f"two checkpoints for tree size {size}")
         path.write_bytes(note.encode("utf-8"))
+
+
+def document_file_name(sha256: str) -> str:
+    """The bundle path of the document whose SHA-256 is ``sha256`` (hex)."""
+    return f"{DOCUMENTS_DIR}/{sha256}.pdf"
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,9 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     # The chair makes an agenda item current (pushed to every tablet), or withdraws it.
     "item_current": frozenset({"item", "by"}),
     "item_withdrawn": frozenset({"item", "reason", "by"}),
+    # A document (PDF) of an agenda item: its title, file name, size in bytes and SHA-256
+    # (lower-case hex); an export bundle carries the file as ``documents/<sha256>.pdf``.
+    "document_added": frozenset({"item", "title", "filename", "size", "sha256", "by"}),
     # ``definition`` is exactly the ``poll`` object of the tally format.
     "poll_opened": frozenset(
         {"poll", "item", "definition", "mode", "change_policy", "present", "by"}

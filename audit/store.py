@@ -232,9 +232,15 @@ class AuditLog:
         with self.transaction() as tx:
             return tx.sign_checkpoint()
 
-    def export(self, directory: Path, *, progress: Progress | None = None) -> tuple[int, int]:
+    def export(
+        self,
+        directory: Path,
+        *,
+        progress: Progress | None = None,
+        documents: Path | None = None,
+    ) -> tuple[int, int]:
         """Write the export bundle (audit-log.md §7) to ``directory``; see
         :func:`audit.export.export_log`. ``progress`` is called with (entries written, total)
-        every :data:`audit.export.PROGRESS_EVERY` entries. Returns the number of entries and of
-        checkpoints written."""
-        return export_log(self, directory, progress=progress)
+        every :data:`audit.export.PROGRESS_EVERY` entries; ``documents`` is the folder of the
+        documents the log names. Returns the number of entries and of checkpoints written."""
+        return export_log(self, directory, progress=progress, documents=documents)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast, get_args
@@ -38,7 +39,9 @@ ENTRY_FIELDS = ("id", "name", "budget_wan", "unit", "description")
 
 _COMMON_FIELDS = ("kind", "title", "electorate", "present", "issued", "threshold", "quorum")
 _KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
-    "motion": (),
+    # ``documents``: the SHA-256 (hex) of each document the motion approves, for display and
+    # the record; counting never reads them.
+    "motion": ("documents",),
     "election": (
         "seats",
         "candidates",
@@ -118,6 +121,20 @@ class PollDefinition:
         return self.seats
 
 
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def _check_document_hashes(value: Any, path: str) -> None:
+    """``documents``: a non-empty list of distinct SHA-256 values in lower-case hex."""
+    if not isinstance(value, list) or not value:
+        raise InputError(path, "expected a non-empty list of SHA-256 hashes")
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not _SHA256_HEX.fullmatch(item):
+            raise InputError(f"{path}[{index}]", "expected a SHA-256 in lower-case hex")
+        if item in value[:index]:
+            raise InputError(f"{path}[{index}]", "repeats an earlier document")
+
+
 def parse_poll(poll: Mapping[str, Any], path: str = "poll") -> PollDefinition:
     """Validate a ``poll`` object of the tally format; raise :class:`InputError` naming the path."""
     poll = expect_object(poll, path)
@@ -128,6 +145,8 @@ def parse_poll(poll: Mapping[str, Any], path: str = "poll") -> PollDefinition:
         if field not in _COMMON_FIELDS and field not in _KIND_FIELDS[kind]:
             raise InputError(key_path(path, field), f'not a field of kind "{kind}"')
 
+    if "documents" in poll:
+        _check_document_hashes(poll["documents"], key_path(path, "documents"))
     title = None
     if "title" in poll:
         title = expect_str(poll["title"], key_path(path, "title"))

@@ -53,6 +53,10 @@ class Conflict(CommandError):
     status = 409
 
 
+class TooLarge(CommandError):
+    status = 413
+
+
 class TooManyAttempts(CommandError):
     status = 429
 

@@ -62,6 +62,9 @@ class Settings:
     rate_burst: int = 40
     #: Malformed, refused or rate-limited messages in a row before the connection is closed.
     max_strikes: int = 20
+    # Meeting documents
+    #: The largest document (PDF) an upload may carry, in bytes: 20 MiB.
+    max_document_bytes: int = 20 * 1024 * 1024
 
     @classmethod
     def in_directory(

@@ -84,6 +84,11 @@ def _list_of(fields: Mapping[str, Callable[[Any], Problem]]) -> Callable[[Any], 
     return check
 
 
+def _sha256(value: Any) -> Problem:
+    ok = type(value) is str and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+    return None if ok else "is not a SHA-256 in lower-case hex"
+
+
 def _anything(value: Any) -> Problem:
     return None
 
@@ -107,6 +112,9 @@ _FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {
     ),
     **dict.fromkeys(("present", "participants", "confirmed_by", "sworn"), _distinct_texts),
     "led_by": _text,
+    **dict.fromkeys(("title", "filename"), _text),
+    "size": _count,
+    "sha256": _sha256,
     "status": _one_of(ROSTER_STATUSES),
     "method": _one_of(SIGN_IN_METHODS),
     "alg": _one_of(DEVICE_ALGORITHMS),

@@ -18,6 +18,7 @@ from typing import Any, Final
 from audit.bundle import Bundle, BundleError, read_bundle
 from audit.verify.base import Gate
 from audit.verify.ceremony import CeremonyCheck
+from audit.verify.documents import DocumentCheck
 from audit.verify.encoding import EncodingCheck
 from audit.verify.encrypted_polls import EncryptedPollCheck
 from audit.verify.recount import RecountCheck
@@ -126,6 +127,10 @@ class _Stream:
         self.tree = TreeCheck(
             gate, checkpoints=signatures.checkpoints, keep_tree=wanted is not None
         )
+        # The documents are part of check 3: they share the tree's failures.
+        self.documents = DocumentCheck(
+            gate, directory=bundle.directory, failures=self.tree.failures
+        )
         self.roster = RosterCheck(gate, meeting=meeting)
         self.tablets = TabletCheck(gate, meeting=meeting, workers=workers if self.active else 1)
         self.windows = WindowCheck(gate, meeting=meeting)
@@ -168,6 +173,8 @@ class _Stream:
                     tree.feed(data)
                 if entry is None:
                     continue
+                if gate.limit >= 3:
+                    self.documents.feed(seq, entry)
                 if self.wanted is not None:
                     self._look_for_ballot(seq, data, entry)
                 for check in semantic:
@@ -185,6 +192,7 @@ class _Stream:
             self.progress(self.entries, done_bytes, total)
         if self.active:
             self.tree.finish()
+            self.documents.finish()
             self.roster.finish(self.entries)
             self.tablets.finish()
             self.recount.finish(self.entries)
@@ -211,7 +219,11 @@ class _Stream:
             self.encrypted,
             self.recount,
         )
-        return {check.number: (check.failures, check.detail()) for check in checks}
+        found = {check.number: (check.failures, check.detail()) for check in checks}
+        if self.documents.logged:
+            failures, detail = found[3]
+            found[3] = (failures, f"{detail}; {self.documents.detail()}")
+        return found
 
     def tracking_result(self, given: str, wanted: str | None) -> TrackingResult:
         if wanted is None:

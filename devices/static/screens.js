@@ -5,6 +5,7 @@ import { lang, t } from "./i18n.js";
 import { h, zh } from "./ui.js";
 import { $, clock } from "/static/common/dom.js";
 import { createPollScreens } from "./poll-screens.js";
+import { approvedDocuments, documentList } from "./documents.js";
 
 export { FORMS, pollOf } from "./poll-screens.js";
 
@@ -221,7 +222,9 @@ export function createScreens(app, actions) {
   function currentItem() {
     const view = app.view;
     const item = view?.items?.find((i) => i.item === view.current_item);
-    return item ? { item: item.item, title: item.title, kind: item.kind } : null;
+    return item
+      ? { item: item.item, title: item.title, kind: item.kind, documents: item.documents }
+      : null;
   }
 
   function mainScreen() {
@@ -240,11 +243,12 @@ export function createScreens(app, actions) {
       h("p", { class: "item-label" }, `${t("item.current")} · ${t(`kind.${item.kind}`)}`),
       heading(zh(item.title), { class: "item-title" }),
     );
+    const documents = documentList(item.documents, app.record.meeting);
     if (!poll) {
       const waiting = ["report", "oath"].includes(item.kind) ? t("item.noVote") : t("wait.poll");
-      return panel(top, h("p", { class: "notice" }, waiting));
+      return panel(top, h("p", { class: "notice" }, waiting), documents);
     }
-    return panel(top, pollScreen(poll));
+    return panel(top, approvedDocuments(item, poll.definition), pollScreen(poll));
   }
 
   function signInScreen() {

@@ -162,6 +162,12 @@ ROUTES: dict[tuple[str, str], Route] = {
         {"led_by": "赵敏", "sworn": ["王建国"]},
         harmless_path=nowhere(item="b"),
     ),
+    ("POST", "/api/meetings/{meeting}/items/{item}/documents"): Route(
+        STAFF, on(item="b"), harmless_path=nowhere(item="b")
+    ),
+    ("GET", "/api/meetings/{meeting}/documents/{sha256}"): Route(
+        EVERYONE, {"meeting": MEETING, "sha256": "0" * 64}
+    ),
     ("POST", "/api/meetings/{meeting}/polls"): Route(
         STAFF,
         M1,

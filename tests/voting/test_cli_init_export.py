@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import stat
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ from audit.keys import load_signer
 from audit.note import NoteSigner, NoteVerifier
 from audit.store import AuditLog
 from audit.tables import ENTRY_TABLE, create_engine_for, init_schema
+from audit.verify import Status, verify_bundle
+from tests.pdf_samples import tiny_pdf
 from voting.cli import main
 from voting.congress import Congress
 from voting.settings import Settings
@@ -342,3 +345,40 @@ def test_init_refuses_a_short_administrator_password(
         "congress init: 无法创建管理员账户：密码至少需要8个字符 / "
         "the password needs at least 8 characters"
     )
+
+
+def test_export_carries_the_logged_documents(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    """The bundle holds each document a ``document_added`` entry logs, from the data
+    directory's documents folder; check 3 hashes it against its entry."""
+    assert init(capsys)[0] == 0
+    signer = load_signer(data_dir / "log-key.pem", ORIGIN)
+    engine = write_log(Settings.from_env().database_url, signer, 1)
+    pdf = tiny_pdf("Budget")
+    sha = hashlib.sha256(pdf).hexdigest()
+    log = AuditLog.open(engine, origin=ORIGIN, signer=signer, clock=clock)
+    with log.transaction() as tx:
+        tx.append(
+            {
+                "type": "document_added",
+                "item": "i02",
+                "title": "财政预算",
+                "filename": "budget.pdf",
+                "size": len(pdf),
+                "sha256": sha,
+                "by": "chair",
+            }
+        )
+    engine.dispose()
+    missing, _, err = export(capsys, "--out", str(tmp_path / "first"))
+    assert missing == 1
+    assert f"document {sha} is logged but not stored in {Path('var') / 'documents'}" in err
+    (data_dir / "documents").mkdir()
+    (data_dir / "documents" / f"{sha}.pdf").write_bytes(pdf)
+    out_dir = tmp_path / "bundle"
+    assert export(capsys, "--out", str(out_dir))[0] == 0
+    assert (out_dir / "documents" / f"{sha}.pdf").read_bytes() == pdf
+    report = verify_bundle(out_dir, vkey=signer.vkey())
+    assert report.checks[3].status is Status.PASSED
+    assert report.checks[3].detail.endswith("; 1 documents")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from devices.scrutineer.simulated import run_until_settled, simulated_station
 from devices.scrutineer.station import Station
 from devices.scrutineer.steps import Outgoing, join_board, liveness_steps, rebuild
 from devices.tablet import Tablet
+from tests.pdf_samples import tiny_pdf
 from tests.voting.ceremony.sitting import ClientTransport
 from tests.voting.crypto_sitting import Scrutineers
 from tests.voting.encrypted_hall import service_of, shares_of
@@ -163,6 +165,9 @@ def test_protected_endpoints_declare_bearer_auth(document: dict[str, Any]) -> No
         "mix_board",
         "post_shuffle",
         "post_write_in_shares",
+        # A document is read by its SHA-256 (tablets have no token), only if the meeting
+        # logged it.
+        "get_document",
     }
     assert document["components"]["securitySchemes"] == {
         "bearer": {"type": "http", "scheme": "bearer"}
@@ -392,12 +397,20 @@ def test_live_answers_fit_their_documented_schemas(
     tokens: dict[str, str] = {}
 
     def call(
-        method: str, template: str, body: Any = None, *, role: str = "admin", **params: str
+        method: str,
+        template: str,
+        body: Any = None,
+        *,
+        role: str = "admin",
+        pdf: bytes | None = None,
+        **params: str,
     ) -> Any:
         path = template.format(meeting="m1", **params)
         query = params.pop("query", "")
         headers = {"Authorization": f"Bearer {tokens[role]}"} if role in tokens else {}
-        response = client.request(method, path + query, json=body, headers=headers)
+        if pdf is not None:
+            headers["Content-Type"] = "application/pdf"
+        response = client.request(method, path + query, json=body, content=pdf, headers=headers)
         assert response.status_code == 200, (method, path, response.text)
         schema = answer_schema(listed[(method, template)])
         if "$ref" in schema:
@@ -526,6 +539,18 @@ def test_live_answers_fit_their_documented_schemas(
     call("POST", "/api/meetings/{meeting}/items/{item}/withdraw", {"reason": "撤回"}, item="b")
     oath = {"led_by": "赵敏", "sworn": ["代表1", "代表2"]}
     call("POST", "/api/meetings/{meeting}/items/{item}/oath", oath, item="o")
+    report_pdf = tiny_pdf()
+    uploaded = call(
+        "POST",
+        "/api/meetings/{meeting}/items/{item}/documents",
+        pdf=report_pdf,
+        item="a",
+        query="?title=%E8%AE%AE%E6%A1%88%E4%B8%80",
+    )
+    assert uploaded["sha256"] == hashlib.sha256(report_pdf).hexdigest()
+    call(
+        "GET", "/api/meetings/{meeting}/documents/{sha256}", role="none", sha256=uploaded["sha256"]
+    )
     call("GET", "/api/meetings/{meeting}/polls", role="display")
     call("GET", "/api/meetings/{meeting}")
     call("GET", "/api/meetings/{meeting}/log/proof/inclusion", role="none", query="?seq=0")

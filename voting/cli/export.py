@@ -29,6 +29,7 @@ from audit.note import NoteSigner
 from audit.store import AuditLog, LogCorruptedError
 from audit.tables import ENTRY_TABLE, create_engine_for, sqlite_file
 from voting.cli.init import origin_argument
+from voting.document_store import DOCUMENTS_DIR
 from voting.settings import Settings
 
 EXIT_OK = 0
@@ -88,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
             out=args.out,
             url=args.db or settings.database_url,
             key_path=args.key or settings.log_key_path,
+            documents=settings.data_dir / DOCUMENTS_DIR,
         )
     except ExportFailed as exc:
         print(f"congress export: {exc}", file=sys.stderr)
@@ -99,8 +101,11 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def export(*, origin: str, out: Path, url: str, key_path: Path) -> tuple[int, int]:
-    """Write the bundle; return the numbers of entries and checkpoints written."""
+def export(
+    *, origin: str, out: Path, url: str, key_path: Path, documents: Path | None = None
+) -> tuple[int, int]:
+    """Write the bundle, with the documents the log names from ``documents``; return the
+    numbers of entries and checkpoints written."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ExportFailed(
             f"输出目录 {out} 不是空目录", f"output directory {out} exists and is not empty"
@@ -110,7 +115,7 @@ def export(*, origin: str, out: Path, url: str, key_path: Path) -> tuple[int, in
     try:
         log = _open_log(engine, origin, signer)
         try:
-            return log.export(out, progress=_report)
+            return log.export(out, progress=_report, documents=documents)
         except OSError as exc:
             raise ExportFailed(
                 f"无法写入 {out}", f"cannot write the bundle to {out}: {exc}"

@@ -16,6 +16,7 @@ side rows to commit), :class:`~voting.core.outcome.AlreadyRecorded`, or a
     attendance   roster status, sign-in and sign-out, leave
     devices      pairing, revocation, authentication of hello and signed messages
     agenda       agenda, current item, withdrawal
+    documents    meeting documents: the PDF check, a document added to an agenda item
     polls        open, close, manual result, announce, void
     rounds       election rounds: the round a poll may be, the next round's definition
     bodies       plenary and presidium, and what a passing motion adopts (presidium, election
@@ -46,6 +47,7 @@ from voting.core.casting import cast_named, check_choice
 from voting.core.ceremony import receive_message, start_ceremony
 from voting.core.confirmation import confirm_result
 from voting.core.devices import pair_device, revoke_device
+from voting.core.documents import add_document, check_pdf
 from voting.core.liveness import answer_liveness, issue_challenge, live_scrutineers, require_live
 from voting.core.meeting import checkpoint_if_behind, close_meeting, open_meeting
 from voting.core.oath import record_oath
@@ -57,11 +59,13 @@ from voting.core.stations import pair_station
 __all__ = [
     "AlreadyRecorded",
     "Change",
+    "add_document",
     "announce",
     "answer_liveness",
     "cast_named",
     "change_roster",
     "check_choice",
+    "check_pdf",
     "checkpoint_if_behind",
     "close_meeting",
     "close_poll",

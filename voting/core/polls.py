@@ -11,7 +11,7 @@ from typing import Any
 
 import ballots
 from ballots.crypto.names import K_CLOSED, max_name_bytes
-from voting.core import bodies, checks, rounds
+from voting.core import bodies, checks, documents, rounds
 from voting.core.checks import item_not_withdrawn, known_item, known_poll, poll_is_open
 from voting.core.confirmation import held
 from voting.core.encrypted import key_for_opening
@@ -120,6 +120,7 @@ def open_poll(
         raise CommandError(
             "invalid-definition", f"表决定义有误：{error}", f"invalid poll definition: {error}"
         ) from None
+    documents.require_logged(state, item, full.get("documents", ()))
     if parsed.kind == "election":
         rounds.check_round(state, item, parsed)
         bodies.check_candidates_not_scrutineers(state, parsed)

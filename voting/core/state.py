@@ -47,6 +47,8 @@ class MeetingState:
     current_item: str | None = None
     polls: dict[str, Poll] = field(default_factory=dict)
     oaths: dict[str, dict[str, Any]] = field(default_factory=dict)  # item -> who led, who swore
+    # item -> sha256 -> {"title", "filename", "size", "seq"}: the documents of each item.
+    documents: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     # Adopted by the plenary (motion_adopted): the presidium's members, the election rules with
     # the poll that adopted them, the scrutineers and tellers (see voting.core.bodies).
     presidium: list[str] | None = None
@@ -195,6 +197,14 @@ class MeetingState:
         self.items[e["item"]].withdrawn = True
         if self.current_item == e["item"]:
             self.current_item = None
+
+    def _apply_document_added(self, e: Mapping[str, Any]) -> None:
+        self.documents.setdefault(e["item"], {})[e["sha256"]] = {
+            "title": e["title"],
+            "filename": e["filename"],
+            "size": e["size"],
+            "seq": e["seq"],
+        }
 
     def _apply_poll_opened(self, e: Mapping[str, Any]) -> None:
         self.polls[e["poll"]] = Poll(

@@ -94,7 +94,8 @@ def encrypted_view(state: MeetingState, poll: Poll) -> dict[str, Any]:
 
 def item_view(state: MeetingState, item: str) -> dict[str, Any]:
     """An agenda item: its id, title, kind and status; ``body`` when the presidium votes it; for
-    an oath taken, who led it and who swore (``oath``)."""
+    an oath taken, who led it and who swore (``oath``); its ``documents`` (title, file name,
+    size and SHA-256 of each, in the order they were added) when it has any."""
     i = state.items[item]
     view: dict[str, Any] = {
         "item": i.id,
@@ -106,6 +107,11 @@ def item_view(state: MeetingState, item: str) -> dict[str, Any]:
         view["body"] = "presidium"  # the plenary, the default, is not named
     if i.id in state.oaths:
         view["oath"] = state.oaths[i.id]
+    if state.documents.get(i.id):
+        view["documents"] = [
+            {"sha256": sha256, **{k: v for k, v in doc.items() if k != "seq"}}
+            for sha256, doc in state.documents[i.id].items()
+        ]
     return view
 
 

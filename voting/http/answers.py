@@ -176,6 +176,13 @@ class Written(Answer):
     seq: list[int]
 
 
+class DocumentAdded(Written):
+    """A document stored and logged: its SHA-256 (hex) and size in bytes."""
+
+    sha256: str
+    size: int
+
+
 class PollOpened(Written):
     poll: str
 

@@ -5,6 +5,7 @@ import { api, ctx, field, meetingPath, notify, openDialog, run } from "./chair-c
 import { $, fill, h } from "/static/common/dom.js";
 import { t } from "./i18n.js";
 import { oathButton, oathNote } from "./chair-oath.js";
+import { documentsNote, uploadButton } from "./chair-documents.js";
 import { openPollDialog } from "./chair-poll-form.js";
 
 const VOTING_KINDS = new Set(["motion", "election", "selection", "evaluation"]);
@@ -65,6 +66,7 @@ export function renderAgenda(state) {
           );
         }
         if (isCurrent && !busy && oathButton(item)) actions.push(oathButton(item));
+        actions.push(uploadButton(item));
         if (item.status === "draft" || (item.status === "current" && !busy)) {
           actions.push(
             h(
@@ -97,6 +99,7 @@ export function renderAgenda(state) {
               t(`status_${item.status}`),
             ),
             oathNote(item),
+            documentsNote(item),
           ),
         ),
         actions.length ? h("div", { class: "agenda-actions" }, ...actions) : null,

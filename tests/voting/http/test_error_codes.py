@@ -20,6 +20,7 @@ ERROR_CLASSES = {
         errors.Forbidden,
         errors.Unauthenticated,
         errors.Conflict,
+        errors.TooLarge,
         errors.TooManyAttempts,
         errors.Unavailable,
     )
