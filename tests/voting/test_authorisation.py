@@ -162,6 +162,10 @@ ROUTES: dict[tuple[str, str], Route] = {
         {"led_by": "赵敏", "sworn": ["王建国"]},
         harmless_path=nowhere(item="b"),
     ),
+    ("POST", "/api/meetings/{meeting}/floor/grant"): Route(
+        STAFF, M1, {"minutes": 5}, harmless_path=nowhere()
+    ),
+    ("POST", "/api/meetings/{meeting}/floor/end"): Route(STAFF, M1, harmless_path=nowhere()),
     ("POST", "/api/meetings/{meeting}/polls"): Route(
         STAFF,
         M1,

@@ -526,6 +526,16 @@ def test_live_answers_fit_their_documented_schemas(
     call("POST", "/api/meetings/{meeting}/items/{item}/withdraw", {"reason": "撤回"}, item="b")
     oath = {"led_by": "赵敏", "sworn": ["代表1", "代表2"]}
     call("POST", "/api/meetings/{meeting}/items/{item}/oath", oath, item="o")
+    with client.websocket_connect("/ws/meetings/m1/tablet") as ws:
+        challenge = ws.receive_json()
+        ws.send_json(tablet.hello(challenge["nonce"]))
+        assert ws.receive_json()["type"] == "welcome"
+        ws.send_json(dict(tablet.speak_request(), id="s"))
+        while (reply := ws.receive_json()).get("id") != "s":
+            pass
+        assert reply["type"] == "ack", reply
+    call("POST", "/api/meetings/{meeting}/floor/grant", {"minutes": 3})
+    call("POST", "/api/meetings/{meeting}/floor/end")
     call("GET", "/api/meetings/{meeting}/polls", role="display")
     call("GET", "/api/meetings/{meeting}")
     call("GET", "/api/meetings/{meeting}/log/proof/inclusion", role="none", query="?seq=0")

@@ -61,6 +61,10 @@ class MeetingState:
     ceremonies: dict[str, CeremonyRun] = field(default_factory=dict)
     ceremony: CeremonyRun | None = None
     liveness: dict[str, LivenessRound] = field(default_factory=dict)
+    # The speaking queue (voting.core.speaking): deputies in the order they asked, and who has
+    # the floor now ({deputy, minutes, ends_at}).
+    speaking_queue: list[str] = field(default_factory=list)
+    speaker: dict[str, Any] | None = None
     opened: bool = False
     closed: bool = False
     size: int = 0  # entries applied
@@ -343,6 +347,19 @@ class MeetingState:
     def _apply_liveness(self, e: Mapping[str, Any]) -> None:
         self.liveness[e["poll"]].answered[e["index"]] = e["seq"]
         self._station_signed(e)
+
+    def _apply_speech_requested(self, e: Mapping[str, Any]) -> None:
+        self.speaking_queue.append(e["deputy"])
+
+    def _apply_speech_withdrawn(self, e: Mapping[str, Any]) -> None:
+        self.speaking_queue.remove(e["deputy"])
+
+    def _apply_floor_granted(self, e: Mapping[str, Any]) -> None:
+        self.speaking_queue.remove(e["deputy"])
+        self.speaker = {"deputy": e["deputy"], "minutes": e["minutes"], "ends_at": e["ends_at"]}
+
+    def _apply_floor_ended(self, e: Mapping[str, Any]) -> None:
+        self.speaker = None
 
     def _apply_meeting_closed(self, e: Mapping[str, Any]) -> None:
         self.closed = True

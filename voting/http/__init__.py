@@ -21,6 +21,7 @@ from voting.http import (
     mix,
     polls,
     rounds,
+    speaking,
 )
 from voting.http.endpoints import Endpoint, make_route
 
@@ -38,6 +39,7 @@ ENDPOINTS: list[Endpoint] = [
         rounds,
         log,
         ceremony,
+        speaking,
     )
     for endpoint in resource.ROUTES.endpoints
 ]
