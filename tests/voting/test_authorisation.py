@@ -166,6 +166,7 @@ ROUTES: dict[tuple[str, str], Route] = {
         STAFF, M1, {"minutes": 5}, harmless_path=nowhere()
     ),
     ("POST", "/api/meetings/{meeting}/floor/end"): Route(STAFF, M1, harmless_path=nowhere()),
+    ("GET", "/api/meetings/{meeting}/absences"): Route(OPERATORS, M1),
     ("POST", "/api/meetings/{meeting}/polls"): Route(
         STAFF,
         M1,

@@ -536,6 +536,7 @@ def test_live_answers_fit_their_documented_schemas(
         assert reply["type"] == "ack", reply
     call("POST", "/api/meetings/{meeting}/floor/grant", {"minutes": 3})
     call("POST", "/api/meetings/{meeting}/floor/end")
+    call("GET", "/api/meetings/{meeting}/absences")
     call("GET", "/api/meetings/{meeting}/polls", role="display")
     call("GET", "/api/meetings/{meeting}")
     call("GET", "/api/meetings/{meeting}/log/proof/inclusion", role="none", query="?seq=0")

@@ -42,6 +42,7 @@ class MeetingState:
     devices: dict[str, Device] = field(default_factory=dict)
     active_device: dict[str, DeviceId] = field(default_factory=dict)
     signed_in: set[str] = field(default_factory=set)
+    attended: set[str] = field(default_factory=set)  # signed in at some time of the session
     on_leave: set[str] = field(default_factory=set)
     items: dict[str, Item] = field(default_factory=dict)
     current_item: str | None = None
@@ -167,6 +168,7 @@ class MeetingState:
 
     def _apply_signed_in(self, e: Mapping[str, Any]) -> None:
         self.signed_in.add(e["deputy"])
+        self.attended.add(e["deputy"])
 
     def _apply_signed_out(self, e: Mapping[str, Any]) -> None:
         self.signed_in.discard(e["deputy"])

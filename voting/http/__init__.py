@@ -10,6 +10,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from voting.http import (
+    absences,
     accounts,
     agenda,
     attendance,
@@ -40,6 +41,7 @@ ENDPOINTS: list[Endpoint] = [
         log,
         ceremony,
         speaking,
+        absences,
     )
     for endpoint in resource.ROUTES.endpoints
 ]
