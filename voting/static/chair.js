@@ -7,6 +7,7 @@ import { openPrint, renderPoll, tick } from "./chair-poll.js";
 import { renderHistory } from "./chair-history.js";
 import { renderBodies } from "./chair-bodies.js";
 import { renderSpeaking } from "./chair-speaking.js";
+import { renderAbsences } from "./chair-absences.js";
 import { renderCeremony } from "./chair-ceremony.js";
 import { renderAttendance, renderSeats } from "./chair-seats.js";
 import { CHAIR_WORDS } from "./chair-words.js";
@@ -233,6 +234,7 @@ function render() {
   renderHistory(state);
   renderBodies(state);
   renderSpeaking(state);
+  renderAbsences();
   renderCeremony(state);
   renderConnection();
 }
