@@ -2,7 +2,7 @@
 
 A deputy asks to speak (``speech_requested``) only while signed in and not already queued or
 speaking, and withdraws (``speech_withdrawn``) only while queued. The floor is granted
-(``floor_granted``) only to a queued deputy and only when nobody has it; ``floor_ended`` names
+(``floor_granted``) only to a queued deputy still signed in, and only when nobody has it; ``floor_ended`` names
 the deputy who has it.
 """
 
@@ -60,6 +60,8 @@ class SpeakingReplay:
         if deputy not in self.queue:
             self.fail(seq, f"entry {seq}: floor granted to {show(deputy)}, who is not queued")
             return
+        if deputy not in self.meeting.signed_in:
+            self.fail(seq, f"entry {seq}: floor granted to {show(deputy)}, not signed in")
         self.queue.remove(deputy)
         self.speaker = deputy
 

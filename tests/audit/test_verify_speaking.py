@@ -58,6 +58,12 @@ def _grant_while_speaking(b: MeetingBuilder) -> None:
     b.grant_floor("d-01")
 
 
+def _grant_signed_out(b: MeetingBuilder) -> None:
+    b.ask_to_speak("d-02")
+    b.sign_out("d-02")
+    b.grant_floor("d-02")
+
+
 def _withdraw_unqueued(b: MeetingBuilder) -> None:
     b.ask_to_speak("d-01", withdraw=True)
 
@@ -72,6 +78,7 @@ def _device_as_chair(b: MeetingBuilder) -> None:
 
 
 TAMPERED: list[tuple[str, Callable[[MeetingBuilder], None], str]] = [
+    ("granted signed out", _grant_signed_out, 'entry 8: floor granted to "d-02", not signed in'),
     (
         "not signed in",
         lambda b: b.ask_to_speak("d-03"),

@@ -88,7 +88,7 @@ def grant_floor(
     state: MeetingState, *, deputy: str | None, minutes: int | None, now: datetime, by: str
 ) -> list[Entry]:
     """准许发言: the chair gives the floor to the head of the queue, or to ``deputy`` of it,
-    at ``now`` until ``ends_at`` (the hall display counts down to it)."""
+    who must still be signed in, at ``now`` until ``ends_at`` (the hall display counts down to it)."""
     require_open(state)
     if state.speaker is not None:
         current = state.speaker["deputy"]
@@ -98,6 +98,10 @@ def grant_floor(
     chosen = state.speaking_queue[0] if deputy is None else deputy
     if chosen not in state.speaking_queue:
         raise _not_queued(chosen)
+    if chosen not in state.signed_in:  # asked, then left the hall
+        raise Forbidden(
+            "not-signed-in", "该代表已签退，不能准许发言", f"deputy {chosen} is not signed in"
+        )
     limit = speaking_minutes(state) if minutes is None else minutes
     if not _valid_minutes(limit):
         raise CommandError(

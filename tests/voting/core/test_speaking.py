@@ -115,6 +115,14 @@ def test_refusals() -> None:
     refused("has-floor", ask, meeting, "d01")
 
 
+def test_a_queued_deputy_who_signed_out_is_not_granted_the_floor() -> None:
+    meeting = hall()
+    meeting.commit(ask(meeting, "d01"))
+    meeting.apply({"type": "signed_out", "deputy": "d01", "method": "operator", "by": "op"})
+    error = refused("not-signed-in", grant, meeting)
+    assert error.zh == "该代表已签退，不能准许发言"
+
+
 def test_a_resent_request_is_already_recorded_and_a_replayed_counter_refused() -> None:
     meeting = hall()
     message = meeting.tablets["d01"].speak_request()
