@@ -106,6 +106,13 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     # The written names counted from t write-in share sets (``scrutineers``) and how many of
     # the write-ins the per-ballot rules ignored (or that did not decode to a name).
     "decrypted_write_ins": frozenset({"poll", "write_ins", "write_ins_ignored", "scrutineers"}),
+    # The speaking queue (申请发言): a deputy's signed request to speak or its withdrawal, the
+    # chair granting the floor to a queued deputy for ``minutes`` until ``ends_at``, and
+    # ending it.
+    "speech_requested": frozenset({"deputy", "by", "body", "sig"}),
+    "speech_withdrawn": frozenset({"deputy", "by", "body", "sig"}),
+    "floor_granted": frozenset({"deputy", "minutes", "ends_at", "by"}),
+    "floor_ended": frozenset({"deputy", "by"}),
 }
 
 #: Fields that some entries of a type carry besides the required ones, and when.

@@ -12,6 +12,7 @@ which increases with every message):
 ``sign_in``, ``sign_out``   attendance by tablet
 ``vote``                    named polls; carries ``poll`` and ``choice``
 ``encrypted_ballot``        encrypted polls; carries ``poll`` and ``ballot_hash``
+``speak_request``           asks to speak (申请发言); ``speak_withdraw`` withdraws the request
 
 Errors::
 
@@ -60,6 +61,8 @@ BODY_TYPES: Final[Mapping[str, str]] = {
     "signed_out": "sign_out",
     "vote": "vote",
     "encrypted_ballot": "encrypted_ballot",
+    "speech_requested": "speak_request",
+    "speech_withdrawn": "speak_withdraw",
 }
 
 _ED25519_KEY_SIZE: Final = 32

@@ -100,6 +100,16 @@ class Tablet:
         body, sig = self._signed("sign_in")
         return {"id": ref, "type": "sign_in", "body": body, "sig": sig}
 
+    def speak_request(self, ref: str | None = None) -> dict[str, Any]:
+        """申请发言: ask for the floor."""
+        body, sig = self._signed("speak_request")
+        return {"id": ref, "type": "speak_request", "body": body, "sig": sig}
+
+    def speak_withdraw(self, ref: str | None = None) -> dict[str, Any]:
+        """撤回申请: withdraw the request to speak."""
+        body, sig = self._signed("speak_withdraw")
+        return {"id": ref, "type": "speak_withdraw", "body": body, "sig": sig}
+
     def named_vote(self, poll: str, choice: Any, ref: str | None = None) -> dict[str, Any]:
         body, sig = self._signed("vote", poll=poll, choice=choice)
         return {"id": ref, "type": "vote", "body": body, "sig": sig}

@@ -32,6 +32,7 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "device.pairing": OPERATORS,
     "agenda": STAFF,
     "poll": STAFF,
+    "speaking": STAFF,
     "log.read": AUDITORS,
 }
 
@@ -50,6 +51,7 @@ ACTION_NAMES_ZH: Final = {
     "device.pairing": "管理平板配对",
     "agenda": "管理议程",
     "poll": "主持表决",
+    "speaking": "主持发言",
     "log.read": "读取审计日志",
 }
 

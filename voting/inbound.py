@@ -22,7 +22,7 @@ from __future__ import annotations
 import base64
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from pydantic import ValidationError
 
@@ -77,9 +77,18 @@ async def handle(link: TabletLink, raw: Any) -> Reply:
     if isinstance(message, protocol.EncryptedBallotMessage):
         return await cast_encrypted(link, message, signed)
     verdict = await authenticate(link, signed)
-    decide = core.sign_in_by_tablet if message.type == "sign_in" else core.cast_named
+    decide = _DECISIONS[message.type]
     written = await service.submit(functools.partial(decide, signed=signed, verdict=verdict))
     return ack(message.id, written)
+
+
+#: The decision for each signed message type but the encrypted ballot.
+_DECISIONS: Final = {
+    "sign_in": core.sign_in_by_tablet,
+    "vote": core.cast_named,
+    "speak_request": core.request_floor,
+    "speak_withdraw": core.withdraw_request,
+}
 
 
 async def cast_encrypted(

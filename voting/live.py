@@ -38,6 +38,10 @@ PUBLIC_CHANGES = frozenset(
         "roster_changed",
         "leave_recorded",
         "decrypted_totals",  # an encrypted poll decrypted (or waiting for the write-in mix)
+        "speech_requested",
+        "speech_withdrawn",
+        "floor_granted",
+        "floor_ended",
     }
 )
 #: Entry types that concern one deputy's own tablet.

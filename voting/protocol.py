@@ -79,6 +79,14 @@ class SignInMany(Strict):
     deputies: Annotated[list[Id], Field(min_length=1, max_length=5000)]
 
 
+class FloorGrant(Strict):
+    """准许发言: to the head of the queue, or to the queued ``deputy``; ``minutes`` the time
+    limit (else the meeting's ``speaking_minutes`` setting, else 5)."""
+
+    deputy: Id | None = None
+    minutes: Annotated[int, Field(ge=1, le=60)] | None = None
+
+
 class Leave(Strict):
     leave: bool
 
@@ -198,7 +206,7 @@ class ConsoleHello(Strict):
 
 class SignedMessage(Strict):
     id: Annotated[str, StringConstraints(max_length=64)] | None = None
-    type: Literal["sign_in", "vote"]
+    type: Literal["sign_in", "vote", "speak_request", "speak_withdraw"]
     body: dict[str, Any]
     sig: Signature
 

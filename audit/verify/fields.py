@@ -27,7 +27,9 @@ from audit.verify.base import show
 __all__ = ["SIGNED_TYPES", "field_problems"]
 
 #: Entry types that carry a tablet's signed body (sign-ins and sign-outs only by tablet).
-SIGNED_TYPES: Final = frozenset({"signed_in", "signed_out", "vote", "encrypted_ballot"})
+SIGNED_TYPES: Final = frozenset(
+    {"signed_in", "signed_out", "vote", "encrypted_ballot", "speech_requested", "speech_withdrawn"}
+)
 
 Problem = str | None
 
@@ -46,6 +48,14 @@ def _bool(value: Any) -> Problem:
 
 def _count(value: Any) -> Problem:
     return None if type(value) is int and value >= 0 else "is not a non-negative integer"
+
+
+def _minutes(value: Any) -> Problem:
+    return None if type(value) is int and value >= 1 else "is not a positive integer"
+
+
+def _time(value: Any) -> Problem:
+    return None if type(value) is str and _real_time(value) else "is not a UTC time"
 
 
 def _one_of(choices: Collection[str]) -> Callable[[Any], Problem]:
@@ -121,6 +131,8 @@ _FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {
     "mode": _one_of(POLL_MODES),
     "change_policy": _one_of(CHANGE_POLICIES),
     "issued": _count,
+    "minutes": _minutes,
+    "ends_at": _time,
     "leave": _bool,
     "ballots": _totals,
     "choice": _anything,
@@ -165,7 +177,7 @@ def field_problems(kind: str, entry: Mapping[str, Any]) -> list[str]:
         problems.append('lacks required field "at"')
     elif type(at) is not str or not _real_time(at):
         problems.append(f"at {show(at)} is not a UTC time YYYY-MM-DDTHH:MM:SSZ")
-    if kind in SIGNED_TYPES and (kind in _SIGNED_BY_DEVICE or entry["method"] == "tablet"):
+    if kind in SIGNED_TYPES and entry.get("method", "tablet") == "tablet":
         problems.extend(_body_problems(kind, entry))
     return problems
 

@@ -25,6 +25,8 @@ def message_device(entry: Entry) -> str | None:
         return str(entry["device"])
     if kind in ("signed_in", "signed_out") and entry["method"] == "tablet":
         return str(entry["body"]["device"])
+    if kind in ("speech_requested", "speech_withdrawn"):
+        return str(entry["body"]["device"])
     return None
 
 

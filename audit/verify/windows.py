@@ -12,7 +12,7 @@ deputy who is signed in at that moment, listed in ``present`` and active on the 
 encrypted polls take encrypted ballots, named polls votes, manual polls neither. Under change
 policy ``first`` a deputy votes (or casts an encrypted ballot) once. An election is never a
 named vote. ``poll_closed`` lists exactly the deputies who took part and ``issued`` counts
-them.
+them. The speaking queue is replayed by :mod:`audit.verify.speaking`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from audit.verify.base import Check, Entry, show
+from audit.verify.speaking import SpeakingReplay
 from audit.verify.state import Meeting, Poll
 
 __all__ = ["WindowCheck"]
@@ -51,6 +52,7 @@ class WindowCheck(Check):
             "manual_result": self._manual_result,
             "motion_adopted": self._motion_adopted,
             "meeting_closed": self._meeting_closed,
+            **SpeakingReplay(meeting, self.fail).handlers,
         }
 
     def feed(self, seq: int, entry: Entry) -> None:

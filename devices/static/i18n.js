@@ -166,6 +166,13 @@ const TEXTS = {
 
     "error.title": "操作未成功",
     "error.dismiss": "知道了",
+
+    "speak.request": "申请发言",
+    "speak.withdraw": "撤回申请",
+    "speak.sending": "正在发送…",
+    "speak.position": "您已申请发言，排在第 {position} 位",
+    "speak.floor": "请您发言（限时 {minutes} 分钟）",
+    "speak.speaker": "正在发言：{name}",
   },
   en: {
     "app.title": "Deputy voting tablet",
@@ -343,6 +350,13 @@ const TEXTS = {
 
     "error.title": "That did not work",
     "error.dismiss": "OK",
+
+    "speak.request": "Ask to speak",
+    "speak.withdraw": "Withdraw the request",
+    "speak.sending": "Sending…",
+    "speak.position": "You asked to speak: number {position} in the queue",
+    "speak.floor": "You have the floor ({minutes} min)",
+    "speak.speaker": "Speaking: {name}",
   },
 };
 

@@ -6,13 +6,14 @@ import { h, zh } from "./ui.js";
 import { $, clock } from "/static/common/dom.js";
 import { createPollScreens } from "./poll-screens.js";
 import { approvedDocuments, documentList } from "./documents.js";
+import { speakingBlock, speakingModel } from "./speaking.js";
 
 export { FORMS, pollOf } from "./poll-screens.js";
 
 /**
  * The page's views over `app`; `actions` are the commands the screens' buttons run:
  * {signIn, submit(poll, choice), startChange(poll), pair(code), keepPrevious(), choose(deputy),
- * retryVerify(poll)}.
+ * retryVerify(poll), speakRequest, speakWithdraw}.
  */
 export function createScreens(app, actions) {
   let mainKey = null;
@@ -58,6 +59,7 @@ export function createScreens(app, actions) {
       stage: id && [app.stage.get(id), app.changing.has(id)],
       ballot: ballot && [ballot.status, ballot.ackValid, ballot.trackingCode],
       verify: id && app.verify.get(id),
+      speaking: speakingModel(app),
     };
   }
 
@@ -235,7 +237,8 @@ export function createScreens(app, actions) {
     if (you.status === "ended") return panel(heading(t("deputy.ended")));
     if (!you.signed_in) return signInScreen();
     const item = currentItem();
-    if (!item) return panel(heading(t("wait.agenda")));
+    const speak = view.poll?.status === "open" ? null : speakingBlock(app, actions);
+    if (!item) return panel(heading(t("wait.agenda")), speak);
     const poll = view.poll && view.poll.item === item.item ? view.poll : null;
     const top = h(
       "div",
@@ -246,9 +249,9 @@ export function createScreens(app, actions) {
     const documents = documentList(item.documents, app.record.meeting);
     if (!poll) {
       const waiting = ["report", "oath"].includes(item.kind) ? t("item.noVote") : t("wait.poll");
-      return panel(top, h("p", { class: "notice" }, waiting), documents);
+      return panel(top, h("p", { class: "notice" }, waiting), documents, speak);
     }
-    return panel(top, approvedDocuments(item, poll.definition), pollScreen(poll));
+    return panel(top, approvedDocuments(item, poll.definition), pollScreen(poll), speak);
   }
 
   function signInScreen() {

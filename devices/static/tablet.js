@@ -38,6 +38,8 @@ const encrypted = createEncrypted(app, { enqueue, saveBallot, pinLogKey, render:
 const screens = createScreens(app, {
   encrypted,
   signIn,
+  speakRequest,
+  speakWithdraw,
   submit,
   startChange,
   pair,
@@ -273,6 +275,15 @@ async function saveBallot(fields) {
 
 function signIn() {
   return enqueue((record) => signedMessage(record, "sign_in", "sign_in", {}));
+}
+
+/** 申请发言 / 撤回申请: signed like every command, answered by an `ack`. */
+function speakRequest() {
+  return enqueue((record) => signedMessage(record, "speak_request", "speak_request", {}));
+}
+
+function speakWithdraw() {
+  return enqueue((record) => signedMessage(record, "speak_withdraw", "speak_withdraw", {}));
 }
 
 /** Cast `choice`: a named vote is sent as it is; a secret (encrypted) ballot is encrypted and

@@ -391,6 +391,42 @@ class MeetingBuilder:
     def void_poll(self, poll: str, reason: str) -> None:
         self.append({"type": "poll_voided", "poll": poll, "reason": reason, "by": CHAIR})
 
+    def ask_to_speak(self, deputy: str, *, withdraw: bool = False) -> None:
+        """申请发言 (or 撤回申请) signed by the deputy's tablet."""
+        kind, body_type = (
+            ("speech_withdrawn", "speak_withdraw")
+            if withdraw
+            else (
+                "speech_requested",
+                "speak_request",
+            )
+        )
+        body, sig = self.tablet_message(deputy, body_type)
+        self.append(
+            {
+                "type": kind,
+                "deputy": deputy,
+                "by": f"device:{body['device']}",
+                "body": body,
+                "sig": sig,
+            }
+        )
+
+    def grant_floor(self, deputy: str, minutes: int = 5) -> None:
+        ends_at = format_at(self._clock + timedelta(minutes=minutes))
+        self.append(
+            {
+                "type": "floor_granted",
+                "deputy": deputy,
+                "minutes": minutes,
+                "ends_at": ends_at,
+                "by": CHAIR,
+            }
+        )
+
+    def end_floor(self, deputy: str) -> None:
+        self.append({"type": "floor_ended", "deputy": deputy, "by": CHAIR})
+
     def close_meeting(self) -> None:
         self.append({"type": "meeting_closed", "by": CHAIR})
         self.checkpoint()

@@ -62,6 +62,10 @@ class HallTablet:
     def sign_in(self) -> dict[str, Any]:
         return self._request(lambda ref: self.tablet.sign_in(ref))
 
+    def speak_request(self) -> dict[str, Any]:
+        """申请发言."""
+        return self._request(lambda ref: self.tablet.speak_request(ref))
+
     def named_vote(self, poll: str, choice: Any) -> dict[str, Any]:
         return self._request(lambda ref: self.tablet.named_vote(poll, choice, ref))
 

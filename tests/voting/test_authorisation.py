@@ -168,6 +168,11 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/meetings/{meeting}/documents/{sha256}"): Route(
         EVERYONE, {"meeting": MEETING, "sha256": "0" * 64}
     ),
+    ("POST", "/api/meetings/{meeting}/floor/grant"): Route(
+        STAFF, M1, {"minutes": 5}, harmless_path=nowhere()
+    ),
+    ("POST", "/api/meetings/{meeting}/floor/end"): Route(STAFF, M1, harmless_path=nowhere()),
+    ("GET", "/api/meetings/{meeting}/absences"): Route(OPERATORS, M1),
     ("POST", "/api/meetings/{meeting}/polls"): Route(
         STAFF,
         M1,

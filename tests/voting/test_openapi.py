@@ -551,6 +551,17 @@ def test_live_answers_fit_their_documented_schemas(
     call(
         "GET", "/api/meetings/{meeting}/documents/{sha256}", role="none", sha256=uploaded["sha256"]
     )
+    with client.websocket_connect("/ws/meetings/m1/tablet") as ws:
+        challenge = ws.receive_json()
+        ws.send_json(tablet.hello(challenge["nonce"]))
+        assert ws.receive_json()["type"] == "welcome"
+        ws.send_json(dict(tablet.speak_request(), id="s"))
+        while (reply := ws.receive_json()).get("id") != "s":
+            pass
+        assert reply["type"] == "ack", reply
+    call("POST", "/api/meetings/{meeting}/floor/grant", {"minutes": 3})
+    call("POST", "/api/meetings/{meeting}/floor/end")
+    call("GET", "/api/meetings/{meeting}/absences")
     call("GET", "/api/meetings/{meeting}/polls", role="display")
     call("GET", "/api/meetings/{meeting}")
     call("GET", "/api/meetings/{meeting}/log/proof/inclusion", role="none", query="?seq=0")

@@ -32,6 +32,7 @@ side rows to commit), :class:`~voting.core.outcome.AlreadyRecorded`, or a
     ceremony     the scrutineers' key ceremony: start a run, check and record each message
     liveness     liveness at opening: challenges, answers, require_live
     sitting_key  the key_completed entry
+    speaking     the speaking queue: request, withdraw, grant and end the floor
     views        what tablets, watchers and the console are shown
 """
 
@@ -54,6 +55,7 @@ from voting.core.oath import record_oath
 from voting.core.outcome import AlreadyRecorded, Change
 from voting.core.polls import announce, close_poll, enter_manual_result, open_poll, void_poll
 from voting.core.rounds import further_definition, runoff_definition
+from voting.core.speaking import end_floor, grant_floor, request_floor, withdraw_request
 from voting.core.stations import pair_station
 
 __all__ = [
@@ -70,8 +72,10 @@ __all__ = [
     "close_meeting",
     "close_poll",
     "confirm_result",
+    "end_floor",
     "enter_manual_result",
     "further_definition",
+    "grant_floor",
     "issue_challenge",
     "live_scrutineers",
     "make_current",
@@ -82,6 +86,7 @@ __all__ = [
     "receive_message",
     "record_leave",
     "record_oath",
+    "request_floor",
     "require_live",
     "revoke_device",
     "runoff_definition",
@@ -92,4 +97,5 @@ __all__ = [
     "start_ceremony",
     "void_poll",
     "withdraw_item",
+    "withdraw_request",
 ]

@@ -42,6 +42,7 @@ class MeetingState:
     devices: dict[str, Device] = field(default_factory=dict)
     active_device: dict[str, DeviceId] = field(default_factory=dict)
     signed_in: set[str] = field(default_factory=set)
+    attended: set[str] = field(default_factory=set)  # signed in at some time of the session
     on_leave: set[str] = field(default_factory=set)
     items: dict[str, Item] = field(default_factory=dict)
     current_item: str | None = None
@@ -63,6 +64,10 @@ class MeetingState:
     ceremonies: dict[str, CeremonyRun] = field(default_factory=dict)
     ceremony: CeremonyRun | None = None
     liveness: dict[str, LivenessRound] = field(default_factory=dict)
+    # The speaking queue (voting.core.speaking): deputies in the order they asked, and who has
+    # the floor now ({deputy, minutes, ends_at}).
+    speaking_queue: list[str] = field(default_factory=list)
+    speaker: dict[str, Any] | None = None
     opened: bool = False
     closed: bool = False
     size: int = 0  # entries applied
@@ -165,6 +170,7 @@ class MeetingState:
 
     def _apply_signed_in(self, e: Mapping[str, Any]) -> None:
         self.signed_in.add(e["deputy"])
+        self.attended.add(e["deputy"])
 
     def _apply_signed_out(self, e: Mapping[str, Any]) -> None:
         self.signed_in.discard(e["deputy"])
@@ -353,6 +359,19 @@ class MeetingState:
     def _apply_liveness(self, e: Mapping[str, Any]) -> None:
         self.liveness[e["poll"]].answered[e["index"]] = e["seq"]
         self._station_signed(e)
+
+    def _apply_speech_requested(self, e: Mapping[str, Any]) -> None:
+        self.speaking_queue.append(e["deputy"])
+
+    def _apply_speech_withdrawn(self, e: Mapping[str, Any]) -> None:
+        self.speaking_queue.remove(e["deputy"])
+
+    def _apply_floor_granted(self, e: Mapping[str, Any]) -> None:
+        self.speaking_queue.remove(e["deputy"])
+        self.speaker = {"deputy": e["deputy"], "minutes": e["minutes"], "ends_at": e["ends_at"]}
+
+    def _apply_floor_ended(self, e: Mapping[str, Any]) -> None:
+        self.speaker = None
 
     def _apply_meeting_closed(self, e: Mapping[str, Any]) -> None:
         self.closed = True

@@ -47,7 +47,9 @@ KeyAlg = Literal["ed25519", "p256"]
 KEY_ALGS: Final = frozenset({"ed25519", "p256"})
 
 #: Types of signed tablet bodies, by the message that carries them.
-BodyType = Literal["hello", "sign_in", "vote", "encrypted_ballot"]
+BodyType = Literal[
+    "hello", "sign_in", "vote", "encrypted_ballot", "speak_request", "speak_withdraw"
+]
 
 #: The longest reason (voiding, withdrawing) in characters.
 MAX_REASON: Final = 500

@@ -16,6 +16,7 @@ from voting.core import bodies
 from voting.core.confirmation import held
 from voting.core.encrypted import ballot_setup
 from voting.core.records import Poll
+from voting.core.speaking import queue_view
 from voting.core.state import MeetingState
 from voting.errors import CommandError
 
@@ -139,7 +140,8 @@ def bodies_view(state: MeetingState) -> dict[str, Any]:
 
 def public_view(state: MeetingState, *, votes: bool = False) -> dict[str, Any]:
     """What every tablet and the hall display are pushed: the meeting, attendance, agenda, the
-    current poll (with a named poll's votes only if ``votes``) and the bodies."""
+    current poll (with a named poll's votes only if ``votes``), the bodies and the speaking
+    queue with the speaker."""
     poll = current_poll(state)
     view: dict[str, Any] = {
         "seq": state.size,
@@ -150,6 +152,7 @@ def public_view(state: MeetingState, *, votes: bool = False) -> dict[str, Any]:
         "current_item": state.current_item,
         "poll": None if poll is None else poll_view(state, poll, votes=votes),
         "bodies": bodies_view(state),
+        "speaking": queue_view(state),
     }
     if state.settings.get("simulated_scrutineers") is True:  # written only by the demo
         view["simulated_scrutineers"] = True

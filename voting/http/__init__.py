@@ -10,6 +10,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from voting.http import (
+    absences,
     accounts,
     agenda,
     attendance,
@@ -22,6 +23,7 @@ from voting.http import (
     mix,
     polls,
     rounds,
+    speaking,
 )
 from voting.http.endpoints import Endpoint, make_route
 
@@ -40,6 +42,8 @@ ENDPOINTS: list[Endpoint] = [
         rounds,
         log,
         ceremony,
+        speaking,
+        absences,
     )
     for endpoint in resource.ROUTES.endpoints
 ]

@@ -165,6 +165,9 @@ class MeetingView(Answer):
     poll: PollView | None = None
     polls: list[PollView] | None = None
     log_key: str | None = None
+    # The speaking queue: {queue [{deputy, name, seat}], speaker {…, minutes, ends_at} | null,
+    # default_minutes}.
+    speaking: dict[str, Any] | None = None
 
 
 # Commands --------------------------------------------------------------------------------------

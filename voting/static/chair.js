@@ -6,6 +6,8 @@ import { api, ctx, meetingPath, notify, openAuthorisedPage, run } from "./chair-
 import { openPrint, renderPoll, tick } from "./chair-poll.js";
 import { renderHistory } from "./chair-history.js";
 import { renderBodies } from "./chair-bodies.js";
+import { renderSpeaking } from "./chair-speaking.js";
+import { renderAbsences } from "./chair-absences.js";
 import { renderCeremony } from "./chair-ceremony.js";
 import { renderAttendance, renderSeats } from "./chair-seats.js";
 import { CHAIR_WORDS } from "./chair-words.js";
@@ -231,6 +233,8 @@ function render() {
   renderAgenda(state);
   renderHistory(state);
   renderBodies(state);
+  renderSpeaking(state);
+  renderAbsences();
   renderCeremony(state);
   renderConnection();
 }

@@ -4,6 +4,7 @@
 import { Watcher, pageToken, serverNow } from "./api.js";
 import { $, clock, fill, h } from "/static/common/dom.js";
 import { oathBlock } from "./display-oath.js";
+import { speakerBlock, speechLeft } from "./display-speaking.js";
 import { attendanceLine, lang, onLang, register, setupLanguage, t } from "./i18n.js";
 import {
   MOTION_MARKS,
@@ -95,6 +96,9 @@ function render() {
   if (poll && poll.status === "open") {
     stage.className = "stage voting";
     fill(stage, voting(poll));
+  } else if (state.speaking && state.speaking.speaker) {
+    stage.className = "stage speaking";
+    fill(stage, speakerBlock(state.speaking));
   } else if (poll && poll.item === state.current_item && poll.status === "closed" && poll.result) {
     stage.className = `stage result kind-${poll.kind}`;
     fill(stage, result(poll));
@@ -377,6 +381,8 @@ function start() {
   setInterval(() => {
     const el = document.getElementById("countdown");
     if (el && el.dataset.closesAt) el.textContent = countdown(el.dataset.closesAt);
+    const speech = document.getElementById("speech-countdown");
+    if (speech && speech.dataset.endsAt) speech.textContent = speechLeft(speech.dataset.endsAt);
   }, 250);
 }
 
