@@ -60,6 +60,10 @@ BODY_TYPES: Final[Mapping[str, str]] = {
     "signed_out": "sign_out",
     "vote": "vote",
     "encrypted_ballot": "encrypted_ballot",
+    "proposal_drafted": "proposal_draft",
+    "proposal_signed": "proposal_sign",
+    "proposal_tabled": "proposal_submit",
+    "suggestion_rated": "suggestion_rate",
 }
 
 _ED25519_KEY_SIZE: Final = 32

@@ -15,6 +15,7 @@ from typing import Any
 from audit.ceremony_messages import decode_message, unb64url
 from ballots.crypto.threshold.ceremony import Ceremony
 from ballots.crypto.threshold.params import CeremonyParams
+from voting.core.proposal_state import Proposal, apply_proposal_entry
 from voting.core.records import (
     CastBallot,
     CeremonyRun,
@@ -61,6 +62,8 @@ class MeetingState:
     ceremonies: dict[str, CeremonyRun] = field(default_factory=dict)
     ceremony: CeremonyRun | None = None
     liveness: dict[str, LivenessRound] = field(default_factory=dict)
+    # Co-signed proposals by draft hash (voting.core.proposals).
+    proposals: dict[str, Proposal] = field(default_factory=dict)
     opened: bool = False
     closed: bool = False
     size: int = 0  # entries applied
@@ -343,6 +346,13 @@ class MeetingState:
     def _apply_liveness(self, e: Mapping[str, Any]) -> None:
         self.liveness[e["poll"]].answered[e["index"]] = e["seq"]
         self._station_signed(e)
+
+    def _apply_proposal_drafted(self, e: Mapping[str, Any]) -> None:
+        apply_proposal_entry(self.proposals, e)
+
+    _apply_proposal_signed = _apply_proposal_tabled = _apply_proposal_drafted
+    _apply_proposal_decided = _apply_suggestion_answered = _apply_proposal_drafted
+    _apply_suggestion_rated = _apply_proposal_drafted
 
     def _apply_meeting_closed(self, e: Mapping[str, Any]) -> None:
         self.closed = True

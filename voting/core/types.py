@@ -47,7 +47,16 @@ KeyAlg = Literal["ed25519", "p256"]
 KEY_ALGS: Final = frozenset({"ed25519", "p256"})
 
 #: Types of signed tablet bodies, by the message that carries them.
-BodyType = Literal["hello", "sign_in", "vote", "encrypted_ballot"]
+BodyType = Literal[
+    "hello",
+    "sign_in",
+    "vote",
+    "encrypted_ballot",
+    "proposal_draft",
+    "proposal_sign",
+    "proposal_submit",
+    "suggestion_rate",
+]
 
 #: The longest reason (voiding, withdrawing) in characters.
 MAX_REASON: Final = 500
