@@ -22,6 +22,7 @@ from audit.entries import (
     ROSTER_STATUSES,
     SIGN_IN_METHODS,
 )
+from audit.proposals import RATINGS
 from audit.verify.base import show
 from audit.verify.roster import PROPOSAL_MESSAGES
 
@@ -123,6 +124,13 @@ _FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {
         {"deputy": _text, "name": _text, "seat": _anything, "status": _one_of(ROSTER_STATUSES)}
     ),
     "items": _list_of({"item": _text, "title": _text, "kind": _anything}),
+    # Co-signed proposals (audit/proposals.py).
+    **dict.fromkeys(("proposal", "reference", "unit", "answer", "deadline"), _text),
+    "sponsors": _distinct_texts,
+    **dict.fromkeys(("required", "electorate"), _count),
+    "signatures": _list_of({"body": _object, "sig": _text}),
+    "decision": _one_of(("agenda", "suggestion")),
+    "rating": _one_of(RATINGS),
 }
 
 _BODY_FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["PROPOSAL_ENTRIES", "Proposal", "apply_proposal_entry"]
+__all__ = ["PROPOSAL_ENTRIES", "Proposal", "apply_proposal_entry", "proposals_view"]
 
 
 @dataclass
@@ -80,3 +80,24 @@ PROPOSAL_ENTRIES = (
     "suggestion_answered",
     "suggestion_rated",
 )
+
+
+def proposals_view(proposals: Mapping[str, Proposal]) -> list[dict[str, Any]]:
+    """Every proposal as the console and tablets show it, in the order they were drafted."""
+    return [
+        {
+            "proposal": p.id,
+            "kind": p.kind,
+            "title": p.title,
+            "text": p.text,
+            "drafter": p.drafter,
+            "sponsors": list(p.sponsors),
+            "status": p.status,
+            "filed_as": p.filed_as,
+            "decision": p.decision,
+            "answer": p.answer,
+            "rating": p.rating,
+            **{k: p.content[k] for k in ("nominees", "seats") if k in p.content},
+        }
+        for p in sorted(proposals.values(), key=lambda p: p.drafted_at)
+    ]

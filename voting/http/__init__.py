@@ -20,6 +20,7 @@ from voting.http import (
     meetings,
     mix,
     polls,
+    proposals,
     rounds,
 )
 from voting.http.endpoints import Endpoint, make_route
@@ -38,6 +39,7 @@ ENDPOINTS: list[Endpoint] = [
         rounds,
         log,
         ceremony,
+        proposals,
     )
     for endpoint in resource.ROUTES.endpoints
 ]

@@ -51,7 +51,7 @@ def test_a_command_is_named_after_its_decision_and_answers_written() -> None:
 def test_every_operation_id_is_unique() -> None:
     names = [spec.name for spec in ENDPOINTS]
     assert (
-        len(names) == len(set(names)) == 56
+        len(names) == len(set(names)) == 59
     )  # 34 routes (with the encrypted ballot by tracking code, without the retired look-up of
     # a sealed ballot by receipt), the list of signed checkpoints and one checkpoint by its size,
     # and logout, list and revoke tokens, bulk 补签, runoff, further, confirm, oath,
