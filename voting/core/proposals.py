@@ -142,6 +142,11 @@ def decide_proposal(
         raise Conflict(
             "not-tabled", "该议案未提交或已决定", f"{found.id} is not awaiting a decision"
         )
+    reference_text = _clean(reference)
+    if reference_text is None:
+        raise CommandError(
+            "reference-required", "须写明主席团决定文号", "reference: 1 to 500 characters"
+        )
     if decision not in ("agenda", "suggestion"):
         raise CommandError(
             "invalid-decision", "决定须为列入议程或作为建议", 'decision: "agenda" or "suggestion"'
@@ -151,7 +156,7 @@ def decide_proposal(
             "type": "proposal_decided",
             "proposal": found.id,
             "decision": decision,
-            "reference": _text(reference, "reference-required", "须写明主席团决定文号"),
+            "reference": reference_text,
             "by": by,
         }
     ]
@@ -169,13 +174,20 @@ def answer_suggestion(
         raise CommandError(
             "invalid-deadline", "办理期限格式应为 YYYY-MM-DD", "deadline: YYYY-MM-DD"
         )
+    unit_text, answer_text = _clean(unit), _clean(answer, MAX_TEXT)
+    if unit_text is None:
+        raise CommandError("unit-required", "须写明承办单位", "unit: 1 to 500 characters")
+    if answer_text is None:
+        raise CommandError(
+            "answer-required", "须写明答复内容", f"answer: 1 to {MAX_TEXT} characters"
+        )
     return [
         {
             "type": "suggestion_answered",
             "proposal": found.id,
-            "unit": _text(unit, "unit-required", "须写明承办单位"),
+            "unit": unit_text,
             "deadline": deadline,
-            "answer": _text(answer, "answer-required", "须写明答复内容", MAX_TEXT),
+            "answer": answer_text,
             "by": by,
         }
     ]
@@ -233,9 +245,10 @@ def _proposal(state: MeetingState, proposal: object) -> Proposal:
     return found
 
 
-def _text(value: Any, code: str, zh: str, limit: int = MAX_REASON) -> str:
+def _clean(value: Any, limit: int = MAX_REASON) -> str | None:
+    """``value`` stripped if it is a text of 1 to ``limit`` characters, else None."""
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        raise CommandError(code, zh, f"{code.removesuffix('-required')}: 1 to {limit} characters")
+        return None
     return value.strip()
 
 
@@ -243,8 +256,10 @@ def _check_content(body: Any) -> None:
     kind = body.get("kind")
     if kind not in KINDS:
         raise CommandError("invalid-kind", "议案类别无效", "kind: " + " | ".join(KINDS))
-    _text(body.get("title"), "title-required", "须填写标题", MAX_TITLE)
-    _text(body.get("text"), "text-required", "须填写正文", MAX_TEXT)
+    if _clean(body.get("title"), MAX_TITLE) is None:
+        raise CommandError("title-required", "须填写标题", f"title: 1 to {MAX_TITLE} characters")
+    if _clean(body.get("text"), MAX_TEXT) is None:
+        raise CommandError("text-required", "须填写正文", f"text: 1 to {MAX_TEXT} characters")
     if body["title"] != body["title"].strip() or body["text"] != body["text"].strip():
         raise CommandError("invalid-message", "标题和正文首尾不得有空白", "trim title and text")
     if kind == "nomination":
