@@ -57,6 +57,7 @@ export function createScreens(app, actions) {
       stage: id && [app.stage.get(id), app.changing.has(id)],
       ballot: ballot && [ballot.status, ballot.ackValid, ballot.trackingCode],
       verify: id && app.verify.get(id),
+      proposals: actions.proposals.model(),
     };
   }
 
@@ -224,7 +225,16 @@ export function createScreens(app, actions) {
     return item ? { item: item.item, title: item.title, kind: item.kind } : null;
   }
 
+  /** The current item and poll, with the proposals panel below for a signed-in deputy. */
   function mainScreen() {
+    const top = agendaScreen();
+    const you = app.you;
+    if (!app.view || !you || app.view.closed || you.status === "ended" || !you.signed_in)
+      return top;
+    return h("div", { class: "screens" }, top, actions.proposals.panel());
+  }
+
+  function agendaScreen() {
     const view = app.view;
     const you = app.you;
     if (!view || !you) return panel(h("p", { class: "muted" }, t("connecting")));

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from audit.proposals import required_sponsors
+
 __all__ = ["PROPOSAL_ENTRIES", "Proposal", "apply_proposal_entry", "proposals_view"]
 
 
@@ -82,8 +84,11 @@ PROPOSAL_ENTRIES = (
 )
 
 
-def proposals_view(proposals: Mapping[str, Proposal]) -> list[dict[str, Any]]:
-    """Every proposal as the console and tablets show it, in the order they were drafted."""
+def proposals_view(
+    proposals: Mapping[str, Proposal], settings: Mapping[str, Any], electorate: int
+) -> list[dict[str, Any]]:
+    """Every proposal as the console and tablets show it, in the order they were drafted, with
+    the sponsors its kind needs (``required``) and, once filed, the kind it was filed as."""
     return [
         {
             "proposal": p.id,
@@ -92,6 +97,7 @@ def proposals_view(proposals: Mapping[str, Proposal]) -> list[dict[str, Any]]:
             "text": p.text,
             "drafter": p.drafter,
             "sponsors": list(p.sponsors),
+            "required": required_sponsors(p.kind, settings, electorate),
             "status": p.status,
             "filed_as": p.filed_as,
             "decision": p.decision,

@@ -15,6 +15,7 @@ from typing import Any
 from voting.core import bodies
 from voting.core.confirmation import held
 from voting.core.encrypted import ballot_setup
+from voting.core.proposal_state import proposals_view
 from voting.core.records import Poll
 from voting.core.state import MeetingState
 from voting.errors import CommandError
@@ -145,6 +146,8 @@ def public_view(state: MeetingState, *, votes: bool = False) -> dict[str, Any]:
         "poll": None if poll is None else poll_view(state, poll, votes=votes),
         "bodies": bodies_view(state),
     }
+    if state.proposals:  # co-signed proposals, for tablets to co-sign and follow
+        view["proposals"] = proposals_view(state.proposals, state.settings, state.electorate)
     if state.settings.get("simulated_scrutineers") is True:  # written only by the demo
         view["simulated_scrutineers"] = True
     return view

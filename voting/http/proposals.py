@@ -41,6 +41,7 @@ class ProposalView(Answer):
     text: str
     drafter: str
     sponsors: list[str]
+    required: int
     status: str
     filed_as: str | None
     decision: dict[str, Any] | None
@@ -60,7 +61,8 @@ class ProposalList(Answer):
     summary="联名议案与建议 / co-signed proposals and suggestions",
 )
 async def list_proposals(call: Call[None]) -> Any:
-    return {"proposals": proposals_view(call.service().state.proposals)}
+    state = call.service().state
+    return {"proposals": proposals_view(state.proposals, state.settings, state.electorate)}
 
 
 @ROUTES.command(

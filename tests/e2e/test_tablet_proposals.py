@@ -1,0 +1,79 @@
+"""Co-signed proposals on the tablet: d01 drafts a bill, d02–d04 co-sign it from their own
+tablets and the submission is refused (4 of 5 sponsors); d05 co-signs and it is tabled, as the
+chair's list shows. Screenshots of the draft form, the co-sign list and the deputy's own list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.e2e.conftest import DemoServer
+from tests.e2e.tablet_pages import Chair, page_errors, paired_tablet, screenshot
+
+TITLE = "关于修建镇南桥的议案"
+
+
+@pytest.fixture(scope="module")
+def chair(demo_server: DemoServer) -> Chair:
+    return Chair(demo_server, demo_server.login())
+
+
+@pytest.fixture
+def contexts() -> Iterator[list[BrowserContext]]:
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def tablet(browser: Browser, chair: Chair, deputy: str, contexts: list[BrowserContext]) -> Page:
+    context, page = paired_tablet(browser, chair, deputy)
+    contexts.append(context)
+    return page
+
+
+def cosign(page: Page) -> None:
+    drafts = page.locator(".proposal-block", has_text="待联名的草案")
+    drafts.get_by_role("button", name="联名签名").click()
+    expect(drafts.get_by_role("button", name="联名签名")).to_have_count(0)
+
+
+def test_a_bill_is_drafted_co_signed_refused_with_four_and_tabled_with_five(
+    chair: Chair, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    drafter = tablet(browser, chair, "d01", contexts)
+    panel = drafter.locator("section.proposals")
+    expect(panel.get_by_role("heading", level=3)).to_have_text("联名议案与建议")
+    panel.get_by_label("类别").select_option("bill")
+    panel.get_by_label("标题").fill(TITLE)
+    panel.get_by_label("正文").fill("建议镇政府在镇南河上修建一座桥。")
+    screenshot(drafter, "proposal-draft")
+    panel.get_by_role("button", name="签名并发起联名").click()
+    mine = drafter.locator(".proposal-block", has_text="我的议案")
+    expect(mine.locator(".proposal")).to_contain_text("联名 1 人（需 5 人） · 征集联名中")
+
+    sponsors = [tablet(browser, chair, f"d0{i}", contexts) for i in (2, 3, 4)]
+    expect(sponsors[0].locator(".proposal-block", has_text="待联名的草案")).to_contain_text(TITLE)
+    sponsors[0].locator(".proposal-block", has_text="待联名的草案").scroll_into_view_if_needed()
+    screenshot(sponsors[0], "proposal-cosign")
+    for page in sponsors:
+        cosign(page)
+    expect(mine.locator(".proposal")).to_contain_text("联名 4 人（需 5 人）")
+    mine.get_by_role("button", name="提交", exact=True).click()
+    expect(drafter.locator("#error-banner")).to_contain_text("联名代表 4 人，不足 5 人")
+
+    cosign(tablet(browser, chair, "d05", contexts))
+    expect(mine.locator(".proposal")).to_contain_text("联名 5 人（需 5 人）")
+    mine.get_by_role("button", name="提交", exact=True).click()
+    expect(mine.locator(".proposal")).to_contain_text("已提交，待主席团决定")
+    mine.scroll_into_view_if_needed()
+    screenshot(drafter, "proposals-mine")
+    [listed] = chair.get("/proposals")["proposals"]
+    assert (listed["title"], listed["status"], listed["sponsors"]) == (
+        TITLE,
+        "tabled",
+        ["d01", "d02", "d03", "d04", "d05"],
+    )
+    assert page_errors(drafter) == []
