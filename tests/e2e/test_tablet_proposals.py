@@ -1,15 +1,18 @@
 """Co-signed proposals on the tablet: d01 drafts a bill, d02–d04 co-sign it from their own
 tablets and the submission is refused (4 of 5 sponsors); d05 co-signs and it is tabled, as the
-chair's list shows. Screenshots of the draft form, the co-sign list and the deputy's own list."""
+chair's list shows; on the console the presidium turns it into a suggestion, the answer is
+recorded, and the drafter rates it on the tablet. Screenshots of the draft form, the co-sign
+list, the deputy's own list and the console's list."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import DemoServer
+from tests.e2e.conftest import SCREENSHOTS, DemoServer
 from tests.e2e.tablet_pages import Chair, page_errors, paired_tablet, screenshot
 
 TITLE = "关于修建镇南桥的议案"
@@ -76,4 +79,43 @@ def test_a_bill_is_drafted_co_signed_refused_with_four_and_tabled_with_five(
         "tabled",
         ["d01", "d02", "d03", "d04", "d05"],
     )
+
+    console = console_page(browser, chair.server, contexts)
+    proposals = console.locator("#proposals")
+    expect(proposals).to_contain_text("联名 5 人（需 5 人） · 已提交，待主席团决定")
+    proposals.get_by_role("button", name=f"作为建议：{TITLE}").click()
+    dialog = console.locator("dialog")
+    dialog.get_by_label("主席团决定文号").fill("主席团第二次会议决定")
+    dialog.get_by_role("button", name="记录").click()
+    expect(proposals).to_contain_text("作为建议办理，待答复")
+    proposals.get_by_role("button", name=f"答复建议：{TITLE}").click()
+    dialog.get_by_label("承办单位").fill("镇交通办")
+    dialog.get_by_label("办理期限").fill("2026-06-30")
+    dialog.get_by_label("答复内容").fill("已列入明年建设计划。")
+    dialog.get_by_role("button", name="记录").click()
+    expect(proposals).to_contain_text("镇交通办（2026-06-30）：已列入明年建设计划。")
+    proposals.scroll_into_view_if_needed()
+    console.evaluate("document.querySelector('#notice').replaceChildren()")
+    console.screenshot(path=str(SCREENSHOTS / "console-proposals.png"))
+
+    expect(mine.locator(".proposal")).to_contain_text("已答复")
+    mine.get_by_role("button", name="满意", exact=True).click()
+    expect(mine.locator(".proposal")).to_contain_text("已评价")
+    expect(proposals).to_contain_text("代表已评价")
+    [listed] = chair.get("/proposals")["proposals"]
+    assert (listed["status"], listed["rating"]) == ("rated", "satisfied")
     assert page_errors(drafter) == []
+
+
+def console_page(browser: Browser, server: DemoServer, contexts: list[BrowserContext]) -> Page:
+    """The chair's console, logged in, on the demo meeting."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    contexts.append(context)
+    page = context.new_page()
+    page.goto(f"{server.base}/chair")
+    page.get_by_label("用户名").fill("chair")
+    page.get_by_label("密码").fill("chair-demo-2026")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("button", name=re.compile("新洲镇第十七届人民代表大会第三次会议")).click()
+    expect(page.locator("#conn")).to_have_text("已连接")
+    return page
