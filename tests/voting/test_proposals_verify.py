@@ -43,6 +43,14 @@ def exported(client: TestClient, tmp_path: Path) -> tuple[Path, Entries]:
     assert [(p["status"], p["sponsors"]) for p in listed] == [
         ("tabled", ["d01", "d02", "d03", "d04", "d05"])
     ]
+    chair.post(
+        f"/proposals/{bill}/decision",
+        {"decision": "suggestion", "reference": "主席团第二次会议决定"},
+    )
+    answer = {"unit": "镇交通办", "deadline": "2026-06-30", "answer": "已列入年度计划。"}
+    chair.post(f"/proposals/{bill}/answer", answer)
+    rate = tablets[0].proposal_message("suggestion_rate", proposal=bill, rating="satisfied")
+    assert send(client, MEETING, tablets[0], rate)["type"] == "ack"
     bundle = tmp_path / "bundle"
     service_of(client).log.export(bundle)
     lines = (bundle / "entries.jsonl").read_text(encoding="utf-8").splitlines()
@@ -57,6 +65,11 @@ def test_the_tabled_bill_verifies_from_the_bundle_alone(
         "proposal_drafted",
         *["proposal_signed"] * 4,
         "proposal_tabled",
+        "proposal_decided",
+    ]
+    assert [e["type"] for e in entries if e["type"].startswith("suggestion")] == [
+        "suggestion_answered",
+        "suggestion_rated",
     ]
     assert main(["verify", str(bundle), "--vkey", VKEY, "--lang", "en"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "result: every check passed"
@@ -73,6 +86,22 @@ def resigned(entries: Entries, directory: Path) -> dict[int, list[str]]:
     builder.write(directory)
     report = verify_bundle(directory, vkey=builder.vkey)
     return {c.number: c.failures for c in report.checks if c.failures}
+
+
+def test_a_rating_before_the_answer_fails_naming_the_entry(
+    exported: tuple[Path, Entries], tmp_path: Path
+) -> None:
+    _, entries = exported
+    answered = next(e for e in entries if e["type"] == "suggestion_answered")
+    rated = next(e for e in entries if e["type"] == "suggestion_rated")
+    answered["seq"], rated["seq"] = rated["seq"], answered["seq"]
+    entries.sort(key=lambda e: e["seq"])
+    assert resigned(entries, tmp_path / "reordered") == {
+        6: [
+            f"entry {rated['seq']}: suggestion_rated for proposal {rated['proposal']}, which is"
+            " suggestion, not answered",
+        ]
+    }
 
 
 def tabled(entries: Entries) -> dict[str, Any]:
