@@ -73,6 +73,15 @@ class ProposalCheck(Check):
             return
         if body.get("kind") != entry["kind"]:
             self.fail(seq, f"entry {seq}: kind {show(entry['kind'])} is not the draft's")
+        nominees, seats = body.get("nominees"), body.get("seats")
+        if body.get("kind") == "nomination" and not (
+            isinstance(nominees, list) and isinstance(seats, int) and 0 < len(nominees) <= seats
+        ):
+            self.fail(
+                seq,
+                f"entry {seq}: a nomination of {show(nominees)} for {show(seats)} seats"
+                " (组织法 Art 26: at most as many nominees as seats)",
+            )
         if proposal in self.drafts:
             self.fail(seq, f"entry {seq}: proposal {proposal} was already drafted")
             return

@@ -125,7 +125,7 @@ def submit_proposal(
             "sponsors": sponsors,
             "required": required,
             "electorate": state.electorate,
-            "signatures": [dict(s) for s in proposal.signatures],
+            "signatures": [dict(s) for s in proposal.signatures if s["body"]["deputy"] in sponsors],
             **_message_fields(proposal.id, device, signed),
         }
     ]

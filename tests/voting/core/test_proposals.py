@@ -174,3 +174,16 @@ def test_a_deputy_cosigns_once_and_never_their_own_draft() -> None:
     cosign(meeting, proposal, "d02")
     refused("already-sponsor", cosign, meeting, proposal, "d02")
     refused("unknown-proposal", cosign, meeting, "0" * 64, "d03")
+
+
+def test_a_sponsor_whose_seat_ended_is_not_counted_nor_carried() -> None:
+    meeting = sitting()
+    proposal = draft(meeting)
+    cosign(meeting, proposal, "d02", "d03", "d04", "d05")
+    meeting.apply({"type": "roster_changed", "deputy": "d05", "status": "ended", "by": "op"})
+    refused("too-few-sponsors", submit, meeting, proposal)
+    cosign(meeting, proposal, "d06")
+    [entry] = submit(meeting, proposal)
+    assert entry["sponsors"] == ["d01", "d02", "d03", "d04", "d06"]
+    assert [s["body"]["deputy"] for s in entry["signatures"]] == entry["sponsors"]
+    assert (entry["required"], entry["electorate"]) == (5, 8)
