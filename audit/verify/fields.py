@@ -129,7 +129,6 @@ _FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {
     "sponsors": _distinct_texts,
     **dict.fromkeys(("required", "electorate"), _count),
     "signatures": _list_of({"body": _object, "sig": _text}),
-    "decision": _one_of(("agenda", "suggestion")),
     "rating": _one_of(RATINGS),
 }
 

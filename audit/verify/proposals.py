@@ -184,9 +184,13 @@ class ProposalCheck(Check):
         return None
 
     def _decided(self, seq: int, entry: Entry) -> None:
+        decision = entry["decision"]
+        if decision not in ("agenda", "suggestion"):  # result_confirmed's decision is a text
+            self.fail(seq, f"entry {seq}: decision {show(decision)} is not agenda or suggestion")
+            return
         draft = self._draft(seq, entry, "tabled")
         if draft is not None:
-            draft.status = str(entry["decision"])
+            draft.status = decision
 
     def _answered(self, seq: int, entry: Entry) -> None:
         draft = self._draft(seq, entry, "suggestion")
