@@ -113,6 +113,21 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "speech_withdrawn": frozenset({"deputy", "by", "body", "sig"}),
     "floor_granted": frozenset({"deputy", "minutes", "ends_at", "by"}),
     "floor_ended": frozenset({"deputy", "by"}),
+    # Co-signed proposals (audit/proposals.py): a deputy's signed draft, whose SHA-256 is the
+    # ``proposal``; a co-sponsor's signature over that hash; the drafter's submission, tabled
+    # as ``kind`` with every sponsor's signed body (``signatures``), the ``required`` count
+    # and the ``electorate`` it was reckoned from.
+    "proposal_drafted": frozenset({"proposal", "kind", "deputy", "device", "body", "sig", "by"}),
+    "proposal_signed": frozenset({"proposal", "deputy", "device", "body", "sig", "by"}),
+    "proposal_tabled": frozenset(
+        {"proposal", "kind", "sponsors", "required", "electorate", "signatures"}
+        | {"deputy", "device", "body", "sig", "by"}
+    ),
+    # The presidium's decision on a tabled bill (``agenda`` or ``suggestion``) and its
+    # reference; the answer to a suggestion; the drafter's signed rating of that answer.
+    "proposal_decided": frozenset({"proposal", "decision", "reference", "by"}),
+    "suggestion_answered": frozenset({"proposal", "unit", "deadline", "answer", "by"}),
+    "suggestion_rated": frozenset({"proposal", "rating", "deputy", "device", "body", "sig", "by"}),
 }
 
 #: Fields that some entries of a type carry besides the required ones, and when.

@@ -63,6 +63,10 @@ BODY_TYPES: Final[Mapping[str, str]] = {
     "encrypted_ballot": "encrypted_ballot",
     "speech_requested": "speak_request",
     "speech_withdrawn": "speak_withdraw",
+    "proposal_drafted": "proposal_draft",
+    "proposal_signed": "proposal_sign",
+    "proposal_tabled": "proposal_submit",
+    "suggestion_rated": "suggestion_rate",
 }
 
 _ED25519_KEY_SIZE: Final = 32

@@ -84,7 +84,7 @@ class Tablet:
             message["seq"] = seq
         return message
 
-    def _signed(self, kind: str, **fields: Any) -> tuple[dict[str, Any], str]:
+    def _signed(self, kind: str, /, **fields: Any) -> tuple[dict[str, Any], str]:
         self.counter += 1
         body = {
             "type": kind,
@@ -113,6 +113,12 @@ class Tablet:
     def named_vote(self, poll: str, choice: Any, ref: str | None = None) -> dict[str, Any]:
         body, sig = self._signed("vote", poll=poll, choice=choice)
         return {"id": ref, "type": "vote", "body": body, "sig": sig}
+
+    def proposal_message(self, message_type: str, /, **fields: Any) -> dict[str, Any]:
+        """A signed proposal message (``proposal_draft``, ``proposal_sign``,
+        ``proposal_submit``, ``suggestion_rate``) with the body's own ``fields``."""
+        body, sig = self._signed(message_type, **fields)
+        return {"id": None, "type": message_type, "body": body, "sig": sig}
 
     def encrypted_ballot(
         self,

@@ -31,7 +31,7 @@ from ballots.crypto.errors import CryptoError
 from devices.ballot_checks import BallotJob, BallotQueue, BallotVerdict, DecodedBallot
 from devices.signatures import SignatureChecker
 from voting import core, protocol
-from voting.core import encrypted
+from voting.core import encrypted, proposals
 from voting.core.devices import SignedBody
 from voting.core.records import Device
 from voting.errors import CommandError, invalid_message
@@ -39,6 +39,16 @@ from voting.service import MeetingService, Written
 from voting.validation import validation_problem
 
 Reply = dict[str, Any]
+
+#: The decision for each signed tablet message but the encrypted ballot.
+_DECISIONS: dict[str, Any] = {
+    "sign_in": core.sign_in_by_tablet,
+    "vote": core.cast_named,
+    "proposal_draft": proposals.draft_proposal,
+    "proposal_sign": proposals.cosign_proposal,
+    "proposal_submit": proposals.submit_proposal,
+    "suggestion_rate": proposals.rate_suggestion,
+}
 
 
 @dataclass(frozen=True)

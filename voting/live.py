@@ -16,6 +16,7 @@ from typing import Any
 
 from devices.hub import CloseCode, Hub, Peer
 from voting.core import views
+from voting.core.proposal_state import PROPOSAL_ENTRIES
 from voting.core.state import MeetingState
 from voting.service import Entries, MeetingService
 from voting.settings import Settings
@@ -42,6 +43,7 @@ PUBLIC_CHANGES = frozenset(
         "speech_withdrawn",
         "floor_granted",
         "floor_ended",
+        *PROPOSAL_ENTRIES,  # co-signed proposals, listed in the public view
     }
 )
 #: Entry types that concern one deputy's own tablet.

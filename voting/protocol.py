@@ -224,13 +224,23 @@ class EncryptedBallotMessage(Strict):
     ballot: dict[str, Any]
 
 
+class ProposalMessage(Strict):
+    """A co-signed proposal's tablet message (``docs/protocol.md``): a draft, a co-sponsor's
+    signature, the drafter's submission, or the rating of a suggestion's answer."""
+
+    id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    type: Literal["proposal_draft", "proposal_sign", "proposal_submit", "suggestion_rate"]
+    body: dict[str, Any]
+    sig: Signature
+
+
 class Ping(Strict):
     id: Annotated[str, StringConstraints(max_length=64)] | None = None
     type: Literal["ping"]
 
 
 #: Any message a tablet sends after ``hello``.
-TabletMessage = SignedMessage | EncryptedBallotMessage | Ping
+TabletMessage = SignedMessage | EncryptedBallotMessage | ProposalMessage | Ping
 TABLET_MESSAGE: TypeAdapter[TabletMessage] = TypeAdapter(
     Annotated[TabletMessage, Field(discriminator="type")]
 )

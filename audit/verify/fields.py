@@ -22,13 +22,16 @@ from audit.entries import (
     ROSTER_STATUSES,
     SIGN_IN_METHODS,
 )
+from audit.proposals import RATINGS
 from audit.verify.base import show
+from audit.verify.roster import PROPOSAL_MESSAGES
 
 __all__ = ["SIGNED_TYPES", "field_problems"]
 
 #: Entry types that carry a tablet's signed body (sign-ins and sign-outs only by tablet).
 SIGNED_TYPES: Final = frozenset(
     {"signed_in", "signed_out", "vote", "encrypted_ballot", "speech_requested", "speech_withdrawn"}
+    | set(PROPOSAL_MESSAGES)
 )
 
 Problem = str | None
@@ -140,6 +143,12 @@ _FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {
         {"deputy": _text, "name": _text, "seat": _anything, "status": _one_of(ROSTER_STATUSES)}
     ),
     "items": _list_of({"item": _text, "title": _text, "kind": _anything}),
+    # Co-signed proposals (audit/proposals.py).
+    **dict.fromkeys(("proposal", "reference", "unit", "answer", "deadline"), _text),
+    "sponsors": _distinct_texts,
+    **dict.fromkeys(("required", "electorate"), _count),
+    "signatures": _list_of({"body": _object, "sig": _text}),
+    "rating": _one_of(RATINGS),
 }
 
 _BODY_FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {
@@ -157,10 +166,12 @@ _CHECKS: Final[Mapping[str, tuple[tuple[str, Checker], ...]]] = {
     kind: tuple((name, _FIELDS.get(name, _anything)) for name in sorted(names))
     for kind, names in REQUIRED_FIELDS.items()
 }
-_SIGNED_BY_DEVICE: Final = frozenset({"vote", "encrypted_ballot"})
-_BODY_CHECKS: Final[Mapping[bool, tuple[tuple[str, Checker], ...]]] = {
-    False: tuple(_BODY_FIELDS.items()),
-    True: (*_BODY_FIELDS.items(), ("poll", _text)),
+_SIGNED_BY_DEVICE: Final = frozenset({"vote", "encrypted_ballot"} | set(PROPOSAL_MESSAGES))
+#: What a signed body must hold besides the common fields: the poll, or the proposal.
+_BODY_CHECKS: Final[Mapping[str, tuple[tuple[str, Checker], ...]]] = {
+    "sign-in": tuple(_BODY_FIELDS.items()),
+    "poll": (*_BODY_FIELDS.items(), ("poll", _text)),
+    "proposal": (*_BODY_FIELDS.items(), ("proposal", _text)),
 }
 
 
@@ -204,7 +215,8 @@ def _body_problems(kind: str, entry: Mapping[str, Any]) -> list[str]:
             problems.append(f"{name} {problem}")
     if problems:
         return problems
-    for name, check in _BODY_CHECKS[kind in _SIGNED_BY_DEVICE]:
+    subject = "proposal" if kind in PROPOSAL_MESSAGES else "poll"
+    for name, check in _BODY_CHECKS[subject if kind in _SIGNED_BY_DEVICE else "sign-in"]:
         if name not in body:
             problems.append(f'body lacks "{name}"')
             continue

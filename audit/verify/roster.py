@@ -18,10 +18,16 @@ from audit.verify.state import Device, Meeting
 __all__ = ["RosterCheck", "message_device"]
 
 
+#: Proposal entries that carry a tablet's signed body (audit/proposals.py).
+PROPOSAL_MESSAGES = frozenset(
+    {"proposal_drafted", "proposal_signed", "proposal_tabled", "suggestion_rated"}
+)
+
+
 def message_device(entry: Entry) -> str | None:
     """The device that signed an entry's tablet message, or ``None`` if it has none."""
     kind = entry["type"]
-    if kind in ("vote", "encrypted_ballot"):
+    if kind in ("vote", "encrypted_ballot") or kind in PROPOSAL_MESSAGES:
         return str(entry["device"])
     if kind in ("signed_in", "signed_out") and entry["method"] == "tablet":
         return str(entry["body"]["device"])

@@ -21,6 +21,7 @@ from audit.verify.ceremony import CeremonyCheck
 from audit.verify.documents import DocumentCheck
 from audit.verify.encoding import EncodingCheck
 from audit.verify.encrypted_polls import EncryptedPollCheck
+from audit.verify.proposals import ProposalCheck
 from audit.verify.recount import RecountCheck
 from audit.verify.report import (
     CHECK_TITLES,
@@ -134,6 +135,8 @@ class _Stream:
         self.roster = RosterCheck(gate, meeting=meeting)
         self.tablets = TabletCheck(gate, meeting=meeting, workers=workers if self.active else 1)
         self.windows = WindowCheck(gate, meeting=meeting)
+        # Co-signed proposals are part of check 6: they share the windows' failures.
+        self.proposals = ProposalCheck(gate, meeting=meeting, failures=self.windows.failures)
         signed = frozenset(item.checkpoint.text() for item in signatures.checkpoints)
         self.encrypted = EncryptedPollCheck(gate, meeting=meeting, checkpoints=signed)
         self.recount = RecountCheck(gate, meeting=meeting)
@@ -155,6 +158,7 @@ class _Stream:
             self.roster,
             self.tablets,
             self.windows,
+            self.proposals,
             self.encrypted,
             self.recount,
             self.ceremony,

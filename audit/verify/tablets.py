@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from audit.tablet import BODY_TYPES, TABLET_CONTEXT
 from audit.verify.base import Check, Entry, same_json, show
-from audit.verify.roster import message_device
+from audit.verify.roster import PROPOSAL_MESSAGES, message_device
 from audit.verify.signature_pool import SignatureFailure, SignaturePool
 from audit.verify.state import Meeting
 
@@ -101,6 +101,11 @@ class TabletCheck(Check):
                 problems.append(f"body.poll is {show(body['poll'])}, the entry's {entry['poll']}")
         elif entry["by"] != f"device:{device}":
             problems.append(f"by is {show(entry['by'])}, expected device:{device}")
+        if kind in PROPOSAL_MESSAGES and body["device"] != device:
+            problems.append(f"body.device is {show(body['device'])}, the entry's {device}")
+        if "proposal" in entry and body.get("proposal") != entry["proposal"]:
+            found = show(body["proposal"]) if "proposal" in body else "missing"
+            problems.append(f"body.proposal is {found}, the entry's {entry['proposal']}")
         if kind == "vote" and (
             "choice" not in body or not same_json(body["choice"], entry["choice"])
         ):

@@ -60,6 +60,7 @@ export function createScreens(app, actions) {
       ballot: ballot && [ballot.status, ballot.ackValid, ballot.trackingCode],
       verify: id && app.verify.get(id),
       speaking: speakingModel(app),
+      proposals: actions.proposals.model(),
     };
   }
 
@@ -229,7 +230,16 @@ export function createScreens(app, actions) {
       : null;
   }
 
+  /** The current item and poll, with the proposals panel below for a signed-in deputy. */
   function mainScreen() {
+    const top = agendaScreen();
+    const you = app.you;
+    if (!app.view || !you || app.view.closed || you.status === "ended" || !you.signed_in)
+      return top;
+    return h("div", { class: "screens" }, top, actions.proposals.panel());
+  }
+
+  function agendaScreen() {
     const view = app.view;
     const you = app.you;
     if (!view || !you) return panel(h("p", { class: "muted" }, t("connecting")));

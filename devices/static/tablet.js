@@ -10,6 +10,7 @@ import { createOwnCheck } from "./own-check.js";
 import { createEncrypted } from "./ballot-encrypted.js";
 import { findDevice, pairDevice } from "./pairing.js";
 import { FORMS, createScreens, pollOf } from "./screens.js";
+import { createProposals } from "./proposals.js";
 
 const meeting = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
 
@@ -35,8 +36,10 @@ const app = {
 };
 
 const encrypted = createEncrypted(app, { enqueue, saveBallot, pinLogKey, render: () => render() });
+const proposals = createProposals(app, { enqueue });
 const screens = createScreens(app, {
   encrypted,
+  proposals,
   signIn,
   speakRequest,
   speakWithdraw,

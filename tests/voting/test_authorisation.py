@@ -204,6 +204,19 @@ ROUTES: dict[tuple[str, str], Route] = {
         STAFF, on(poll="p1"), {"reason": "重新表决"}, harmless_path=nowhere(poll="p1")
     ),
     ("GET", "/api/meetings/{meeting}/polls"): Route(READERS, M1),
+    ("GET", "/api/meetings/{meeting}/proposals"): Route(READERS, M1),
+    ("POST", "/api/meetings/{meeting}/proposals/{proposal}/decision"): Route(
+        STAFF,
+        {**M1, "proposal": "0" * 64},
+        {"decision": "agenda", "reference": "主席团第二次会议决定"},
+        harmless_path={"meeting": NOWHERE, "proposal": "0" * 64},
+    ),
+    ("POST", "/api/meetings/{meeting}/proposals/{proposal}/answer"): Route(
+        STAFF,
+        {**M1, "proposal": "0" * 64},
+        {"unit": "镇交通办", "deadline": "2026-06-30", "answer": "已办理"},
+        harmless_path={"meeting": NOWHERE, "proposal": "0" * 64},
+    ),
     ("GET", "/api/meetings/{meeting}/log/checkpoint"): Route(EVERYONE, M1),
     ("GET", "/api/meetings/{meeting}/log/checkpoint.svg"): Route(EVERYONE, M1),
     ("GET", "/api/meetings/{meeting}/log/checkpoints"): Route(EVERYONE, M1, query="?after=0"),

@@ -26,6 +26,7 @@ from tests.pdf_samples import tiny_pdf
 from tests.voting.ceremony.sitting import ClientTransport
 from tests.voting.crypto_sitting import Scrutineers
 from tests.voting.encrypted_hall import service_of, shares_of
+from tests.voting.proposal_sitting import draft_and_cosign, submit
 from voting.auth import PERMISSIONS
 from voting.http import ENDPOINTS
 from voting.openapi import openapi_document
@@ -562,6 +563,23 @@ def test_live_answers_fit_their_documented_schemas(
     call("POST", "/api/meetings/{meeting}/floor/grant", {"minutes": 3})
     call("POST", "/api/meetings/{meeting}/floor/end")
     call("GET", "/api/meetings/{meeting}/absences")
+    # A bill co-signed by five deputies, turned into a suggestion by the presidium, answered.
+    sponsors = []
+    for deputy in ("d02", "d03", "d07", "d08"):
+        code = call("POST", "/api/meetings/{meeting}/deputies/{deputy}/pairing-code", deputy=deputy)
+        sponsor = Tablet(origin="x.local/1", device=f"tab-{deputy}", deputy=deputy)
+        call(
+            "POST", "/api/meetings/{meeting}/pair", sponsor.pair_request(code["code"]), role="none"
+        )
+        sponsors.append(sponsor)
+    bill = draft_and_cosign(client, "m1", tablet, sponsors)
+    assert submit(client, "m1", tablet, bill, "bill")["type"] == "ack"
+    decided = {"decision": "suggestion", "reference": "主席团第二次会议决定"}
+    call("POST", "/api/meetings/{meeting}/proposals/{proposal}/decision", decided, proposal=bill)
+    answer = {"unit": "镇交通办", "deadline": "2026-06-30", "answer": "已列入年度计划。"}
+    call("POST", "/api/meetings/{meeting}/proposals/{proposal}/answer", answer, proposal=bill)
+    listed_proposals = call("GET", "/api/meetings/{meeting}/proposals", role="display")
+    assert [p["status"] for p in listed_proposals["proposals"]] == ["answered"]
     call("GET", "/api/meetings/{meeting}/polls", role="display")
     call("GET", "/api/meetings/{meeting}")
     call("GET", "/api/meetings/{meeting}/log/proof/inclusion", role="none", query="?seq=0")

@@ -15,6 +15,7 @@ from typing import Any
 from audit.ceremony_messages import decode_message, unb64url
 from ballots.crypto.threshold.ceremony import Ceremony
 from ballots.crypto.threshold.params import CeremonyParams
+from voting.core.proposal_state import Proposal, apply_proposal_entry
 from voting.core.records import (
     CastBallot,
     CeremonyRun,
@@ -68,6 +69,8 @@ class MeetingState:
     # the floor now ({deputy, minutes, ends_at}).
     speaking_queue: list[str] = field(default_factory=list)
     speaker: dict[str, Any] | None = None
+    # Co-signed proposals by draft hash (voting.core.proposals).
+    proposals: dict[str, Proposal] = field(default_factory=dict)
     opened: bool = False
     closed: bool = False
     size: int = 0  # entries applied
@@ -372,6 +375,13 @@ class MeetingState:
 
     def _apply_floor_ended(self, e: Mapping[str, Any]) -> None:
         self.speaker = None
+
+    def _apply_proposal_drafted(self, e: Mapping[str, Any]) -> None:
+        apply_proposal_entry(self.proposals, e)
+
+    _apply_proposal_signed = _apply_proposal_tabled = _apply_proposal_drafted
+    _apply_proposal_decided = _apply_suggestion_answered = _apply_proposal_drafted
+    _apply_suggestion_rated = _apply_proposal_drafted
 
     def _apply_meeting_closed(self, e: Mapping[str, Any]) -> None:
         self.closed = True

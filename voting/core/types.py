@@ -48,7 +48,16 @@ KEY_ALGS: Final = frozenset({"ed25519", "p256"})
 
 #: Types of signed tablet bodies, by the message that carries them.
 BodyType = Literal[
-    "hello", "sign_in", "vote", "encrypted_ballot", "speak_request", "speak_withdraw"
+    "hello",
+    "sign_in",
+    "vote",
+    "encrypted_ballot",
+    "speak_request",
+    "speak_withdraw",
+    "proposal_draft",
+    "proposal_sign",
+    "proposal_submit",
+    "suggestion_rate",
 ]
 
 #: The longest reason (voiding, withdrawing) in characters.

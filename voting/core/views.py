@@ -15,6 +15,7 @@ from typing import Any
 from voting.core import bodies
 from voting.core.confirmation import held
 from voting.core.encrypted import ballot_setup
+from voting.core.proposal_state import proposals_view
 from voting.core.records import Poll
 from voting.core.speaking import queue_view
 from voting.core.state import MeetingState
@@ -154,6 +155,8 @@ def public_view(state: MeetingState, *, votes: bool = False) -> dict[str, Any]:
         "bodies": bodies_view(state),
         "speaking": queue_view(state),
     }
+    if state.proposals:  # co-signed proposals, for tablets to co-sign and follow
+        view["proposals"] = proposals_view(state.proposals, state.settings, state.electorate)
     if state.settings.get("simulated_scrutineers") is True:  # written only by the demo
         view["simulated_scrutineers"] = True
     return view

@@ -22,6 +22,7 @@ from voting.http import (
     meetings,
     mix,
     polls,
+    proposals,
     rounds,
     speaking,
 )
@@ -44,6 +45,7 @@ ENDPOINTS: list[Endpoint] = [
         ceremony,
         speaking,
         absences,
+        proposals,
     )
     for endpoint in resource.ROUTES.endpoints
 ]

@@ -5,6 +5,7 @@ import { renderAgenda } from "./chair-agenda.js";
 import { api, ctx, meetingPath, notify, openAuthorisedPage, run } from "./chair-context.js";
 import { openPrint, renderPoll, tick } from "./chair-poll.js";
 import { renderHistory } from "./chair-history.js";
+import { renderProposals } from "./chair-proposals.js";
 import { renderBodies } from "./chair-bodies.js";
 import { renderSpeaking } from "./chair-speaking.js";
 import { renderAbsences } from "./chair-absences.js";
@@ -232,6 +233,7 @@ function render() {
   renderPoll(state);
   renderAgenda(state);
   renderHistory(state);
+  renderProposals(state);
   renderBodies(state);
   renderSpeaking(state);
   renderAbsences();

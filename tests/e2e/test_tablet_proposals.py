@@ -1,0 +1,121 @@
+"""Co-signed proposals on the tablet: d01 drafts a bill, d02–d04 co-sign it from their own
+tablets and the submission is refused (4 of 5 sponsors); d05 co-signs and it is tabled, as the
+chair's list shows; on the console the presidium turns it into a suggestion, the answer is
+recorded, and the drafter rates it on the tablet. Screenshots of the draft form, the co-sign
+list, the deputy's own list and the console's list."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.e2e.conftest import SCREENSHOTS, DemoServer
+from tests.e2e.tablet_pages import Chair, page_errors, paired_tablet, screenshot
+
+TITLE = "关于修建镇南桥的议案"
+
+
+@pytest.fixture(scope="module")
+def chair(demo_server: DemoServer) -> Chair:
+    return Chair(demo_server, demo_server.login())
+
+
+@pytest.fixture
+def contexts() -> Iterator[list[BrowserContext]]:
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def tablet(browser: Browser, chair: Chair, deputy: str, contexts: list[BrowserContext]) -> Page:
+    context, page = paired_tablet(browser, chair, deputy)
+    contexts.append(context)
+    return page
+
+
+def cosign(page: Page) -> None:
+    drafts = page.locator(".proposal-block", has_text="待联名的草案")
+    drafts.get_by_role("button", name="联名签名").click()
+    expect(drafts.get_by_role("button", name="联名签名")).to_have_count(0)
+
+
+def test_a_bill_is_drafted_co_signed_refused_with_four_and_tabled_with_five(
+    chair: Chair, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    drafter = tablet(browser, chair, "d01", contexts)
+    panel = drafter.locator("section.proposals")
+    expect(panel.get_by_role("heading", level=3)).to_have_text("联名议案与建议")
+    panel.get_by_label("类别").select_option("bill")
+    panel.get_by_label("标题").fill(TITLE)
+    panel.get_by_label("正文").fill("建议镇政府在镇南河上修建一座桥。")
+    screenshot(drafter, "proposal-draft")
+    panel.get_by_role("button", name="签名并发起联名").click()
+    mine = drafter.locator(".proposal-block", has_text="我的议案")
+    expect(mine.locator(".proposal")).to_contain_text("联名 1 人（需 5 人） · 征集联名中")
+
+    sponsors = [tablet(browser, chair, f"d0{i}", contexts) for i in (2, 3, 4)]
+    expect(sponsors[0].locator(".proposal-block", has_text="待联名的草案")).to_contain_text(TITLE)
+    sponsors[0].locator(".proposal-block", has_text="待联名的草案").scroll_into_view_if_needed()
+    screenshot(sponsors[0], "proposal-cosign")
+    for page in sponsors:
+        cosign(page)
+    expect(mine.locator(".proposal")).to_contain_text("联名 4 人（需 5 人）")
+    mine.get_by_role("button", name="提交", exact=True).click()
+    expect(drafter.locator("#error-banner")).to_contain_text("联名代表 4 人，不足 5 人")
+
+    cosign(tablet(browser, chair, "d05", contexts))
+    expect(mine.locator(".proposal")).to_contain_text("联名 5 人（需 5 人）")
+    mine.get_by_role("button", name="提交", exact=True).click()
+    expect(mine.locator(".proposal")).to_contain_text("已提交，待主席团决定")
+    mine.scroll_into_view_if_needed()
+    screenshot(drafter, "proposals-mine")
+    [listed] = chair.get("/proposals")["proposals"]
+    assert (listed["title"], listed["status"], listed["sponsors"]) == (
+        TITLE,
+        "tabled",
+        ["d01", "d02", "d03", "d04", "d05"],
+    )
+
+    console = console_page(browser, chair.server, contexts)
+    proposals = console.locator("#proposals")
+    expect(proposals).to_contain_text("联名 5 人（需 5 人） · 已提交，待主席团决定")
+    proposals.get_by_role("button", name=f"作为建议：{TITLE}").click()
+    dialog = console.locator("dialog")
+    dialog.get_by_label("主席团决定文号").fill("主席团第二次会议决定")
+    dialog.get_by_role("button", name="记录").click()
+    expect(proposals).to_contain_text("作为建议办理，待答复")
+    proposals.get_by_role("button", name=f"答复建议：{TITLE}").click()
+    dialog.get_by_label("承办单位").fill("镇交通办")
+    dialog.get_by_label("办理期限").fill("2026-06-30")
+    dialog.get_by_label("答复内容").fill("已列入明年建设计划。")
+    dialog.get_by_role("button", name="记录").click()
+    expect(proposals).to_contain_text("镇交通办（2026-06-30）：已列入明年建设计划。")
+    proposals.scroll_into_view_if_needed()
+    console.evaluate("document.querySelector('#notice').replaceChildren()")
+    console.screenshot(path=str(SCREENSHOTS / "console-proposals.png"))
+
+    expect(mine.locator(".proposal")).to_contain_text("已答复")
+    mine.get_by_role("button", name="满意", exact=True).click()
+    expect(mine.locator(".proposal")).to_contain_text("已评价")
+    expect(proposals).to_contain_text("代表已评价")
+    [listed] = chair.get("/proposals")["proposals"]
+    assert (listed["status"], listed["rating"]) == ("rated", "satisfied")
+    assert page_errors(drafter) == []
+
+
+def console_page(browser: Browser, server: DemoServer, contexts: list[BrowserContext]) -> Page:
+    """The chair's console, logged in, on the demo meeting."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    contexts.append(context)
+    page = context.new_page()
+    page.goto(f"{server.base}/chair")
+    page.get_by_label("用户名").fill("chair")
+    page.get_by_label("密码").fill("chair-demo-2026")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("button", name=re.compile("新洲镇第十七届人民代表大会第三次会议")).click()
+    expect(page.locator("#conn")).to_have_text("已连接")
+    return page
