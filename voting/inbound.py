@@ -40,16 +40,6 @@ from voting.validation import validation_problem
 
 Reply = dict[str, Any]
 
-#: The decision for each signed tablet message but the encrypted ballot.
-_DECISIONS: dict[str, Any] = {
-    "sign_in": core.sign_in_by_tablet,
-    "vote": core.cast_named,
-    "proposal_draft": proposals.draft_proposal,
-    "proposal_sign": proposals.cosign_proposal,
-    "proposal_submit": proposals.submit_proposal,
-    "suggestion_rate": proposals.rate_suggestion,
-}
-
 
 @dataclass(frozen=True)
 class TabletLink:
@@ -98,6 +88,10 @@ _DECISIONS: Final = {
     "vote": core.cast_named,
     "speak_request": core.request_floor,
     "speak_withdraw": core.withdraw_request,
+    "proposal_draft": proposals.draft_proposal,
+    "proposal_sign": proposals.cosign_proposal,
+    "proposal_submit": proposals.submit_proposal,
+    "suggestion_rate": proposals.rate_suggestion,
 }
 
 
