@@ -140,7 +140,7 @@ def results(
             "failed": congress.sign_in_failed,
             "echo_all_s": _r(echo.sign_in_s, 2),
         },
-        "close": {"s": _r(congress.close_s or 0.0, 2)},
+        "close": {"s": _r(congress.close_s or 0.0)},
         "encrypted": encrypted_results(congress.then),
         "verify": verify,
         "tally": counting,
