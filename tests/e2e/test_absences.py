@@ -3,13 +3,13 @@ twice without leave is marked with the 代表法 Art 62 warning."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import SCREENSHOTS, DemoServer
+from tests.e2e.console_login import console_page
 
 TERM = "xinzhou-18"
 ROSTER = {
@@ -54,18 +54,8 @@ def console(demo_server: DemoServer, browser: Browser) -> Iterator[Page]:
         leave=["a2"],
     )
     session(demo_server, token, "t18-2", "2027-09-01", "第十八届第二次会议", present=["a1", "a2"])
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{demo_server.base}/chair")
-    page.get_by_label("用户名").fill("chair")
-    page.get_by_label("密码").fill("chair-demo-2026")
-    page.get_by_role("button", name="登录").click()
-    page.get_by_role("button", name=re.compile("第十八届第二次会议")).click()
-    yield page
-    context.close()
-    assert errors == []
+    with console_page(browser, demo_server, meeting="第十八届第二次会议") as page:
+        yield page
 
 
 def test_the_ledger_lists_each_session_and_warns_at_two_absences(console: Page) -> None:

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e import scenario
 from tests.e2e.a11y import check_page
 from tests.e2e.conftest import MEETING, SCREENSHOTS, DemoServer
+from tests.e2e.console_login import log_in
 from tests.e2e.tablets import HallTablet
 from voting import sample
 
@@ -94,10 +95,7 @@ def test_repeated_failures_are_throttled_with_a_message(
 
 
 def test_the_chair_logs_in_and_sees_54_seats(demo_server: DemoServer, page: Page) -> None:
-    page.get_by_label("用户名").fill("chair")
-    page.get_by_label("密码").fill("chair-demo-2026")
-    page.get_by_role("button", name="登录").click()
-    page.get_by_role("button", name=re.compile("新洲镇第十七届人民代表大会第三次会议")).click()
+    log_in(page)
     expect(page.locator(".seat")).to_have_count(54)
     expect(page.locator("#conn")).to_have_text("已连接")
     assert attendance(page) == "本次大会应到代表54名，实到0名，请假0名，不足法定人数"

@@ -3,7 +3,6 @@ counted on the item; a file that is not a PDF is refused in words and nothing is
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import SCREENSHOTS, DemoServer
+from tests.e2e.console_login import console_page
 from tests.pdf_samples import tiny_pdf
 
 BUDGET = "关于新洲镇2026年财政预算的决议"
@@ -18,19 +18,9 @@ BUDGET = "关于新洲镇2026年财政预算的决议"
 
 @pytest.fixture(scope="module")
 def page(browser: Browser, demo_server: DemoServer) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{demo_server.base}/chair")
-    page.get_by_label("用户名").fill("chair")
-    page.get_by_label("密码").fill("chair-demo-2026")
-    page.get_by_role("button", name="登录").click()
-    page.get_by_role("button", name=re.compile("新洲镇第十七届人民代表大会第三次会议")).click()
-    expect(page.locator("#conn")).to_have_text("已连接")
-    yield page
-    context.close()
-    assert errors == []
+    with console_page(browser, demo_server) as page:
+        expect(page.locator("#conn")).to_have_text("已连接")
+        yield page
 
 
 def test_a_file_that_is_not_a_pdf_is_refused_in_words(page: Page, tmp_path: Path) -> None:

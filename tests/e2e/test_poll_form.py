@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.e2e import scenario
 from tests.e2e.conftest import MEETING, SCREENSHOTS, DemoServer
+from tests.e2e.console_login import console_page
 from voting.demo_scrutineers import SimulatedScrutineers
 
 SAMPLE = json.loads(
@@ -43,19 +44,9 @@ def scrutineers(demo_server: DemoServer, token: str) -> SimulatedScrutineers:
 def page(
     browser: Browser, demo_server: DemoServer, token: str, scrutineers: SimulatedScrutineers
 ) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{demo_server.base}/chair")
-    page.get_by_label("用户名").fill("chair")
-    page.get_by_label("密码").fill("chair-demo-2026")
-    page.get_by_role("button", name="登录").click()
-    page.get_by_role("button", name=re.compile("新洲镇第十七届人民代表大会第三次会议")).click()
-    expect(page.locator(".seat")).to_have_count(54)
-    yield page
-    context.close()
-    assert errors == []
+    with console_page(browser, demo_server) as page:
+        expect(page.locator(".seat")).to_have_count(54)
+        yield page
 
 
 def open_form(page: Page, item: str, title: str) -> Locator:

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e import scenario
 from tests.e2e.conftest import MEETING, DemoServer
+from tests.e2e.console_login import console_page
 
 BASE = f"/api/meetings/{MEETING}"
 VICE = {
@@ -49,19 +50,9 @@ def token(demo_server: DemoServer) -> str:
 
 @pytest.fixture(scope="module")
 def console(demo_server: DemoServer, browser: Browser, token: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{demo_server.base}/chair")
-    page.get_by_label("用户名").fill("chair")
-    page.get_by_label("密码").fill("chair-demo-2026")
-    page.get_by_role("button", name="登录").click()
-    page.get_by_role("button", name=re.compile("新洲镇第十七届人民代表大会第三次会议")).click()
-    expect(page.locator("#conn")).to_have_text("已连接")
-    yield page
-    context.close()
-    assert errors == []
+    with console_page(browser, demo_server, height=900) as page:
+        expect(page.locator("#conn")).to_have_text("已连接")
+        yield page
 
 
 def test_the_certificates_button_appears_once_the_presidium_confirms(

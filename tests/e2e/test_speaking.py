@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import MEETING, SCREENSHOTS, DemoServer
+from tests.e2e.console_login import log_in
 from tests.e2e.tablet_pages import Chair, paired_tablet, screenshot
 from tests.e2e.tablets import HallTablet
 
@@ -50,10 +51,7 @@ def _watch(browser: Browser, url: str, size: dict[str, int]) -> Iterator[Page]:
 @pytest.fixture(scope="module")
 def console(demo_server: DemoServer, browser: Browser) -> Iterator[Page]:
     for page in _watch(browser, f"{demo_server.base}/chair", {"width": 1280, "height": 800}):
-        page.get_by_label("用户名").fill("chair")
-        page.get_by_label("密码").fill("chair-demo-2026")
-        page.get_by_role("button", name="登录").click()
-        page.get_by_role("button", name=re.compile("新洲镇第十七届人民代表大会第三次会议")).click()
+        log_in(page)
         expect(page.locator("#conn")).to_have_text("已连接")
         yield page
 

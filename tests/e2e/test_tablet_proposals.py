@@ -6,13 +6,13 @@ list, the deputy's own list and the console's list."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import SCREENSHOTS, DemoServer
+from tests.e2e.console_login import log_in
 from tests.e2e.tablet_pages import Chair, page_errors, paired_tablet, screenshot
 
 TITLE = "关于修建镇南桥的议案"
@@ -113,9 +113,6 @@ def console_page(browser: Browser, server: DemoServer, contexts: list[BrowserCon
     contexts.append(context)
     page = context.new_page()
     page.goto(f"{server.base}/chair")
-    page.get_by_label("用户名").fill("chair")
-    page.get_by_label("密码").fill("chair-demo-2026")
-    page.get_by_role("button", name="登录").click()
-    page.get_by_role("button", name=re.compile("新洲镇第十七届人民代表大会第三次会议")).click()
+    log_in(page)
     expect(page.locator("#conn")).to_have_text("已连接")
     return page
