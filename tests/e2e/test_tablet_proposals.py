@@ -59,7 +59,7 @@ def test_a_bill_is_drafted_co_signed_refused_with_four_and_tabled_with_five(
 
     sponsors = [tablet(browser, chair, f"d0{i}", contexts) for i in (2, 3, 4)]
     expect(sponsors[0].locator(".proposal-block", has_text="待联名的草案")).to_contain_text(TITLE)
-    sponsors[0].locator(".proposal-block", has_text="待联名的草案").scroll_into_view_if_needed()
+    scroll_to_block(sponsors[0], "待联名的草案")
     screenshot(sponsors[0], "proposal-cosign")
     for page in sponsors:
         cosign(page)
@@ -71,7 +71,7 @@ def test_a_bill_is_drafted_co_signed_refused_with_four_and_tabled_with_five(
     expect(mine.locator(".proposal")).to_contain_text("联名 5 人（需 5 人）")
     mine.get_by_role("button", name="提交", exact=True).click()
     expect(mine.locator(".proposal")).to_contain_text("已提交，待主席团决定")
-    mine.scroll_into_view_if_needed()
+    scroll_to_block(drafter, "我的议案")
     screenshot(drafter, "proposals-mine")
     [listed] = chair.get("/proposals")["proposals"]
     assert (listed["title"], listed["status"], listed["sponsors"]) == (
@@ -105,6 +105,17 @@ def test_a_bill_is_drafted_co_signed_refused_with_four_and_tabled_with_five(
     [listed] = chair.get("/proposals")["proposals"]
     assert (listed["status"], listed["rating"]) == ("rated", "satisfied")
     assert page_errors(drafter) == []
+
+
+def scroll_to_block(page: Page, heading: str) -> None:
+    """Scroll the tablet's proposal block holding ``heading`` into view, in one step in the
+    page: a push can re-render the panel between finding a block and scrolling to it."""
+    page.evaluate(
+        """heading => [...document.querySelectorAll(".proposal-block")]
+            .find(block => block.textContent.includes(heading))
+            .scrollIntoView({ block: "center" })""",
+        heading,
+    )
 
 
 def console_page(browser: Browser, server: DemoServer, contexts: list[BrowserContext]) -> Page:
