@@ -21,6 +21,7 @@ from bench.load import split
 from bench.plenary import WAIT_S, Burst, Figures, Say, Session, cpu_seconds, timed_burst
 from devices.scrutineer.client import HttpTransport
 from devices.scrutineer.simulated import run_until_settled, simulated_station
+from voting import sample
 
 #: The agenda items the encrypted burst needs: the scrutineers' list and the motion.
 SCRUTINEERS_ITEM = "scrut"
@@ -86,12 +87,7 @@ def run_encrypted(session: Session, figures: Figures, say: Say) -> EncryptedFigu
         "/polls",
         {"item": SCRUTINEERS_ITEM, "definition": {"kind": "motion"}, "mode": "manual"},
     )["poll"]
-    paper = {
-        "issued": present,
-        "ballots": {"cast": present, "valid": present, "void": 0},
-        "counts": {"for": present, "against": 0, "abstain": 0},
-        "confirmed_by": ["监票人"],
-    }
+    paper = sample.unanimous_paper_result(present)
     api("POST", f"/polls/{adopted}/manual-result", paper)
     started = time.monotonic()
     stations = []

@@ -131,12 +131,7 @@ class SimulatedScrutineers:
                     "/polls",
                     {"item": SCRUTINEERS_ITEM, "definition": {"kind": "motion"}, "mode": "manual"},
                 )["poll"]
-                paper = {
-                    "issued": present,
-                    "ballots": {"cast": present, "valid": present, "void": 0},
-                    "counts": {"for": present, "against": 0, "abstain": 0},
-                    "confirmed_by": ["监票人"],
-                }
+                paper = sample.unanimous_paper_result(present)
                 self._api("POST", f"/polls/{poll}/manual-result", paper)
                 self.say("模拟监票人：监票人名单已通过 / simulated scrutineers: list adopted")
                 return
