@@ -118,13 +118,14 @@ class SimulatedScrutineers:
         return state
 
     def adopt_when_ready(self) -> None:
-        """Wait for a quorum and no open poll, then record the paper vote on the list."""
+        """Wait for the meeting's quorum (two thirds at a plenary) and no open poll, then record
+        the paper vote on the list."""
         while not self._stop.is_set():
             state = self._api("GET", "")
             if (state.get("bodies") or {}).get("scrutineers"):
                 return
             present = int(state["attendance"]["present"])
-            if present * 2 > len(state["roster"]) and not _poll_open(state):
+            if state["attendance"]["quorum_met"] and not _poll_open(state):
                 self._api("POST", f"/items/{SCRUTINEERS_ITEM}/current")
                 poll = self._api(
                     "POST",

@@ -49,13 +49,22 @@ def demo(tmp_path: Path) -> Iterator[tuple[DemoServer, str]]:
         process.wait(timeout=15)
 
 
-def wait_for(what: str, check: Callable[[], bool], timeout: float = 30.0) -> None:
+def wait_for(
+    what: str, check: Callable[[], bool], timeout: float = 30.0, log: Path | None = None
+) -> None:
+    """Poll ``check`` until it holds; on time-out the demo's output (``log``) ends the message."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
         time.sleep(0.1)
-    raise AssertionError(f"waited {timeout:.0f} s for {what}")
+    said = ""
+    if log is not None:  # the demo's own lines and refused requests, not its accepted ones
+        lines = log.read_text(encoding="utf-8").splitlines()
+        said = "\n--- demo output ---\n" + "\n".join(
+            line for line in lines if not re.search(r'" 20\d [A-Za-z ]+$', line)
+        )
+    raise AssertionError(f"waited {timeout:.0f} s for {what}{said}")
 
 
 def settled_cast(chair: Chair, quiet_s: float = 1.5) -> int:
@@ -113,6 +122,7 @@ def test_a_visitor_pairs_a_tablet_and_the_simulated_hall_passes_or_fails_the_mot
             "the simulated scrutineers' key ceremony",
             lambda: chair.get("/ceremony")["phase"] == "complete",
             timeout=60,
+            log=server.data.parent / "demo.log",
         )
         chair.api("POST", "/items/i02/current")
         poll = chair.open_poll("i02", mode="encrypted")  # the demo's stations answer liveness

@@ -5,6 +5,8 @@ encrypted motion and an encrypted election, mixing its write-ins, by themselves.
 from __future__ import annotations
 
 import ast
+import threading
+import time
 from pathlib import Path
 
 from starlette.testclient import TestClient
@@ -78,6 +80,33 @@ def test_they_refuse_a_meeting_that_is_not_a_demo(client: TestClient, tmp_path: 
     assert chair.state()["bodies"]["scrutineers"] is None
     assert chair.call("GET", "/ceremony")["phase"] is None
     assert not (tmp_path / "scrutineers").exists()
+
+
+def test_they_wait_for_the_quorum_not_for_half_the_hall(client: TestClient, tmp_path: Path) -> None:
+    """A plenary's quorum is two thirds of the deputies: with 6 of 10 signed in (more than half)
+    the list is not put to the vote; the seventh sign-in lets them adopt it."""
+    chair = demo_meeting(client, 10)
+    for i in range(1, 7):
+        chair.post(f"/deputies/d{i:02}/sign-in")
+    said: list[str] = []
+    scrutineers = runner(client, tmp_path, said)
+    scrutineers.step_s = 0.05
+    scrutineers.check_meeting()
+    waiting = threading.Thread(target=scrutineers.adopt_when_ready)
+    waiting.start()
+    try:
+        time.sleep(0.5)
+        assert waiting.is_alive()
+        assert chair.state()["poll"] is None
+        assert said == []
+        chair.post("/deputies/d07/sign-in")
+        waiting.join(timeout=10)
+        assert not waiting.is_alive()
+    finally:
+        scrutineers.stop()
+        waiting.join(timeout=10)
+    assert said == ["模拟监票人：监票人名单已通过 / simulated scrutineers: list adopted"]
+    assert chair.state()["bodies"]["scrutineers"]["chief"] == [{"deputy": "d05", "name": "代表05"}]
 
 
 def test_they_run_an_encrypted_motion_by_themselves(client: TestClient, tmp_path: Path) -> None:
