@@ -164,12 +164,14 @@ def sqlite_file(url: str | URL) -> Path | None:
 def create_engine_for(url: str | URL, *, busy_timeout: float = 10.0, **options: Any) -> Engine:
     """Create an engine for ``url``; ``options`` go to :func:`sqlalchemy.create_engine`.
 
-    For SQLite the parent directory of the file is created, and every connection uses WAL
+    A plain ``postgresql://`` URL uses psycopg (version 3). For SQLite the parent directory of the file is created, and every connection uses WAL
     journaling, ``synchronous=FULL``, foreign keys and a busy timeout of ``busy_timeout``
     seconds. Transactions are begun explicitly (the pysqlite recipe of the SQLAlchemy docs), so a
     transaction covers its reads as well as its writes.
     """
     url = make_url(url)
+    if url.drivername == "postgresql":  # the driver the project installs, whatever the default
+        url = url.set(drivername="postgresql+psycopg")
     path = sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
