@@ -26,6 +26,11 @@ class Store:
     #: The database file (SQLite only).
     path: Path | None = None
 
+    @property
+    def db_option(self) -> str:
+        """What ``congress simulate --db`` is given: the file's path for SQLite, else the URL."""
+        return str(self.path) if self.path is not None else self.url
+
     def environment(self) -> dict[str, str]:
         """The variables that point a ``congress`` process at this database."""
         return {"CONGRESS_DB": self.url}
