@@ -5,7 +5,8 @@
 authentication for local connections only (the server listens on 127.0.0.1 alone). PostgreSQL
 refuses to run as root, so under root (as in CI) the cluster belongs to the distribution's
 ``postgres`` user and its commands run through ``runuser``. Each test gets a database of its own
-(:meth:`Cluster.new_database`), dropped after it.
+(:meth:`Cluster.new_database`), dropped after it. Under pytest-xdist every worker process starts a
+cluster of its own on first use (about a second), so workers share nothing.
 
 The cluster trades durability for speed (``fsync=off``): the tests kill the meeting server, never
 PostgreSQL, and the directory is deleted at the end. Anything that stops the cluster from starting
@@ -94,10 +95,12 @@ class Cluster:
         )
 
     def new_database(self, prefix: str = "test") -> str:
-        """Create an empty database (a copy of ``template1``) and return its name."""
+        """Create an empty database (a copy of the pristine ``template0``) and return its name."""
         name = f"{prefix}_{os.getpid()}_{next(self._databases)}"
         with self.connect() as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name))
+            )
         return name
 
     def drop_database(self, name: str) -> None:
