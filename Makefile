@@ -1,6 +1,7 @@
 # congress-vote: two commands.
 #   make demo   set up and run the system on an embedded SQLite database
-#   make test   set up (virtualenv, packages, Chromium) and run lint, type checks and every test
+#   make test   set up (virtualenv, packages, Chromium, PostgreSQL) and run lint, type checks and
+#               every test
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,7 +14,7 @@ PORT   ?= 8000
 # module fixtures (a live server, a browser) start once. TEST_WORKERS=0 runs in this process.
 TEST_WORKERS ?= auto
 
-.PHONY: demo test lint lint-js typecheck pytest chromium bench clean
+.PHONY: demo test lint lint-js typecheck pytest chromium postgresql bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +25,7 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $(STAMP) $(SERVER_STAMP)
 
 $(SERVER_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[server]'
 	touch $(SERVER_STAMP)
 
 # Browser tests drive the system Chromium; install it (and a Chinese font, so that pages and
@@ -34,6 +35,15 @@ chromium:
 		echo "Installing Chromium and fonts-noto-cjk with apt-get"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			chromium fonts-noto-cjk; \
+	fi
+
+# The storage, service, server and crash tests also run against PostgreSQL: the suite starts its
+# own throwaway cluster (tests/postgres.py) with the distribution's programs, installed when
+# missing (Debian: /usr/lib/postgresql/<version>/bin). The package's own cluster is not used.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then \
+		echo "Installing PostgreSQL with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
 	fi
 
 demo: $(SERVER_STAMP)
@@ -54,7 +64,7 @@ lint: $(STAMP) lint-js
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) chromium
+pytest: $(STAMP) chromium postgresql
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test: lint typecheck pytest

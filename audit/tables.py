@@ -30,6 +30,7 @@ __all__ = [
     "AuditCheckpoint",
     "AuditEntry",
     "create_engine_for",
+    "engine_url",
     "init_schema",
     "sqlite_file",
     "trigger_statements",
@@ -161,38 +162,51 @@ def sqlite_file(url: str | URL) -> Path | None:
     return Path(database)
 
 
-def create_engine_for(url: str | URL, *, busy_timeout: float = 10.0, **options: Any) -> Engine:
-    """Create an engine for ``url``; ``options`` go to :func:`sqlalchemy.create_engine`.
-
-    For SQLite the parent directory of the file is created, and every connection uses WAL
-    journaling, ``synchronous=FULL``, foreign keys and a busy timeout of ``busy_timeout``
-    seconds. Transactions are begun explicitly (the pysqlite recipe of the SQLAlchemy docs), so a
-    transaction covers its reads as well as its writes.
-    """
+def engine_url(url: str | URL) -> URL:
+    """``url`` parsed, with the driver the project installs made explicit: a plain
+    ``postgresql://`` URL uses psycopg (version 3), whatever SQLAlchemy's default driver is."""
     url = make_url(url)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def create_engine_for(url: str | URL, *, busy_timeout: float = 10.0, **options: Any) -> Engine:
+    """Create an engine for ``url`` (see :func:`engine_url`); ``options`` go to
+    :func:`sqlalchemy.create_engine`. For a SQLite file the parent directory is created and the
+    connections get the settings of :func:`_use_sqlite_settings`. PostgreSQL needs none: its
+    commits are durable by default, and the writers of one log take turns in the process
+    (:meth:`audit.store.AuditLog.transaction`) on both databases."""
+    url = engine_url(url)
     path = sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = sa_create_engine(url, **{"hide_parameters": True, **options})  # no values in logs
     if engine.dialect.name == "sqlite":
-        timeout_ms = int(busy_timeout * 1000)
-
-        @event.listens_for(engine, "connect")
-        def _configure(dbapi_connection: Any, _record: Any) -> None:
-            # Let the "begin" listener below emit BEGIN instead of the driver's implicit one.
-            dbapi_connection.isolation_level = None
-            cursor = dbapi_connection.cursor()
-            try:
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=FULL")
-                cursor.execute("PRAGMA foreign_keys=ON")
-                cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
-            finally:
-                cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Connection) -> None:
-            immediate = conn.get_execution_options().get(IMMEDIATE, False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
+        _use_sqlite_settings(engine, busy_timeout)
     return engine
+
+
+def _use_sqlite_settings(engine: Engine, busy_timeout: float) -> None:
+    """Every connection of ``engine`` uses WAL journaling, ``synchronous=FULL``, foreign keys and a busy timeout of ``busy_timeout`` seconds.
+    Transactions are begun explicitly (the pysqlite recipe of the SQLAlchemy docs), so a
+    transaction covers its reads as well as its writes."""
+    timeout_ms = int(busy_timeout * 1000)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Let the "begin" listener below emit BEGIN instead of the driver's implicit one.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

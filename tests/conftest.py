@@ -1,19 +1,26 @@
 """Options and fixtures shared by every test package.
 
 ``--long`` runs the long variants of the reliability tests (the crash test with 40 kill points
-instead of 5). ``figures`` records the numbers a reliability test reports (kill points
-survived, votes acknowledged and counted, hostile messages sent, server errors) as a small JSON
-file under the pytest temporary directory, ``<basetemp>/figures/<name>.json``, and prints them.
+instead of 5). ``store`` is a fresh, empty database, once on SQLite and once on PostgreSQL
+(tests/stores.py): the storage, service, server and crash tests take it; the PostgreSQL cluster
+is started by the suite itself, once per test process, on first use (tests/postgres.py).
+``figures`` records the numbers a reliability test reports (kill points survived, votes
+acknowledged and counted, hostile messages sent, server errors) as a small JSON file under the
+pytest temporary directory, ``<basetemp>/figures/<name>.json``, and prints them.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import settings
+
+from tests.postgres import Cluster, ClusterError, start_cluster
+from tests.stores import STORES, Store, sqlite_store
 
 # Property tests assert what is true of every example, never how fast one runs: no per-example
 # deadline (the suite runs one process per core, beside browsers and servers, and a slow moment
@@ -54,3 +61,26 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> Figures:
         print(f"figures {name}: {json.dumps(merged, sort_keys=True)} ({path})")
 
     return record
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """The test process's own PostgreSQL server, stopped and deleted after the last test."""
+    try:
+        cluster = start_cluster()
+    except ClusterError as exc:
+        pytest.fail(f"PostgreSQL could not be started for the tests: {exc}", pytrace=False)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=STORES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh, empty database: a SQLite file, then a new database on the PostgreSQL cluster."""
+    if request.param == "sqlite":
+        yield sqlite_store(tmp_path)
+        return
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    name = cluster.new_database()
+    yield Store("postgresql", cluster.url(name))
+    cluster.drop_database(name)

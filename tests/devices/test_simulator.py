@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
+from audit.tables import create_engine_for
 from audit.verify import verify_bundle
 from tests.devices.processes import congress, environment, start_server, stop, wait_ready
+from tests.stores import Store
 
 TABLETS = 12
 POLLS = 5
@@ -264,12 +267,13 @@ def test_a_refused_export_directory_stops_before_anything_runs(tmp_path: Path) -
     assert done.stdout == ""
 
 
-def test_a_database_with_meetings_is_refused(tmp_path: Path) -> None:
-    db = tmp_path / "used.sqlite"
-    with sqlite3.connect(db) as connection:
-        connection.execute("CREATE TABLE meeting (id TEXT PRIMARY KEY)")
-        connection.execute("INSERT INTO meeting VALUES ('m1')")
-    done = congress("simulate", "--db", str(db), env=environment(tmp_path))
+def test_a_database_with_meetings_is_refused(store: Store, tmp_path: Path) -> None:
+    engine = create_engine_for(store.url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE meeting (id TEXT PRIMARY KEY)"))
+        connection.execute(text("INSERT INTO meeting VALUES ('m1')"))
+    engine.dispose()
+    done = congress("simulate", "--db", store.db_option, env=environment(tmp_path))
     assert done.returncode == 2
     assert done.stderr == (
         "congress simulate: --db 须是空数据库（其中已有会议） / --db must be an empty database"

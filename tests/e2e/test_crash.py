@@ -1,6 +1,7 @@
 """Killing the server at random moments of a vote burst loses no acknowledged vote.
 
-A real ``congress serve`` process on a SQLite file; simulated tablets (``devices.simulator``)
+A real ``congress serve`` process on each store in turn (a SQLite file, then a PostgreSQL
+database); simulated tablets (``devices.simulator``)
 vote over real WebSockets, all at once, in a series of polls, encrypted and named (the
 scrutineers' list is adopted on paper first and three simulated stations make the sitting key;
 they decrypt each encrypted poll after its close). At seeded random
@@ -12,7 +13,7 @@ exported and the bundle must pass the verifier, and the log must hold every ackn
 exactly once, and no vote twice.
 
 By default there are 5 kill points; ``pytest --long`` makes 40 over more polls and tablets. The
-figures go to ``<basetemp>/figures/crash.json``.
+figures go to ``<basetemp>/figures/crash.json``, under the store's name.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from devices.simulator import (
 from devices.tablet import Tablet
 from tests.conftest import Figures
 from tests.devices.processes import congress, environment
+from tests.stores import Store
 from voting.cli.serve import bind
 
 ORIGIN = "xinzhou.congress.local/crash-test"
@@ -89,11 +91,13 @@ class Tally:
 
 
 class ServerProcess:
-    """``congress serve`` killed and restarted on the same data and the same listening socket
-    (bound here, handed to each server process): tablets reconnect to the same port."""
+    """``congress serve --db URL`` killed and restarted on the same data and the same listening
+    socket (bound here, handed to each server process): tablets reconnect to the same port."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.env = env
+    def __init__(self, env: dict[str, str], database_url: str, log_path: Path) -> None:
+        # The database is named on the command line only, as an operator would.
+        self.env = {k: v for k, v in env.items() if k != "CONGRESS_DB"}
+        self.database_url = database_url
         self._socket = bind("127.0.0.1", 0)
         self.port = self._socket.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
@@ -110,8 +114,9 @@ class ServerProcess:
         self._log = log
         loop = asyncio.get_running_loop()
         started = loop.time()
+        fd = str(self._socket.fileno())
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "voting.cli", "serve", "--fd", str(self._socket.fileno())],
+            [sys.executable, "-m", "voting.cli", "serve", "--db", self.database_url, "--fd", fd],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -374,13 +379,13 @@ def expected_key(vote: Vote) -> tuple[str, str, str]:
 
 
 def test_killing_the_server_during_vote_bursts_loses_no_acknowledged_vote(
-    tmp_path: Path, long_run: bool, figures: Figures
+    store: Store, tmp_path: Path, long_run: bool, figures: Figures
 ) -> None:
     plan = LONG if long_run else DEFAULT
-    env = environment(tmp_path / "data")
+    env = dict(environment(tmp_path / "data"), **store.environment())
     init = congress("init", "--origin", ORIGIN, "--admin", ADMIN[0], env=env, stdin=ADMIN[1] + "\n")
     assert init.returncode == 0, init.stderr
-    server = ServerProcess(env, tmp_path / "server.log")
+    server = ServerProcess(env, store.url, tmp_path / "server.log")
     numbers = Tally()
     sitting = Sitting(plan, server, numbers)
 
@@ -441,19 +446,21 @@ def test_killing_the_server_during_vote_bursts_loses_no_acknowledged_vote(
     figures(
         "crash",
         {
-            "mode": "long" if long_run else "default",
-            "tablets": plan.tablets,
-            "polls": plan.polls,
-            "kill_points_survived": numbers.kill_points,
-            "votes_sent": numbers.votes_sent,
-            "votes_acknowledged": numbers.acknowledged,
-            "votes_counted": numbers.counted,
-            "counted_twice": numbers.counted_twice,
-            "in_flight_at_a_kill": numbers.in_flight_at_kill,
-            "in_flight_committed_before_the_kill": numbers.in_flight_committed,
-            "restart_seconds": numbers.restarts_seconds,
-            "server_errors": numbers.server_errors,
-            "bundle_verified": report.ok,
+            store.kind: {
+                "mode": "long" if long_run else "default",
+                "tablets": plan.tablets,
+                "polls": plan.polls,
+                "kill_points_survived": numbers.kill_points,
+                "votes_sent": numbers.votes_sent,
+                "votes_acknowledged": numbers.acknowledged,
+                "votes_counted": numbers.counted,
+                "counted_twice": numbers.counted_twice,
+                "in_flight_at_a_kill": numbers.in_flight_at_kill,
+                "in_flight_committed_before_the_kill": numbers.in_flight_committed,
+                "restart_seconds": numbers.restarts_seconds,
+                "server_errors": numbers.server_errors,
+                "bundle_verified": report.ok,
+            },
         },
     )
 

@@ -1,4 +1,5 @@
-"""Fixtures for the meeting server: an app on a temporary SQLite file, a fixed clock, a key."""
+"""Fixtures for the meeting server: an app on a temporary SQLite file (``server``) or on each
+store in turn (``stored_server``: SQLite, then PostgreSQL), a fixed clock, a key."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from starlette.testclient import TestClient
 
 from audit.note import NoteSigner
 from audit.tables import create_engine_for
+from tests.stores import Store
 from voting.app import create_app
 from voting.settings import Settings
 
@@ -39,15 +41,18 @@ class Clock:
 
 @dataclass
 class Server:
-    """A running app on a database file; ``restart`` builds a new app on the same file."""
+    """An app on a database: ``app`` and ``client`` build a new one on the same database each
+    time (a restart). The database is the SQLite file ``db`` unless ``database_url`` names
+    another; the data directory (keys, documents) is the folder of ``db``."""
 
     db: Path
     clock: Clock
+    database_url: str | None = None
 
     def app(self) -> Any:
         settings = Settings(
             data_dir=self.db.parent,
-            database_url=f"sqlite:///{self.db}",
+            database_url=self.database_url or f"sqlite:///{self.db}",
             scrypt_n=TEST_SCRYPT_N,
             watcher_coalesce_s=WATCHER_COALESCE_S,
         )
@@ -66,6 +71,12 @@ class Server:
 @pytest.fixture
 def server(tmp_path: Path) -> Server:
     return Server(tmp_path / "congress.sqlite", Clock())
+
+
+@pytest.fixture
+def stored_server(store: Store, tmp_path: Path) -> Server:
+    """A server on the test's store: a SQLite file, then a PostgreSQL database."""
+    return Server(store.path or tmp_path / "congress.sqlite", Clock(), store.url)
 
 
 @pytest.fixture

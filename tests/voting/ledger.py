@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, text
 from starlette.testclient import TestClient
 
+from tests.stores import table_names
 from tests.voting.sitting import MEETING
 
 
@@ -26,10 +27,7 @@ class Digest:
 def database_digest(engine: Engine) -> str:
     hasher = hashlib.sha256()
     with engine.connect() as connection:
-        names = connection.execute(
-            text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        ).scalars()
-        for name in list(names):
+        for name in table_names(connection):
             rows = connection.execute(text(f'SELECT * FROM "{name}"')).all()
             hasher.update(name.encode() + b"\0")
             for row in sorted(repr(tuple(row)) for row in rows):

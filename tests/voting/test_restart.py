@@ -9,7 +9,8 @@ from tests.voting.conftest import Server
 from tests.voting.sitting import MEETING, Staff, TabletSession, open_meeting, pair
 
 
-def test_restart_in_the_middle_of_an_open_poll(server: Server, tmp_path: Path) -> None:
+def test_restart_in_the_middle_of_an_open_poll(stored_server: Server, tmp_path: Path) -> None:
+    server = stored_server
     with server.client() as client:
         chair = open_meeting(client, 4)
         chair.call("PUT", "/agenda", {"items": [{"item": "a", "title": "议案", "kind": "motion"}]})
@@ -45,7 +46,8 @@ def test_restart_in_the_middle_of_an_open_poll(server: Server, tmp_path: Path) -
         assert report.ok, report
 
 
-def test_a_timed_poll_closes_itself_after_a_restart(server: Server) -> None:
+def test_a_timed_poll_closes_itself_after_a_restart(stored_server: Server) -> None:
+    server = stored_server
     with server.client() as client:
         chair = open_meeting(client, 3)
         chair.call("PUT", "/agenda", {"items": [{"item": "a", "title": "议案", "kind": "motion"}]})

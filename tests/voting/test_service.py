@@ -7,7 +7,6 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from audit.note import NoteSigner
 from audit.store import AuditLog
 from audit.tables import create_engine_for
 from devices.tablet import Tablet
+from tests.stores import Store
 from tests.voting.conftest import LOG_KEY, ORIGIN
 from voting import core
 from voting.congress import Congress
@@ -39,12 +39,13 @@ OpenMeeting = Callable[[int], Awaitable[MeetingService]]
 
 
 @pytest.fixture
-async def open_meeting(tmp_path: Path) -> AsyncIterator[OpenMeeting]:
-    """Opens meeting ``m1`` with ``n`` active deputies d01, d02, … on a fresh SQLite file."""
+async def open_meeting(store: Store) -> AsyncIterator[OpenMeeting]:
+    """Opens meeting ``m1`` with ``n`` active deputies d01, d02, … on a fresh database (SQLite,
+    then PostgreSQL)."""
     engines: list[Engine] = []
 
     async def opener(deputies: int) -> MeetingService:
-        engine = create_engine_for(f"sqlite:///{tmp_path}/x.sqlite")
+        engine = create_engine_for(store.url)
         engines.append(engine)
         congress = Congress(engine=engine, signer_for=signer_for, clock=lambda: NOW)
         congress.create_meeting(

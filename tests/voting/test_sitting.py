@@ -1,4 +1,5 @@
-"""A whole sitting driven through the HTTP API and tablet WebSockets.
+"""A whole sitting driven through the HTTP API and tablet WebSockets, on each store (SQLite,
+then PostgreSQL).
 
 Every result the server publishes must equal ``ballots.tally`` (the code behind
 ``congress tally``) over the same ballots, and the exported bundle must pass the verifier. The
@@ -113,16 +114,17 @@ def stances(marks: dict[str, str], ids: list[str]) -> Choice:
     return Choice.stances([marks.get(i, "abstain") for i in ids])
 
 
-def test_a_whole_sitting(server: Server, client: TestClient, tmp_path: Path) -> None:
-    chair = open_meeting(client, ELECTORATE)
-    deputies = [f"d{i:02}" for i in range(1, ELECTORATE + 1)]
-    tablets = [pair(client, chair, d) for d in deputies[:8]]
-    sessions = [TabletSession(client, t) for t in tablets]
-    try:
-        walk_the_sitting(client, chair, sessions, tmp_path)
-    finally:
-        for s in sessions:
-            s.close()
+def test_a_whole_sitting(stored_server: Server, tmp_path: Path) -> None:
+    with stored_server.client() as client:
+        chair = open_meeting(client, ELECTORATE)
+        deputies = [f"d{i:02}" for i in range(1, ELECTORATE + 1)]
+        tablets = [pair(client, chair, d) for d in deputies[:8]]
+        sessions = [TabletSession(client, t) for t in tablets]
+        try:
+            walk_the_sitting(client, chair, sessions, tmp_path)
+        finally:
+            for s in sessions:
+                s.close()
 
 
 def walk_the_sitting(

@@ -45,6 +45,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from audit.bundle import write_bundle
+from audit.tables import engine_url
 from audit.verify import verify_bundle
 from devices.rehearsal.encrypted import MINIMUM_TABLETS
 from devices.rehearsal.report import result_lines, summary_lines
@@ -168,7 +169,7 @@ def database_url(db: str | None, data_dir: Path) -> str:
 def check_empty_database(url: str) -> None:
     """A rehearsal's server makes a new log key, which cannot open the logs of earlier meetings:
     refuse a database that already holds meetings."""
-    engine = create_engine(url, hide_parameters=True)
+    engine = create_engine(engine_url(url), hide_parameters=True)
     try:
         with engine.connect() as connection:
             taken = (

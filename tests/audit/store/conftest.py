@@ -1,9 +1,8 @@
-"""Fixtures of the stored-log tests: a fresh SQLite database, a log key, a clock and a log."""
+"""Fixtures of the stored-log tests: a fresh database (SQLite, then PostgreSQL), a log key, a clock and a log."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -11,11 +10,12 @@ from sqlalchemy import Engine
 from audit.note import NoteSigner
 from audit.store import AuditLog
 from tests.audit.store.helpers import ORIGIN, FakeClock, new_engine
+from tests.stores import Store
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = new_engine(tmp_path)
+def engine(store: Store) -> Iterator[Engine]:
+    engine = new_engine(store.url)
     yield engine
     engine.dispose()
 

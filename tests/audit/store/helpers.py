@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -42,8 +41,9 @@ class FakeClock:
         return self.now
 
 
-def new_engine(tmp_path: Path) -> Engine:
-    engine = create_engine_for(f"sqlite:///{tmp_path / 'var' / 'congress.sqlite'}")
+def new_engine(url: str) -> Engine:
+    """An engine on the database ``url`` holding the audit tables and the stand-in table."""
+    engine = create_engine_for(url)
     init_schema(engine)
     Motion.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
     return engine

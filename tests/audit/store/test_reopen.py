@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from audit import tables
 from audit.checkpoint import Checkpoint, open_checkpoint
@@ -26,12 +24,13 @@ from tests.audit.store.helpers import (
     sign_in,
     stored_entries,
 )
+from tests.stores import Store, drop_entry_update_trigger
 
 
 def test_the_tree_survives_a_restart_and_its_proofs_verify(
-    tmp_path: Path, signer: NoteSigner, clock: FakeClock
+    store: Store, signer: NoteSigner, clock: FakeClock
 ) -> None:
-    engine = new_engine(tmp_path)
+    engine = new_engine(store.url)
     log = opened_log(AuditLog.open(engine, origin=ORIGIN, signer=signer, clock=clock), signer)
     notes = [log.sign_checkpoint()]
     for batch in range(4):
@@ -41,7 +40,7 @@ def test_the_tree_survives_a_restart_and_its_proofs_verify(
     size, root = log.size, log.root()
     engine.dispose()
 
-    engine = new_engine(tmp_path)
+    engine = new_engine(store.url)
     reopened = AuditLog.open(engine, origin=ORIGIN, signer=signer, clock=clock)
     assert (reopened.size, reopened.root()) == (size, root) == (23, root)
     assert reopened.latest_checkpoint() == notes[-1]
@@ -112,14 +111,10 @@ def test_data_changed_behind_the_triggers_is_detected(
     engine: Engine, log: AuditLog, signer: NoteSigner, clock: FakeClock
 ) -> None:
     opened_log(log, signer, "d-01", "d-02")
+    changed = log.entry(1).replace(b"d-01", b"d-99")
     with engine.begin() as conn:
-        conn.exec_driver_sql("DROP TRIGGER audit_entry_no_update")
-        conn.execute(
-            text(
-                "UPDATE audit_entry SET data = CAST(replace(data, 'd-01', 'd-99') AS BLOB) "
-                "WHERE seq = 1"
-            )
-        )
+        drop_entry_update_trigger(conn)
+        conn.execute(ENTRY_TABLE.update().where(ENTRY_TABLE.c.seq == 1), {"data": changed})
     with pytest.raises(LogCorruptedError) as caught:
         AuditLog.open(engine, origin=ORIGIN, signer=signer, clock=clock)
     assert caught.value.seq == 1
@@ -133,7 +128,7 @@ def test_a_rewritten_entry_with_a_recomputed_hash_breaks_the_checkpoint(
     log.sign_checkpoint()
     forged = log.entry(1).replace(b"d-01", b"d-99")
     with engine.begin() as conn:
-        conn.exec_driver_sql("DROP TRIGGER audit_entry_no_update")
+        drop_entry_update_trigger(conn)
         conn.execute(
             ENTRY_TABLE.update().where(ENTRY_TABLE.c.seq == 1),
             {"data": forged, "leaf_hash": leaf_hash(forged)},

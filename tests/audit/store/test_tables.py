@@ -1,4 +1,4 @@
-"""The audit tables: SQLite settings, the append-only triggers and their DDL."""
+"""The audit tables: SQLite settings, the append-only triggers (on both stores) and their DDL."""
 
 from __future__ import annotations
 
@@ -11,18 +11,28 @@ from sqlalchemy.exc import IntegrityError
 from audit.note import NoteSigner
 from audit.store import AuditLog
 from audit.tables import (
+    CHECKPOINT_TABLE,
+    ENTRY_TABLE,
     init_schema,
     trigger_statements,
 )
 from tests.audit.store.helpers import (
+    ORIGIN,
+    FakeClock,
+    count_rows,
+    new_engine,
     opened_log,
 )
+from tests.postgres import Cluster
+from tests.stores import driver_message, sqlite_store, trigger_names
 
 
 def test_sqlite_connections_use_wal_full_sync_foreign_keys_and_busy_timeout(
-    engine: Engine, tmp_path: Path
+    tmp_path: Path,
 ) -> None:
-    assert (tmp_path / "var" / "congress.sqlite").is_file()
+    store = sqlite_store(tmp_path)
+    engine = new_engine(store.url)
+    assert store.path is not None and store.path.is_file()
     with engine.connect() as conn:
         pragma = {
             name: conn.exec_driver_sql(f"PRAGMA {name}").scalar_one()
@@ -34,19 +44,26 @@ def test_sqlite_connections_use_wal_full_sync_foreign_keys_and_busy_timeout(
         "foreign_keys": 1,
         "busy_timeout": 10000,
     }
+    engine.dispose()
 
 
 def test_init_schema_is_idempotent_and_creates_the_triggers(engine: Engine) -> None:
     init_schema(engine)
     with engine.connect() as conn:
-        triggers = conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
-        ).scalars()
-        assert list(triggers) == [
+        triggers = trigger_names(conn)
+    if engine.dialect.name == "sqlite":
+        assert triggers == [
             "audit_checkpoint_no_delete",
             "audit_checkpoint_no_update",
             "audit_entry_no_delete",
             "audit_entry_no_update",
+        ]
+    else:
+        assert triggers == [
+            "audit_checkpoint_no_truncate",
+            "audit_checkpoint_no_update_delete",
+            "audit_entry_no_truncate",
+            "audit_entry_no_update_delete",
         ]
 
 
@@ -81,7 +98,7 @@ def test_schema_for_an_unsupported_database_is_refused() -> None:
 @pytest.mark.parametrize(
     ("table", "statement"),
     [
-        ("audit_entry", "UPDATE audit_entry SET data = X'7B7D' WHERE seq = 0"),
+        ("audit_entry", "UPDATE audit_entry SET data = leaf_hash WHERE seq = 0"),
         ("audit_entry", "UPDATE audit_entry SET log_origin = 'elsewhere'"),
         ("audit_entry", "DELETE FROM audit_entry WHERE seq = 0"),
         ("audit_entry", "DELETE FROM audit_entry"),
@@ -98,7 +115,23 @@ def test_audit_tables_reject_update_and_delete(
         before = conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 2").all()
     with pytest.raises(IntegrityError) as caught, engine.begin() as conn:
         conn.exec_driver_sql(statement)
-    assert str(caught.value.orig) == f"{table} is append-only"
+    assert driver_message(caught.value.orig) == f"{table} is append-only"
     with engine.connect() as conn:
         assert conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 2").all() == before
     assert len(before) == (2 if table == "audit_entry" else 1)
+
+
+def test_postgresql_audit_tables_reject_truncate(
+    postgres_cluster: Cluster, signer: NoteSigner, clock: FakeClock
+) -> None:
+    name = postgres_cluster.new_database()
+    engine = new_engine(postgres_cluster.url(name))
+    log = opened_log(AuditLog.open(engine, origin=ORIGIN, signer=signer, clock=clock), signer)
+    log.sign_checkpoint()
+    for table in ("audit_entry", "audit_checkpoint"):
+        with pytest.raises(IntegrityError) as caught, engine.begin() as conn:
+            conn.exec_driver_sql(f"TRUNCATE {table} CASCADE")
+        assert driver_message(caught.value.orig) == f"{table} is append-only"
+    assert (count_rows(engine, ENTRY_TABLE), count_rows(engine, CHECKPOINT_TABLE)) == (1, 1)
+    engine.dispose()
+    postgres_cluster.drop_database(name)

@@ -1,0 +1,176 @@
+"""A throwaway PostgreSQL cluster for the tests: started by the suite itself, deleted at the end.
+
+:func:`start_cluster` runs the distribution's ``initdb`` into a new temporary directory and
+``pg_ctl start`` on a free loopback port, with its Unix socket in that directory and trust
+authentication for local connections only (the server listens on 127.0.0.1 alone). PostgreSQL
+refuses to run as root, so under root (as in CI) the cluster belongs to the distribution's
+``postgres`` user and its commands run through ``runuser``. Each test gets a database of its own
+(:meth:`Cluster.new_database`), dropped after it. Under pytest-xdist every worker process starts a
+cluster of its own on first use (about a second), so workers share nothing.
+
+The cluster trades durability for speed (``fsync=off``): the tests kill the meeting server, never
+PostgreSQL, and the directory is deleted at the end. Anything that stops the cluster from starting
+fails the tests with the reason and the server's log; nothing is skipped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+#: The distribution's PostgreSQL programs: ``/usr/lib/postgresql/<version>/bin`` on Debian.
+DEBIAN_PROGRAMS = Path("/usr/lib/postgresql")
+#: The account a cluster runs as when the tests run as root.
+SERVICE_USER = "postgres"
+#: Attempts at starting the server, each on a newly picked free port.
+START_ATTEMPTS = 3
+#: Seconds ``pg_ctl`` waits for the server to accept connections.
+START_TIMEOUT_S = 60
+
+
+class ClusterError(Exception):
+    """PostgreSQL could not be set up; the message says which step failed and why."""
+
+
+def programs_directory() -> Path:
+    """The directory holding ``initdb`` and ``pg_ctl``: the newest Debian version, else the one
+    on ``PATH``."""
+    versions = sorted(
+        (p for p in DEBIAN_PROGRAMS.glob("*/bin") if (p / "initdb").is_file()),
+        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+    )
+    if versions:
+        return versions[-1]
+    found = shutil.which("initdb")
+    if found is None:
+        raise ClusterError(
+            f"PostgreSQL's initdb was found neither under {DEBIAN_PROGRAMS}/<version>/bin nor on "
+            "PATH: install the distribution's postgresql package (make postgresql)"
+        )
+    return Path(found).resolve().parent
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@dataclass
+class Cluster:
+    """A running PostgreSQL server in ``directory`` listening on ``127.0.0.1:port``."""
+
+    directory: Path
+    port: int
+    programs: Path
+    as_user: str | None
+    _databases: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def data(self) -> Path:
+        return self.directory / "data"
+
+    @property
+    def log(self) -> Path:
+        return self.directory / "server.log"
+
+    def url(self, database: str = "postgres") -> str:
+        """The database URL that ``congress`` takes (``--db``, ``CONGRESS_DB``)."""
+        return f"postgresql://{SERVICE_USER}@127.0.0.1:{self.port}/{database}"
+
+    def connect(self, database: str = "postgres") -> psycopg.Connection[tuple[object, ...]]:
+        return psycopg.connect(
+            host="127.0.0.1", port=self.port, user=SERVICE_USER, dbname=database, autocommit=True
+        )
+
+    def new_database(self, prefix: str = "test") -> str:
+        """Create an empty database (a copy of the pristine ``template0``) and return its name."""
+        name = f"{prefix}_{os.getpid()}_{next(self._databases)}"
+        with self.connect() as conn:
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name))
+            )
+        return name
+
+    def drop_database(self, name: str) -> None:
+        """Drop ``name``, ending connections a test left open."""
+        with self.connect() as conn:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run one of PostgreSQL's programs as the cluster's owner."""
+        command = [str(self.programs / args[0]), *args[1:]]
+        if self.as_user is not None:
+            command = ["runuser", "-u", self.as_user, "--", *command]
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=START_TIMEOUT_S + 30, check=False
+        )
+
+    def stop(self) -> None:
+        """Stop the server (fast: nothing in it is kept) and delete the directory."""
+        try:
+            if (self.data / "postmaster.pid").exists():
+                self.run("pg_ctl", "stop", "-D", str(self.data), "-m", "immediate", "-w")
+        finally:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _server_log(cluster: Cluster) -> str:
+    text = cluster.log.read_text(encoding="utf-8", errors="replace") if cluster.log.exists() else ""
+    return text[-3000:] or "(the server wrote no log)"
+
+
+def start_cluster() -> Cluster:
+    """Initialise and start a cluster in a new temporary directory; raise :class:`ClusterError`
+    saying what failed."""
+    programs = programs_directory()
+    as_user = SERVICE_USER if os.geteuid() == 0 else None
+    directory = Path(tempfile.mkdtemp(prefix="congress-postgres-"))
+    cluster = Cluster(directory, 0, programs, as_user)
+    try:
+        if as_user is not None:
+            try:
+                account = pwd.getpwnam(as_user)
+            except KeyError:
+                raise ClusterError(
+                    f"the tests run as root and PostgreSQL refuses root, but there is no "
+                    f"{as_user!r} user to run it as: install the distribution's postgresql package"
+                ) from None
+            os.chown(directory, account.pw_uid, account.pw_gid)
+        init = cluster.run(
+            "initdb", "-D", str(cluster.data), "-U", SERVICE_USER, "-A", "trust",
+            "-E", "UTF8", "--locale=C", "--no-sync",
+        )  # fmt: skip
+        if init.returncode != 0:
+            raise ClusterError(f"initdb failed in {cluster.data}:\n{init.stdout}{init.stderr}")
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c unix_socket_directories={directory} "
+            "-c fsync=off -c full_page_writes=off -c max_connections=200"
+        )
+        for _ in range(START_ATTEMPTS):
+            cluster.port = free_port()
+            started = cluster.run(
+                "pg_ctl", "start", "-D", str(cluster.data), "-l", str(cluster.log), "-w",
+                "-t", str(START_TIMEOUT_S), "-o", f"-p {cluster.port} {options}",
+            )  # fmt: skip
+            if started.returncode == 0:
+                return cluster
+        raise ClusterError(
+            f"pg_ctl could not start PostgreSQL in {cluster.data} "
+            f"({START_ATTEMPTS} attempts):\n{started.stdout}{started.stderr}\n"
+            f"server log:\n{_server_log(cluster)}"
+        )
+    except BaseException:
+        cluster.stop()
+        raise
