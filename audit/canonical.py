@@ -75,7 +75,15 @@ def parse_canonical_quick(data: bytes) -> dict[str, Any] | None:
         return None
     if type(obj) is not dict or orjson.dumps(obj, option=orjson.OPT_SORT_KEYS) != data:
         return None
-    return obj if _in_subset(obj) else None
+    if _MAYBE_OUTSIDE.search(data) is not None and not _in_subset(obj):
+        return None
+    return obj
+
+
+# In canonical bytes a number starts right after ":", "," or "[". A float is written with a
+# "." or an exponent, an integer beyond ±(2**53 - 1) with 16 digits or more: without a match
+# here (strings may match too, then the walk decides) every number is an integer of the subset.
+_MAYBE_OUTSIDE: Final = re.compile(rb"[:,\[]-?[0-9]+[.eE]|[:,\[]-?[0-9]{16}")
 
 
 def parse_canonical(data: bytes, *, name: str = "entry") -> dict[str, Any]:

@@ -34,6 +34,10 @@ REJECTED = [
     b'{"n":18446744073709551615}',
     b'{"n":18446744073709551616}',
     b'{"a":[1,{"b":2.25}]}',
+    b'{"a":[1.5]}',
+    b'{"a":[1,2e3]}',
+    b'{"a":[1,-2E3]}',
+    b'{"a":"x:1.5","b":1.5}',
 ]
 
 
@@ -48,6 +52,11 @@ def test_non_ascii_lines_are_left_to_the_strict_parser() -> None:
     data = '{"a":"张三"}'.encode()
     assert parse_canonical_quick(data) is None
     assert parse_canonical(data) == {"a": "张三"}
+
+
+def test_numbers_inside_strings_are_not_taken_for_floats() -> None:
+    data = b'{"a":"x:1.5,[2e3","b":[9007199254740991]}'
+    assert parse_canonical_quick(data) == {"a": "x:1.5,[2e3", "b": [2**53 - 1]}
 
 
 def test_limits_of_the_subset_are_accepted() -> None:
