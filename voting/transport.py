@@ -13,10 +13,6 @@ uvicorn's HTTP/1.1 protocol (h11) class that
   keeps the transport it was upgraded from). Addresses of trusted reverse proxies are not
   capped: every client behind the proxy shares its address, and the proxy has its own limits
   (docs/operations.md).
-
-:class:`SteadyWebSocketProtocol` is uvicorn's WebSocket protocol (websockets, sans-I/O) that
-keeps reading a connection while the application catches up, instead of pausing and resuming
-reading around every message.
 """
 
 from __future__ import annotations
@@ -28,7 +24,6 @@ from typing import Any
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
-from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +33,6 @@ HEADER_TIMEOUT_S = 10.0
 PER_ADDRESS = 256
 #: One warning in the log for this many refused connections of one address.
 REFUSALS_PER_WARNING = 1000
-
-#: Messages of one WebSocket waiting for the application before reading it pauses.
-READ_AHEAD = 16
 
 REFUSED = (
     b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n"
@@ -179,26 +171,3 @@ def uvicorn_transport_options(
     if trusted_proxies:
         options["forwarded_allow_ips"] = ",".join(trusted_proxies)
     return options
-
-
-class SteadyWebSocketProtocol(WebSocketsSansIOProtocol):
-    """uvicorn's WebSocket protocol, pausing reading only when :data:`READ_AHEAD` messages of
-    the connection wait for the application (pass it as uvicorn's ``ws`` setting).
-
-    uvicorn pauses reading after every message and resumes it when the application has taken
-    it: two system calls (epoll) per message, some 8 % of the server's time in a burst of
-    ballots. A tablet sends one message and waits for its answer, so its queue rarely holds
-    more than one; a client that floods is still held to :data:`READ_AHEAD` messages in memory
-    (and to the rate limit of :mod:`voting.sockets`). Reading resumes, as in uvicorn, when the
-    application has taken every waiting message."""
-
-    def send_receive_event_to_app(self) -> None:
-        paused = self.read_paused
-        self.read_paused = True  # the base class pauses reading unless it already has
-        try:
-            super().send_receive_event_to_app()
-        finally:
-            self.read_paused = paused
-        if not self.read_paused and self.queue.qsize() >= READ_AHEAD:
-            self.read_paused = True
-            self.transport.pause_reading()
