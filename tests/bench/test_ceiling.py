@@ -7,6 +7,7 @@ import math
 
 from bench.ceiling import Ceiling, ceiling, verify_for
 from bench.run import goals, verify_figures
+from tests.bench.test_goals import document
 
 
 def test_the_ceiling_is_the_signature_rate_over_the_signatures_per_entry() -> None:
@@ -48,8 +49,6 @@ def test_a_process_of_the_ceiling_verifies_for_the_time_asked() -> None:
 
 
 def _document(share: float) -> dict[str, dict[str, object]]:
-    from tests.bench.test_goals import document
-
     figures = document(accepted=3000, p99=1.0)
     figures["verify"]["vs_ceiling"] = share
     return figures
