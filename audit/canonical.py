@@ -22,9 +22,11 @@ import re
 from collections.abc import Iterable
 from typing import Any, Final, NoReturn
 
+import orjson
+
 from audit.errors import CanonicalError
 
-__all__ = ["MAX_SAFE_INTEGER", "canonical_bytes", "parse_canonical"]
+__all__ = ["MAX_SAFE_INTEGER", "canonical_bytes", "parse_canonical", "parse_canonical_quick"]
 
 #: Largest integer magnitude allowed: beyond it a JavaScript reader (the tablets) loses digits.
 MAX_SAFE_INTEGER: Final = 2**53 - 1
@@ -52,6 +54,36 @@ def canonical_bytes(obj: object, *, name: str = "entry") -> bytes:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:
         _raise_problem(obj, name, exc)
+
+
+def parse_canonical_quick(data: bytes) -> dict[str, Any] | None:
+    """The object held by ``data`` if ``data`` is plain-ASCII canonical JSON, else ``None``
+    (then :func:`parse_canonical` says why, or parses what this does not try: non-ASCII text).
+
+    It accepts exactly what :func:`parse_canonical` accepts among ASCII inputs, with the same
+    result, at a fraction of the cost (orjson): the bytes must parse to an object whose sorted,
+    compact re-encoding is ``data`` byte for byte (which rules out whitespace, escapes other
+    than the canonical ones, unsorted and duplicate keys), and every value must be in the
+    subset (no floats, integers within ±(2**53 - 1); orjson reads an integer beyond 64 bits as
+    a float). Both encoders write the subset identically (``tests/audit/test_canonical_quick.py``).
+    """
+    if type(data) is not bytes or not data.isascii():
+        return None
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    if type(obj) is not dict or orjson.dumps(obj, option=orjson.OPT_SORT_KEYS) != data:
+        return None
+    if _MAYBE_OUTSIDE.search(data) is not None and not _in_subset(obj):
+        return None
+    return obj
+
+
+# In canonical bytes a number starts right after ":", "," or "[". A float is written with a
+# "." or an exponent, an integer beyond ±(2**53 - 1) with 16 digits or more: without a match
+# here (strings may match too, then the walk decides) every number is an integer of the subset.
+_MAYBE_OUTSIDE: Final = re.compile(rb"[:,\[]-?[0-9]+[.eE]|[:,\[]-?[0-9]{16}")
 
 
 def parse_canonical(data: bytes, *, name: str = "entry") -> dict[str, Any]:

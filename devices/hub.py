@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+import orjson
 from starlette import status
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,11 @@ class CloseCode(IntEnum):
 
 
 def encode(message: dict[str, Any]) -> str:
-    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    """A message as compact JSON text, non-ASCII unescaped: the text ``json.dumps(message,
+    ensure_ascii=False, separators=(",", ":"))`` gives, written by orjson several times faster
+    (every ballot's answer and every push goes through here). Messages are not signed or
+    hashed: canonical bytes come from :mod:`audit.canonical`."""
+    return orjson.dumps(message, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 @dataclass(eq=False)

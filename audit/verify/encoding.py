@@ -6,10 +6,9 @@ named as such.
 
 from __future__ import annotations
 
-import json
-from typing import Any, Final, NoReturn
+from typing import Any
 
-from audit.canonical import MAX_SAFE_INTEGER, parse_canonical
+from audit.canonical import parse_canonical, parse_canonical_quick
 from audit.entries import (
     ENTRY_TYPES,
     ENTRY_VERSION,
@@ -22,23 +21,6 @@ from audit.verify.base import Check, Entry, show
 from audit.verify.fields import field_problems
 
 __all__ = ["EncodingCheck"]
-
-
-def _reject(literal: str) -> NoReturn:
-    raise CanonicalError(f"not canonical JSON: {literal}")
-
-
-def _safe_int(literal: str) -> int:
-    value = int(literal)
-    if len(literal) > 15 and abs(value) > MAX_SAFE_INTEGER:
-        raise CanonicalError(f"integer {literal} is outside ±(2**53 - 1)")
-    return value
-
-
-_DECODER: Final = json.JSONDecoder(parse_float=_reject, parse_int=_safe_int, parse_constant=_reject)
-_ENCODER: Final = json.JSONEncoder(
-    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-)
 
 
 class EncodingCheck(Check):
@@ -95,15 +77,11 @@ class EncodingCheck(Check):
 
     def _canonical(self, seq: int, data: bytes, text: str) -> Entry | None:
         """Parse a line, accepting only canonical JSON. Plain-ASCII lines, almost every line,
-        take a fast path with the same outcome as :func:`audit.canonical.parse_canonical`;
-        others, and every failure, go through it."""
-        if text.isascii():
-            try:
-                obj = _DECODER.decode(text)
-            except (ValueError, RecursionError, CanonicalError):
-                obj = None
-            if type(obj) is dict and _ENCODER.encode(obj) == text:
-                return obj
+        take :func:`audit.canonical.parse_canonical_quick`, with the same outcome as
+        :func:`audit.canonical.parse_canonical`; others, and every failure, go through it."""
+        obj = parse_canonical_quick(data)
+        if obj is not None:
+            return obj
         try:
             return parse_canonical(data)
         except CanonicalError as exc:

@@ -62,7 +62,7 @@ def test_every_goal_figure_is_there(figures: dict[str, Any]) -> None:
         "fanout.p99_s",
         "reconnect.resynced_s",
         "memory.kib_per_tablet",
-        "verify.entries_per_s",
+        "verify.vs_ceiling",
         "tally.ms_3000x50",
     ):
         group, key = name.split(".")
@@ -112,6 +112,8 @@ def test_the_verifier_and_the_tally_are_measured(figures: dict[str, Any]) -> Non
     assert positive(verify["entries_per_s"])
     assert positive(verify["seconds"])
     assert verify["signatures"] > 0
+    assert positive(verify["ed25519_per_s"]) and verify["ed25519_processes"] >= 1
+    assert abs(verify["vs_ceiling"] - verify["entries_per_s"] / verify["ceiling_per_s"]) < 0.001
     assert positive(figures["tally"]["ms_3000x50"])
     assert positive(figures["tally"]["baseline_ms"])
 

@@ -42,6 +42,7 @@ from voting.core.devices import SignedBody
 from voting.errors import CommandError
 from voting.live import Live
 from voting.service import MeetingService
+from voting.websocket_protocol import HallWebSocketProtocol
 
 # One push per transaction --------------------------------------------------------------------
 
@@ -386,7 +387,7 @@ def _alive(pid: int) -> bool:
 
 def test_the_server_settings_suit_thousands_of_connections() -> None:
     options = serve.uvicorn_options()
-    assert options["ws"] == "websockets-sansio"
+    assert options["ws"] is HallWebSocketProtocol
     assert options["ws_per_message_deflate"] is False
     assert options["backlog"] >= 3_000
     assert options["ws_ping_interval"] == serve.PING_INTERVAL_S

@@ -40,6 +40,7 @@ from voting.app import create_app
 from voting.settings import Settings
 from voting.sockets import MAX_MESSAGE
 from voting.transport import TransportLimits
+from voting.websocket_protocol import HallWebSocketProtocol
 
 # Timeouts (defaults; the settings may lower them)
 #: Seconds between the server's WebSocket pings.
@@ -205,7 +206,7 @@ def uvicorn_options(settings: Settings | None = None) -> dict[str, Any]:
     """The uvicorn settings of ``congress serve`` (the benchmarks' baseline server uses them too)."""
     settings = settings or Settings()
     return {
-        "ws": "websockets-sansio",
+        "ws": HallWebSocketProtocol,
         "ws_max_size": MAX_MESSAGE,
         "ws_ping_interval": settings.ping_interval_s,
         "ws_ping_timeout": settings.ping_timeout_s,

@@ -1,0 +1,146 @@
+"""The server's WebSocket protocol keeps reading a connection while its messages wait for the
+application, and pauses only when READ_AHEAD of them do (uvicorn paused after every message);
+the messages sent to a connection in one round of the event loop go out in one write."""
+
+from __future__ import annotations
+
+import asyncio
+
+import uvicorn
+from uvicorn.server import ServerState
+from websockets.protocol import State
+
+from voting.websocket_protocol import READ_AHEAD, HallWebSocketProtocol
+
+
+class CountingTransport:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.written: list[bytes] = []
+        self.closing = False
+
+    def write(self, data: bytes) -> None:
+        self.written.append(data)
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def close(self) -> None:
+        self.closing = True
+
+    def pause_reading(self) -> None:
+        self.calls.append("pause")
+
+    def resume_reading(self) -> None:
+        self.calls.append("resume")
+
+
+async def _noop_app(scope: object, receive: object, send: object) -> None:
+    return None
+
+
+def protocol() -> tuple[HallWebSocketProtocol, CountingTransport]:
+    config = uvicorn.Config(_noop_app, ws=HallWebSocketProtocol)
+    config.load()
+    made = HallWebSocketProtocol(config, ServerState(), {}, asyncio.get_running_loop())
+    transport = CountingTransport()
+    made.transport = transport  # type: ignore[assignment]
+    return made, transport
+
+
+def arrive(made: HallWebSocketProtocol, text: str) -> None:
+    """A whole text message parsed from the socket, as uvicorn hands it on."""
+    made.curr_msg_data_type = "text"
+    made.frames = [text.encode()]
+    made.send_receive_event_to_app()
+
+
+async def test_one_message_at_a_time_never_pauses_reading() -> None:
+    made, transport = protocol()
+    for n in range(50):
+        arrive(made, f"m{n}")
+        assert await made.receive() == {"type": "websocket.receive", "text": f"m{n}"}
+    assert transport.calls == []
+    assert made.read_paused is False
+
+
+async def test_reading_pauses_at_read_ahead_and_resumes_when_all_are_taken() -> None:
+    made, transport = protocol()
+    for n in range(READ_AHEAD - 1):
+        arrive(made, f"m{n}")
+    assert transport.calls == []
+    arrive(made, "last")
+    assert transport.calls == ["pause"] and made.read_paused is True
+    arrive(made, "one more, already read from the socket")  # no second pause
+    assert transport.calls == ["pause"]
+    taken = [await made.receive() for _ in range(READ_AHEAD)]
+    assert [m["text"] for m in taken] == [  # type: ignore[typeddict-item]
+        *(f"m{n}" for n in range(READ_AHEAD - 1)),
+        "last",
+    ]
+    assert transport.calls == ["pause"]
+    await made.receive()
+    assert transport.calls == ["pause", "resume"] and made.read_paused is False
+
+
+def opened() -> tuple[HallWebSocketProtocol, CountingTransport]:
+    """A protocol whose handshake is done: its connection is open for data."""
+    made, transport = protocol()
+    made.conn.state = State.OPEN
+    made.handshake_complete = True
+    return made, transport
+
+
+def frames_of(data: bytes) -> list[str]:
+    """The text of each unmasked server frame in ``data`` (short frames only)."""
+    texts = []
+    while data:
+        assert data[0] == 0x81 and data[1] < 126  # FIN, text; unmasked, length under 126
+        length = data[1]
+        texts.append(data[2 : 2 + length].decode())
+        data = data[2 + length :]
+    return texts
+
+
+async def turns(count: int) -> None:
+    for _ in range(count):
+        await asyncio.sleep(0)
+
+
+async def test_messages_sent_in_one_round_go_out_in_one_write_in_order() -> None:
+    made, transport = opened()
+    await made.send({"type": "websocket.send", "text": '{"type":"you"}'})
+    await made.send({"type": "websocket.send", "text": '{"type":"ack","seq":7}'})
+    assert transport.written == []
+    await turns(3)
+    assert len(transport.written) == 1
+    assert frames_of(transport.written[0]) == ['{"type":"you"}', '{"type":"ack","seq":7}']
+
+
+async def test_a_message_sent_a_turn_later_joins_the_same_write() -> None:
+    made, transport = opened()
+    await made.send({"type": "websocket.send", "text": "you"})
+    await turns(1)
+    await made.send({"type": "websocket.send", "text": "ack"})
+    await turns(3)
+    assert [frames_of(data) for data in transport.written] == [["you", "ack"]]
+
+
+async def test_a_close_writes_what_waits_before_the_close_frame() -> None:
+    made, transport = opened()
+    await made.send({"type": "websocket.send", "text": "refused"})
+    await made.send({"type": "websocket.close", "code": 1008})
+    assert frames_of(transport.written[0]) == ["refused"]
+    assert transport.written[1][0] == 0x88  # the close frame, after the message
+    await turns(3)
+    assert len(transport.written) == 2
+    assert made.close_timer is not None
+    made.close_timer.cancel()
+
+
+async def test_nothing_is_written_once_the_connection_is_closing() -> None:
+    made, transport = opened()
+    await made.send({"type": "websocket.send", "text": "late"})
+    transport.closing = True
+    await turns(3)
+    assert transport.written == []
