@@ -12,14 +12,16 @@ session's bundle.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from voting.core.project_state import Adoption, adopted_projects
 from voting.core.state import MeetingState
 
-__all__ = ["TermSession", "yearly_report"]
+__all__ = ["TermSession", "report_csv", "yearly_report"]
 
 #: (meeting, seq) -> the entry's leaf hash (hex).
 HashOf = Callable[[str, int], str]
@@ -156,3 +158,83 @@ def yearly_report(
         "sessions": [{"meeting": s.meeting, "title": s.title, "date": s.date} for s in sessions],
         "projects": rows,
     }
+
+
+SOURCE_WORDS: Final = {"deputies": "代表提出", "residents": "群众征集", "government": "政府提出"}
+RATING_WORDS: Final = {
+    "satisfied": "满意",
+    "basically_satisfied": "基本满意",
+    "dissatisfied": "不满意",
+}
+CSV_COLUMNS: Final = (
+    "会议",
+    "项目编号",
+    "项目名称",
+    "来源",
+    "预算（元）",
+    "责任单位",
+    "完成时限",
+    "已撤回",
+    "票决表决",
+    "赞成票",
+    "实有代表数",
+    "投票数",
+    "赞成票占实有代表",
+    "赞成票占投票",
+    "入选",
+    "督办代表",
+    "进度",
+    "测评会议",
+    "满意",
+    "基本满意",
+    "不满意",
+    "测评结果",
+    "日志出处",
+)
+
+
+def _percent(rate: float | None) -> str:
+    return "" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _csv_row(row: dict[str, Any]) -> list[Any]:
+    selection = row["selection"] or {}
+    evaluation = row["evaluation"] or {}
+    counts = evaluation.get("counts", {})
+    adopted = selection.get("adopted")
+    return [
+        row["meeting"],
+        row["project"],
+        row["title"],
+        SOURCE_WORDS.get(row["source"], row["source"]),
+        row["budget_yuan"],
+        row["unit"],
+        row["completion"],
+        "是" if row["withdrawn"] else "",
+        selection.get("poll", ""),
+        selection.get("votes", ""),
+        selection.get("electorate", ""),
+        selection.get("cast", ""),
+        _percent(selection.get("rate_electorate")),
+        _percent(selection.get("rate_cast")),
+        "" if adopted is None else ("是" if adopted else "否"),
+        "、".join(s["name"] or s["deputy"] for s in row["supervisors"]),
+        "；".join(f"{m['date']} {m['percent']}% {m['text']}" for m in row["milestones"]),
+        evaluation.get("meeting", ""),
+        counts.get("satisfied", ""),
+        counts.get("basically_satisfied", ""),
+        counts.get("dissatisfied", ""),
+        RATING_WORDS.get(evaluation.get("rating", ""), evaluation.get("rating", "")),
+        " ".join(f"{c['meeting']}#{c['seq']}:{c['hash']}" for c in row["cites"]),
+    ]
+
+
+def report_csv(report: dict[str, Any]) -> str:
+    """The report as CSV text, one line per project, Chinese column names (the caller adds the
+    UTF-8 byte order mark so that spreadsheet programs read the Chinese)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in report["projects"]:
+        writer.writerow(_csv_row(row))
+    return out.getvalue()

@@ -48,6 +48,15 @@ def invalid_project(zh: str, en: str) -> CommandError:
     return CommandError("invalid-project", zh, en)
 
 
+def no_adopted_projects(where_zh: str, where_en: str) -> Conflict:
+    """409 ``no-adopted-projects``: nothing to evaluate."""
+    return Conflict(
+        "no-adopted-projects",
+        f"{where_zh}没有票决通过的项目",
+        f"no project was adopted at {where_en}",
+    )
+
+
 def unknown_project(project: str) -> NotFound:
     return NotFound("unknown-project", f"没有项目 {project}", f"no project {project}")
 
@@ -221,11 +230,7 @@ def open_evaluation(
     ``projects``, those adopted in ``meeting`` (as :meth:`Project.public` gives them)."""
     require_open(state)
     if not projects:
-        raise Conflict(
-            "no-adopted-projects",
-            f"会议 {meeting} 没有票决通过的项目",
-            f"meeting {meeting} adopted no project",
-        )
+        raise no_adopted_projects(f"会议 {meeting} ", f"meeting {meeting}")
     for other, evaluation in state.projects.evaluations.items():
         if evaluation["meeting"] == meeting and state.polls[other].status != "voided":
             raise Conflict(
