@@ -34,6 +34,8 @@ register({
     projects_source_field: "项目来源",
     projects_description_field: "项目内容",
     projects_reason_field: "撤回理由",
+    projects_status_field: "状态",
+    projects_actions_field: "操作",
     projects_item_field: "议程",
     projects_seats_field: "应选项目数",
     projects_mode_field: "表决方式",
@@ -75,6 +77,8 @@ register({
     projects_source_field: "Proposed by",
     projects_description_field: "Description",
     projects_reason_field: "Reason",
+    projects_status_field: "Status",
+    projects_actions_field: "Actions",
     projects_item_field: "Agenda item",
     projects_seats_field: "Projects to choose",
     projects_mode_field: "Voting",
@@ -168,7 +172,17 @@ function registerTable(rows) {
   return h(
     "table",
     { class: "absences", id: "projects-register-table" },
-    h("thead", {}, h("tr", {}, ...head, h("th", { scope: "col" }, ""), h("th", {}, ""))),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ...head,
+        h("th", { scope: "col" }, t("projects_status_field")),
+        h("th", { scope: "col" }, t("projects_actions_field")),
+      ),
+    ),
     h(
       "tbody",
       {},
