@@ -229,6 +229,17 @@ def _csv_row(row: dict[str, Any]) -> list[Any]:
     ]
 
 
+#: A text cell starting with one of these is read as a formula by spreadsheet programs.
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A text that a spreadsheet would take for a formula is kept as text (a leading ')."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def report_csv(report: dict[str, Any]) -> str:
     """The report as CSV text, one line per project, Chinese column names (the caller adds the
     UTF-8 byte order mark so that spreadsheet programs read the Chinese)."""
@@ -236,5 +247,5 @@ def report_csv(report: dict[str, Any]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in report["projects"]:
-        writer.writerow(_csv_row(row))
+        writer.writerow([_cell(value) for value in _csv_row(row)])
     return out.getvalue()

@@ -175,9 +175,12 @@ def _entry(project: Mapping[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def selection_definition(state: MeetingState, *, seats: int) -> dict[str, Any]:
+def selection_definition(
+    state: MeetingState, *, seats: int, form: str = "choose"
+) -> dict[str, Any]:
     """The selection poll's definition: every registered project not withdrawn, in the order
-    registered; choose at most ``seats``."""
+    registered; choose at most ``seats`` (form ``choose``), or for / against / abstain on each
+    (form ``each``, used when every project is to be adopted)."""
     listed = [p.public() for p in state.projects.projects.values() if p.withdrawn_seq is None]
     if not listed:
         raise Conflict("no-projects", "尚未登记任何项目", "the project register is empty")
@@ -185,7 +188,7 @@ def selection_definition(state: MeetingState, *, seats: int) -> dict[str, Any]:
         "kind": "selection",
         "title": f"民生实事项目票决（{len(listed)} 选 {seats}）",
         "seats": seats,
-        "form": "choose",
+        "form": form,
         "candidates": [_entry(p) for p in listed],
     }
 
@@ -199,11 +202,12 @@ def open_selection(
     mode: str,
     change_policy: str,
     by: str,
+    form: str = "choose",
 ) -> list[Entry]:
     """Open the selection poll of agenda item ``item`` (kind ``selection``) built from the
     register."""
     require_open(state)
-    definition = selection_definition(state, seats=seats)
+    definition = selection_definition(state, seats=seats, form=form)
     return polls.open_poll(
         state,
         poll=poll,

@@ -54,6 +54,8 @@ class ProjectPoll(Strict):
     mode: Mode
     change_policy: ChangePolicy = "last"
     seats: Annotated[int, Field(ge=1, le=1000)] | None = None
+    #: selection only: choose at most ``seats`` (the default), or for / against / abstain on each
+    form: Literal["choose", "each"] = "choose"
 
 
 class Supervisors(Strict):
@@ -203,6 +205,7 @@ async def open_selection(call: Call[ProjectPoll]) -> Any:
         poll=poll,
         item=body.item,
         seats=body.seats,
+        form=body.form,
         mode=body.mode,
         change_policy=body.change_policy,
         by=call.actor,

@@ -7,8 +7,8 @@ from typing import Any
 
 from tests.voting.core.meetings import Meeting, refused
 from voting.core import projects
-from voting.core.polls import enter_manual_result
-from voting.core.project_report import TermSession, yearly_report
+from voting.core.polls import enter_manual_result, void_poll
+from voting.core.project_report import TermSession, report_csv, yearly_report
 from voting.core.project_state import Adoption, adopted_projects
 
 SELECTION_AGENDA = [
@@ -303,3 +303,72 @@ def test_the_report_rows_cite_their_entries() -> None:
     ]
     assert report["projects"][1]["evaluation"] is None
     assert report["projects"][1]["selection"]["adopted"] is False
+
+
+def test_a_voided_selection_poll_adopts_nothing_and_frees_its_projects() -> None:
+    meeting = session()
+    register(meeting, "P1")
+    register(meeting, "P2")
+    select(meeting, {"P1": 5, "P2": 4})
+    meeting.commit(void_poll(meeting.state, poll="p1", reason="选票印制有误", by="chair"))
+    assert adopted_projects(meeting.state.projects, meeting.state.polls) == {}
+    assert projects.own_adoptions(meeting.state) == set()
+    withdrawn = projects.withdraw_project(meeting.state, project="P2", reason="x", by="chair")
+    assert withdrawn[0]["type"] == "project_withdrawn"
+
+
+def test_the_each_form_adopts_by_its_for_votes() -> None:
+    meeting = session()
+    register(meeting, "P1")
+    register(meeting, "P2")
+    meeting.commit(
+        projects.open_selection(
+            meeting.state,
+            poll="p1",
+            item="s",
+            seats=2,
+            form="each",
+            mode="manual",
+            change_policy="last",
+            by="chair",
+        )
+    )
+    assert meeting.state.polls["p1"].definition["form"] == "each"
+    marks = {
+        "P1": {"for": 4, "against": 1, "abstain": 0},
+        "P2": {"for": 2, "against": 3, "abstain": 0},
+    }
+    meeting.commit(
+        enter_manual_result(
+            meeting.state,
+            poll="p1",
+            issued=5,
+            ballot_counts={"cast": 5, "valid": 5, "void": 0},
+            counts=marks,
+            write_ins={},
+            confirmed_by=["监票人"],
+            by="chair",
+        )
+    )
+    found = adopted_projects(meeting.state.projects, meeting.state.polls)
+    assert {p: (a.votes, a.adopted) for p, a in found.items()} == {
+        "P1": (4, True),
+        "P2": (2, False),
+    }
+
+
+def test_the_csv_keeps_a_formula_like_title_as_text() -> None:
+    meeting = session()
+    register(meeting, "P1", title="=HYPERLINK(1)", unit="-镇建设办")
+    sessions = [TermSession("m1", "一次会议", "2026-01-10", meeting.state)]
+    text = report_csv(yearly_report(None, sessions, lambda meeting, seq: "h"))
+    lines = text.split("\r\n")
+    assert lines[1].split(",")[:6] == [
+        "m1",
+        "P1",
+        "'=HYPERLINK(1)",
+        "群众征集",
+        "1200000",
+        "'-镇建设办",
+    ]
+    assert lines[2] == ""
