@@ -38,6 +38,9 @@ register({
     projects_actions_field: "操作",
     projects_item_field: "议程",
     projects_seats_field: "应选项目数",
+    projects_form_field: "票决方式",
+    projects_form_choose: "选择（所选项目不得超过应选数）",
+    projects_form_each: "逐项表决（赞成、反对、弃权）",
     projects_mode_field: "表决方式",
     projects_mode_manual: "纸质选票（手工计票）",
     projects_mode_encrypted: "无记名（加密）",
@@ -81,6 +84,9 @@ register({
     projects_actions_field: "Actions",
     projects_item_field: "Agenda item",
     projects_seats_field: "Projects to choose",
+    projects_form_field: "Ballot form",
+    projects_form_choose: "Choose (at most the number to choose)",
+    projects_form_each: "Each project for / against / abstain",
     projects_mode_field: "Voting",
     projects_mode_manual: "Paper ballots (counted by hand)",
     projects_mode_encrypted: "Secret (encrypted)",
@@ -296,6 +302,7 @@ function pollDialog(kind) {
   const item = h("select", {}, ...items.map((i) => h("option", { value: i.item }, i.title)));
   const mode = select(MODES, (m) => t(`projects_mode_${m}`));
   const seats = input({ type: "number", min: "1", step: "1" });
+  const form = select(["choose", "each"], (f) => t(`projects_form_${f}`));
   const open = data.session_register.filter((p) => !p.withdrawn).length;
   if (kind === "selection") seats.value = String(Math.max(1, open - 1));
   post(
@@ -303,13 +310,14 @@ function pollDialog(kind) {
     [
       field(`project-${kind}-item`, t("projects_item_field"), item),
       kind === "selection" ? field("project-seats", t("projects_seats_field"), seats) : null,
+      kind === "selection" ? field("project-form", t("projects_form_field"), form) : null,
       field(`project-${kind}-mode`, t("projects_mode_field"), mode),
     ],
     `/projects/${kind}-poll`,
     () => ({
       item: item.value,
       mode: mode.value,
-      ...(kind === "selection" ? { seats: Number(seats.value) } : {}),
+      ...(kind === "selection" ? { seats: Number(seats.value), form: form.value } : {}),
     }),
     (answer) => t("projects_opened", { poll: answer.poll }),
   );
