@@ -128,6 +128,19 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "proposal_decided": frozenset({"proposal", "decision", "reference", "by"}),
     "suggestion_answered": frozenset({"proposal", "unit", "deadline", "answer", "by"}),
     "suggestion_rated": frozenset({"proposal", "rating", "deputy", "device", "body", "sig", "by"}),
+    # Livelihood projects (民生实事项目): a candidate project registered with its budget in
+    # whole 元 (``budget_yuan``), responsible unit, completion date (YYYY-MM-DD) and ``source``
+    # (deputies, residents or government); withdrawn before a selection poll lists it; the
+    # deputies supervising and the milestones (``date``, ``text``, ``percent`` done) of a
+    # project adopted in meeting ``adopted_in``; the evaluation poll ``poll`` rating the
+    # ``projects`` adopted in meeting ``adopted_in`` (it follows that poll's poll_opened).
+    "project_registered": frozenset(
+        {"project", "title", "budget_yuan", "unit", "completion", "source", "description", "by"}
+    ),
+    "project_withdrawn": frozenset({"project", "reason", "by"}),
+    "project_supervisors": frozenset({"adopted_in", "project", "deputies", "by"}),
+    "project_milestone": frozenset({"adopted_in", "project", "date", "text", "percent", "by"}),
+    "project_evaluation": frozenset({"poll", "adopted_in", "projects", "by"}),
 }
 
 #: Fields that some entries of a type carry besides the required ones, and when.
@@ -163,6 +176,7 @@ CHANGE_POLICIES: Final = frozenset({"last", "first"})
 ROSTER_STATUSES: Final = frozenset({"active", "suspended", "ended"})
 SIGN_IN_METHODS: Final = frozenset({"tablet", "operator"})
 DEVICE_ALGORITHMS: Final = frozenset({"ed25519", "p256"})
+PROJECT_SOURCES: Final = frozenset({"deputies", "residents", "government"})
 
 AT_PATTERN: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 

@@ -18,6 +18,7 @@ from audit.entries import (
     CHANGE_POLICIES,
     DEVICE_ALGORITHMS,
     POLL_MODES,
+    PROJECT_SOURCES,
     REQUIRED_FIELDS,
     ROSTER_STATUSES,
     SIGN_IN_METHODS,
@@ -102,6 +103,25 @@ def _sha256(value: Any) -> Problem:
     return None if ok else "is not a SHA-256 in lower-case hex"
 
 
+def _day(value: Any) -> Problem:
+    if type(value) is str and len(value) == 10:
+        try:
+            datetime.strptime(value, "%Y-%m-%d")
+            return None
+        except ValueError:
+            pass
+    return "is not a date YYYY-MM-DD"
+
+
+def _budget(value: Any) -> Problem:
+    return None if type(value) is int and value >= 1 else "is not a positive integer"
+
+
+def _percent(value: Any) -> Problem:
+    ok = type(value) is int and 0 <= value <= 100
+    return None if ok else "is not a whole number from 0 to 100"
+
+
 def _anything(value: Any) -> Problem:
     return None
 
@@ -149,6 +169,13 @@ _FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {
     **dict.fromkeys(("required", "electorate"), _count),
     "signatures": _list_of({"body": _object, "sig": _text}),
     "rating": _one_of(RATINGS),
+    # Livelihood projects.
+    **dict.fromkeys(("project", "adopted_in", "description", "text"), _text),
+    "budget_yuan": _budget,
+    **dict.fromkeys(("completion", "date"), _day),
+    "source": _one_of(PROJECT_SOURCES),
+    "percent": _percent,
+    **dict.fromkeys(("deputies", "projects"), _distinct_texts),
 }
 
 _BODY_FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {

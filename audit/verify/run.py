@@ -21,6 +21,7 @@ from audit.verify.ceremony import CeremonyCheck
 from audit.verify.documents import DocumentCheck
 from audit.verify.encoding import EncodingCheck
 from audit.verify.encrypted_polls import EncryptedPollCheck
+from audit.verify.projects import ProjectCheck
 from audit.verify.proposals import ProposalCheck
 from audit.verify.recount import RecountCheck
 from audit.verify.report import (
@@ -137,6 +138,7 @@ class _Stream:
         self.windows = WindowCheck(gate, meeting=meeting)
         # Co-signed proposals are part of check 6: they share the windows' failures.
         self.proposals = ProposalCheck(gate, meeting=meeting, failures=self.windows.failures)
+        self.projects = ProjectCheck(gate, meeting=meeting, failures=self.windows.failures)
         signed = frozenset(item.checkpoint.text() for item in signatures.checkpoints)
         self.encrypted = EncryptedPollCheck(gate, meeting=meeting, checkpoints=signed)
         self.recount = RecountCheck(gate, meeting=meeting)
@@ -159,6 +161,7 @@ class _Stream:
             self.tablets,
             self.windows,
             self.proposals,
+            self.projects,
             self.encrypted,
             self.recount,
             self.ceremony,

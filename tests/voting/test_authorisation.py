@@ -33,6 +33,7 @@ from audit.tablet import sign_tablet_body
 from devices.tablet import Tablet
 from tests.voting.conftest import ORIGIN, Clock, Server
 from tests.voting.ledger import digest
+from tests.voting.project_sitting import PROJECT
 from tests.voting.sitting import MEETING, Staff, TabletSession, open_meeting, pair, roster
 from voting.http import ENDPOINTS
 
@@ -216,6 +217,42 @@ ROUTES: dict[tuple[str, str], Route] = {
         {**M1, "proposal": "0" * 64},
         {"unit": "镇交通办", "deadline": "2026-06-30", "answer": "已办理"},
         harmless_path={"meeting": NOWHERE, "proposal": "0" * 64},
+    ),
+    ("GET", "/api/meetings/{meeting}/projects"): Route(READERS, M1),
+    ("GET", "/api/meetings/{meeting}/projects/report"): Route(READERS, M1),
+    ("GET", "/api/meetings/{meeting}/projects/report.csv"): Route(READERS, M1),
+    ("POST", "/api/meetings/{meeting}/projects"): Route(
+        STAFF, M1, PROJECT, harmless_path=nowhere()
+    ),
+    ("POST", "/api/meetings/{meeting}/projects/{project}/withdraw"): Route(
+        STAFF,
+        {**M1, "project": "P1"},
+        {"reason": "撤回"},
+        harmless_path={"meeting": NOWHERE, "project": "P1"},
+    ),
+    ("POST", "/api/meetings/{meeting}/projects/selection-poll"): Route(
+        STAFF, M1, {"item": "b", "seats": 1, "mode": "manual"}, harmless_path=nowhere()
+    ),
+    ("POST", "/api/meetings/{meeting}/projects/evaluation-poll"): Route(
+        STAFF, M1, {"item": "b", "mode": "manual"}, harmless_path=nowhere()
+    ),
+    ("POST", "/api/meetings/{meeting}/projects/supervisors"): Route(
+        STAFF,
+        M1,
+        {"adopted_in": MEETING, "project": "P1", "deputies": ["d01"]},
+        harmless_path=nowhere(),
+    ),
+    ("POST", "/api/meetings/{meeting}/projects/milestones"): Route(
+        STAFF,
+        M1,
+        {
+            "adopted_in": MEETING,
+            "project": "P1",
+            "date": "2026-05-01",
+            "text": "开工",
+            "percent": 5,
+        },
+        harmless_path=nowhere(),
     ),
     ("GET", "/api/meetings/{meeting}/log/checkpoint"): Route(EVERYONE, M1),
     ("GET", "/api/meetings/{meeting}/log/checkpoint.svg"): Route(EVERYONE, M1),

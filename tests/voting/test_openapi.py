@@ -26,6 +26,7 @@ from tests.pdf_samples import tiny_pdf
 from tests.voting.ceremony.sitting import ClientTransport
 from tests.voting.crypto_sitting import Scrutineers
 from tests.voting.encrypted_hall import service_of, shares_of
+from tests.voting.project_sitting import PROJECT, adopted_session, paper
 from tests.voting.proposal_sitting import draft_and_cosign, submit
 from voting.auth import PERMISSIONS
 from voting.http import ENDPOINTS
@@ -436,7 +437,7 @@ def test_live_answers_fit_their_documented_schemas(
     tokens["auditor"] = auditor["token"]
     call("GET", "/api/tokens")
     meeting = {"meeting": "m1", "origin": "x.local/1", "title": "会议", "date": "2026-03-01"}
-    call("POST", "/api/meetings", meeting)
+    call("POST", "/api/meetings", {**meeting, "settings": {"term": "walk"}})
     call("GET", "/api/meetings")
     deputies = [{"deputy": f"d{i:02}", "name": f"代表{i}", "seat": f"{i:02}"} for i in range(1, 11)]
     call("PUT", "/api/meetings/{meeting}/roster", {"deputies": deputies})
@@ -452,6 +453,8 @@ def test_live_answers_fit_their_documented_schemas(
         {"item": "o", "title": "宪法宣誓", "kind": "oath"},
         {"item": "x", "title": "加密表决的议案", "kind": "motion"},
         {"item": "w", "title": "加密选举", "kind": "election"},
+        {"item": "ps", "title": "票决民生实事项目", "kind": "selection"},
+        {"item": "pe", "title": "民生实事项目测评", "kind": "evaluation"},
         {
             "item": "s",
             "title": "通过监票人名单",
@@ -580,6 +583,44 @@ def test_live_answers_fit_their_documented_schemas(
     call("POST", "/api/meetings/{meeting}/proposals/{proposal}/answer", answer, proposal=bill)
     listed_proposals = call("GET", "/api/meetings/{meeting}/proposals", role="display")
     assert [p["status"] for p in listed_proposals["proposals"]] == ["answered"]
+    # Livelihood projects: m1 registers and selects its own, and rates those adopted at m0,
+    # the term's session before it.
+    adopted_session(client, tokens["admin"], "m0", term="walk", date="2026-01-10")
+    for _ in range(2):
+        call("POST", "/api/meetings/{meeting}/projects", PROJECT)
+    call(
+        "POST",
+        "/api/meetings/{meeting}/projects/{project}/withdraw",
+        {"reason": "撤回"},
+        project="P2",
+    )
+    selection = {"item": "ps", "seats": 1, "mode": "manual"}
+    chosen = call("POST", "/api/meetings/{meeting}/projects/selection-poll", selection)["poll"]
+    counted = paper({"P1": {"for": 7}}, 7)
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/manual-result", counted, poll=chosen)
+    supervisors = {"adopted_in": "m1", "project": "P1", "deputies": ["d01"]}
+    call("POST", "/api/meetings/{meeting}/projects/supervisors", supervisors)
+    milestone = {
+        "adopted_in": "m0",
+        "project": "P1",
+        "date": "2026-02-01",
+        "text": "开工",
+        "percent": 10,
+    }
+    call("POST", "/api/meetings/{meeting}/projects/milestones", milestone)
+    rating = call(
+        "POST", "/api/meetings/{meeting}/projects/evaluation-poll", {"item": "pe", "mode": "manual"}
+    )["poll"]
+    rated = paper({"P1": {"satisfied": 7, "basically_satisfied": 0, "dissatisfied": 0}}, 7)
+    call("POST", "/api/meetings/{meeting}/polls/{poll}/manual-result", rated, poll=rating)
+    viewed = call("GET", "/api/meetings/{meeting}/projects", role="display")
+    assert [p["project"] for p in viewed["session_register"]] == ["P1", "P2"]
+    yearly = call("GET", "/api/meetings/{meeting}/projects/report", role="auditor")
+    assert [r["evaluation"] and r["evaluation"]["rating"] for r in yearly["projects"]] == [
+        "satisfied",
+        None,
+        None,
+    ]
     call("GET", "/api/meetings/{meeting}/polls", role="display")
     call("GET", "/api/meetings/{meeting}")
     call("GET", "/api/meetings/{meeting}/log/proof/inclusion", role="none", query="?seq=0")

@@ -33,6 +33,9 @@ side rows to commit), :class:`~voting.core.outcome.AlreadyRecorded`, or a
     liveness     liveness at opening: challenges, answers, require_live
     sitting_key  the key_completed entry
     speaking     the speaking queue: request, withdraw, grant and end the floor
+    projects     livelihood projects: register, withdraw, the selection and evaluation polls,
+                 supervisors, milestones (project_state: what the log holds; project_report:
+                 the term's yearly report)
     views        what tablets, watchers and the console are shown
 """
 

@@ -15,6 +15,7 @@ from typing import Any
 from audit.ceremony_messages import decode_message, unb64url
 from ballots.crypto.threshold.ceremony import Ceremony
 from ballots.crypto.threshold.params import CeremonyParams
+from voting.core.project_state import ProjectLog
 from voting.core.proposal_state import Proposal, apply_proposal_entry
 from voting.core.records import (
     CastBallot,
@@ -71,6 +72,8 @@ class MeetingState:
     speaker: dict[str, Any] | None = None
     # Co-signed proposals by draft hash (voting.core.proposals).
     proposals: dict[str, Proposal] = field(default_factory=dict)
+    # Livelihood projects: the register, their supervision, evaluations (voting.core.projects).
+    projects: ProjectLog = field(default_factory=ProjectLog)
     opened: bool = False
     closed: bool = False
     size: int = 0  # entries applied
@@ -229,6 +232,7 @@ class MeetingState:
             encrypted=EncryptedBallots() if e["mode"] == "encrypted" else None,
         )
         self.current_item = e["item"]
+        self.projects.opened_seq[e["poll"]] = e["seq"]
 
     def _apply_vote(self, e: Mapping[str, Any]) -> None:
         poll = self.polls[e["poll"]]
@@ -277,6 +281,7 @@ class MeetingState:
 
     def _apply_result(self, e: Mapping[str, Any]) -> None:
         self.polls[e["poll"]].result = dict(e["result"])
+        self.projects.result_seq[e["poll"]] = e["seq"]
 
     def _apply_motion_adopted(self, e: Mapping[str, Any]) -> None:
         adopts = e["adopts"]
@@ -382,6 +387,12 @@ class MeetingState:
     _apply_proposal_signed = _apply_proposal_tabled = _apply_proposal_drafted
     _apply_proposal_decided = _apply_suggestion_answered = _apply_proposal_drafted
     _apply_suggestion_rated = _apply_proposal_drafted
+
+    def _apply_project_registered(self, e: Mapping[str, Any]) -> None:
+        self.projects.apply(e)
+
+    _apply_project_withdrawn = _apply_project_supervisors = _apply_project_registered
+    _apply_project_milestone = _apply_project_evaluation = _apply_project_registered
 
     def _apply_meeting_closed(self, e: Mapping[str, Any]) -> None:
         self.closed = True

@@ -22,6 +22,7 @@ from voting.http import (
     meetings,
     mix,
     polls,
+    projects,
     proposals,
     rounds,
     speaking,
@@ -46,6 +47,7 @@ ENDPOINTS: list[Endpoint] = [
         speaking,
         absences,
         proposals,
+        projects,
     )
     for endpoint in resource.ROUTES.endpoints
 ]

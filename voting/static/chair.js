@@ -9,6 +9,7 @@ import { renderProposals } from "./chair-proposals.js";
 import { renderBodies } from "./chair-bodies.js";
 import { renderSpeaking } from "./chair-speaking.js";
 import { renderAbsences } from "./chair-absences.js";
+import { renderProjects } from "./chair-projects.js";
 import { renderCeremony } from "./chair-ceremony.js";
 import { renderAttendance, renderSeats } from "./chair-seats.js";
 import { CHAIR_WORDS } from "./chair-words.js";
@@ -237,6 +238,7 @@ function render() {
   renderBodies(state);
   renderSpeaking(state);
   renderAbsences();
+  renderProjects(state);
   renderCeremony(state);
   renderConnection();
 }

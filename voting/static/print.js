@@ -8,6 +8,7 @@ import { $, fill, h } from "/static/common/dom.js";
 import { attendanceLine, lang, onLang, register, setupLanguage, t } from "./i18n.js";
 import { certificates, confirmedAt, electionReport, isElection } from "./print-election.js";
 import { oathLines } from "./print-oath.js";
+import { projectsSheet } from "./print-projects.js";
 import { resultBlock } from "./result-view.js";
 import { word } from "/static/common/results.js";
 
@@ -110,9 +111,10 @@ async function load() {
       throw error;
     }),
   ]);
+  const projects = sheetKind === "projects" ? await call("GET", base("/projects/report"), { token }) : null;
   const chosen = polls.polls.find((p) => p.poll === wanted);
   const confirmedAt = chosen && chosen.confirmation ? await confirmationTime(token, wanted) : null;
-  return { view, polls: polls.polls, note, confirmedAt, printed: new Date() };
+  return { view, polls: polls.polls, note, confirmedAt, projects, printed: new Date() };
 }
 
 /** When the presidium's confirmation of `poll` was logged: the `at` of its entry, if readable. */
@@ -344,7 +346,11 @@ function minutes() {
 function render() {
   const sheet = $("#sheet");
   if (!data) return;
-  if (wanted) {
+  sheet.classList.toggle("projects", Boolean(data.projects));
+  if (data.projects) {
+    document.title = `${t("sheet_projects")} · ${data.view.meeting.title}`;
+    fill(sheet, ...projectsSheet(data.projects, data.view), printedLine());
+  } else if (wanted) {
     const poll = data.polls.find((p) => p.poll === wanted);
     document.title = `${t("sheet_result")} ${wanted} · ${data.view.meeting.title}`;
     sheet.classList.toggle("certificates", sheetKind === "certificates");
