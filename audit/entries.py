@@ -128,6 +128,10 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "proposal_decided": frozenset({"proposal", "decision", "reference", "by"}),
     "suggestion_answered": frozenset({"proposal", "unit", "deadline", "answer", "by"}),
     "suggestion_rated": frozenset({"proposal", "rating", "deputy", "device", "body", "sig", "by"}),
+    # A public notice (公告) numbered ``notice`` (1, 2, … per meeting) of ``kind`` "result",
+    # "projects" or "proposals", its ``title``, what it cites (``sources``: the poll, or the
+    # proposals' hashes), its ``text``, and ``sha256`` over those (audit/notices.py).
+    "notice_issued": frozenset({"notice", "kind", "title", "sources", "text", "sha256", "by"}),
 }
 
 #: Fields that some entries of a type carry besides the required ones, and when.

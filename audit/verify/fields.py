@@ -149,6 +149,10 @@ _FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {
     **dict.fromkeys(("required", "electorate"), _count),
     "signatures": _list_of({"body": _object, "sig": _text}),
     "rating": _one_of(RATINGS),
+    # Public notices (audit/notices.py).
+    "notice": _count,
+    "sources": _distinct_texts,
+    "text": _text,
 }
 
 _BODY_FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {

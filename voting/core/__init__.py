@@ -33,6 +33,7 @@ side rows to commit), :class:`~voting.core.outcome.AlreadyRecorded`, or a
     liveness     liveness at opening: challenges, answers, require_live
     sitting_key  the key_completed entry
     speaking     the speaking queue: request, withdraw, grant and end the floor
+    notices      public notices (公告) of results, adopted projects and proposals handled
     views        what tablets, watchers and the console are shown
 """
 
@@ -51,6 +52,7 @@ from voting.core.devices import pair_device, revoke_device
 from voting.core.documents import add_document, check_pdf
 from voting.core.liveness import answer_liveness, issue_challenge, live_scrutineers, require_live
 from voting.core.meeting import checkpoint_if_behind, close_meeting, open_meeting
+from voting.core.notices import issue_notice
 from voting.core.oath import record_oath
 from voting.core.outcome import AlreadyRecorded, Change
 from voting.core.polls import announce, close_poll, enter_manual_result, open_poll, void_poll
@@ -77,6 +79,7 @@ __all__ = [
     "further_definition",
     "grant_floor",
     "issue_challenge",
+    "issue_notice",
     "live_scrutineers",
     "make_current",
     "open_meeting",

@@ -71,6 +71,8 @@ class MeetingState:
     speaker: dict[str, Any] | None = None
     # Co-signed proposals by draft hash (voting.core.proposals).
     proposals: dict[str, Proposal] = field(default_factory=dict)
+    # Public notices (公告) in number order, each its entry (voting.core.notices).
+    notices: list[dict[str, Any]] = field(default_factory=list)
     opened: bool = False
     closed: bool = False
     size: int = 0  # entries applied
@@ -301,6 +303,9 @@ class MeetingState:
 
     def _apply_result_announced(self, e: Mapping[str, Any]) -> None:
         self.polls[e["poll"]].announced = True
+
+    def _apply_notice_issued(self, e: Mapping[str, Any]) -> None:
+        self.notices.append(dict(e))
 
     def _apply_poll_voided(self, e: Mapping[str, Any]) -> None:
         poll = self.polls[e["poll"]]

@@ -21,6 +21,7 @@ from voting.http import (
     log,
     meetings,
     mix,
+    notices,
     polls,
     proposals,
     rounds,
@@ -44,6 +45,7 @@ ENDPOINTS: list[Endpoint] = [
         log,
         ceremony,
         speaking,
+        notices,
         absences,
         proposals,
     )
