@@ -6,13 +6,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from pathlib import Path
 
 from starlette.testclient import TestClient
 
 from audit.canonical import canonical_bytes
 from audit.merkle import leaf_hash, root_from_inclusion
+from audit.note import NoteSigner
+from audit.verify import verify_bundle
 from devices.qr import qr_svg
-from tests.voting.sitting import MEETING, TITLE, Staff, open_meeting
+from tests.voting.conftest import LOG_KEY, ORIGIN
+from tests.voting.encrypted_hall import service_of
+from tests.voting.proposal_sitting import draft_and_cosign, submit
+from tests.voting.sitting import MEETING, TITLE, Staff, open_meeting, pair
 
 MOTION = {"kind": "motion", "title": "关于预算的决议"}
 PROJECTS = {
@@ -25,6 +31,7 @@ PROJECTS = {
         {"id": "c3", "name": "新建文化广场"},
     ],
 }
+VKEY = NoteSigner(ORIGIN, LOG_KEY).vkey()
 PAPER = {"issued": 6, "ballots": {"cast": 6, "valid": 6, "void": 0}, "confirmed_by": ["张三"]}
 
 
@@ -150,3 +157,29 @@ def test_the_public_answers_name_no_device_token_or_deputy(client: TestClient) -
     text = json.dumps([_public(client), _public(client, "/1")], ensure_ascii=False)
     assert "d01" not in text and "Bearer" not in text and "device" not in text
     assert admin.headers["Authorization"].removeprefix("Bearer ") not in text
+
+
+def test_notices_from_the_server_verify_from_the_bundle_alone(
+    client: TestClient, tmp_path: Path
+) -> None:
+    chair = open_meeting(client, 9)
+    tablets = [pair(client, chair, f"d0{i}") for i in range(1, 6)]
+    bill = draft_and_cosign(client, MEETING, tablets[0], tablets[1:])
+    assert submit(client, MEETING, tablets[0], bill, "bill")["type"] == "ack"
+    chair.post(f"/proposals/{bill}/decision", {"decision": "agenda", "reference": "主席团决定"})
+    chair.call("PUT", "/agenda", {"items": [{"item": "i1", "title": "预算", "kind": "motion"}]})
+    for n in range(1, 7):
+        chair.post(f"/deputies/d{n:02}/sign-in")
+    chair.post("/polls", {"item": "i1", "definition": MOTION, "mode": "manual"})
+    counts = {"for": 5, "against": 1, "abstain": 0}
+    chair.post("/polls/p1/manual-result", {**PAPER, "counts": counts})
+    chair.post("/polls/p1/announce")
+    chair.post("/notices", {"kind": "result", "poll": "p1"})
+    chair.post("/notices", {"kind": "proposals"})
+    text = str(_public(client, "/2")["text"])
+    assert "议案「" in text and "（5名代表联名）：主席团决定列入大会议程（主席团决定）。" in text
+    bundle = tmp_path / "bundle"
+    service_of(client).log.export(bundle)
+    report = verify_bundle(bundle, vkey=VKEY)
+    assert [c.failures for c in report.checks if c.failures] == []
+    assert report.checks[-1].number == 8 and report.checks[-1].status.name == "PASSED"
