@@ -76,7 +76,7 @@ def test_an_announced_result_is_published_numbered_and_covered_by_a_checkpoint(
     )
     assert notice["title"] == "关于「预算」表决结果的公告"
     text = str(notice["text"])
-    assert text.startswith(f"{TITLE}于2026-03-01对「预算」进行了表决，结果如下：\n")
+    assert text.startswith(f"{TITLE}于2026年3月1日对「预算」进行了表决，结果如下：\n")
     assert "表决结果：通过" in text and text.endswith("\n现予公告。")
     fields = {k: notice[k] for k in ("notice", "kind", "title", "sources", "text")}
     assert notice["sha256"] == hashlib.sha256(canonical_bytes(fields)).hexdigest()

@@ -78,11 +78,20 @@ def _announced(state: MeetingState, poll_id: str) -> Poll:
     return poll
 
 
+def _chinese_date(date: str) -> str:
+    """``2026-03-01`` → ``2026年3月1日`` (anything else unchanged)."""
+    parts = date.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return date
+    year, month, day = parts
+    return f"{year}年{int(month)}月{int(day)}日"
+
+
 def _opening(state: MeetingState, poll: Poll) -> tuple[str, str]:
     """The item's title and the notice's first line: who did what, when."""
     item = state.items[poll.item].title
     meeting = state.meeting.get("title", "")
-    date = state.meeting.get("date", "")
+    date = _chinese_date(state.meeting.get("date", ""))
     act = _ACT[poll.parsed().kind]
     return item, f"{meeting}于{date}对「{item}」进行了{act}，结果如下："
 
@@ -111,7 +120,8 @@ def _projects(state: MeetingState, poll: Poll) -> tuple[str, list[str]]:
     names = {c["id"]: c["name"] for c in poll.definition.get("candidates", [])}
     counts = poll.result["counts"]
     item, _ = _opening(state, poll)
-    meeting, date = state.meeting.get("title", ""), state.meeting.get("date", "")
+    meeting = state.meeting.get("title", "")
+    date = _chinese_date(state.meeting.get("date", ""))
     lines = [f"{meeting}于{date}票决「{item}」，下列项目入选，列为民生实事项目："]
     lines += [
         f"{n}. {names.get(p, p)}（赞成 {counts[p]['for']} 票）" for n, p in enumerate(adopted, 1)

@@ -8,6 +8,7 @@ import { renderHistory } from "./chair-history.js";
 import { renderProposals } from "./chair-proposals.js";
 import { renderBodies } from "./chair-bodies.js";
 import { renderSpeaking } from "./chair-speaking.js";
+import { renderNotices } from "./chair-notices.js";
 import { renderAbsences } from "./chair-absences.js";
 import { renderCeremony } from "./chair-ceremony.js";
 import { renderAttendance, renderSeats } from "./chair-seats.js";
@@ -236,6 +237,7 @@ function render() {
   renderProposals(state);
   renderBodies(state);
   renderSpeaking(state);
+  renderNotices(state);
   renderAbsences();
   renderCeremony(state);
   renderConnection();
