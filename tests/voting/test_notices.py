@@ -19,6 +19,7 @@ from tests.voting.conftest import LOG_KEY, ORIGIN
 from tests.voting.encrypted_hall import service_of
 from tests.voting.proposal_sitting import draft_and_cosign, submit
 from tests.voting.sitting import MEETING, TITLE, Staff, open_meeting, pair
+from voting.pages import SECURITY_HEADERS
 
 MOTION = {"kind": "motion", "title": "关于预算的决议"}
 PROJECTS = {
@@ -183,3 +184,13 @@ def test_notices_from_the_server_verify_from_the_bundle_alone(
     report = verify_bundle(bundle, vkey=VKEY)
     assert [c.failures for c in report.checks if c.failures] == []
     assert report.checks[-1].number == 8 and report.checks[-1].status.name == "PASSED"
+
+
+def test_the_public_pages_are_served_without_login_with_the_security_headers(
+    client: TestClient,
+) -> None:
+    for path in (f"/public/{MEETING}", f"/public/{MEETING}/notices/1"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert '<script type="module" src="/static/app/public.js">' in response.text
+        assert {k: response.headers[k] for k in SECURITY_HEADERS} == SECURITY_HEADERS
