@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.e2e import scenario
+from tests.e2e.a11y import check_page, low_contrast_text, unnamed_controls
 from tests.e2e.conftest import MEETING, SCREENSHOTS, DemoServer
 from tests.e2e.console_login import console_page
 
@@ -79,6 +80,7 @@ def test_the_chair_issues_a_notice_of_the_announced_result(console: Page) -> Non
     panel.get_by_role("button", name="发布公告").click()
     expect(console.locator("#notice")).to_have_text("尚无已处理的议案或已答复的建议")
     expect(panel.locator("#notice-links li")).to_have_count(1)
+    assert check_page(console) == {"unnamed": [], "contrast": [], "small": []}
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     panel.scroll_into_view_if_needed()
     card = console.locator("section.card", has=panel)
@@ -105,6 +107,7 @@ def test_the_sheet_opens_without_login_and_checks_itself_against_the_log(
     assert re.fullmatch(r"[0-9a-f]{64}", sha)
     qr = reader.locator("#checkpoint-qr")
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0") is True
+    assert (unnamed_controls(reader), low_contrast_text(reader)) == ([], [])
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     reader.screenshot(path=str(SCREENSHOTS / "public-notice.png"), full_page=True)
     reader.emulate_media(media="print")
