@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from starlette.testclient import TestClient
@@ -156,7 +157,8 @@ def test_the_public_answers_name_no_device_token_or_deputy(client: TestClient) -
     admin.post("/polls/p1/announce")
     admin.post("/notices", {"kind": "result", "poll": "p1"})
     text = json.dumps([_public(client), _public(client, "/1")], ensure_ascii=False)
-    assert "d01" not in text and "Bearer" not in text and "device" not in text
+    assert re.search(r"\bd\d\d\b", text) is None
+    assert "Bearer" not in text and "device" not in text
     assert admin.headers["Authorization"].removeprefix("Bearer ") not in text
 
 
@@ -194,3 +196,29 @@ def test_the_public_pages_are_served_without_login_with_the_security_headers(
         assert response.status_code == 200, path
         assert '<script type="module" src="/static/app/public.js">' in response.text
         assert {k: response.headers[k] for k in SECURITY_HEADERS} == SECURITY_HEADERS
+
+
+def test_proposals_handled_name_the_decision_or_the_answer_never_the_sponsors(
+    client: TestClient,
+) -> None:
+    chair = open_meeting(client, 9)
+    tablets = [pair(client, chair, f"d0{i}") for i in range(1, 6)]
+    bill = draft_and_cosign(client, MEETING, tablets[0], tablets[1:])
+    assert submit(client, MEETING, tablets[0], bill, "bill")["type"] == "ack"
+    decided = {"decision": "suggestion", "reference": "主席团第二次会议决定"}
+    chair.post(f"/proposals/{bill}/decision", decided)
+    chair.post("/notices", {"kind": "proposals"})
+    answer = {"unit": "镇交通办", "deadline": "2026-06-30", "answer": "已列入年度计划。"}
+    chair.post(f"/proposals/{bill}/answer", answer)
+    chair.post("/notices", {"kind": "proposals"})
+    first, second = (_public(client, f"/{n}") for n in (1, 2))
+    assert (first["sources"], second["sources"]) == ([bill], [bill])
+    assert str(first["text"]).split("\n") == [
+        f"{TITLE}收到代表联名提出的议案、建议，办理情况如下：",
+        "1. 议案「关于修建镇南桥的议案」（5名代表联名）：主席团决定作为建议处理（主席团第二次会议决定）。",
+        "现予公告。",
+    ]
+    assert str(second["text"]).split("\n")[1] == (
+        "1. 议案「关于修建镇南桥的议案」（5名代表联名）：由镇交通办办理，答复：已列入年度计划。"
+    )
+    assert re.search(r"\bd0\d\b", json.dumps([first, second])) is None
