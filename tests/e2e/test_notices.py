@@ -76,15 +76,15 @@ def test_the_chair_issues_a_notice_of_the_announced_result(console: Page) -> Non
     expect(panel.locator("#notice-links a")).to_have_attribute(
         "href", f"/public/{MEETING}/notices/1"
     )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    panel.scroll_into_view_if_needed()
+    card = console.locator("section.card", has=panel)
+    card.screenshot(path=str(SCREENSHOTS / "console-notices.png"))
     panel.locator("#notice-kind").select_option("proposals")
     panel.get_by_role("button", name="发布公告").click()
     expect(console.locator("#notice")).to_have_text("尚无已处理的议案或已答复的建议")
     expect(panel.locator("#notice-links li")).to_have_count(1)
     assert check_page(console) == {"unnamed": [], "contrast": [], "small": []}
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    panel.scroll_into_view_if_needed()
-    card = console.locator("section.card", has=panel)
-    card.screenshot(path=str(SCREENSHOTS / "console-notices.png"))
 
 
 def test_the_sheet_opens_without_login_and_checks_itself_against_the_log(
@@ -112,6 +112,8 @@ def test_the_sheet_opens_without_login_and_checks_itself_against_the_log(
     reader.screenshot(path=str(SCREENSHOTS / "public-notice.png"), full_page=True)
     reader.emulate_media(media="print")
     expect(reader.locator(".toolbar")).to_be_hidden()
+    expect(reader.locator("#notice-check")).to_be_hidden()
+    expect(reader.locator("#checkpoint-qr")).to_be_visible()
     reader.screenshot(path=str(SCREENSHOTS / "print-notice.png"), full_page=True)
 
 
