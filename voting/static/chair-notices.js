@@ -118,4 +118,12 @@ export function renderNotices(state) {
   );
   if (kept.kind) $("#notice-kind").value = kept.kind;
   if (kept.poll && $("#notice-poll")) $("#notice-poll").value = kept.poll;
+  const pollChoice = $("#notice-poll");
+  const kindChoice = $("#notice-kind");
+  // A notice of the proposals handled names no poll.
+  const follow = () => {
+    if (pollChoice) pollChoice.disabled = kindChoice.value === "proposals";
+  };
+  kindChoice.addEventListener("change", follow);
+  follow();
 }
