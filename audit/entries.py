@@ -141,6 +141,10 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "project_supervisors": frozenset({"adopted_in", "project", "deputies", "by"}),
     "project_milestone": frozenset({"adopted_in", "project", "date", "text", "percent", "by"}),
     "project_evaluation": frozenset({"poll", "adopted_in", "projects", "by"}),
+    # A public notice (公告) numbered ``notice`` (1, 2, … per meeting) of ``kind`` "result",
+    # "projects" or "proposals", its ``title``, what it cites (``sources``: the poll, or the
+    # proposals' hashes), its ``text``, and ``sha256`` over those (audit/notices.py).
+    "notice_issued": frozenset({"notice", "kind", "title", "sources", "text", "sha256", "by"}),
 }
 
 #: Fields that some entries of a type carry besides the required ones, and when.

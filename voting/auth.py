@@ -33,6 +33,7 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "agenda": STAFF,
     "poll": STAFF,
     "speaking": STAFF,
+    "notice": STAFF,
     "log.read": AUDITORS,
 }
 
@@ -52,6 +53,7 @@ ACTION_NAMES_ZH: Final = {
     "agenda": "管理议程",
     "poll": "主持表决",
     "speaking": "主持发言",
+    "notice": "发布公告",
     "log.read": "读取审计日志",
 }
 

@@ -5,6 +5,9 @@
 ``/chair``               the chair console (voting/static/chair.html)
 ``/display/{meeting}``   the hall's big screen (voting/static/display.html)
 ``/print/{meeting}``     printable result sheets and minutes (voting/static/print.html)
+``/public/{meeting}``    the meeting's public notices (公告), without login
+``/public/{meeting}/notices/{n}``  one notice as its A4 sheet, checked against the log in the
+                         reader's browser (voting/static/public.html)
 
 Scripts and styles are under ``/static/tablet/`` (the tablet), ``/static/app/`` (console, display,
 print sheets) and ``/static/common/`` (what they all share: the DOM helper, the reconnecting
@@ -69,6 +72,10 @@ async def print_sheet(_: Request) -> Response:
     return _page(APP_DIR / "print.html")
 
 
+async def public(_: Request) -> Response:
+    return _page(APP_DIR / "public.html")
+
+
 @cache
 def words_module() -> str:
     """``/static/common/words.js``: the result words of ``ballots/words.py`` as an ES module, so
@@ -97,6 +104,8 @@ def routes() -> list[BaseRoute]:
         Route("/chair", chair, methods=["GET"]),
         Route("/display/{meeting}", display, methods=["GET"]),
         Route("/print/{meeting}", print_sheet, methods=["GET"]),
+        Route("/public/{meeting}", public, methods=["GET"]),
+        Route("/public/{meeting}/notices/{number}", public, methods=["GET"]),
         Route("/static/common/words.js", words, methods=["GET"]),
         Mount("/static/common", StaticFiles(directory=COMMON_DIR), name="common-static"),
         Mount("/static/tablet", StaticFiles(directory=TABLET_DIR), name="tablet-static"),

@@ -176,6 +176,9 @@ _FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {
     "source": _one_of(PROJECT_SOURCES),
     "percent": _percent,
     **dict.fromkeys(("deputies", "projects"), _distinct_texts),
+    # Public notices (audit/notices.py).
+    "notice": _count,
+    "sources": _distinct_texts,
 }
 
 _BODY_FIELDS: Final[Mapping[str, Callable[[Any], Problem]]] = {

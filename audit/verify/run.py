@@ -21,6 +21,7 @@ from audit.verify.ceremony import CeremonyCheck
 from audit.verify.documents import DocumentCheck
 from audit.verify.encoding import EncodingCheck
 from audit.verify.encrypted_polls import EncryptedPollCheck
+from audit.verify.notices import NoticeCheck
 from audit.verify.projects import ProjectCheck
 from audit.verify.proposals import ProposalCheck
 from audit.verify.recount import RecountCheck
@@ -144,6 +145,8 @@ class _Stream:
         self.recount = RecountCheck(gate, meeting=meeting)
         # The key ceremony is part of check 8: it shares the recount's failures.
         self.ceremony = CeremonyCheck(gate, meeting=meeting, failures=self.recount.failures)
+        # Public notices are part of check 8: they cite announced results.
+        self.notices = NoticeCheck(gate, failures=self.recount.failures)
 
     def run(self) -> Failures:
         """Stream every entry; returns check 0's failures (an unreadable line stops the pass)."""
@@ -165,6 +168,7 @@ class _Stream:
             self.encrypted,
             self.recount,
             self.ceremony,
+            self.notices,
         )
         gate, encoding, tree = self.gate, self.encoding, self.tree
         try:

@@ -31,6 +31,7 @@ from audit.canonical import canonical_bytes
 from audit.checkpoint import Checkpoint, sign_checkpoint
 from audit.merkle import MerkleTree, leaf_hash
 from audit.note import NoteSigner
+from audit.notices import notice_digest
 from tests.audit.ceremony_recorder import CeremonyRecorder
 from tests.audit.meeting_builder import (
     AGENDA_MOTION,
@@ -500,6 +501,36 @@ class ResultAnnouncedEarly(_Faulty):
         super().close_poll(poll, issued=issued)
 
 
+PASSED_TEXT: Final = "表决结果：通过\n现予公告。"
+
+
+def _notice(builder: MeetingBuilder, poll: str, *, text: str, hashed: str) -> None:
+    """Notice No. 1 of ``poll``'s result carrying ``text``, its SHA-256 taken over ``hashed``."""
+    fields = {"notice": 1, "kind": "result", "title": "关于表决结果的公告", "sources": [poll]}
+    digest = notice_digest({**fields, "text": hashed})
+    builder.append({"type": "notice_issued", **fields, "text": text, "sha256": digest, "by": CHAIR})
+    builder.checkpoint()
+
+
+class NoticeTextEdited(_Faulty):
+    """A notice whose text was changed after its hash was taken: 通过 became 未通过."""
+
+    def close_meeting(self) -> None:
+        self.mark()
+        _notice(self, AGENDA_MOTION, text="表决结果：未通过\n现予公告。", hashed=PASSED_TEXT)
+        super().close_meeting()
+
+
+class NoticeBeforeAnnouncement(_Faulty):
+    """A notice published of the named motion's result before the result was announced."""
+
+    def announce(self, poll: str) -> None:
+        if poll == NAMED_MOTION:
+            self.mark()
+            _notice(self, poll, text=PASSED_TEXT, hashed=PASSED_TEXT)
+        super().announce(poll)
+
+
 class UnknownEntryType(_Faulty):
     def close_meeting(self) -> None:
         self.mark()
@@ -667,6 +698,20 @@ def meaning_vectors() -> Iterator[Vector]:
             "A result announced while the poll is still open, before any result exists.",
             8,
             f"result of poll {AGENDA_MOTION} announced before it exists",
+        ),
+        (
+            "notice-text-edited",
+            NoticeTextEdited,
+            "A public notice whose text no longer matches the SHA-256 it carries.",
+            8,
+            "sha256 is not the notice's SHA-256",
+        ),
+        (
+            "notice-before-announcement",
+            NoticeBeforeAnnouncement,
+            "A public notice of a result that had not been announced yet.",
+            8,
+            f"notice cites poll {NAMED_MOTION}, whose result is not announced",
         ),
         (
             "result-missing",

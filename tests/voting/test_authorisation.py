@@ -174,6 +174,13 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("POST", "/api/meetings/{meeting}/floor/end"): Route(STAFF, M1, harmless_path=nowhere()),
     ("GET", "/api/meetings/{meeting}/absences"): Route(OPERATORS, M1),
+    ("POST", "/api/meetings/{meeting}/notices"): Route(
+        STAFF, M1, {"kind": "result", "poll": "p1"}, harmless_path=nowhere()
+    ),
+    ("GET", "/api/meetings/{meeting}/notices"): Route(EVERYONE, M1),
+    ("GET", "/api/meetings/{meeting}/notices/{number}"): Route(
+        EVERYONE, {"meeting": MEETING, "number": "1"}
+    ),
     ("POST", "/api/meetings/{meeting}/polls"): Route(
         STAFF,
         M1,

@@ -170,6 +170,9 @@ def test_protected_endpoints_declare_bearer_auth(document: dict[str, Any]) -> No
         # A document is read by its SHA-256 (tablets have no token), only if the meeting
         # logged it.
         "get_document",
+        # Public notices (公告) and the meeting's title, date and log key they are read with.
+        "list_notices",
+        "get_notice",
     }
     assert document["components"]["securitySchemes"] == {
         "bearer": {"type": "http", "scheme": "bearer"}
@@ -621,6 +624,12 @@ def test_live_answers_fit_their_documented_schemas(
         None,
         None,
     ]
+    call("POST", "/api/meetings/{meeting}/notices", {"kind": "result", "poll": "p1"})
+    call("POST", "/api/meetings/{meeting}/notices", {"kind": "proposals"})
+    notices = call("GET", "/api/meetings/{meeting}/notices", role="none")
+    assert [n["kind"] for n in notices["notices"]] == ["result", "proposals"]
+    notice = call("GET", "/api/meetings/{meeting}/notices/{number}", role="none", number="2")
+    assert (notice["sources"], notice["checkpoint"]["size"]) == ([bill], notice["seq"] + 1)
     call("GET", "/api/meetings/{meeting}/polls", role="display")
     call("GET", "/api/meetings/{meeting}")
     call("GET", "/api/meetings/{meeting}/log/proof/inclusion", role="none", query="?seq=0")

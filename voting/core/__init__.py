@@ -36,6 +36,7 @@ side rows to commit), :class:`~voting.core.outcome.AlreadyRecorded`, or a
     projects     livelihood projects: register, withdraw, the selection and evaluation polls,
                  supervisors, milestones (project_state: what the log holds; project_report:
                  the term's yearly report)
+    notices      public notices (公告) of results, adopted projects and proposals handled
     views        what tablets, watchers and the console are shown
 """
 
@@ -54,6 +55,7 @@ from voting.core.devices import pair_device, revoke_device
 from voting.core.documents import add_document, check_pdf
 from voting.core.liveness import answer_liveness, issue_challenge, live_scrutineers, require_live
 from voting.core.meeting import checkpoint_if_behind, close_meeting, open_meeting
+from voting.core.notices import issue_notice
 from voting.core.oath import record_oath
 from voting.core.outcome import AlreadyRecorded, Change
 from voting.core.polls import announce, close_poll, enter_manual_result, open_poll, void_poll
@@ -80,6 +82,7 @@ __all__ = [
     "further_definition",
     "grant_floor",
     "issue_challenge",
+    "issue_notice",
     "live_scrutineers",
     "make_current",
     "open_meeting",

@@ -74,6 +74,8 @@ class MeetingState:
     proposals: dict[str, Proposal] = field(default_factory=dict)
     # Livelihood projects: the register, their supervision, evaluations (voting.core.projects).
     projects: ProjectLog = field(default_factory=ProjectLog)
+    # Public notices (公告) in number order, each its entry (voting.core.notices).
+    notices: list[dict[str, Any]] = field(default_factory=list)
     opened: bool = False
     closed: bool = False
     size: int = 0  # entries applied
@@ -306,6 +308,9 @@ class MeetingState:
 
     def _apply_result_announced(self, e: Mapping[str, Any]) -> None:
         self.polls[e["poll"]].announced = True
+
+    def _apply_notice_issued(self, e: Mapping[str, Any]) -> None:
+        self.notices.append(dict(e))
 
     def _apply_poll_voided(self, e: Mapping[str, Any]) -> None:
         poll = self.polls[e["poll"]]

@@ -8,6 +8,7 @@ import { renderHistory } from "./chair-history.js";
 import { renderProposals } from "./chair-proposals.js";
 import { renderBodies } from "./chair-bodies.js";
 import { renderSpeaking } from "./chair-speaking.js";
+import { renderNotices } from "./chair-notices.js";
 import { renderAbsences } from "./chair-absences.js";
 import { renderProjects } from "./chair-projects.js";
 import { renderCeremony } from "./chair-ceremony.js";
@@ -237,6 +238,7 @@ function render() {
   renderProposals(state);
   renderBodies(state);
   renderSpeaking(state);
+  renderNotices(state);
   renderAbsences();
   renderProjects(state);
   renderCeremony(state);

@@ -51,16 +51,17 @@ def test_a_command_is_named_after_its_decision_and_answers_written() -> None:
 def test_every_operation_id_is_unique() -> None:
     names = [spec.name for spec in ENDPOINTS]
     assert (
-        len(names) == len(set(names)) == 73
+        len(names) == len(set(names)) == 76
     )  # 34 routes (with the encrypted ballot by tracking code, without the retired look-up of
     # a sealed ballot by receipt), the list of signed checkpoints and one checkpoint by its size,
     # and logout, list and revoke tokens, bulk 补签, runoff, further, confirm, oath,
     # decryption shares, the key ceremony's 8 (station code and pairing, start, board,
     # messages, progress, liveness challenge and answers), and the write-in mix's 3 (board,
     # shuffles, write-in shares), a document's upload and download, the floor's grant and end,
-    # the absence ledger, the proposals' list, a decision and an answer, and the livelihood
+    # the absence ledger, the proposals' list, a decision and an answer, the livelihood
     # projects' 9 (list, register, withdraw, selection poll, evaluation poll, supervisors,
-    # milestones, the yearly report and its CSV)
+    # milestones, the yearly report and its CSV), and the public notices' issue, list and one
+    # notice
 
 
 @pytest.mark.parametrize(
