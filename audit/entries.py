@@ -107,12 +107,12 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     # the write-ins the per-ballot rules ignored (or that did not decode to a name).
     "decrypted_write_ins": frozenset({"poll", "write_ins", "write_ins_ignored", "scrutineers"}),
     # The speaking queue (申请发言): a deputy's signed request to speak or its withdrawal, the
-    # chair granting the floor to a queued deputy for ``minutes`` until ``ends_at``, and
-    # ending it.
+    # chair granting the floor to a queued deputy for ``minutes`` until ``ends_at``, and its
+    # end, with the ``reason``: ``chair`` (the chair ended it) or ``time`` (the limit passed).
     "speech_requested": frozenset({"deputy", "by", "body", "sig"}),
     "speech_withdrawn": frozenset({"deputy", "by", "body", "sig"}),
     "floor_granted": frozenset({"deputy", "minutes", "ends_at", "by"}),
-    "floor_ended": frozenset({"deputy", "by"}),
+    "floor_ended": frozenset({"deputy", "reason", "by"}),
     # Co-signed proposals (audit/proposals.py): a deputy's signed draft, whose SHA-256 is the
     # ``proposal``; a co-sponsor's signature over that hash; the drafter's submission, tabled
     # as ``kind`` with every sponsor's signed body (``signatures``), the ``required`` count

@@ -15,6 +15,7 @@ so both count sponsors by the same rule. Thresholds (地方各级人民代表大
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -24,9 +25,11 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "KINDS",
     "RATINGS",
+    "SETTABLE_KINDS",
     "draft_content",
     "draft_hash",
     "required_sponsors",
+    "thresholds_problem",
 ]
 
 #: The kinds of proposal, in the order the tablet lists them.
@@ -43,6 +46,10 @@ DEFAULT_THRESHOLDS: Final[Mapping[str, int]] = {
 #: A recall needs one fifth or more of the deputies holding a seat.
 RECALL_FRACTION: Final = 5
 
+#: The kinds whose threshold the meeting setting ``proposal_thresholds`` may set (a suggestion
+#: stays any one deputy's).
+SETTABLE_KINDS: Final = ("bill", "interpellation", "recall", "nomination")
+
 #: A deputy's satisfaction with the answer to a suggestion (满意 / 基本满意 / 不满意).
 RATINGS: Final = ("satisfied", "basically_satisfied", "dissatisfied")
 
@@ -58,6 +65,26 @@ def draft_content(body: Mapping[str, Any]) -> dict[str, Any]:
 def draft_hash(content: Mapping[str, Any]) -> str:
     """SHA-256 (hex) of the draft's canonical JSON: the proposal's id, what co-sponsors sign."""
     return hashlib.sha256(canonical_bytes(dict(content), name="draft")).hexdigest()
+
+
+def thresholds_problem(value: Any) -> str | None:
+    """What is wrong with a ``proposal_thresholds`` setting, or None: it must be an object
+    whose keys are kinds of :data:`SETTABLE_KINDS` and whose values are whole numbers ≥ 1."""
+    if not isinstance(value, Mapping):
+        return "proposal_thresholds must be an object {kind: sponsors}"
+    for kind, count in value.items():
+        if kind not in SETTABLE_KINDS:
+            return f"proposal_thresholds: {_show(kind)} is not one of " + ", ".join(SETTABLE_KINDS)
+        if type(count) is not int or count < 1:
+            return (
+                f"proposal_thresholds: {kind} must be a whole number of at least 1,"
+                f" not {_show(count)}"
+            )
+    return None
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def required_sponsors(kind: str, settings: Mapping[str, Any], electorate: int) -> int:

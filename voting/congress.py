@@ -28,6 +28,7 @@ from audit.store import AuditLog
 from audit.tables import init_schema
 from devices.pairing import PairingCodeError, PairingCodes, random_code
 from voting import core
+from voting.core.proposals import check_proposal_settings
 from voting.errors import (
     CommandError,
     Conflict,
@@ -220,6 +221,7 @@ class Congress:
             raise CommandError("invalid-origin", "日志名称无效", str(error)) from None
         if not meeting or not title.strip():
             raise CommandError("invalid-meeting", "会议编号和名称不能为空", "id and title required")
+        check_proposal_settings(settings)
         with Session(self.engine) as session, session.begin():
             if session.get(MeetingRow, meeting) is not None:
                 raise Conflict("meeting-exists", "会议编号已存在", f"meeting {meeting} exists")

@@ -7,8 +7,9 @@ signed bodies of its sponsors (``signatures``): the drafter's draft first, then 
 same hash. Each is checked on its own — this meeting's origin, a device paired to the deputy
 it names, a signature that verifies under that device's key, a deputy holding a seat — and the
 distinct deputies so proven must be exactly ``sponsors`` and reach the threshold of the kind
-filed (``audit.proposals.required_sponsors`` with the settings of ``meeting_opened`` and the
-deputies holding a seat at that point). A bill may be filed as a suggestion. The presidium
+filed (``audit.proposals.required_sponsors`` with the settings of ``meeting_opened`` — whose
+``proposal_thresholds``, if any, must be whole numbers ≥ 1 for bill, interpellation, recall or
+nomination — and the deputies holding a seat at that point). A bill may be filed as a suggestion. The presidium
 decides only on a tabled proposal that is not a suggestion; a suggestion is answered once and
 rated once, by its drafter, after the answer.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from audit.proposals import draft_content, draft_hash, required_sponsors
+from audit.proposals import draft_content, draft_hash, required_sponsors, thresholds_problem
 from audit.tablet import TabletSignatureError
 from audit.verify.base import Check, Entry, Gate, show
 from audit.verify.report import Failures
@@ -64,6 +65,10 @@ class ProposalCheck(Check):
 
     def _meeting_opened(self, seq: int, entry: Entry) -> None:
         self.settings = dict(entry["settings"])
+        if "proposal_thresholds" in self.settings:
+            problem = thresholds_problem(self.settings["proposal_thresholds"])
+            if problem is not None:
+                self.fail(seq, f"entry {seq}: setting {problem}")
 
     def _drafted(self, seq: int, entry: Entry) -> None:
         body, proposal = entry["body"], entry["proposal"]

@@ -3,7 +3,8 @@
 A deputy asks to speak (``speech_requested``) only while signed in and not already queued or
 speaking, and withdraws (``speech_withdrawn``) only while queued. The floor is granted
 (``floor_granted``) only to a queued deputy still signed in, and only when nobody has it; ``floor_ended`` names
-the deputy who has it.
+the deputy who has it and why it ended: ``chair`` (the chair ended it) or ``time`` (by the
+server's ``timer``, no earlier than the granted ``ends_at``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class SpeakingReplay:
         self.fail = fail
         self.queue: list[str] = []
         self.speaker: str | None = None
+        self.ends_at = ""
         self.handlers = {
             "speech_requested": self._requested,
             "speech_withdrawn": self._withdrawn,
@@ -64,6 +66,7 @@ class SpeakingReplay:
             self.fail(seq, f"entry {seq}: floor granted to {show(deputy)}, not signed in")
         self.queue.remove(deputy)
         self.speaker = deputy
+        self.ends_at = entry["ends_at"]
 
     def _ended(self, seq: int, entry: Entry) -> None:
         deputy = entry["deputy"]
@@ -72,4 +75,18 @@ class SpeakingReplay:
             self.fail(
                 seq, f"entry {seq}: floor_ended names {show(deputy)}, but {has} has the floor"
             )
+        reason = entry["reason"]
+        if reason == "time":
+            if entry["by"] != "timer":
+                self.fail(
+                    seq, f"entry {seq}: floor ended on time by {show(entry['by'])}, not timer"
+                )
+            elif self.speaker is not None and entry["at"] < self.ends_at:
+                self.fail(
+                    seq,
+                    f"entry {seq}: floor ended on time at {entry['at']},"
+                    f" before its limit {self.ends_at}",
+                )
+        elif reason != "chair":
+            self.fail(seq, f'entry {seq}: floor_ended reason {show(reason)}, not "chair" or "time"')
         self.speaker = None

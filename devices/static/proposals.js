@@ -17,6 +17,11 @@ const WORDS = {
     "kind.recall": "罢免案",
     "kind.suggestion": "建议",
     "kind.nomination": "候选人提名",
+    office: "选举事项（职务）",
+    officeNone: "（不对应议程事项）",
+    seats: "应选名额",
+    nominees: "被提名人（每行一名，不超过应选名额）",
+    nominated: (names, seats) => `被提名人：${names.join("、")}（应选 ${seats} 名）`,
     heading: "标题",
     text: "正文",
     sign: "签名并发起联名",
@@ -47,6 +52,11 @@ const WORDS = {
     "kind.recall": "Recall motion",
     "kind.suggestion": "Suggestion",
     "kind.nomination": "Nomination",
+    office: "Election item (office)",
+    officeNone: "(no agenda item)",
+    seats: "Seats",
+    nominees: "Nominees (one a line, at most as many as seats)",
+    nominated: (names, seats) => `Nominees: ${names.join(", ")} (${seats} seats)`,
     heading: "Title",
     text: "Text",
     sign: "Sign and invite co-sponsors",
@@ -70,7 +80,7 @@ const WORDS = {
   },
 };
 
-const DRAFT_KINDS = ["bill", "interpellation", "recall", "suggestion"];
+const DRAFT_KINDS = ["bill", "interpellation", "recall", "nomination", "suggestion"];
 const RATINGS = ["satisfied", "basically_satisfied", "dissatisfied"];
 
 function w(key, ...args) {
@@ -97,8 +107,28 @@ export function createProposals(app, { enqueue }) {
       text: form.text.value.trim(),
     };
     if (!content.title || !content.text) return;
+    if (content.kind === "nomination") Object.assign(content, nomination(form));
     const proposal = await draftHash(content);
+    sentDraft = proposal;
     await send("proposal_draft", { ...content, proposal });
+  }
+
+  // The draft form lives across redraws of the screen (a queued message or a refusal redraws
+  // it), so what the deputy typed survives; it is emptied once the server lists the draft.
+  let form = null;
+  let formLang = null;
+  let sentDraft = null;
+
+  function keptDraftForm(proposals) {
+    if (sentDraft && proposals.some((p) => p.proposal === sentDraft)) {
+      sentDraft = null;
+      form = null;
+    }
+    if (!form || formLang !== lang()) {
+      form = draftForm();
+      formLang = lang();
+    }
+    return form;
   }
 
   function field(label, control) {
@@ -108,9 +138,15 @@ export function createProposals(app, { enqueue }) {
   }
 
   function draftForm() {
+    const nominationFields = nominationFieldset();
     const kind = h(
       "select",
-      { name: "kind" },
+      {
+        name: "kind",
+        onchange: (event) => {
+          nominationFields.hidden = event.currentTarget.value !== "nomination";
+        },
+      },
       ...DRAFT_KINDS.map((k) => h("option", { value: k }, w(`kind.${k}`))),
     );
     const form = h(
@@ -123,6 +159,7 @@ export function createProposals(app, { enqueue }) {
         },
       },
       field(w("kind"), kind),
+      nominationFields,
       field(w("heading"), h("input", { name: "heading", maxlength: "200", required: true })),
       field(w("text"), h("textarea", { name: "text", rows: "4", maxlength: "8000", required: true })),
       h("button", { type: "submit", class: "primary" }, w("sign")),
@@ -130,9 +167,41 @@ export function createProposals(app, { enqueue }) {
     return h("div", { class: "proposal-block" }, h("h4", {}, w("draft")), form);
   }
 
+  /** The nominees and seats of a nomination (组织法 Art 26): the election item chosen fills
+   * the title with its office; the server checks at most as many nominees as seats. */
+  function nominationFieldset() {
+    const elections = (app.view?.items || []).filter((i) => i.kind === "election");
+    const office = h(
+      "select",
+      {
+        name: "office",
+        onchange: (event) => {
+          const item = elections.find((i) => i.item === event.currentTarget.value);
+          const heading = event.currentTarget.form.heading;
+          if (item && !heading.value.trim()) heading.value = `${item.title}候选人提名`;
+        },
+      },
+      h("option", { value: "" }, w("officeNone")),
+      ...elections.map((i) => h("option", { value: i.item }, i.title)),
+    );
+    return h(
+      "fieldset",
+      { class: "nomination-fields", hidden: true },
+      elections.length ? field(w("office"), office) : null,
+      field(w("seats"), h("input", { name: "seats", type: "number", min: "1", max: "50", value: "1" })),
+      field(w("nominees"), h("textarea", { name: "nominees", rows: "3" })),
+    );
+  }
+
+  function nomination(form) {
+    const names = form.nominees.value.split("\n").map((n) => n.trim()).filter(Boolean);
+    return { nominees: names, seats: Number.parseInt(form.seats.value, 10) };
+  }
+
   function summary(p) {
     return [
       h("p", { class: "proposal-title" }, `${w(`kind.${p.kind}`)} · `, zh(p.title)),
+      p.nominees ? h("p", {}, zh(w("nominated", p.nominees, p.seats))) : null,
       h("p", { class: "muted" }, w("sponsors", p.sponsors.length, p.required), " · ", w(`status.${p.status}`)),
     ];
   }
@@ -206,7 +275,7 @@ export function createProposals(app, { enqueue }) {
       "section",
       { class: "panel proposals", "aria-label": w("title") },
       h("h3", {}, w("title")),
-      draftForm(),
+      keptDraftForm(proposals),
       openDrafts(deputy, proposals),
       mine(deputy, proposals),
     );

@@ -114,6 +114,10 @@ class MeetingBuilder:
     def vkey(self) -> str:
         return self.log_signer.vkey()
 
+    def wait(self, delta: timedelta) -> None:
+        """Let ``delta`` pass before the next entry."""
+        self._clock += delta
+
     def now(self) -> str:
         self._clock += STEP
         return format_at(self._clock)
@@ -424,8 +428,8 @@ class MeetingBuilder:
             }
         )
 
-    def end_floor(self, deputy: str) -> None:
-        self.append({"type": "floor_ended", "deputy": deputy, "by": CHAIR})
+    def end_floor(self, deputy: str, reason: str = "chair", by: str = CHAIR) -> None:
+        self.append({"type": "floor_ended", "deputy": deputy, "reason": reason, "by": by})
 
     def close_meeting(self) -> None:
         self.append({"type": "meeting_closed", "by": CHAIR})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,35 @@ def test_a_queue_granted_in_order_verifies(tmp_path: Path) -> None:
     assert failures(b, tmp_path) == []
 
 
+def test_a_floor_ended_by_the_timer_after_its_limit_verifies(tmp_path: Path) -> None:
+    b = hall()
+    b.ask_to_speak("d-02")
+    b.grant_floor("d-02", minutes=2)
+    b.wait(timedelta(minutes=2))
+    b.end_floor("d-02", reason="time", by="timer")
+    assert failures(b, tmp_path) == []
+
+
+def _time_up_early(b: MeetingBuilder) -> None:
+    b.ask_to_speak("d-02")
+    b.grant_floor("d-02", minutes=2)  # at 01:00:35, until 01:02:35
+    b.wait(timedelta(minutes=1))
+    b.end_floor("d-02", reason="time", by="timer")
+
+
+def _time_up_by_the_chair(b: MeetingBuilder) -> None:
+    b.ask_to_speak("d-02")
+    b.grant_floor("d-02")
+    b.wait(timedelta(minutes=5))
+    b.end_floor("d-02", reason="time")
+
+
+def _no_such_reason(b: MeetingBuilder) -> None:
+    b.ask_to_speak("d-02")
+    b.grant_floor("d-02")
+    b.end_floor("d-02", reason="tired")
+
+
 def _grant_unqueued(b: MeetingBuilder) -> None:
     b.ask_to_speak("d-02")
     b.grant_floor("d-01")
@@ -74,7 +104,7 @@ def _end_without_speaker(b: MeetingBuilder) -> None:
 
 def _device_as_chair(b: MeetingBuilder) -> None:
     b.ask_to_speak("d-01")
-    b.append({"type": "floor_ended", "deputy": "d-01", "by": "device:t-01"})
+    b.append({"type": "floor_ended", "deputy": "d-01", "reason": "chair", "by": "device:t-01"})
 
 
 TAMPERED: list[tuple[str, Callable[[MeetingBuilder], None], str]] = [
@@ -106,6 +136,21 @@ TAMPERED: list[tuple[str, Callable[[MeetingBuilder], None], str]] = [
         _device_as_chair,
         "entry 7: floor_ended names device:t-01 as its actor, but a device acts only through "
         "signed messages",
+    ),
+    (
+        "ended on time before the limit",
+        _time_up_early,
+        "entry 8: floor ended on time at 2026-03-10T01:01:45Z, before its limit 2026-03-10T01:02:35Z",
+    ),
+    (
+        "ended on time by the chair",
+        _time_up_by_the_chair,
+        'entry 8: floor ended on time by "chair:zhou", not timer',
+    ),
+    (
+        "an unknown reason",
+        _no_such_reason,
+        'entry 8: floor_ended reason "tired", not "chair" or "time"',
     ),
 ]
 

@@ -66,6 +66,15 @@ class HallTablet:
         """申请发言."""
         return self._request(lambda ref: self.tablet.speak_request(ref))
 
+    def proposal_sign(self, proposal: str) -> dict[str, Any]:
+        """联名签名: co-sign the open draft ``proposal`` (its SHA-256)."""
+        return self._request(
+            lambda ref: {
+                **self.tablet.proposal_message("proposal_sign", proposal=proposal),
+                "id": ref,
+            }
+        )
+
     def named_vote(self, poll: str, choice: Any) -> dict[str, Any]:
         return self._request(lambda ref: self.tablet.named_vote(poll, choice, ref))
 

@@ -2,7 +2,8 @@
 tablets and the submission is refused (4 of 5 sponsors); d05 co-signs and it is tabled, as the
 chair's list shows; on the console the presidium turns it into a suggestion, the answer is
 recorded, and the drafter rates it on the tablet. Screenshots of the draft form, the co-sign
-list, the deputy's own list and the console's list."""
+list, the deputy's own list and the console's list. A nomination (候选人提名) for the election of
+the town head: more nominees than seats is refused, one nominee with ten sponsors is tabled."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from tests.e2e.conftest import SCREENSHOTS, DemoServer
 from tests.e2e.console_login import log_in
 from tests.e2e.tablet_pages import Chair, page_errors, paired_tablet, screenshot
+from tests.e2e.tablets import HallTablet
 
 TITLE = "关于修建镇南桥的议案"
 
@@ -104,6 +106,56 @@ def test_a_bill_is_drafted_co_signed_refused_with_four_and_tabled_with_five(
     expect(proposals).to_contain_text("代表已评价")
     [listed] = chair.get("/proposals")["proposals"]
     assert (listed["status"], listed["rating"]) == ("rated", "satisfied")
+    assert page_errors(drafter) == []
+
+
+def test_a_nomination_names_at_most_the_seats_and_is_tabled_with_ten_sponsors(
+    chair: Chair, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    drafter = tablet(browser, chair, "d06", contexts)
+    panel = drafter.locator("section.proposals")
+    expect(panel.get_by_label("应选名额", exact=True)).to_be_hidden()
+    panel.get_by_label("类别").select_option("nomination")
+    panel.get_by_label("选举事项（职务）").select_option(label="选举镇长")
+    expect(panel.get_by_label("标题")).to_have_value("选举镇长候选人提名")
+    panel.get_by_label("应选名额", exact=True).fill("1")
+    panel.get_by_label("被提名人（每行一名，不超过应选名额）").fill("周建国\n吴晓梅")
+    panel.get_by_label("正文").fill("提名周建国为镇长候选人。")
+    panel.get_by_role("button", name="签名并发起联名").click()
+    expect(drafter.locator("#error-banner")).to_contain_text("被提名人 2 名，超过应选名额 1 名")
+
+    panel.get_by_label("被提名人（每行一名，不超过应选名额）").fill("周建国")
+    screenshot(drafter, "proposal-nomination")
+    panel.get_by_role("button", name="签名并发起联名").click()
+    mine = drafter.locator(".proposal-block", has_text="我的议案")
+    nomination = mine.locator(".proposal", has_text="选举镇长候选人提名")
+    expect(nomination).to_contain_text("被提名人：周建国（应选 1 名）")
+    expect(nomination).to_contain_text("联名 1 人（需 10 人） · 征集联名中")
+    listed = next(p for p in chair.get("/proposals")["proposals"] if p["kind"] == "nomination")
+    assert (listed["nominees"], listed["seats"]) == (["周建国"], 1)
+
+    for deputy in [f"d{i:02}" for i in range(7, 16)]:
+        cosigner = HallTablet(chair.server, deputy, chair.token)
+        try:
+            assert cosigner.proposal_sign(listed["proposal"])["type"] == "ack"
+        finally:
+            cosigner.close()
+    expect(nomination).to_contain_text("联名 10 人（需 10 人）")
+    nomination.get_by_role("button", name="提交", exact=True).click()
+    expect(nomination).to_contain_text("已提交，待主席团决定")
+    tabled = next(p for p in chair.get("/proposals")["proposals"] if p["kind"] == "nomination")
+    assert (tabled["status"], tabled["sponsors"]) == (
+        "tabled",
+        [f"d{i:02}" for i in range(6, 16)],
+    )
+
+    console = console_page(browser, chair.server, contexts)
+    row = console.locator("#proposals .proposal", has_text="选举镇长候选人提名")
+    expect(row).to_contain_text("被提名人：周建国（应选 1 名）")
+    expect(row).to_contain_text("联名 10 人（需 10 人） · 已提交，待主席团决定")
+    row.scroll_into_view_if_needed()
+    console.evaluate("document.querySelector('#notice').replaceChildren()")
+    console.screenshot(path=str(SCREENSHOTS / "console-proposal-nomination.png"))
     assert page_errors(drafter) == []
 
 

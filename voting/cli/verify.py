@@ -1,6 +1,10 @@
 """``congress verify BUNDLE [--vkey V] [--tracking-code C] [--json] [--lang zh|en]``: check an
 export bundle without trusting the server (docs/verifying.md).
 
+``congress verify --absences [--ledger LEDGER.json] BUNDLE…``: the bundles of a term's
+sessions, each verified, then the term's absence ledger rebuilt from their logs and compared
+with the one the server showed (:mod:`voting.cli.verify_term`).
+
 Prints one line per numbered check, ``✓`` passed, ``✗`` failed (with its failures, each naming
 the entry), ``–`` not run because an earlier check failed. Exit status: 0 only if every check
 passed (and the tracking code, if given, was found and proved), 1 if verification failed, 2 on
@@ -10,39 +14,30 @@ a usage error (no such directory, an unreadable ``--vkey``, a malformed tracking
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 from pathlib import Path
 from typing import Final, TextIO
 
-from audit.errors import NoteError
-from audit.note import NoteVerifier
-from audit.verify import (
-    PROGRESS_EVERY,
-    CheckResult,
-    Report,
-    Status,
-    TrackingResult,
-    verify_bundle,
-)
+from audit.verify import PROGRESS_EVERY, verify_bundle
 from audit.verify.tracking import normalize_tracking_code
+from voting.cli.verify_term import run_term
+from voting.cli.verify_text import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    read_vkey,
+    render,
+    say,
+    write_stdout,
+)
 
-EXIT_OK: Final = 0
-EXIT_FAILED: Final = 1
-EXIT_USAGE: Final = 2
+__all__ = ["Progress", "register", "render", "run", "write_stdout"]
 
-#: Failures printed per check; the rest are counted.
-SHOWN_FAILURES: Final = 20
 #: Without a terminal, a progress line every this many entries.
 PLAIN_PROGRESS_EVERY: Final = 100_000
 _BAR_WIDTH: Final = 30
-
-_MARKS: Final = {Status.PASSED: "✓", Status.FAILED: "✗", Status.NOT_RUN: "–"}
-
-
-class UsageError(Exception):
-    """A bad argument; the message says which."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,14 +51,37 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument(
-        "bundle", metavar="BUNDLE", type=Path, help="导出包目录 / the bundle directory"
+        "bundle",
+        metavar="BUNDLE",
+        type=Path,
+        nargs="+",
+        help="导出包目录（--absences 时可给多个）/ the bundle directory (several with --absences)",
     )
     parser.add_argument(
         "--vkey",
         metavar="V",
+        action="append",
         help=(
-            "会议纪要中印出的日志公钥，或存有该公钥的文件 / the log key printed in the minutes, "
-            "or a file holding it (default: the bundle's log.vkey, with a warning)"
+            "会议纪要中印出的日志公钥，或存有该公钥的文件；多个导出包时每包一个，按顺序 / the log "
+            "key printed in the minutes, or a file holding it; with several bundles one per "
+            "bundle, in order (default: the bundle's log.vkey, with a warning)"
+        ),
+    )
+    parser.add_argument(
+        "--absences",
+        action="store_true",
+        help=(
+            "由各次会议的导出包重建本届缺席记录 / rebuild the term's absence ledger from the "
+            "bundles of its sessions"
+        ),
+    )
+    parser.add_argument(
+        "--ledger",
+        metavar="LEDGER.json",
+        type=Path,
+        help=(
+            "与服务器显示的缺席记录（GET …/absences 的 JSON）逐项核对 / compare with the ledger "
+            "the server showed (the JSON of GET …/absences); implies --absences"
         ),
     )
     parser.add_argument(
@@ -86,8 +104,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.absences or args.ledger is not None:  # a term's bundles, then its absence ledger
+        return run_term(args)
     try:
-        vkey = read_vkey(args.vkey) if args.vkey is not None else None
+        if len(args.bundle) > 1:
+            raise UsageError("several bundles are verified together only with --absences")
+        if args.vkey is not None and len(args.vkey) > 1:
+            raise UsageError("--vkey: one key for one bundle")
+        vkey = read_vkey(args.vkey[0]) if args.vkey is not None else None
+        args.bundle = args.bundle[0]
         if not args.bundle.is_dir():
             raise UsageError(f"{args.bundle}: no such directory")
         code = args.tracking_code
@@ -106,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     progress.done()
     if vkey is None:
         print(
-            _say(
+            say(
                 lang,
                 "警告：未给出 --vkey，使用导出包自带的 log.vkey。请将下面的公钥与会议纪要中印出的"
                 "公钥逐字核对，不一致则验证结果不可信。",
@@ -125,99 +150,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         write_stdout(render(report, lang))
     return EXIT_OK if report.ok else EXIT_FAILED
-
-
-def read_vkey(value: str) -> str:
-    """The vkey given on the command line, or read from the file it names."""
-    path = Path(value)
-    text = value
-    if path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"--vkey: cannot read {value}: {exc}") from None
-    elif "+" not in value:
-        raise UsageError(f"--vkey: {value} is neither a log key nor a readable file")
-    try:
-        NoteVerifier.from_vkey(text)
-    except NoteError as exc:
-        raise UsageError(f"--vkey: {exc.message}") from None
-    return text
-
-
-def render(report: Report, lang: str | None) -> str:
-    """The report as text: a line per check, failures indented under a failed check."""
-    lines = []
-    for check in report.checks:
-        lines.extend(_check_lines(check, lang))
-    if report.tracking is not None:
-        lines.extend(_tracking_lines(report.tracking, lang))
-    failed = report.first_failure
-    if report.ok:
-        lines.append(_say(lang, "结果：全部检查通过", "result: every check passed"))
-    elif failed is not None:
-        lines.append(
-            _say(
-                lang,
-                f"结果：验证失败，第 {failed.number} 项未通过",
-                f"result: verification failed at check {failed.number}",
-            )
-        )
-    else:
-        lines.append(
-            _say(lang, "结果：跟踪码未能核实", "result: the tracking code was not verified")
-        )
-    return "\n".join(lines) + "\n"
-
-
-def _check_lines(check: CheckResult, lang: str | None) -> list[str]:
-    title = _say(lang, check.title_zh, check.title_en)
-    if check.status is Status.NOT_RUN:
-        return [
-            f"[{check.number}] {_MARKS[check.status]} {title} ({_say(lang, '未运行', 'not run')})"
-        ]
-    lines = [f"[{check.number}] {_MARKS[check.status]} {title}"]
-    if check.status is Status.PASSED:
-        if check.detail:
-            lines.append(f"    {check.detail}")
-        return lines
-    shown = check.failures[:SHOWN_FAILURES]
-    lines.extend(f"    {failure}" for failure in shown)
-    more = check.failure_count - len(shown)
-    if more > 0:
-        lines.append(f"    …{_say(lang, f'另有 {more} 项', f'and {more} more')}")
-    return lines
-
-
-def _tracking_lines(tracking: TrackingResult, lang: str | None) -> list[str]:
-    code = tracking.tracking_code
-    title = _say(lang, f"跟踪码 {code}", f"tracking code {code}")
-    if not tracking.ok:
-        return [f"[T] ✗ {title}", f"    {tracking.failure}"]
-    counted_zh, counted_en = {
-        True: ("已计入", "counted"),
-        False: ("未计入汇总", "not among the counted ballots"),
-        None: ("尚未汇总", "not yet aggregated"),
-    }[tracking.counted]
-    return [
-        f"[T] ✓ {title}",
-        "    "
-        + _say(
-            lang,
-            f"表决 {tracking.poll}，代表 {tracking.deputy}，记录 {tracking.seq}，"
-            f"{counted_zh}，包含于 {tracking.checkpoint}",
-            f"poll {tracking.poll}, deputy {tracking.deputy}, entry {tracking.seq}, "
-            f"{counted_en}, included in {tracking.checkpoint}",
-        ),
-    ]
-
-
-def _say(lang: str | None, zh: str, en: str) -> str:
-    if lang == "zh":
-        return zh
-    if lang == "en":
-        return en
-    return f"{zh} / {en}"
 
 
 class Progress:
@@ -246,12 +178,3 @@ class Progress:
         if self.shown:
             self.stream.write("\n")
             self.stream.flush()
-
-
-def write_stdout(text: str) -> None:
-    """Write to standard output as UTF-8, whatever the locale."""
-    stream = sys.stdout
-    if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower() not in ("utf-8", "utf8"):
-        stream.reconfigure(encoding="utf-8")
-    stream.write(text)
-    stream.flush()

@@ -60,7 +60,13 @@ from voting.core.oath import record_oath
 from voting.core.outcome import AlreadyRecorded, Change
 from voting.core.polls import announce, close_poll, enter_manual_result, open_poll, void_poll
 from voting.core.rounds import further_definition, runoff_definition
-from voting.core.speaking import end_floor, grant_floor, request_floor, withdraw_request
+from voting.core.speaking import (
+    end_floor,
+    end_floor_on_time,
+    grant_floor,
+    request_floor,
+    withdraw_request,
+)
 from voting.core.stations import pair_station
 
 __all__ = [
@@ -78,6 +84,7 @@ __all__ = [
     "close_poll",
     "confirm_result",
     "end_floor",
+    "end_floor_on_time",
     "enter_manual_result",
     "further_definition",
     "grant_floor",

@@ -14,9 +14,17 @@ drafter rates the answer from the tablet.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 
-from audit.proposals import KINDS, RATINGS, draft_content, draft_hash, required_sponsors
+from audit.proposals import (
+    KINDS,
+    RATINGS,
+    draft_content,
+    draft_hash,
+    required_sponsors,
+    thresholds_problem,
+)
 from audit.signature_batch import Verdict
 from voting.core.checks import require_open, seated
 from voting.core.devices import SignedBody, authenticate
@@ -29,6 +37,7 @@ from voting.errors import CommandError, Conflict, Forbidden, NotFound
 
 __all__ = [
     "answer_suggestion",
+    "check_proposal_settings",
     "cosign_proposal",
     "decide_proposal",
     "draft_proposal",
@@ -211,6 +220,21 @@ def rate_suggestion(
     return [
         {"type": "suggestion_rated", "rating": rating, **_message_fields(found.id, device, signed)}
     ]
+
+
+def check_proposal_settings(settings: Mapping[str, Any]) -> None:
+    """A new meeting's setting ``proposal_thresholds`` ({kind: sponsors} for bill,
+    interpellation, recall, nomination; whole numbers ≥ 1), if given: else 400
+    ``invalid-proposal-thresholds``. Kinds it leaves out keep the town defaults."""
+    if "proposal_thresholds" not in settings:
+        return
+    problem = thresholds_problem(settings["proposal_thresholds"])
+    if problem is not None:
+        raise CommandError(
+            "invalid-proposal-thresholds",
+            "联名人数设置无效：只能设议案、质询案、罢免案、候选人提名，每项为不小于 1 的整数",
+            problem,
+        )
 
 
 # Helpers ------------------------------------------------------------------------------------

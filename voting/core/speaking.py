@@ -4,7 +4,8 @@ A deputy signed in and holding a seat asks with a signed ``speak_request`` body 
 with ``speak_withdraw``; each deputy is in the queue at most once, and the queue's order is the
 log's order. The chair grants the floor to the head of the queue, or to a deputy of the queue
 it names, for a time limit in minutes (the meeting setting ``speaking_minutes``, else 5); one
-deputy has the floor at a time, until the chair ends it.
+deputy has the floor at a time, until the chair ends it (``floor_ended`` with reason ``chair``)
+or its time limit passes: the server's timer then ends it (reason ``time``, by ``timer``).
 """
 
 from __future__ import annotations
@@ -115,12 +116,32 @@ def grant_floor(
     ]
 
 
+#: Why the floor ended: the chair ended it, or its time limit passed.
+END_REASONS: Final = ("chair", "time")
+
+
 def end_floor(state: MeetingState, *, by: str) -> list[Entry]:
     """结束发言: the chair ends the current speech."""
     require_open(state)
     if state.speaker is None:
         raise Conflict("no-speaker", "当前无人发言", "nobody has the floor")
-    return [{"type": "floor_ended", "deputy": state.speaker["deputy"], "by": by}]
+    return [{"type": "floor_ended", "deputy": state.speaker["deputy"], "reason": "chair", "by": by}]
+
+
+def end_floor_on_time(
+    state: MeetingState, *, deputy: str, ends_at: str, now: datetime
+) -> list[Entry]:
+    """发言时间到: the server's timer ends the floor it was set for (``deputy`` until
+    ``ends_at``) once ``now`` has reached ``ends_at``; nothing when that floor already ended."""
+    require_open(state)
+    speaker = state.speaker
+    if speaker is None or (speaker["deputy"], speaker["ends_at"]) != (deputy, ends_at):
+        return []  # the chair ended it first, or granted the floor anew
+    if format_at(now) < ends_at:
+        raise Conflict(
+            "floor-time-left", "发言时间未到", f"the floor of {deputy} runs until {ends_at}"
+        )
+    return [{"type": "floor_ended", "deputy": deputy, "reason": "time", "by": "timer"}]
 
 
 def _not_queued(deputy: str) -> Conflict:

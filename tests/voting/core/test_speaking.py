@@ -72,8 +72,34 @@ def test_requests_queue_in_log_order_and_the_head_is_granted_for_five_minutes() 
         "default_minutes": 5,
     }
     assert core.end_floor(meeting.state, by="chair") == [
-        {"type": "floor_ended", "deputy": "d02", "by": "chair"}
+        {"type": "floor_ended", "deputy": "d02", "reason": "chair", "by": "chair"}
     ]
+
+
+def end_on_time(meeting: Meeting, deputy: str, ends_at: str, now: datetime) -> Any:
+    return core.end_floor_on_time(meeting.state, deputy=deputy, ends_at=ends_at, now=now)
+
+
+def test_the_timer_ends_the_floor_once_its_limit_has_passed() -> None:
+    meeting = hall()
+    meeting.commit(ask(meeting, "d02")).commit(grant(meeting, minutes=2))
+    limit = "2026-03-01T09:02:00Z"
+    early = datetime(2026, 3, 1, 9, 1, 59, 900_000, tzinfo=UTC)
+    error = refused("floor-time-left", end_on_time, meeting, "d02", limit, early)
+    assert error.zh == "发言时间未到"
+    on_time = datetime(2026, 3, 1, 9, 2, 0, tzinfo=UTC)
+    assert end_on_time(meeting, "d02", limit, on_time) == [
+        {"type": "floor_ended", "deputy": "d02", "reason": "time", "by": "timer"}
+    ]
+
+
+def test_the_timer_of_a_floor_already_ended_or_granted_anew_writes_nothing() -> None:
+    meeting = hall()
+    meeting.commit(ask(meeting, "d02")).commit(grant(meeting, minutes=2))
+    later = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    assert end_on_time(meeting, "d02", "2026-03-01T09:01:00Z", later) == []
+    meeting.commit(core.end_floor(meeting.state, by="chair"))
+    assert end_on_time(meeting, "d02", "2026-03-01T09:02:00Z", later) == []
 
 
 def test_the_chair_may_name_a_queued_deputy_and_the_setting_gives_the_limit() -> None:
