@@ -128,6 +128,10 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "proposal_decided": frozenset({"proposal", "decision", "reference", "by"}),
     "suggestion_answered": frozenset({"proposal", "unit", "deadline", "answer", "by"}),
     "suggestion_rated": frozenset({"proposal", "rating", "deputy", "device", "body", "sig", "by"}),
+    # Tablets as witnesses (audit-log.md §8): a tablet shown a checkpoint inconsistent with
+    # one it had verified reports both signed notes in its signed body (``trusted``,
+    # ``shown``).
+    "split_view_alarm": frozenset({"deputy", "device", "body", "sig", "by"}),
 }
 
 #: Fields that some entries of a type carry besides the required ones, and when.

@@ -69,6 +69,8 @@ class MeetingState:
     # the floor now ({deputy, minutes, ends_at}).
     speaking_queue: list[str] = field(default_factory=list)
     speaker: dict[str, Any] | None = None
+    # Tablets that reported a checkpoint inconsistent with one they verified (日志不一致).
+    split_view_alarms: list[dict[str, Any]] = field(default_factory=list)
     # Co-signed proposals by draft hash (voting.core.proposals).
     proposals: dict[str, Proposal] = field(default_factory=dict)
     opened: bool = False
@@ -382,6 +384,9 @@ class MeetingState:
     _apply_proposal_signed = _apply_proposal_tabled = _apply_proposal_drafted
     _apply_proposal_decided = _apply_suggestion_answered = _apply_proposal_drafted
     _apply_suggestion_rated = _apply_proposal_drafted
+
+    def _apply_split_view_alarm(self, e: Mapping[str, Any]) -> None:
+        self.split_view_alarms.append({"deputy": e["deputy"], "device": e["device"], "at": e["at"]})
 
     def _apply_meeting_closed(self, e: Mapping[str, Any]) -> None:
         self.closed = True
