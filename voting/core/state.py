@@ -386,7 +386,9 @@ class MeetingState:
     _apply_suggestion_rated = _apply_proposal_drafted
 
     def _apply_split_view_alarm(self, e: Mapping[str, Any]) -> None:
-        self.split_view_alarms.append({"deputy": e["deputy"], "device": e["device"], "at": e["at"]})
+        self.split_view_alarms.append(
+            {"deputy": e["deputy"], "device": e["device"], "seq": e["seq"]}
+        )
 
     def _apply_meeting_closed(self, e: Mapping[str, Any]) -> None:
         self.closed = True
