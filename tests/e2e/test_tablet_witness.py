@@ -15,7 +15,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from audit.checkpoint import Checkpoint, sign_checkpoint
 from audit.keys import load_signer
-from tests.e2e.conftest import MEETING, DemoServer
+from tests.e2e.conftest import MEETING, SCREENSHOTS, DemoServer
+from tests.e2e.console_login import log_in
 from tests.e2e.tablet_pages import Chair, paired_tablet, screenshot, stored, wait_until
 
 ALARM = "日志不一致：本机已停止表决，请通知监票人"
@@ -101,3 +102,22 @@ def test_the_tablet_cosigns_then_alarms_on_a_split_view(
     display = demo_server.credentials()["display_token"]
     public = demo_server.api("GET", f"/api/meetings/{MEETING}", token=display)
     assert [alarm["deputy"] for alarm in public["split_view_alarms"]] == ["d05"]
+
+
+def test_the_console_and_the_hall_display_show_the_alarm(
+    browser: Browser, demo_server: DemoServer
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    console = context.new_page()
+    console.goto(f"{demo_server.base}/chair")
+    log_in(console)
+    alarm = console.locator("#split-view-alarm")
+    expect(alarm).to_contain_text("日志不一致：有平板发现服务器展示了不同的日志，请通知监票人")
+    expect(alarm).to_contain_text("报警平板 / reporting tablets: 陈伟（1-05）")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    console.screenshot(path=str(SCREENSHOTS / "console-split-view-alarm.png"))
+    token = demo_server.credentials()["display_token"]
+    hall = context.new_page()
+    hall.goto(f"{demo_server.base}/display/{MEETING}#token={token}")
+    expect(hall.locator("#split-view-alarm")).to_contain_text("日志不一致")
+    context.close()

@@ -8,6 +8,7 @@ import { renderHistory } from "./chair-history.js";
 import { renderProposals } from "./chair-proposals.js";
 import { renderBodies } from "./chair-bodies.js";
 import { renderSpeaking } from "./chair-speaking.js";
+import { renderSplitView } from "./split-view.js";
 import { renderAbsences } from "./chair-absences.js";
 import { renderCeremony } from "./chair-ceremony.js";
 import { renderAttendance, renderSeats } from "./chair-seats.js";
@@ -236,6 +237,8 @@ function render() {
   renderProposals(state);
   renderBodies(state);
   renderSpeaking(state);
+  const names = new Map((state.roster || []).map((d) => [d.deputy, `${d.name}（${d.seat}）`]));
+  renderSplitView($("#split-view-alarm"), state, (deputy) => names.get(deputy) || deputy);
   renderAbsences();
   renderCeremony(state);
   renderConnection();
