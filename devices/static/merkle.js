@@ -98,8 +98,6 @@ export async function verifyConsistency(size1, size2, proof, root1, root2) {
     throw new ProofError(`consistency proof: size1 ${size1} is greater than size2 ${size2}`);
   }
   if (size1 === 0) throw new ProofError("consistency proof from the empty tree is meaningless");
-  requireHash(root1, "consistency proof: root1");
-  requireHash(root2, "consistency proof: root2");
   if (size1 === size2) {
     if (proof.length) throw new ProofError("consistency proof between equal sizes must be empty");
     if (!equalBytes(root1, root2)) {
@@ -107,6 +105,9 @@ export async function verifyConsistency(size1, size2, proof, root1, root2) {
     }
     return;
   }
+  if (!proof.length) throw new ProofError(`consistency proof from ${size1} to ${size2} is empty`);
+  requireHash(root1, "consistency proof: root1");
+  requireHash(root2, "consistency proof: root2");
   const s1 = BigInt(size1);
   let inner = bitLength((s1 - 1n) ^ BigInt(size2 - 1));
   const border = bitCount((s1 - 1n) >> BigInt(inner));
