@@ -27,6 +27,7 @@ from tests.voting.conftest import LOG_KEY, ORIGIN
 from tests.voting.encrypted_hall import service_of
 from tests.voting.forked_log import Fork
 from tests.voting.sitting import MEETING, Staff, TabletSession, open_meeting, pair
+from voting.cli import main
 from voting.core import views
 
 LOG = NoteSigner(ORIGIN, LOG_KEY).verifier()
@@ -302,3 +303,27 @@ def test_a_note_not_signed_by_the_log_key_changes_nothing(hall: Hall) -> None:
         hall.witnesses["d01"].observe(forged, [], now=NOW)
     assert hall.witnesses["d01"].trusted == first
     assert not hall.witnesses["d01"].stopped
+
+
+def test_the_cli_requires_the_witnesses_asked_for(
+    hall: Hall, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, second = witnessed_twice(hall)
+    bundle = str(export(hall.client, tmp_path / "bundle"))
+    assert main(["verify", bundle, "--vkey", VKEY, "--witnesses", "3", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.splitlines()[-3:] == [
+        "[9] ✓ tablets as witnesses: checkpoint cosignatures",
+        "    6 cosignatures by 3 tablets; the final checkpoint has 3 (at least 3 required)",
+        "result: every check passed",
+    ]
+    assert main(["verify", bundle, "--vkey", VKEY, "--witnesses", "4", "--lang", "en"]) == 1
+    assert capsys.readouterr().out.splitlines()[-3:] == [
+        "[9] ✗ tablets as witnesses: checkpoint cosignatures",
+        f"    checkpoints/{size_of(second):010}.txt: the final checkpoint carries valid "
+        "cosignatures of 3 paired tablets, 4 required (--witnesses)",
+        "result: verification failed at check 9",
+    ]
+    with pytest.raises(SystemExit) as usage:
+        main(["verify", bundle, "--witnesses", "0"])
+    assert usage.value.code == 2
+    assert "'0' is not a number of tablets (1 or more)" in capsys.readouterr().err
