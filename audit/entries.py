@@ -145,6 +145,10 @@ REQUIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     # "projects" or "proposals", its ``title``, what it cites (``sources``: the poll, or the
     # proposals' hashes), its ``text``, and ``sha256`` over those (audit/notices.py).
     "notice_issued": frozenset({"notice", "kind", "title", "sources", "text", "sha256", "by"}),
+    # Tablets as witnesses (audit-log.md §8): a tablet shown a checkpoint inconsistent with
+    # one it had verified reports both signed notes in its signed body (``trusted``,
+    # ``shown``).
+    "split_view_alarm": frozenset({"deputy", "device", "body", "sig", "by"}),
 }
 
 #: Fields that some entries of a type carry besides the required ones, and when.

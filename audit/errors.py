@@ -10,6 +10,7 @@ Hierarchy::
     ├── ProofError          an inclusion or consistency proof is malformed or does not verify
     ├── NoteError           a signed note or verifier key is malformed, or a signature fails
     ├── CheckpointError     checkpoint text is malformed or names the wrong origin
+    ├── CosignatureError    a checkpoint cosignature is malformed or does not verify
     ├── EntryError          (also a ValueError) an entry cannot be appended to a stored log:
     │                       unknown type, missing or forbidden field
     ├── LogCorruptedError   a stored log's rows disagree with each other or with a checkpoint
@@ -26,6 +27,7 @@ __all__ = [
     "CanonicalError",
     "CheckpointConflictError",
     "CheckpointError",
+    "CosignatureError",
     "EntryError",
     "LogCorruptedError",
     "NoteError",
@@ -57,6 +59,10 @@ class NoteError(AuditError):
 
 class CheckpointError(AuditError):
     """Checkpoint text is malformed, or the checkpoint is for another log."""
+
+
+class CosignatureError(AuditError):
+    """A checkpoint cosignature (C2SP cosignature/v1) is malformed or does not verify."""
 
 
 class EntryError(AuditError, ValueError):

@@ -32,6 +32,7 @@ def export_log(
 ) -> tuple[int, int]:
     """Write the export bundle of ``log`` to ``directory`` (which must be missing or empty).
 
+    Every checkpoint carries the tablets' cosignature lines stored for it (audit-log.md §8).
     Signs a checkpoint first if the newest one does not cover every entry; the bundle ends at
     that checkpoint. ``documents``: the folder holding the documents by SHA-256
     (``<sha256>.pdf``); every document a ``document_added`` entry logs is copied into the
@@ -44,7 +45,11 @@ def export_log(
         head = log.latest_head()
         assert head is not None
     size = head.size
-    checkpoints = [(cp_size, note) for cp_size, note in log.checkpoints() if cp_size <= size]
+    checkpoints = [
+        (cp_size, log.cosigned_note(cp_size, note))
+        for cp_size, note in log.checkpoints()
+        if cp_size <= size
+    ]
     logged: list[str] = []
     entries = _collect_documents(log.entries(0, size), logged)
     write_bundle(

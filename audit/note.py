@@ -48,8 +48,9 @@ KeyId = NewType("KeyId", bytes)
 
 #: Signature type byte of Ed25519 in key IDs and verifier keys.
 ED25519_ALGORITHM: Final = 0x01
-#: Most signature lines a note may carry (C2SP requires accepting at least 16).
-MAX_SIGNATURES: Final = 100
+#: Most signature lines a note may carry (C2SP requires accepting at least 16); a bundle's
+#: checkpoint carries the log's signature and one cosignature per tablet that witnessed it.
+MAX_SIGNATURES: Final = 1000
 
 _ED25519_KEY_SIZE: Final = 32
 _SIGNATURE_PREFIX: Final = "— "  # U+2014 EM DASH, space

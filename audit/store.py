@@ -39,7 +39,7 @@ from audit.keys import check_key_name
 from audit.log_state import LogState, SignedHead
 from audit.note import NoteSigner
 from audit.reopen import check_checkpoints, load_tree
-from audit.tables import CHECKPOINT_TABLE, ENTRY_TABLE, IMMEDIATE
+from audit.tables import CHECKPOINT_TABLE, COSIGNATURE_TABLE, ENTRY_TABLE, IMMEDIATE
 from audit.transaction import Clock, LogTransaction
 
 # LogCorruptedError is named here for the server's export command, which imports it from here.
@@ -47,6 +47,7 @@ __all__ = ["AuditLog", "LogCorruptedError"]
 
 _entry = ENTRY_TABLE.c
 _checkpoint = CHECKPOINT_TABLE.c
+_cosignature = COSIGNATURE_TABLE.c
 
 
 class AuditLog:
@@ -153,6 +154,42 @@ class AuditLog:
         with self._engine.connect() as conn:
             note = conn.execute(query).scalar_one_or_none()
         return None if note is None else str(note)
+
+    def cosignatures(self, size: int) -> list[tuple[str, str]]:
+        """The tablet cosignatures stored for the checkpoint of tree size ``size``, as
+        (device, signature line), by device."""
+        query = (
+            select(_cosignature.device, _cosignature.line)
+            .where(_cosignature.log_origin == self._origin, _cosignature.size == size)
+            .order_by(_cosignature.device)
+        )
+        with self._engine.connect() as conn:
+            return [(str(row.device), str(row.line)) for row in conn.execute(query)]
+
+    def cosigned_note(self, size: int, note: str) -> str:
+        """The checkpoint ``note`` of tree size ``size`` with its stored cosignature lines
+        appended (C2SP tlog-cosignature: witnesses add signature lines to the note)."""
+        lines = [line for _, line in self.cosignatures(size)]
+        return note + "".join(f"{line}\n" for line in lines)
+
+    def add_cosignature(self, size: int, device: str, line: str) -> bool:
+        """Store a verified cosignature of the stored checkpoint of size ``size``; whether it
+        is new (False: this device had cosigned that checkpoint already, kept as it was)."""
+        if self.checkpoint_at(size) is None:
+            raise ValueError(f"log {self._origin} has no checkpoint of tree size {size}")
+        row = {"log_origin": self._origin, "size": size, "device": device, "line": line}
+        with self._lock, self._engine.begin() as conn:
+            exists = conn.execute(
+                select(_cosignature.line).where(
+                    _cosignature.log_origin == self._origin,
+                    _cosignature.size == size,
+                    _cosignature.device == device,
+                )
+            ).first()
+            if exists is not None:
+                return False
+            conn.execute(COSIGNATURE_TABLE.insert().values(**row))
+        return True
 
     def entry(self, seq: int) -> bytes:
         """The stored bytes of committed entry ``seq``; :class:`IndexError` if there is none."""

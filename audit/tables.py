@@ -4,8 +4,10 @@ One database may hold the logs of many meetings; each row names its log by ``log
 
 ``audit_entry``       one row per entry: its exact canonical bytes and leaf hash
 ``audit_checkpoint``  one row per signed checkpoint: the note and the root it signs
+``audit_cosignature`` one row per tablet cosignature of a checkpoint (audit-log.md §8): the
+                      C2SP ``cosignature/v1`` line, which the bundle appends to the note
 
-Both tables reject UPDATE and DELETE (and, on PostgreSQL, TRUNCATE) with a trigger. The triggers
+Every table rejects UPDATE and DELETE (and, on PostgreSQL, TRUNCATE) with a trigger. The triggers
 stop application bugs and careless hands; someone with full control of the database can still
 drop them, which is why the checkpoints are signed and every stored row is re-hashed when a log
 is opened.
@@ -25,9 +27,11 @@ __all__ = [
     "AUDIT_TABLES",
     "BATCH_SIZE",
     "CHECKPOINT_TABLE",
+    "COSIGNATURE_TABLE",
     "ENTRY_TABLE",
     "IMMEDIATE",
     "AuditCheckpoint",
+    "AuditCosignature",
     "AuditEntry",
     "create_engine_for",
     "engine_url",
@@ -71,12 +75,28 @@ class AuditCheckpoint(SQLModel, table=True):
     root: bytes = Field(sa_type=LargeBinary)
 
 
+class AuditCosignature(SQLModel, table=True):
+    """A tablet's cosignature of the checkpoint of tree size ``size``: its note signature line
+    (without newline). One per device and checkpoint."""
+
+    __tablename__ = "audit_cosignature"
+    __table_args__ = (CheckConstraint("size >= 0", name="audit_cosignature_size_non_negative"),)
+
+    log_origin: str = Field(primary_key=True)
+    size: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    device: str = Field(primary_key=True)
+    line: str = Field(sa_type=Text)
+
+
 #: Rows per query when loading or streaming a log.
 BATCH_SIZE: Final = 10_000
 
 ENTRY_TABLE: Final = AuditEntry.__table__  # type: ignore[attr-defined]
 CHECKPOINT_TABLE: Final = AuditCheckpoint.__table__  # type: ignore[attr-defined]
-AUDIT_TABLES: Final = (ENTRY_TABLE, CHECKPOINT_TABLE)
+COSIGNATURE_TABLE: Final = AuditCosignature.__table__  # type: ignore[attr-defined]
+AUDIT_TABLES: Final = (ENTRY_TABLE, CHECKPOINT_TABLE, COSIGNATURE_TABLE)
 
 # Triggers ---------------------------------------------------------------------------------------
 

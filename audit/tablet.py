@@ -67,6 +67,7 @@ BODY_TYPES: Final[Mapping[str, str]] = {
     "proposal_signed": "proposal_sign",
     "proposal_tabled": "proposal_submit",
     "suggestion_rated": "suggestion_rate",
+    "split_view_alarm": "split_view_alarm",
 }
 
 _ED25519_KEY_SIZE: Final = 32

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from audit.cosign import cosign, tablet_cosigner
 from audit.tablet import sign_tablet_body
 from ballots.crypto.ballot import BallotContext, make_ballot
 from ballots.crypto.encoding import ballot_bytes, ballot_to_json, tracking_code
@@ -119,6 +120,25 @@ class Tablet:
         ``proposal_submit``, ``suggestion_rate``) with the body's own ``fields``."""
         body, sig = self._signed(message_type, **fields)
         return {"id": None, "type": message_type, "body": body, "sig": sig}
+
+    def checkpoint_cosign(
+        self, checkpoint_text: str, size: int, previous: int | None, timestamp: int
+    ) -> dict[str, Any]:
+        """Cosign a checkpoint this tablet verified (C2SP ``cosignature/v1``, Ed25519 keys
+        only) and wrap the line in a signed ``checkpoint_cosign`` body."""
+        if not isinstance(self.key, Ed25519PrivateKey):
+            raise ValueError("cosignature/v1 needs an Ed25519 device key")
+        name = tablet_cosigner(self.origin, self.device)
+        line = cosign(self.key, name, checkpoint_text, timestamp).line()
+        body, sig = self._signed(
+            "checkpoint_cosign", size=size, previous=previous, cosignature=line
+        )
+        return {"id": None, "type": "checkpoint_cosign", "body": body, "sig": sig}
+
+    def split_view_alarm(self, trusted: str, shown: str) -> dict[str, Any]:
+        """日志不一致: report the checkpoint note it had verified and the inconsistent one."""
+        body, sig = self._signed("split_view_alarm", trusted=trusted, shown=shown)
+        return {"id": None, "type": "split_view_alarm", "body": body, "sig": sig}
 
     def encrypted_ballot(
         self,

@@ -19,6 +19,7 @@ The socket handler (:mod:`voting.sockets`) only reads frames, limits their rate 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import functools
 from dataclasses import dataclass
@@ -26,12 +27,13 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
+from audit.cosign import note_signature_lines
 from audit.signature_batch import Verdict
 from ballots.crypto.errors import CryptoError
 from devices.ballot_checks import BallotJob, BallotQueue, BallotVerdict, DecodedBallot
 from devices.signatures import SignatureChecker
 from voting import core, protocol
-from voting.core import encrypted, proposals
+from voting.core import encrypted, proposals, witness
 from voting.core.devices import SignedBody
 from voting.core.records import Device
 from voting.errors import CommandError, invalid_message
@@ -76,6 +78,8 @@ async def handle(link: TabletLink, raw: Any) -> Reply:
     signed = SignedBody.read(message.body, message.sig)
     if isinstance(message, protocol.EncryptedBallotMessage):
         return await cast_encrypted(link, message, signed)
+    if message.type == "checkpoint_cosign":
+        return await store_cosignature(link, message.id, signed)
     verdict = await authenticate(link, signed)
     decide = _DECISIONS[message.type]
     written = await service.submit(functools.partial(decide, signed=signed, verdict=verdict))
@@ -92,7 +96,29 @@ _DECISIONS: Final = {
     "proposal_sign": proposals.cosign_proposal,
     "proposal_submit": proposals.submit_proposal,
     "suggestion_rate": proposals.rate_suggestion,
+    "split_view_alarm": witness.raise_alarm,
 }
+
+
+async def store_cosignature(link: TabletLink, ref: str | None, signed: SignedBody) -> Reply:
+    """Check a tablet's cosignature of a checkpoint this log signed and store it with that
+    checkpoint (the bundle appends it to the note); answered ``cosign_ack``."""
+    service = link.service
+    verdict = await authenticate(link, signed)
+    size, previous = signed.body.get("size"), signed.body.get("previous")
+    note = service.log.checkpoint_at(size) if type(size) is int else None
+    known = type(previous) is int and service.log.checkpoint_at(previous) is not None
+    checked = witness.check_cosignature(
+        service.state,
+        signed,
+        verdict,
+        checkpoint_text=None if note is None else note_signature_lines(note)[0],
+        previous_known=known,
+    )
+    if isinstance(checked, witness.Cosigned):
+        log = service.log
+        await asyncio.to_thread(log.add_cosignature, checked.size, checked.device, checked.line)
+    return {"type": "cosign_ack", "id": ref, "size": size}
 
 
 async def cast_encrypted(

@@ -43,6 +43,7 @@ PUBLIC_CHANGES = frozenset(
         "speech_withdrawn",
         "floor_granted",
         "floor_ended",
+        "split_view_alarm",  # a tablet was shown a split view: the hall and tablets see it
         *PROPOSAL_ENTRIES,  # co-signed proposals, listed in the public view
     }
 )

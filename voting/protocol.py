@@ -234,13 +234,24 @@ class ProposalMessage(Strict):
     sig: Signature
 
 
+class WitnessMessage(Strict):
+    """A tablet witnessing the log (``docs/audit-log.md`` §8): its C2SP cosignature of a
+    checkpoint (``checkpoint_cosign``: body {size, previous, cosignature}), or its report of a
+    split view (``split_view_alarm``: body {trusted, shown}, two signed checkpoint notes)."""
+
+    id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    type: Literal["checkpoint_cosign", "split_view_alarm"]
+    body: dict[str, Any]
+    sig: Signature
+
+
 class Ping(Strict):
     id: Annotated[str, StringConstraints(max_length=64)] | None = None
     type: Literal["ping"]
 
 
 #: Any message a tablet sends after ``hello``.
-TabletMessage = SignedMessage | EncryptedBallotMessage | ProposalMessage | Ping
+TabletMessage = SignedMessage | EncryptedBallotMessage | ProposalMessage | WitnessMessage | Ping
 TABLET_MESSAGE: TypeAdapter[TabletMessage] = TypeAdapter(
     Annotated[TabletMessage, Field(discriminator="type")]
 )

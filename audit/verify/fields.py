@@ -32,6 +32,7 @@ __all__ = ["SIGNED_TYPES", "field_problems"]
 #: Entry types that carry a tablet's signed body (sign-ins and sign-outs only by tablet).
 SIGNED_TYPES: Final = frozenset(
     {"signed_in", "signed_out", "vote", "encrypted_ballot", "speech_requested", "speech_withdrawn"}
+    | {"split_view_alarm"}
     | set(PROPOSAL_MESSAGES)
 )
 

@@ -21,7 +21,7 @@ __all__ = [
 MAX_KEPT_FAILURES: Final = 1000
 
 #: Number → (Chinese title, English title): one list with no gap, as docs/verifying.md gives
-#: it (a test keeps the two alike). Check 0 is reading the bundle; 1–8 are audit-log.md §7.
+#: it (a test keeps the two alike). Check 0 is reading the bundle; 1–8 are audit-log.md §7, 9 is §8.
 CHECK_TITLES: Final[Mapping[int, tuple[str, str]]] = {
     0: ("导出包可读", "bundle readable"),
     1: ("日志公钥与检查点签名", "log key and checkpoint signatures"),
@@ -32,6 +32,7 @@ CHECK_TITLES: Final[Mapping[int, tuple[str, str]]] = {
     6: ("出席与表决时段", "attendance and voting windows"),
     7: ("加密选票、解密与另选他人混洗", "encrypted ballots, decryption and write-in mix"),
     8: ("密钥仪式与结果复核", "key ceremony and results recounted"),
+    9: ("平板见证：检查点副署", "tablets as witnesses: checkpoint cosignatures"),
 }
 
 

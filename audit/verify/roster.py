@@ -27,7 +27,7 @@ PROPOSAL_MESSAGES = frozenset(
 def message_device(entry: Entry) -> str | None:
     """The device that signed an entry's tablet message, or ``None`` if it has none."""
     kind = entry["type"]
-    if kind in ("vote", "encrypted_ballot") or kind in PROPOSAL_MESSAGES:
+    if kind in ("vote", "encrypted_ballot", "split_view_alarm") or kind in PROPOSAL_MESSAGES:
         return str(entry["device"])
     if kind in ("signed_in", "signed_out") and entry["method"] == "tablet":
         return str(entry["body"]["device"])

@@ -46,6 +46,7 @@ from audit.verify.tracking import (
 )
 from audit.verify.tree import TreeCheck
 from audit.verify.windows import WindowCheck
+from audit.verify.witnesses import WitnessCheck, has_cosignatures
 
 __all__ = ["PROGRESS_EVERY", "Progress", "verify_bundle"]
 
@@ -64,6 +65,7 @@ def verify_bundle(
     tracking_code: str | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    witnesses: int | None = None,
 ) -> Report:
     """Verify the bundle in ``directory`` and return the report (this never raises for a bad
     bundle: every problem is a failure in the report).
@@ -73,7 +75,8 @@ def verify_bundle(
     itself. ``tracking_code`` (``ABCD-EFGH-IJKL-MNOP``, as the tablet shows it) is a deputy's
     encrypted ballot to look up and prove. ``workers``: processes checking tablet signatures
     (default: one per core for bundles over 8 MB, else none); the report is the same whatever
-    the number.
+    the number. ``witnesses``: how many paired tablets must have cosigned the final
+    checkpoint (check 9); without it, the cosignatures present are checked and counted.
     """
     results: dict[int, tuple[Failures, str]] = {}
     try:
@@ -90,7 +93,7 @@ def verify_bundle(
     if workers is None:
         workers = SignaturePool.automatic_workers(bundle.entries_bytes)
     wanted = None if tracking_code is None else normalize_tracking_code(tracking_code)
-    stream = _Stream(bundle, signatures, key_text, wanted, progress, workers)
+    stream = _Stream(bundle, signatures, key_text, wanted, progress, workers, witnesses)
     read_failure = stream.run()
     results[0] = (
         read_failure,
@@ -114,6 +117,7 @@ class _Stream:
         wanted: str | None,
         progress: Progress | None,
         workers: int,
+        witnesses: int | None = None,
     ) -> None:
         self.bundle = bundle
         self.progress = progress
@@ -127,8 +131,10 @@ class _Stream:
         origin = signatures.verifier.name if signatures.verifier is not None else ""
         self.meeting = meeting = Meeting(vkey=vkey, origin=origin)
         self.encoding = EncodingCheck(gate)
+        # The witness check recomputes consistency proofs: it needs the whole tree.
+        cosigned = has_cosignatures(signatures.checkpoints, origin)
         self.tree = TreeCheck(
-            gate, checkpoints=signatures.checkpoints, keep_tree=wanted is not None
+            gate, checkpoints=signatures.checkpoints, keep_tree=wanted is not None or cosigned
         )
         # The documents are part of check 3: they share the tree's failures.
         self.documents = DocumentCheck(
@@ -147,6 +153,13 @@ class _Stream:
         self.ceremony = CeremonyCheck(gate, meeting=meeting, failures=self.recount.failures)
         # Public notices are part of check 8: they cite announced results.
         self.notices = NoticeCheck(gate, failures=self.recount.failures)
+        self.witnesses = WitnessCheck(
+            gate,
+            meeting=meeting,
+            checkpoints=signatures.checkpoints,
+            verifier=signatures.verifier,
+            required=witnesses,
+        )
 
     def run(self) -> Failures:
         """Stream every entry; returns check 0's failures (an unreadable line stops the pass)."""
@@ -169,6 +182,7 @@ class _Stream:
             self.recount,
             self.ceremony,
             self.notices,
+            self.witnesses,
         )
         gate, encoding, tree = self.gate, self.encoding, self.tree
         try:
@@ -208,6 +222,8 @@ class _Stream:
             self.tablets.finish()
             self.recount.finish(self.entries)
             self.ceremony.finish(self.entries)
+            if self.gate.allows(self.witnesses.number):
+                self.witnesses.finish(self.tree.tree)
         return failures
 
     def _look_for_ballot(self, seq: int, data: bytes, entry: dict[str, Any]) -> None:
@@ -229,6 +245,7 @@ class _Stream:
             self.windows,
             self.encrypted,
             self.recount,
+            self.witnesses,
         )
         found = {check.number: (check.failures, check.detail()) for check in checks}
         if self.documents.logged:

@@ -19,6 +19,7 @@ class SignedCheckpoint:
 
     name: str
     checkpoint: Checkpoint
+    note: str = ""  # the signed note as read, with any cosignature lines
 
 
 @dataclass
@@ -62,5 +63,5 @@ def check_signatures(bundle: Bundle, vkey: str | None) -> SignatureCheck:
         if checkpoint.size != item.size:  # the reader has compared them; never trust one place
             failures.add(f"{item.name}: the checkpoint is for tree size {checkpoint.size}", order)
             continue
-        verified.append(SignedCheckpoint(item.name, checkpoint))
+        verified.append(SignedCheckpoint(item.name, checkpoint, item.note))
     return SignatureCheck(failures, verifier, verified)

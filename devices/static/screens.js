@@ -232,6 +232,7 @@ export function createScreens(app, actions) {
 
   /** The current item and poll, with the proposals panel below for a signed-in deputy. */
   function mainScreen() {
+    if (actions.witness.stopped()) return actions.witness.panel(); // 日志不一致: no voting
     const top = agendaScreen();
     const you = app.you;
     if (!app.view || !you || app.view.closed || you.status === "ended" || !you.signed_in)

@@ -11,6 +11,7 @@ import { createEncrypted } from "./ballot-encrypted.js";
 import { findDevice, pairDevice } from "./pairing.js";
 import { FORMS, createScreens, pollOf } from "./screens.js";
 import { createProposals } from "./proposals.js";
+import { createWitness } from "./witness.js";
 
 const meeting = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
 
@@ -37,9 +38,15 @@ const app = {
 
 const encrypted = createEncrypted(app, { enqueue, saveBallot, pinLogKey, render: () => render() });
 const proposals = createProposals(app, { enqueue });
+const witness = createWitness(app, meeting, {
+  enqueue,
+  persist: () => serialise(() => store.putDevice(app.record)),
+  render: () => render(),
+});
 const screens = createScreens(app, {
   encrypted,
   proposals,
+  witness,
   signIn,
   speakRequest,
   speakWithdraw,
@@ -152,6 +159,7 @@ async function receive(message) {
       break;
     case "ack":
     case "ballot_ack":
+    case "cosign_ack":
     case "error":
       if (message.id && message.id === app.inFlight) {
         await reply(message);
@@ -166,6 +174,7 @@ async function receive(message) {
   if (poll) await cacheBallot(poll);
   render();
   ownCheck.maybeVerify();
+  witness.maybeCheck(message.type === "welcome");
 }
 
 /** The deputy's own view. Its `took_part` (and a named vote's `choice`) is about the poll open
@@ -260,6 +269,7 @@ async function pinLogKey(key) {
 async function refused(message, error) {
   const poll = pollOf(message);
   if (message.type === "sign_in" && error.error === "already-signed-in") return markSignedIn();
+  if (message.type === "checkpoint_cosign") return; // the witness tries again on the next one
   if (message.type === "encrypted_ballot") {
     const record = await cacheBallot(poll);
     if (record) await saveBallot({ ...record, status: "failed" });
@@ -292,6 +302,7 @@ function speakWithdraw() {
 /** Cast `choice`: a named vote is sent as it is; a secret (encrypted) ballot is encrypted and
  * proved first, and sent once the deputy has seen its tracking code. */
 async function submit(poll, choice) {
+  if (witness.stopped()) return render(); // a split view stopped this tablet's voting
   const id = poll.poll;
   if (poll.mode === "encrypted") {
     if (poll.encryption) return encrypted.prepare(poll, choice);

@@ -149,10 +149,10 @@ def test_tampered_text_rejects_the_note(log: NoteSigner) -> None:
 
 def test_signature_limit(log: NoteSigner, other: NoteSigner) -> None:
     unknown = signature_line(other, TEXT)
-    at_limit = log.sign(TEXT) + unknown * 99
+    at_limit = log.sign(TEXT) + unknown * 999
     assert open_note(at_limit, [log.verifier()]).verified_by == (log.name,)
     assert open_error(at_limit + unknown, [log.verifier()]) == (
-        "note has 101 signature lines, more than 100"
+        "note has 1001 signature lines, more than 1000"
     )
 
 

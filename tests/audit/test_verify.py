@@ -48,7 +48,7 @@ def test_standard_meeting_passes_every_check(meeting: MeetingBuilder, bundle: Pa
     report = verify_bundle(bundle, vkey=meeting.vkey)
     assert report.ok
     assert report.entries == 88
-    assert [check.number for check in report.checks] == list(range(9))
+    assert [check.number for check in report.checks] == list(range(10))
     assert [check.detail for check in report.checks] == [
         "88 entries, 7 checkpoints",
         f"7 checkpoints signed by {meeting.vkey.rsplit('+', 1)[0]}",
@@ -59,6 +59,7 @@ def test_standard_meeting_passes_every_check(meeting: MeetingBuilder, bundle: Pa
         "6 polls, 30 votes, 0 encrypted ballots",
         "0 encrypted ballots in 0 encrypted polls",
         "5 results recounted (named 3, manual 2); election rounds: p-2 first",
+        "0 cosignatures by 0 tablets; the final checkpoint has 0",
     ]
 
 
@@ -71,7 +72,7 @@ def test_without_a_vkey_the_bundle_key_is_used(meeting: MeetingBuilder, bundle: 
 def test_a_key_other_than_the_bundles_fails_check_1(bundle: Path) -> None:
     other = MeetingBuilder(seed=b"another meeting").vkey
     report = verify_bundle(bundle, vkey=other)
-    assert statuses(report) == ["passed", "failed"] + ["not_run"] * 7
+    assert statuses(report) == ["passed", "failed"] + ["not_run"] * 8
     assert report.checks[1].failures[0].startswith("log.vkey: the bundle's key ")
 
 
@@ -124,7 +125,7 @@ def test_an_unreadable_bundle_is_never_ok(bundle: Path, damage: str, message: st
         (bundle / "log.vkey").unlink()
     report = verify_bundle(bundle, vkey=VKEY)
     assert not report.ok
-    assert statuses(report) == ["failed"] + ["not_run"] * 8
+    assert statuses(report) == ["failed"] + ["not_run"] * 9
     assert report.checks[0].failures[0].startswith(message)
 
 
@@ -139,7 +140,7 @@ def test_an_empty_bundle_fails(tmp_path: Path) -> None:
 
     write_bundle(tmp_path / "empty", vkey=VKEY, entries=[], checkpoints=[])
     report = verify_bundle(tmp_path / "empty", vkey=VKEY)
-    assert statuses(report) == ["passed", "passed", "passed", "failed"] + ["not_run"] * 5
+    assert statuses(report) == ["passed", "passed", "passed", "failed"] + ["not_run"] * 6
     assert report.checks[3].failures == ["no signed checkpoint: none of the 0 entries is covered"]
 
 
@@ -149,7 +150,7 @@ def test_a_failed_check_stops_the_later_ones(bundle: Path) -> None:
     lines[5] = lines[5].replace(b'"v":1', b'"v":2')
     entries.write_bytes(b"\n".join(lines))
     report = verify_bundle(bundle, vkey=VKEY)
-    assert statuses(report) == ["passed", "passed", "failed"] + ["not_run"] * 6
+    assert statuses(report) == ["passed", "passed", "failed"] + ["not_run"] * 7
     assert report.checks[2].failures == ["entry 5: v is 2, expected 1"]
     assert all(check.failures == [] for check in report.checks[3:])
 
@@ -241,6 +242,8 @@ def test_cli_passes_with_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
         "    0 encrypted ballots in 0 encrypted polls",
         "[8] ✓ key ceremony and results recounted",
         "    5 results recounted (named 3, manual 2); election rounds: p-2 first",
+        "[9] ✓ tablets as witnesses: checkpoint cosignatures",
+        "    0 cosignatures by 0 tablets; the final checkpoint has 0",
         "result: every check passed",
     ]
     assert err == ""
@@ -257,10 +260,11 @@ def test_cli_prints_both_languages_by_default(capsys: pytest.CaptureFixture[str]
 def test_cli_fails_with_exit_1_naming_the_entry(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run_cli(capsys, str(RESULT_MISMATCH), "--vkey", VKEY, "--lang", "en")
     assert status == 1
-    assert out.splitlines()[-3:] == [
+    assert out.splitlines()[-4:] == [
         "[8] ✗ key ceremony and results recounted",
         "    entry 30: result of poll p-1 differs from the recount at result.counts.against: "
         "expected 1, found 0",
+        "[9] – tablets as witnesses: checkpoint cosignatures (not run)",
         "result: verification failed at check 8",
     ]
 
@@ -305,7 +309,10 @@ def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
     document = json.loads(out)
     assert document["ok"] is False
     assert document["vkey_source"] == "argument"
-    assert [check["status"] for check in document["checks"]] == ["passed"] * 8 + ["failed"]
+    assert [check["status"] for check in document["checks"]] == ["passed"] * 8 + [
+        "failed",
+        "not_run",
+    ]
     assert document["checks"][8]["failure_count"] == 1
     assert out == json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 

@@ -35,6 +35,7 @@ from tests.e2e.tablet_pages import (
     paired_tablet,
     screenshot,
     stored,
+    wait_until,
 )
 from tests.e2e.tablet_voting import (
     confirm_tracking_code,
@@ -119,6 +120,15 @@ def test_pairing_by_link_makes_a_non_extractable_key_and_signs_in(
     expect(page.locator("#meeting-title")).to_have_text(sample.TITLE)
     assert page.url == f"{chair.server.base}/tablet/{MEETING}"  # the code left the address
 
+    # At its first welcome the tablet witnesses the log: it cosigns the newest checkpoint, the
+    # one message it signs by itself (audit-log.md §8), once acknowledged.
+    checkpoint = chair.server.api("GET", f"/api/meetings/{MEETING}/log/checkpoint")
+    wait_until(
+        lambda: (
+            stored(page, "devices")[0].get("witness") == {"note": checkpoint}
+            and stored(page, "devices")[0]["outbox"] == []
+        )
+    )
     [device] = stored(page, "devices")
     assert device["deputy"] == "d01"
     assert device["origin"] == sample.ORIGIN
@@ -130,7 +140,7 @@ def test_pairing_by_link_makes_a_non_extractable_key_and_signs_in(
         "usages": ["sign"],
     }
     assert device["logKey"] == chair.get()["log_key"]  # pinned at pairing
-    assert device["counter"] == 0
+    assert device["counter"] == 1  # the cosignature
     refused = page.evaluate(
         """async () => {
             const db = await new Promise((resolve) => {
@@ -162,7 +172,7 @@ def test_pairing_by_link_makes_a_non_extractable_key_and_signs_in(
     roster = {d["deputy"]: d for d in chair.get()["roster"]}
     assert roster["d01"]["signed_in"] is True
     [device] = stored(page, "devices")
-    assert device["counter"] == 1 and device["outbox"] == []
+    assert device["counter"] == 2 and device["outbox"] == []  # the cosignature, the sign-in
 
     page.reload()  # the pairing and the counter survive
     expect(page.locator("#signin-status")).to_have_text("已签到")
@@ -300,6 +310,7 @@ def test_a_vote_pressed_offline_is_sent_once_after_reconnecting(
     try:
         expect(page.get_by_role("button", name="赞成", exact=True)).to_be_visible()
         context.set_offline(True)
+        before = stored(page, "devices")[0]["counter"]
         banner = page.locator("#offline-banner")
         expect(banner).to_have_text("网络已断开，正在重新连接…")
         page.get_by_role("button", name="赞成", exact=True).click()
@@ -307,7 +318,7 @@ def test_a_vote_pressed_offline_is_sent_once_after_reconnecting(
         expect(page.get_by_text("您的选择已保存，网络恢复后将自动提交")).to_be_visible()
         [device] = stored(page, "devices")
         assert [m["type"] for m in device["outbox"]] == ["vote"]
-        assert device["counter"] == 2  # persisted before sending
+        assert device["counter"] == before + 1  # persisted before sending
         assert chair.cast() == 0
 
         context.set_offline(False)

@@ -186,6 +186,48 @@ def test_the_tlog_inclusion_vectors(page: Page) -> None:
     }
 
 
+def test_the_tlog_consistency_vectors(page: Page) -> None:
+    """merkle.js verifyConsistency (the tablet as a witness) against every consistency case."""
+    files = vector_files("consistency")
+    assert len(files) == 98
+    vectors = []
+    for path in files:
+        vector = read_vector(path)
+        vectors.append(
+            {
+                "name": str(path),
+                "size1": vector["size1"],
+                "size2": vector["size2"],
+                "root1": b64(vector["root1"]),
+                "root2": b64(vector["root2"]),
+                "proof": [b64(h) for h in vector["proof"] or []],
+                "wantErr": vector["wantErr"],
+            }
+        )
+    verdicts = run(
+        page,
+        "merkle",
+        """
+        const { fromBase64 } = await import("/static/tablet/bytes.js");
+        const out = [];
+        for (const v of arg) {
+            try {
+                await m.verifyConsistency(v.size1, v.size2, v.proof.map(fromBase64),
+                                          fromBase64(v.root1), fromBase64(v.root2));
+                out.push(false);
+            } catch (e) {
+                out.push(e.name === "ProofError");
+            }
+        }
+        return out;
+        """,
+        vectors,
+    )
+    assert {v["name"]: failed for v, failed in zip(vectors, verdicts, strict=True)} == {
+        v["name"]: v["wantErr"] for v in vectors
+    }
+
+
 # Signed notes and checkpoints -------------------------------------------------------------------
 
 OPEN_CHECKPOINT = """

@@ -1,4 +1,4 @@
-"""``congress verify BUNDLE [--vkey V] [--tracking-code C] [--json] [--lang zh|en]``: check an
+"""``congress verify BUNDLE [--vkey V] [--tracking-code C] [--witnesses K] [--json] [--lang zh|en]``: check an
 export bundle without trusting the server (docs/verifying.md).
 
 ``congress verify --absences [--ledger LEDGER.json] BUNDLE…``: the bundles of a term's
@@ -93,6 +93,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument(
+        "--witnesses",
+        metavar="K",
+        type=_witness_count,
+        help=(
+            "要求最后一个检查点至少有 K 台已配对平板的副署 / require cosignatures of at least K "
+            "paired tablets on the final checkpoint (check 9)"
+        ),
+    )
+    parser.add_argument(
         "--json", action="store_true", help="以 JSON 输出报告 / print the report as JSON"
     )
     parser.add_argument(
@@ -101,6 +110,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="只用一种语言输出（默认中英文）/ print in one language only (default: both)",
     )
     parser.set_defaults(func=run)
+
+
+def _witness_count(text: str) -> int:
+    """``--witnesses``: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of tablets (1 or more)")
+    return int(text)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -126,7 +142,11 @@ def run(args: argparse.Namespace) -> int:
     lang = args.lang
     progress = Progress(sys.stderr)
     report = verify_bundle(
-        args.bundle, vkey=vkey, tracking_code=args.tracking_code, progress=progress
+        args.bundle,
+        vkey=vkey,
+        tracking_code=args.tracking_code,
+        progress=progress,
+        witnesses=args.witnesses,
     )
     progress.done()
     if vkey is None:

@@ -70,6 +70,8 @@ class MeetingState:
     # the floor now ({deputy, minutes, ends_at}).
     speaking_queue: list[str] = field(default_factory=list)
     speaker: dict[str, Any] | None = None
+    # Tablets that reported a checkpoint inconsistent with one they verified (日志不一致).
+    split_view_alarms: list[dict[str, Any]] = field(default_factory=list)
     # Co-signed proposals by draft hash (voting.core.proposals).
     proposals: dict[str, Proposal] = field(default_factory=dict)
     # Livelihood projects: the register, their supervision, evaluations (voting.core.projects).
@@ -398,6 +400,11 @@ class MeetingState:
 
     _apply_project_withdrawn = _apply_project_supervisors = _apply_project_registered
     _apply_project_milestone = _apply_project_evaluation = _apply_project_registered
+
+    def _apply_split_view_alarm(self, e: Mapping[str, Any]) -> None:
+        self.split_view_alarms.append(
+            {"deputy": e["deputy"], "device": e["device"], "seq": e["seq"]}
+        )
 
     def _apply_meeting_closed(self, e: Mapping[str, Any]) -> None:
         self.closed = True

@@ -58,6 +58,8 @@ BodyType = Literal[
     "proposal_sign",
     "proposal_submit",
     "suggestion_rate",
+    "checkpoint_cosign",
+    "split_view_alarm",
 ]
 
 #: The longest reason (voiding, withdrawing) in characters.

@@ -157,6 +157,8 @@ def public_view(state: MeetingState, *, votes: bool = False) -> dict[str, Any]:
     }
     if state.proposals:  # co-signed proposals, for tablets to co-sign and follow
         view["proposals"] = proposals_view(state.proposals, state.settings, state.electorate)
+    if state.split_view_alarms:  # 日志不一致: tablets that were shown a split view
+        view["split_view_alarms"] = list(state.split_view_alarms)
     if state.settings.get("simulated_scrutineers") is True:  # written only by the demo
         view["simulated_scrutineers"] = True
     return view

@@ -168,6 +168,8 @@ class MeetingView(Answer):
     # The speaking queue: {queue [{deputy, name, seat}], speaker {…, minutes, ends_at} | null,
     # default_minutes}.
     speaking: dict[str, Any] | None = None
+    # Tablets that reported a split view (日志不一致), when any did: [{deputy, device, seq}].
+    split_view_alarms: list[dict[str, Any]] | None = None
 
 
 # Commands --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { renderProposals } from "./chair-proposals.js";
 import { renderBodies } from "./chair-bodies.js";
 import { renderSpeaking } from "./chair-speaking.js";
 import { renderNotices } from "./chair-notices.js";
+import { renderSplitView } from "./split-view.js";
 import { renderAbsences } from "./chair-absences.js";
 import { renderProjects } from "./chair-projects.js";
 import { renderCeremony } from "./chair-ceremony.js";
@@ -239,6 +240,8 @@ function render() {
   renderBodies(state);
   renderSpeaking(state);
   renderNotices(state);
+  const names = new Map((state.roster || []).map((d) => [d.deputy, `${d.name}（${d.seat}）`]));
+  renderSplitView($("#split-view-alarm"), state, (deputy) => names.get(deputy) || deputy);
   renderAbsences();
   renderProjects(state);
   renderCeremony(state);

@@ -5,6 +5,7 @@ import { Watcher, pageToken, serverNow } from "./api.js";
 import { $, clock, fill, h } from "/static/common/dom.js";
 import { oathBlock } from "./display-oath.js";
 import { speakerBlock, speechLeft } from "./display-speaking.js";
+import { renderSplitView } from "./split-view.js";
 import { attendanceLine, lang, onLang, register, setupLanguage, t } from "./i18n.js";
 import {
   MOTION_MARKS,
@@ -78,6 +79,7 @@ function render() {
   $("#meeting-title").textContent = state.meeting?.title || "";
   // Only the demo's meetings have simulated scrutineers; the hall must see that it is a demo.
   $("#simulated").hidden = state.simulated_scrutineers !== true;
+  renderSplitView($("#split-view-alarm"), state);
   const poll = state.poll;
   const itemId =
     poll && (poll.status === "open" || poll.item === state.current_item)

@@ -55,6 +55,8 @@ def test_init_schema_is_idempotent_and_creates_the_triggers(engine: Engine) -> N
         assert triggers == [
             "audit_checkpoint_no_delete",
             "audit_checkpoint_no_update",
+            "audit_cosignature_no_delete",
+            "audit_cosignature_no_update",
             "audit_entry_no_delete",
             "audit_entry_no_update",
         ]
@@ -69,14 +71,14 @@ def test_init_schema_is_idempotent_and_creates_the_triggers(engine: Engine) -> N
 
 def test_postgresql_ddl_covers_update_delete_and_truncate() -> None:
     statements = trigger_statements("postgresql")
-    assert len(statements) == 5
+    assert len(statements) == 7
     assert "CREATE OR REPLACE FUNCTION audit_reject_change()" in statements[0]
     function = statements[0]
     assert "MESSAGE = TG_TABLE_NAME || ' is append-only'" in function
     assert "ERRCODE = 'restrict_violation'" in function
     assert "%" not in "".join(statements)  # nothing a DBAPI could take for a placeholder
     for table, (rows, truncate) in zip(
-        ("audit_entry", "audit_checkpoint"),
+        ("audit_entry", "audit_checkpoint", "audit_cosignature"),
         zip(statements[1::2], statements[2::2], strict=True),
         strict=True,
     ):
