@@ -182,7 +182,7 @@ export function createProposals(app, { enqueue }) {
         },
       },
       h("option", { value: "" }, w("officeNone")),
-      ...elections.map((i) => h("option", { value: i.item }, i.title)),
+      ...elections.map((i) => h("option", { value: i.item, lang: "zh-CN" }, i.title)),
     );
     return h(
       "fieldset",

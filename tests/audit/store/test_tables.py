@@ -64,6 +64,8 @@ def test_init_schema_is_idempotent_and_creates_the_triggers(engine: Engine) -> N
         assert triggers == [
             "audit_checkpoint_no_truncate",
             "audit_checkpoint_no_update_delete",
+            "audit_cosignature_no_truncate",
+            "audit_cosignature_no_update_delete",
             "audit_entry_no_truncate",
             "audit_entry_no_update_delete",
         ]
