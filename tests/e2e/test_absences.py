@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import SCREENSHOTS, DemoServer
 from tests.e2e.console_login import console_page
+from tests.e2e.term_sessions import open_session
 
 TERM = "xinzhou-18"
 ROSTER = {
@@ -24,18 +25,16 @@ ROSTER = {
 def session(
     server: DemoServer, token: str, meeting: str, date: str, title: str, **kw: list[str]
 ) -> None:
-    body = {
-        "meeting": meeting,
-        "origin": f"xinzhou.congress.local/{meeting}",
-        "title": title,
-        "date": date,
-        "settings": {"term": TERM},
-    }
-    server.api("POST", "/api/meetings", body, token)
-    base = f"/api/meetings/{meeting}"
-    server.api("PUT", f"{base}/roster", ROSTER, token)
-    server.api("POST", f"{base}/open", {}, token)
-    server.api("POST", f"{base}/attendance/sign-in", {"deputies": kw["present"]}, token)
+    base = open_session(
+        server,
+        token,
+        meeting=meeting,
+        term=TERM,
+        date=date,
+        title=title,
+        roster=ROSTER,
+        present=kw["present"],
+    )
     for deputy in kw.get("leave", []):
         server.api("POST", f"{base}/deputies/{deputy}/leave", {"leave": True}, token)
     server.api("POST", f"{base}/close", {}, token)

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import SCREENSHOTS, DemoServer
 from tests.e2e.console_login import console_page
+from tests.e2e.term_sessions import open_session
 
 TERM = "xinzhou-19"
 ROSTER = {
@@ -29,18 +30,16 @@ PROJECTS = [
 
 def session(server: DemoServer, token: str, meeting: str, date: str, title: str) -> str:
     """An opened session of the term, its three deputies signed in, the projects' two items."""
-    body = {
-        "meeting": meeting,
-        "origin": f"xinzhou.congress.local/{meeting}",
-        "title": title,
-        "date": date,
-        "settings": {"term": TERM},
-    }
-    server.api("POST", "/api/meetings", body, token)
-    base = f"/api/meetings/{meeting}"
-    server.api("PUT", f"{base}/roster", ROSTER, token)
-    server.api("POST", f"{base}/open", {}, token)
-    server.api("POST", f"{base}/attendance/sign-in", {"deputies": ["b1", "b2", "b3"]}, token)
+    base = open_session(
+        server,
+        token,
+        meeting=meeting,
+        term=TERM,
+        date=date,
+        title=title,
+        roster=ROSTER,
+        present=["b1", "b2", "b3"],
+    )
     items = [
         {"item": "sel", "title": "票决2027年民生实事项目", "kind": "selection"},
         {"item": "eva", "title": "2026年民生实事项目满意度测评", "kind": "evaluation"},
