@@ -4,7 +4,9 @@ An operator prints the cards just before the tablets are handed out; a deputy (o
 scans the card with the tablet, which opens ``{server}/tablet/{meeting}#code=<code>``, makes its
 device key and registers it with the code. The code is in the URL's fragment, so it is never
 sent to the server in a page request or written to an access log, and it is printed as text too
-for typing by hand. A code works once and expires after 30 minutes.
+for typing by hand. A code works once and expires after 30 minutes. With a standby server
+(``congress serve --peer-url``) the fragment also names the other server
+(``#code=<code>&peer=https://host:port``): the tablet keeps both addresses with its pairing.
 
 The pages are plain HTML with an inline print stylesheet and no scripts.
 """
@@ -55,9 +57,14 @@ class PairingCard:
     expires_at: str  # UTC, the log's time format: 2026-03-01T02:00:00Z
 
 
-def tablet_url(base: str, meeting: str, code: str) -> str:
-    """The address a tablet opens to pair: the tablet page, with the code in the fragment."""
-    return f"{base.rstrip('/')}/tablet/{quote(meeting, safe='')}#code={quote(code, safe='')}"
+def tablet_url(base: str, meeting: str, code: str, *, peer: str | None = None) -> str:
+    """The address a tablet opens to pair: the tablet page, with the code in the fragment, and
+    with ``peer`` (the other server of a primary/standby pair, ``https://host:port``) there
+    too, so that the tablet knows both servers and its socket can move to the one that answers."""
+    url = f"{base.rstrip('/')}/tablet/{quote(meeting, safe='')}#code={quote(code, safe='')}"
+    if peer:
+        url += f"&peer={quote(peer.rstrip('/'), safe=':/[]')}"
+    return url
 
 
 def local_time(at: str) -> str:

@@ -13,7 +13,9 @@ The dress rehearsal (:mod:`devices.rehearsal`) and the benchmarks build on these
     SimulationError        something a simulated tablet saw was wrong; the message says what
     ├── HttpError          the server answered an HTTP request with an error status
     ├── TabletRefused      the server refused the tablet's hello
+    ├── ServerOnStandby    the server is a standby waiting for its promotion
     └── ConnectionLost     the WebSocket closed before the awaited reply arrived
+        └── ServerUnavailable  none of the tablet's server addresses answered
 """
 
 from __future__ import annotations
@@ -27,13 +29,13 @@ import ssl
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from audit.canonical import canonical_bytes
 from audit.checkpoint import open_checkpoint
@@ -47,6 +49,8 @@ __all__ = [
     "HttpClient",
     "HttpError",
     "Latencies",
+    "ServerOnStandby",
+    "ServerUnavailable",
     "SimTablet",
     "SimulationError",
     "TabletRefused",
@@ -85,6 +89,14 @@ class TabletRefused(SimulationError):
 
 class ConnectionLost(SimulationError):
     """The connection closed before the reply arrived."""
+
+
+class ServerUnavailable(ConnectionLost):
+    """No server of the tablet's addresses could be reached or would serve (standby)."""
+
+
+class ServerOnStandby(SimulationError):
+    """The server answered ``standby``: its database is a replica not yet promoted."""
 
 
 # HTTP ---------------------------------------------------------------------------------------
@@ -183,18 +195,26 @@ class Latencies:
 
 
 class SimTablet:
-    """One simulated tablet on one WebSocket; reconnects keep the same key and counter."""
+    """One simulated tablet on one WebSocket; reconnects keep the same key and counter.
+
+    ``url`` is the tablet WebSocket's address, or the addresses of the same meeting on the two
+    servers of a primary/standby pair: :meth:`connect` then tries them in turn, from the one
+    that answered last, and keeps to the first that welcomes it, as the tablet page does."""
 
     def __init__(
         self,
         tablet: Tablet,
-        url: str,
+        url: str | Sequence[str],
         *,
         ssl_context: ssl.SSLContext | None = None,
         open_timeout: float = 20.0,
     ) -> None:
         self.tablet = tablet
-        self.url = url
+        self.urls = [url] if isinstance(url, str) else list(url)
+        if not self.urls:
+            raise ValueError("a simulated tablet needs at least one server address")
+        #: The address in use (or tried first on the next connection).
+        self.url = self.urls[0]
         self.ssl_context = ssl_context
         self.open_timeout = open_timeout
         # What the server pushed
@@ -222,12 +242,32 @@ class SimTablet:
 
     async def connect(self) -> dict[str, Any]:
         """Open the WebSocket, answer the server's challenge with a signed hello (with the
-        newest ``seq`` seen), and return the welcome.
+        newest ``seq`` seen), and return the welcome. With several addresses, try each in turn
+        (the one in use first); a server that cannot be reached or is on standby is passed over.
 
-        Raises :class:`TabletRefused` if the server answers with an error.
+        Raises :class:`TabletRefused` if a server answers the hello with an error, and with
+        several addresses :class:`ServerUnavailable` (each address's reason) if none answered.
         """
+        if len(self.urls) == 1:  # one server: its own error, as it always was
+            return await self._connect(self.url)
+        start = self.urls.index(self.url)
+        reasons = []
+        for url in self.urls[start:] + self.urls[:start]:
+            try:
+                welcome = await self._connect(url)
+            except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed) as error:
+                reasons.append(f"{url}: {error!r}")
+                continue
+            except ServerOnStandby as error:
+                reasons.append(f"{url}: {error}")
+                continue
+            self.url = url
+            return welcome
+        raise ServerUnavailable(f"{self.device}: no server answered: {'; '.join(reasons)}")
+
+    async def _connect(self, url: str) -> dict[str, Any]:
         ws = await connect(
-            self.url,
+            url,
             ssl=self.ssl_context,
             open_timeout=self.open_timeout,
             max_size=MAX_SERVER_MESSAGE,
@@ -235,6 +275,8 @@ class SimTablet:
         )
         try:
             challenge = json.loads(await asyncio.wait_for(ws.recv(), self.open_timeout))
+            if isinstance(challenge, dict) and challenge.get("error") == "standby":
+                raise ServerOnStandby(f"{url}: {challenge.get('message_en')}")
             if not isinstance(challenge, dict) or challenge.get("type") != "challenge":
                 raise TabletRefused(f"{self.device}: no challenge before hello: {challenge}")
             await ws.send(json.dumps(self.tablet.hello(challenge["nonce"], self.seq or None)))

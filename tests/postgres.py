@@ -8,8 +8,11 @@ refuses to run as root, so under root (as in CI) the cluster belongs to the dist
 (:meth:`Cluster.new_database`), dropped after it. Under pytest-xdist every worker process starts a
 cluster of its own on first use (about a second), so workers share nothing.
 
-The cluster trades durability for speed (``fsync=off``): the tests kill the meeting server, never
-PostgreSQL, and the directory is deleted at the end. Anything that stops the cluster from starting
+The cluster trades durability for speed (``fsync=off``): the tests kill the meeting server, and
+PostgreSQL only in the failover test, which never restarts the killed cluster (its data is not
+read again); the directory is deleted at the end. :meth:`Cluster.replica` makes a streaming hot
+standby (``pg_basebackup -R``) and :meth:`Cluster.require_synchronous` makes the primary's
+commits wait for it (``synchronous_commit = remote_apply``). Anything that stops the cluster from starting
 fails the tests with the reason and the server's log; nothing is skipped.
 """
 
@@ -19,9 +22,11 @@ import itertools
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,6 +130,68 @@ class Cluster:
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
 
+    def postmaster_pid(self) -> int:
+        """The process id of the running server (the first line of ``postmaster.pid``)."""
+        return int((self.data / "postmaster.pid").read_text().split("\n", 1)[0])
+
+    def kill(self) -> None:
+        """SIGKILL the server (the postmaster): a machine that died. Its backends notice and
+        exit on their own; nothing is flushed or shut down."""
+        os.kill(self.postmaster_pid(), signal.SIGKILL)
+
+    def replica(self, name: str = "standby") -> Cluster:
+        """A hot standby of this cluster in a new directory, started and streaming: a copy by
+        ``pg_basebackup -R`` that connects back as ``application_name`` ``name``."""
+        directory = _new_directory(self.as_user)
+        replica = Cluster(directory, 0, self.programs, self.as_user)
+        try:
+            backup = replica.run(
+                "pg_basebackup", "-D", str(replica.data), "-h", "127.0.0.1", "-p", str(self.port),
+                "-U", SERVICE_USER, "-R", "-X", "stream", "--no-sync",
+            )  # fmt: skip
+            if backup.returncode != 0:
+                raise ClusterError(f"pg_basebackup failed:\n{backup.stdout}{backup.stderr}")
+            conninfo = (
+                f"host=127.0.0.1 port={self.port} user={SERVICE_USER} application_name={name}"
+            )
+            with (replica.data / "postgresql.auto.conf").open("a", encoding="utf-8") as conf:
+                conf.write(f"primary_conninfo = '{conninfo}'\n")
+            _start(replica)
+        except BaseException:
+            replica.stop()
+            raise
+        return replica
+
+    def require_synchronous(self, name: str = "standby", timeout_s: float = 30.0) -> None:
+        """Make every commit wait until the standby ``name`` has applied it
+        (``synchronous_standby_names`` and ``synchronous_commit = remote_apply``), once it streams
+        as a synchronous standby."""
+        with self.connect() as conn:
+            conn.execute(f"ALTER SYSTEM SET synchronous_standby_names = '{name}'")
+            conn.execute("ALTER SYSTEM SET synchronous_commit = 'remote_apply'")
+            conn.execute("SELECT pg_reload_conf()")
+            deadline = time.monotonic() + timeout_s
+            while time.monotonic() < deadline:
+                row = conn.execute(
+                    "SELECT sync_state FROM pg_stat_replication WHERE application_name = %s",
+                    (name,),
+                ).fetchone()
+                if row is not None and row[0] == "sync":
+                    return
+                time.sleep(0.05)
+        raise ClusterError(f"the standby {name} did not stream as synchronous within {timeout_s} s")
+
+    def in_recovery(self) -> bool:
+        with self.connect() as conn:
+            row = conn.execute("SELECT pg_is_in_recovery()").fetchone()
+        return bool(row and row[0])
+
+    def promote(self) -> None:
+        """Promote this standby to a primary (``pg_ctl promote``, waiting until it is done)."""
+        promoted = self.run("pg_ctl", "promote", "-D", str(self.data), "-w")
+        if promoted.returncode != 0:
+            raise ClusterError(f"pg_ctl promote failed:\n{promoted.stdout}{promoted.stderr}")
+
 
 def _server_log(cluster: Cluster) -> str:
     text = cluster.log.read_text(encoding="utf-8", errors="replace") if cluster.log.exists() else ""
@@ -136,41 +203,53 @@ def start_cluster() -> Cluster:
     saying what failed."""
     programs = programs_directory()
     as_user = SERVICE_USER if os.geteuid() == 0 else None
-    directory = Path(tempfile.mkdtemp(prefix="congress-postgres-"))
-    cluster = Cluster(directory, 0, programs, as_user)
+    cluster = Cluster(_new_directory(as_user), 0, programs, as_user)
     try:
-        if as_user is not None:
-            try:
-                account = pwd.getpwnam(as_user)
-            except KeyError:
-                raise ClusterError(
-                    f"the tests run as root and PostgreSQL refuses root, but there is no "
-                    f"{as_user!r} user to run it as: install the distribution's postgresql package"
-                ) from None
-            os.chown(directory, account.pw_uid, account.pw_gid)
         init = cluster.run(
             "initdb", "-D", str(cluster.data), "-U", SERVICE_USER, "-A", "trust",
             "-E", "UTF8", "--locale=C", "--no-sync",
         )  # fmt: skip
         if init.returncode != 0:
             raise ClusterError(f"initdb failed in {cluster.data}:\n{init.stdout}{init.stderr}")
-        options = (
-            f"-c listen_addresses=127.0.0.1 -c unix_socket_directories={directory} "
-            "-c fsync=off -c full_page_writes=off -c max_connections=200"
-        )
-        for _ in range(START_ATTEMPTS):
-            cluster.port = free_port()
-            started = cluster.run(
-                "pg_ctl", "start", "-D", str(cluster.data), "-l", str(cluster.log), "-w",
-                "-t", str(START_TIMEOUT_S), "-o", f"-p {cluster.port} {options}",
-            )  # fmt: skip
-            if started.returncode == 0:
-                return cluster
-        raise ClusterError(
-            f"pg_ctl could not start PostgreSQL in {cluster.data} "
-            f"({START_ATTEMPTS} attempts):\n{started.stdout}{started.stderr}\n"
-            f"server log:\n{_server_log(cluster)}"
-        )
+        _start(cluster)
     except BaseException:
         cluster.stop()
         raise
+    return cluster
+
+
+def _new_directory(as_user: str | None) -> Path:
+    """A new temporary directory for a cluster, owned by ``as_user`` when given."""
+    directory = Path(tempfile.mkdtemp(prefix="congress-postgres-"))
+    if as_user is not None:
+        try:
+            account = pwd.getpwnam(as_user)
+        except KeyError:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise ClusterError(
+                f"the tests run as root and PostgreSQL refuses root, but there is no "
+                f"{as_user!r} user to run it as: install the distribution's postgresql package"
+            ) from None
+        os.chown(directory, account.pw_uid, account.pw_gid)
+    return directory
+
+
+def _start(cluster: Cluster) -> None:
+    """``pg_ctl start`` on a newly picked free port; raise :class:`ClusterError` if it fails."""
+    options = (
+        f"-c listen_addresses=127.0.0.1 -c unix_socket_directories={cluster.directory} "
+        "-c fsync=off -c full_page_writes=off -c max_connections=200"
+    )
+    for _ in range(START_ATTEMPTS):
+        cluster.port = free_port()
+        started = cluster.run(
+            "pg_ctl", "start", "-D", str(cluster.data), "-l", str(cluster.log), "-w",
+            "-t", str(START_TIMEOUT_S), "-o", f"-p {cluster.port} {options}",
+        )  # fmt: skip
+        if started.returncode == 0:
+            return
+    raise ClusterError(
+        f"pg_ctl could not start PostgreSQL in {cluster.data} "
+        f"({START_ATTEMPTS} attempts):\n{started.stdout}{started.stderr}\n"
+        f"server log:\n{_server_log(cluster)}"
+    )

@@ -110,4 +110,6 @@ def create_app(
     app.state.runtime = runtime
     # Whose X-Forwarded-For header names the client (voting.http.peers).
     app.state.trusted_proxies = settings.trusted_proxies
+    # The other server of a primary/standby pair: its tablet pages may open sockets here.
+    app.state.peer_url = settings.peer_url
     return app

@@ -48,16 +48,31 @@ SECURITY_HEADERS = {
 }
 
 
-def _page(path: Path) -> Response:
-    return FileResponse(path, media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+def _page(path: Path, headers: dict[str, str] = SECURITY_HEADERS) -> Response:
+    return FileResponse(path, media_type="text/html; charset=utf-8", headers=headers)
+
+
+def tablet_headers(peer_url: str | None) -> dict[str, str]:
+    """The tablet page's headers: :data:`SECURITY_HEADERS`, and with a peer server (a
+    primary/standby pair) its WebSocket origin among those the page may connect to, so that the
+    tablet's socket can move there when this server stops."""
+    if peer_url is None:
+        return SECURITY_HEADERS
+    scheme, rest = peer_url.split("://", 1)
+    socket_origin = f"{'wss' if scheme == 'https' else 'ws'}://{rest}"
+    policy = SECURITY_HEADERS["Content-Security-Policy"].replace(
+        "connect-src 'self'", f"connect-src 'self' {socket_origin}"
+    )
+    return {**SECURITY_HEADERS, "Content-Security-Policy": policy}
 
 
 async def landing(_: Request) -> Response:
     return _page(APP_DIR / "index.html")
 
 
-async def tablet(_: Request) -> Response:
-    return _page(TABLET_DIR / "tablet.html")
+async def tablet(request: Request) -> Response:
+    peer = getattr(request.app.state, "peer_url", None)
+    return _page(TABLET_DIR / "tablet.html", tablet_headers(peer))
 
 
 async def chair(_: Request) -> Response:

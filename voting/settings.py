@@ -5,6 +5,9 @@
                    data directory, i.e. ``sqlite:///var/congress.sqlite``)
 ``CONGRESS_TRUSTED_PROXIES``  comma-separated addresses of reverse proxies whose
                    ``X-Forwarded-For`` header names the client (default: none, the header is ignored)
+``CONGRESS_PEER_URL``  the address of the other server of a primary/standby pair
+                   (``https://host:port``): printed on pairing cards so that tablets know both,
+                   and allowed to open this server's WebSockets from its pages (default: none)
 ``CONGRESS_SCRYPT_N``  the scrypt cost of new password hashes (default 16384; tests lower it)
 ``CONGRESS_PING_INTERVAL_S``, ``CONGRESS_PING_TIMEOUT_S``, ``CONGRESS_CHECKPOINT_EVERY_S``
                    the WebSocket heartbeat and the checkpoint interval, in seconds (defaults 3,
@@ -24,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from voting.passwords import SCRYPT_N
 
@@ -44,6 +48,9 @@ class Settings:
     # Logins
     scrypt_n: int = SCRYPT_N
     trusted_proxies: frozenset[str] = frozenset()
+    # The other server of a primary/standby pair (docs/operations.md §14), e.g.
+    # "https://10.0.0.2:8443"; None when this server stands alone.
+    peer_url: str | None = None
     # Timeouts and intervals (seconds): tests lower them
     #: A connection must send ``hello`` this soon after it opens.
     hello_timeout_s: float = 10.0
@@ -96,6 +103,9 @@ class Settings:
             found,
             scrypt_n=int(environ.get("CONGRESS_SCRYPT_N") or SCRYPT_N),
             trusted_proxies=frozenset(p.strip() for p in proxies.split(",") if p.strip()),
+            peer_url=peer_origin(environ["CONGRESS_PEER_URL"])
+            if environ.get("CONGRESS_PEER_URL")
+            else None,
         )
 
 
@@ -105,3 +115,12 @@ _TIMING_VARIABLES = {
     "ping_timeout_s": "CONGRESS_PING_TIMEOUT_S",
     "checkpoint_every_s": "CONGRESS_CHECKPOINT_EVERY_S",
 }
+
+
+def peer_origin(url: str) -> str:
+    """``scheme://host[:port]`` of the peer server's address ``url`` (any path dropped); raises
+    ``ValueError`` unless it is an http or https address with a host."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError(f"not an http(s) address of a server: {url!r}")
+    return f"{parts.scheme}://{parts.netloc}"

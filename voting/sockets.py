@@ -83,13 +83,16 @@ def _rate_limited(settings: Settings) -> CommandError:
 
 
 def same_origin(websocket: WebSocket) -> bool:
-    """Whether the upgrade may proceed: no ``Origin`` header (not a browser), or an ``Origin``
-    whose host and port are those the client addressed (``Host``)."""
+    """Whether the upgrade may proceed: no ``Origin`` header (not a browser), an ``Origin``
+    whose host and port are those the client addressed (``Host``), or the origin of the peer
+    server of a primary/standby pair (a tablet page loaded from it whose socket moved here)."""
     origin = websocket.headers.get("origin")
     if origin is None:
         return True
     host = websocket.headers.get("host", "")
-    return urlsplit(origin).netloc.lower() == host.lower() and bool(host)
+    netloc = urlsplit(origin).netloc.lower()
+    peer = getattr(websocket.app.state, "peer_url", None) if "app" in websocket.scope else None
+    return (netloc == host.lower() and bool(host)) or (peer is not None and origin == peer)
 
 
 def new_nonce() -> str:

@@ -37,8 +37,9 @@ import uvicorn
 
 from voting import transport
 from voting.app import create_app
-from voting.settings import Settings
+from voting.settings import Settings, peer_origin
 from voting.sockets import MAX_MESSAGE
+from voting.standby import StandbyGate, database_in_recovery
 from voting.transport import TransportLimits
 from voting.websocket_protocol import HallWebSocketProtocol
 
@@ -93,7 +94,25 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
             " certificate made by congress init --host/--ip"
         ),
     )
+    parser.add_argument(
+        "--peer-url",
+        type=peer_url,
+        metavar="URL",
+        help=(
+            "主备两台服务器中另一台的地址，印在配对卡上 / the address of the other server of a"
+            " primary/standby pair, printed on pairing cards (docs/operations.md §14)"
+        ),
+    )
     add_transport_options(parser)
+
+
+def peer_url(value: str) -> str:
+    try:
+        return peer_origin(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"须是 http(s)://主机:端口 / must be http(s)://host:port: {value}"
+        ) from None
 
 
 def trusted_proxy(value: str) -> str:
@@ -153,6 +172,8 @@ def settings_from(args: argparse.Namespace, base: Settings | None = None) -> Set
         changes["database_url"] = args.db
     if args.key:
         changes["log_key_path"] = Path(args.key)
+    if getattr(args, "peer_url", None):
+        changes["peer_url"] = args.peer_url
     if changes:
         settings = replace(settings, **changes)
     return settings
@@ -247,6 +268,23 @@ def listening_url(sock: socket.socket, *, tls: bool = False) -> str:
 Beside = Callable[[str], Coroutine[Any, Any, None]]
 
 
+def application(settings: Settings) -> Any:
+    """The meeting server; on a database that is a standby in recovery, the :class:`StandbyGate`
+    that waits for its promotion and serves nothing until then (:mod:`voting.standby`)."""
+
+    def build() -> Any:
+        return create_app(settings, signature_workers=signature_workers())
+
+    if not database_in_recovery(settings.database_url):
+        return build()
+    print(
+        "数据库是只读备库：备用服务器待命中，主库提升后开始服务。"
+        " The database is a standby in recovery: waiting until it is promoted.",
+        flush=True,
+    )
+    return StandbyGate(build, lambda: database_in_recovery(settings.database_url))
+
+
 def serve(
     settings: Settings,
     sock: socket.socket,
@@ -282,7 +320,7 @@ def serve(
             "ssl_certfile": str(settings.tls_cert_path),
             "ssl_keyfile": str(settings.tls_key_path),
         }
-    app = create_app(settings, signature_workers=signature_workers())
+    app = application(settings)
     tune_process()
     config = uvicorn.Config(
         app,

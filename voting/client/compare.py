@@ -14,6 +14,7 @@ header must be the release's too.
 from __future__ import annotations
 
 import enum
+import re
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -76,7 +77,7 @@ class ClientReport:
 
     @property
     def policy_ok(self) -> bool:
-        return self.policy_served == self.manifest.content_security_policy
+        return policy_allowed(self.policy_served, self.manifest.content_security_policy)
 
     @property
     def ok(self) -> bool:
@@ -88,6 +89,19 @@ class ClientReport:
 
     def count(self, verdict: Verdict) -> int:
         return sum(1 for asset in self.assets if asset.verdict is verdict)
+
+
+#: What a server of a primary/standby pair adds to the release policy: the WebSocket origin of
+#: its peer server (``voting.pages.tablet_headers``).
+_PEER_SOCKET = re.compile(r"connect-src 'self' wss?://[A-Za-z0-9.\-\[\]:]+;")
+
+
+def policy_allowed(served: str | None, release: str) -> bool:
+    """Whether the policy ``served`` with the tablet page is the release's policy, or that policy
+    with one peer server's WebSocket origin allowed to connect to (a primary/standby pair)."""
+    if served is None:
+        return False
+    return served == release or _PEER_SOCKET.sub("connect-src 'self';", served, count=1) == release
 
 
 def check_client(page_url: str, manifest: ClientManifest, fetch: Fetch) -> ClientReport:

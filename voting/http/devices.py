@@ -84,7 +84,12 @@ def _pairing_card(call: Call[Any], deputy: str) -> cards.PairingCard:
         deputy=deputy,
         name=who.name,
         seat=who.seat,
-        url=cards.tablet_url(str(call.request.base_url), call.meeting, code),
+        url=cards.tablet_url(
+            str(call.request.base_url),
+            call.meeting,
+            code,
+            peer=call.request.app.state.peer_url,
+        ),
         code=code,
         expires_at=expires_at,
     )
