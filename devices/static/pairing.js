@@ -1,17 +1,42 @@
 // Pairing a tablet: a fresh non-extractable key, registered with the one-time code of the
-// pairing card; the device record is stored (per meeting and deputy) and this tab remembers
-// which deputy it is.
+// pairing card; the device record is stored (per meeting and deputy) with the servers it may
+// connect to (the card may name a standby's address too), and this tab remembers which deputy
+// it is.
 
 import * as store from "./store.js";
 import { makeDeviceKey } from "./keys.js";
 import { randomHex } from "./bytes.js";
 
 /**
- * Pair with `code` for `meeting`. Resolves to {record} (the stored device record) or to
+ * The origin (`https://host:port`) of the peer server named on the pairing card (`peer` in the
+ * URL's fragment), or null if there is none or it is not an http(s) address.
+ */
+export function peerOrigin(peer) {
+  if (!peer) return null;
+  try {
+    const url = new URL(peer);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The servers a device record connects to, this page's own first: the server it was paired on
+ * and the peer of a primary/standby pair (records paired before pairs existed: this one).
+ */
+export function serversOf(record) {
+  const known = record?.servers || [];
+  return [location.origin, ...known.filter((origin) => origin !== location.origin)];
+}
+
+/**
+ * Pair with `code` for `meeting`; `peer` is the other server of a primary/standby pair named on
+ * the card (an origin, or null). Resolves to {record} (the stored device record) or to
  * {failed}: the server's error answer, or {error: "crypto" | "network" (with the code) |
  * "storage"}.
  */
-export async function pairDevice(meeting, code) {
+export async function pairDevice(meeting, code, peer = null) {
   let key;
   try {
     key = await makeDeviceKey();
@@ -44,6 +69,7 @@ export async function pairDevice(meeting, code) {
     logKey: data.log_key || null, // pinned: a different log key is refused later
     outbox: [],
     pairedAt: new Date().toISOString(),
+    servers: peer && peer !== location.origin ? [location.origin, peer] : [location.origin],
   };
   try {
     await store.putDevice(record);

@@ -8,7 +8,7 @@ import { signedHello, signedMessage } from "./keys.js";
 import { ReconnectingSocket, socketUrl } from "/static/common/socket.js";
 import { createOwnCheck } from "./own-check.js";
 import { createEncrypted } from "./ballot-encrypted.js";
-import { findDevice, pairDevice } from "./pairing.js";
+import { findDevice, pairDevice, peerOrigin, serversOf } from "./pairing.js";
 import { FORMS, createScreens, pollOf } from "./screens.js";
 import { createProposals } from "./proposals.js";
 import { createWitness } from "./witness.js";
@@ -20,6 +20,7 @@ const app = {
   choices: [], // the pairings of this browser to choose from (several deputies, no choice yet)
   pairError: null,
   previous: null, // the stored pairing kept when a new pairing failed
+  peer: null, // the standby server's origin named on the pairing card (#peer=), if any
   record: null, // the device record (store.js)
   view: null, // the public view pushed by the server
   you: null, // this deputy's own view
@@ -73,7 +74,7 @@ function serialise(step) {
 async function pair(code) {
   app.screen = "pairing";
   render();
-  const { record, failed } = await pairDevice(meeting, code);
+  const { record, failed } = await pairDevice(meeting, code, app.peer);
   if (failed) return pairFailed(failed);
   app.record = record;
   app.previous = null;
@@ -108,8 +109,10 @@ function pairFailed(error) {
 async function begin() {
   app.screen = "main";
   await loadBallots();
+  // Every server of the pairing (a standby's too): the socket moves to whichever answers.
+  const path = `/ws/meetings/${encodeURIComponent(meeting)}/tablet`;
   app.connection = new ReconnectingSocket(
-    socketUrl(`/ws/meetings/${encodeURIComponent(meeting)}/tablet`),
+    serversOf(app.record).map((origin) => socketUrl(path, origin)),
     {
       hello: (nonce) => signedHello(app.record, nonce, app.view?.seq),
       challenged: true,
@@ -337,7 +340,9 @@ async function start() {
     render();
   });
   setInterval(screens.updateCountdown, 1000);
-  const code = new URLSearchParams(location.hash.slice(1)).get("code");
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const code = fragment.get("code");
+  app.peer = peerOrigin(fragment.get("peer"));
   if (code) history.replaceState(null, "", location.pathname + location.search);
   let found = { record: null, choices: [] };
   try {

@@ -28,9 +28,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import shutil
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -44,16 +41,14 @@ from audit.verify import verify_bundle
 from devices.simulator import (
     ConnectionLost,
     HttpClient,
-    HttpError,
     SimTablet,
-    SimulationError,
     websocket_url,
 )
 from devices.tablet import Tablet
 from tests.conftest import Figures
 from tests.devices.processes import congress, environment
-from tests.postgres import Cluster, start_cluster
-from voting.cli.serve import bind
+from tests.e2e.server_pair import ServerProcess, start_servers, synchronous_pair
+from tests.postgres import Cluster
 
 ORIGIN = "xinzhou.congress.local/failover"
 MEETING = "failover"
@@ -65,81 +60,14 @@ CHOICES = ("for", "against", "abstain")
 BURST_S = 0.3
 #: Server A and the primary are killed after this many acknowledgements of the burst.
 KILL_AFTER_ACKS = TABLETS // 3
-#: Seconds a server process has to answer after it was started (or promoted).
+#: Seconds a tablet keeps re-sending its vote before the test fails.
 START_TIMEOUT_S = 60.0
 
 
 @pytest.fixture
 def clusters() -> Iterator[tuple[Cluster, Cluster]]:
-    """A primary and its synchronous hot standby."""
-    primary = start_cluster()
-    try:
-        standby = primary.replica("standby")
-        try:
-            primary.require_synchronous("standby")
-            yield primary, standby
-        finally:
-            standby.stop()
-    finally:
-        primary.stop()
-
-
-class ServerProcess:
-    """``congress serve`` on a socket bound here, with the peer's address and its own data."""
-
-    def __init__(self, name: str, env: dict[str, str], log_path: Path) -> None:
-        self.name = name
-        self.env = env
-        self.socket = bind("127.0.0.1", 0)
-        self.base = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-        self.log_path = log_path
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self, database_url: str, peer: str) -> None:
-        fd = self.socket.fileno()
-        with self.log_path.open("a", encoding="utf-8") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "voting.cli", "serve", "--db", database_url,
-                 "--fd", str(fd), "--peer-url", peer],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT, pass_fds=(fd,),
-            )  # fmt: skip
-
-    async def answers(self, http: HttpClient, *, standby: bool) -> None:
-        """Wait until ``/healthz`` answers ok, or (``standby``) 503 with the error ``standby``."""
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            assert self.process is not None and self.process.poll() is None, self.log()
-            try:
-                await http.json("GET", "/healthz")
-                assert not standby, "the standby's server served before its promotion"
-                return
-            except HttpError as error:
-                if standby and (error.status, error.code) == (503, "standby"):
-                    return
-            except SimulationError:
-                pass
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"server {self.name} did not answer in time:\n{self.log()}")
-
-    def kill(self) -> None:
-        """SIGKILL the server, and close its listening socket (held here too): its port
-        refuses connections, as a machine's does when its server process is gone."""
-        assert self.process is not None
-        self.process.kill()
-        self.socket.close()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
-        self.socket.close()
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
+    with synchronous_pair() as pair:
+        yield pair
 
 
 @dataclass
@@ -269,25 +197,12 @@ def test_a_standby_takes_over_mid_burst_without_losing_or_doubling_a_vote(
     clusters: tuple[Cluster, Cluster], tmp_path: Path, figures: Figures
 ) -> None:
     primary, standby = clusters
-    database = primary.new_database("failover")
-    data_a = tmp_path / "data-a"
-    env_a = environment(data_a)
-    init = congress(
-        "init", "--origin", ORIGIN, "--admin", ADMIN[0],
-        env=dict(env_a, CONGRESS_DB=primary.url(database)), stdin=ADMIN[1] + "\n",
-    )  # fmt: skip
-    assert init.returncode == 0, init.stderr
-    data_b = tmp_path / "data-b"
-    shutil.copytree(data_a, data_b)  # the log key (and any CA) copied to the standby machine
-    a = ServerProcess("A", env_a, tmp_path / "server-a.log")
-    b = ServerProcess("B", environment(data_b), tmp_path / "server-b.log")
+    a, b, database = start_servers(tmp_path, primary, standby, origin=ORIGIN, admin=ADMIN)
     hall = Hall(a, b)
     first: list[Vote] = []
     second: list[Vote] = []
 
     async def run() -> None:
-        a.start(primary.url(database), b.base)
-        b.start(standby.url(database), a.base)
         await a.answers(hall.http_a, standby=False)
         await b.answers(hall.http_b, standby=True)
         try:
@@ -325,7 +240,7 @@ def test_a_standby_takes_over_mid_burst_without_losing_or_doubling_a_vote(
     bundle = tmp_path / "bundle"
     export = congress(
         "export", "--origin", ORIGIN, "--out", str(bundle), "--db", standby.url(database),
-        env=environment(data_b),
+        env=environment(tmp_path / "data-b"),
     )  # fmt: skip
     assert export.returncode == 0, export.stderr
     report = verify_bundle(bundle, vkey=hall.log_key)

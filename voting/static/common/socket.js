@@ -9,6 +9,13 @@
 // that grows per failed attempt, with jitter so that a hall of tablets does not reconnect in
 // one burst. The browser's offline event drops the socket at once, its online event reconnects
 // without waiting.
+//
+// A socket may be given several addresses: the same endpoint on the two servers of a
+// primary/standby pair (docs/operations.md §14). It keeps to the one that welcomed it last; an
+// attempt that fails before its welcome — no answer within `connectMs`, a closed connection, or
+// a server on standby (error `standby`, 「备用服务器待命中」) — moves on to the next address, and
+// the backoff grows once per round of all the addresses. Only the socket moves: the page
+// stays where it was loaded from.
 
 // Timeouts (milliseconds)
 export const DEFAULTS = {
@@ -16,7 +23,11 @@ export const DEFAULTS = {
   silenceMs: 25_000, // nothing heard for this long: the connection is dead
   backoffMs: [500, 1000, 2000, 4000, 8000], // pause before attempt n (the last one repeats)
   jitter: 0.3, // each pause is stretched by up to this share, at random
+  connectMs: 8_000, // no welcome this soon after opening: the server is not answering
 };
+
+/** The error of a server whose database is a standby not yet promoted: try elsewhere. */
+const STANDBY = "standby";
 
 /** The refusal reported when the page cannot make its hello. */
 const HELLO_FAILED = {
@@ -32,14 +43,16 @@ export function backoffDelay(attempt, { backoffMs, jitter } = DEFAULTS, random =
   return base * (1 + random() * jitter);
 }
 
-/** ws:// or wss:// for a path on this page's server. */
-export function socketUrl(path) {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  return `${scheme}://${location.host}${path}`;
+/** ws:// or wss:// for a path on this page's server, or on the server at `origin`
+ * (`https://host:port`). */
+export function socketUrl(path, origin = location.origin) {
+  const { protocol, host } = new URL(origin);
+  return `${protocol === "https:" ? "wss" : "ws"}://${host}${path}`;
 }
 
 export class ReconnectingSocket {
   /**
+   * `url` is the socket's address, or a list of addresses tried in turn (see above).
    * `hello(nonce)` gives (or promises) the hello message — on a `challenged` socket it answers
    * the nonce of the server's challenge; `onMessage(msg)` gets every message after the hello
    * (the welcome first, before the status turns "online"); `onStatus(status)` hears
@@ -50,7 +63,8 @@ export class ReconnectingSocket {
     url,
     { hello, onMessage, onStatus = () => {}, onRefused = () => {}, challenged = false, ...options },
   ) {
-    this.url = url;
+    this.urls = Array.isArray(url) ? [...url] : [url];
+    this.current = 0; // the address in use, or tried next
     this.hello = hello;
     this.challenged = challenged;
     this.onMessage = onMessage;
@@ -63,6 +77,7 @@ export class ReconnectingSocket {
     this.attempt = 0;
     this.retry = null;
     this.pinger = null;
+    this.opening = null; // the timer that gives up on a connection not yet welcomed
     this.stopped = false;
     this.lastHeard = 0;
     this.pings = 0;
@@ -71,6 +86,11 @@ export class ReconnectingSocket {
       this.attempt = 0;
       this.open();
     };
+  }
+
+  /** The address in use (or tried next). */
+  get url() {
+    return this.urls[this.current];
   }
 
   start() {
@@ -118,17 +138,33 @@ export class ReconnectingSocket {
     this.ws = ws;
     this.welcomed = false;
     this.lastHeard = Date.now();
+    clearTimeout(this.opening);
+    this.opening = setTimeout(() => {
+      if (this.ws === ws && !this.welcomed) this.unanswered();
+    }, this.options.connectMs);
     ws.onopen = () => {
       if (!this.challenged) this.sendHello(ws);
     };
     ws.onmessage = (event) => this.receive(ws, event.data);
     ws.onclose = () => {
       if (this.ws !== ws) return;
+      if (!this.welcomed) {
+        this.unanswered();
+        return;
+      }
       this.ws = null;
       this.welcomed = false;
       this.setStatus("offline");
       this.schedule();
     };
+  }
+
+  /** The attempt at this address failed before its welcome: drop it and try the next one. */
+  unanswered() {
+    this.drop();
+    this.current = (this.current + 1) % this.urls.length;
+    if (this.current === 0) this.attempt += 1; // one more round of every address
+    this.schedule(false);
   }
 
   receive(ws, data) {
@@ -146,9 +182,12 @@ export class ReconnectingSocket {
       this.sendHello(ws, message.nonce);
     } else if (message.type === "welcome") {
       this.welcomed = true;
+      clearTimeout(this.opening);
       this.attempt = 0;
       this.onMessage(message);
       this.setStatus("online");
+    } else if (message.type === "error" && message.error === STANDBY) {
+      this.unanswered();
     } else if (message.type === "error") {
       this.stopped = true;
       this.drop("refused");
@@ -174,10 +213,11 @@ export class ReconnectingSocket {
       );
   }
 
-  schedule() {
+  /** Open again after the backoff; `count` false: the attempt was counted already. */
+  schedule(count = true) {
     if (this.stopped || this.retry || !navigator.onLine) return;
     const delay = backoffDelay(this.attempt, this.options);
-    this.attempt += 1;
+    if (count) this.attempt += 1;
     this.retry = setTimeout(() => this.open(), delay);
   }
 
@@ -186,6 +226,7 @@ export class ReconnectingSocket {
     const ws = this.ws;
     this.ws = null;
     this.welcomed = false;
+    clearTimeout(this.opening);
     if (ws) {
       ws.onclose = null;
       ws.onmessage = null;
