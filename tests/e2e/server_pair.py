@@ -64,13 +64,14 @@ class ServerProcess:
                 env=self.env, stdout=log, stderr=subprocess.STDOUT, pass_fds=(fd,),
             )  # fmt: skip
 
-    async def answers(self, http: HttpClient, *, standby: bool) -> None:
+    def wait(self, *, standby: bool) -> None:
         """Wait until ``/healthz`` answers ok, or (``standby``) 503 with the error ``standby``."""
+        http = HttpClient(self.base, timeout=5)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             assert self.process is not None and self.process.poll() is None, self.log()
             try:
-                await http.json("GET", "/healthz")
+                http.request_sync("GET", "/healthz")
                 assert not standby, "the standby's server served before its promotion"
                 return
             except HttpError as error:
@@ -78,8 +79,12 @@ class ServerProcess:
                     return
             except SimulationError:
                 pass
-            await asyncio.sleep(0.05)
+            time.sleep(0.05)
         raise AssertionError(f"server {self.name} did not answer in time:\n{self.log()}")
+
+    async def answers(self, *, standby: bool) -> None:
+        """:meth:`wait`, from a coroutine."""
+        await asyncio.to_thread(self.wait, standby=standby)
 
     def kill(self) -> None:
         """SIGKILL the server, and close its listening socket (held here too): its port

@@ -203,14 +203,14 @@ def test_a_standby_takes_over_mid_burst_without_losing_or_doubling_a_vote(
     second: list[Vote] = []
 
     async def run() -> None:
-        await a.answers(hall.http_a, standby=False)
-        await b.answers(hall.http_b, standby=True)
+        await a.answers(standby=False)
+        await b.answers(standby=True)
         try:
             await hall.set_up()
             await hall.chair(hall.http_a, "POST", "/polls", _poll("p1", "m1"))
             first.extend(hall.votes("p1"))
             await hall.failover_burst(first, primary, standby)
-            await b.answers(hall.http_b, standby=False)
+            await b.answers(standby=False)
             # The chair's console goes to B as well: the same account, a new login.
             login = {"username": ADMIN[0], "password": ADMIN[1]}
             hall.token = (await hall.http_b.json("POST", "/api/login", login))["token"]
