@@ -174,7 +174,10 @@ class Hall:
 
         async def operator() -> None:
             await killed.wait()
-            await asyncio.to_thread(standby.promote)  # the operator's act (docs/operations.md)
+            # The operator's act (docs/operations.md §14), the moment the kill is seen: here
+            # pg_ctl promote, so that the figure is the system's time, not a command's start-up
+            # (`congress promote` does the same: tests/e2e/test_tablet_failover.py).
+            await asyncio.to_thread(standby.promote)
             self.numbers.promoted_at = time.monotonic()
 
         promote = asyncio.create_task(operator())
@@ -292,6 +295,9 @@ def test_a_standby_takes_over_mid_burst_without_losing_or_doubling_a_vote(
                 numbers.promoted_at - numbers.killed_at, 2
             ),
             "seconds_from_kill_to_first_ack_on_b": recovery_s,
+            "seconds_from_promotion_done_to_first_ack_on_b": round(
+                numbers.first_ack_on_b - numbers.promoted_at, 2
+            ),
             "bundle_verified": report.ok,
         },
     )

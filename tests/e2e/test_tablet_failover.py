@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, expect
 
 from devices.cards import tablet_url
 from devices.simulator import HttpClient
+from tests.devices.processes import congress
 from tests.e2e.server_pair import ServerProcess, start_servers, synchronous_pair
 from tests.e2e.tablet_pages import new_tablet, page_errors, stored
 from tests.e2e.tablet_voting import vote_motion
@@ -83,7 +84,12 @@ def test_a_tablet_paired_with_two_servers_votes_on_the_standby_after_the_primary
         a.kill()
         primary.kill()
         expect(page.locator("#offline-banner")).to_be_visible()
-        standby.promote()
+        promoted = congress("promote", "--db", standby.url(), env=b.env)
+        assert (promoted.returncode, promoted.stderr) == (0, "")
+        assert (
+            promoted.stdout
+            == "备库已提升为主库 / the standby database was promoted to the primary\n"
+        )
         b.wait(standby=False)
         chair = Chair(b)
         chair.meeting(

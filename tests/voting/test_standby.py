@@ -16,7 +16,7 @@ from devices.cards import tablet_url
 from tests.stores import Store
 from tests.voting.conftest import Server
 from tests.voting.sitting import MEETING, open_meeting, pair, say_hello
-from voting.cli.main import build_parser
+from voting.cli.main import build_parser, main
 from voting.client.compare import policy_allowed
 from voting.pages import SECURITY_HEADERS, tablet_headers
 from voting.settings import Settings, peer_origin
@@ -172,3 +172,20 @@ def test_the_peer_address_comes_from_the_environment_or_the_command_line() -> No
         peer_origin("ftp://b.hall.local")
     with pytest.raises(SystemExit):
         build_parser().parse_args(["serve", "--peer-url", "b.hall.local:8000"])
+
+
+def test_promote_refuses_a_database_that_is_not_a_standby(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["promote", "--db", store.url]) == 1
+    said = capsys.readouterr().err
+    if store.kind == "postgresql":
+        assert (
+            said
+            == "congress promote: 该数据库不是备库，已是主库。 This database is not a standby.\n"
+        )
+    else:
+        assert said == (
+            "congress promote: 只有 PostgreSQL 备库可以提升。 Only a PostgreSQL standby can be"
+            " promoted.\n"
+        )

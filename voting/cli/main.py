@@ -14,6 +14,7 @@ from voting.cli import (
     demo,
     export,
     init,
+    promote,
     scrutineer,
     serve,
     simulate,
@@ -21,7 +22,18 @@ from voting.cli import (
     verify,
 )
 
-COMMANDS = (init, serve, demo, tally, export, verify, check_client, simulate, scrutineer)
+COMMANDS = (
+    init,
+    serve,
+    promote,
+    demo,
+    tally,
+    export,
+    verify,
+    check_client,
+    simulate,
+    scrutineer,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
