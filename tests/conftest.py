@@ -6,7 +6,8 @@ instead of 5). ``store`` is a fresh, empty database, once on SQLite and once on 
 is started by the suite itself, once per test process, on first use (tests/postgres.py).
 ``figures`` records the numbers a reliability test reports (kill points survived, votes
 acknowledged and counted, hostile messages sent, server errors) as a small JSON file under the
-pytest temporary directory, ``<basetemp>/figures/<name>.json``, and prints them.
+pytest temporary directory, ``<basetemp>/figures/<name>.json``, and prints them; the summary
+at the end of the run shows them all (the failover test's recovery time among them).
 """
 
 from __future__ import annotations
@@ -61,6 +62,20 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> Figures:
         print(f"figures {name}: {json.dumps(merged, sort_keys=True)} ({path})")
 
     return record
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """After the results, show the figures the reliability tests recorded in this run (those of
+    every pytest-xdist worker too, whose output is not shown otherwise)."""
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is None or getattr(config, "workerinput", None) is not None:
+        return
+    found = sorted(factory.getbasetemp().glob("**/figures/*.json"))
+    if found:
+        terminalreporter.section("figures")
+        for path in found:
+            numbers = json.loads(path.read_text(encoding="utf-8"))
+            terminalreporter.write_line(f"{path.stem}: {json.dumps(numbers, sort_keys=True)}")
 
 
 @pytest.fixture(scope="session")
