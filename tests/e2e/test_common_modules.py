@@ -1,14 +1,17 @@
 """The browser modules every page shares (voting/static/common/), run in Chromium: the result
 words served from ballots/words.py, the DOM helper, and the reconnecting socket against the real
-watcher WebSocket (welcome, refusal, silence, the browser's offline and online events)."""
+watcher WebSocket (welcome, refusal, silence, the browser's offline and online events, several
+addresses tried in turn)."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, WebSocketRoute
 
 from ballots.definition import DEFAULT_LEVELS
 from ballots.words import WORDS
@@ -133,3 +136,50 @@ def test_a_refused_hello_stops_the_socket(page: Page) -> None:
         {"meeting": MEETING, "token": "not-a-token", "options": {"backoffMs": [10]}},
     )
     assert found == [["connecting", "refused"], ["bad-token"], []]
+
+
+def test_a_socket_with_several_addresses_passes_over_dead_silent_and_standby_servers(
+    demo_server: DemoServer, browser: Browser
+) -> None:
+    """Addresses tried in turn: a closed port, a server that never answers (given up after
+    `connectMs`), a standby (error `standby`: not a refusal), then the live server, kept."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{demo_server.base}/static/common/words.js")
+    seen: list[str] = []
+
+    def silent(ws: WebSocketRoute) -> None:
+        seen.append("silent")
+
+    def standby(ws: WebSocketRoute) -> None:
+        seen.append("standby")
+        error = {"type": "error", "id": None, "error": "standby", "message": "备用服务器待命中"}
+        ws.send(json.dumps(error, ensure_ascii=False))
+        ws.close(code=1013)
+
+    page.route_web_socket(re.compile(r"^ws://silent\.invalid/"), silent)
+    page.route_web_socket(re.compile(r"^ws://standby\.invalid/"), standby)
+    path = f"/ws/meetings/{MEETING}/watch"
+    live = demo_server.base.replace("http://", "ws://") + path
+    urls = [
+        f"ws://127.0.0.1:9{path}",
+        f"ws://silent.invalid{path}",
+        f"ws://standby.invalid{path}",
+        live,
+    ]
+    token = demo_server.credentials()["display_token"]
+    found = run(
+        page,
+        "socket",
+        SOCKET.replace("m.socketUrl(`/ws/meetings/${arg.meeting}/watch`)", "arg.urls")
+        + """
+        await until(() => statuses.includes("online"));
+        const kept = socket.url;
+        socket.stop();
+        return [statuses.at(-1), refused, messages[0], kept,
+                m.socketUrl("/ws/x", "https://10.0.0.2:8443")];""",
+        {"urls": urls, "token": token, "options": {"backoffMs": [10], "connectMs": 500}},
+    )
+    assert found == ["online", [], "welcome", live, "wss://10.0.0.2:8443/ws/x"]
+    assert seen == ["silent", "standby"]
+    context.close()
