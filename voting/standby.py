@@ -11,9 +11,10 @@ replica; if so it serves a :class:`StandbyGate` instead of the application:
 - every WebSocket is accepted, sent that error and closed with 1013 (try again later), so that a
   tablet moves on to the other address of its pairing instead of giving up;
 - every :data:`POLL_S` seconds it asks the database again. Once the operator has promoted the
-  standby (``pg_ctl promote`` or ``SELECT pg_promote()``), the gate builds the application
-  (which creates nothing that replication did not bring), loads every open meeting from the
-  replicated log and from then on hands every request to it.
+  standby (``congress promote``, ``pg_ctl promote`` or ``SELECT pg_promote()``), the gate builds
+  the application (which creates nothing that replication did not bring), loads every open
+  meeting from the replicated log and from then on hands every request to it. If that fails,
+  the server says why and stops.
 
 Promotion is never automatic: the gate only notices it.
 """
@@ -24,6 +25,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
+import signal
+import sys
 import time
 from collections.abc import Callable
 
@@ -72,14 +76,19 @@ class StandbyGate:
         in_recovery: Callable[[], bool],
         *,
         poll_s: float = POLL_S,
+        on_failure: Callable[[Exception], None] = lambda _: _stop_this_process(),
     ) -> None:
         self.build = build
         self.in_recovery = in_recovery
         self.poll_s = poll_s
+        #: Called if the application cannot be built after the promotion (``congress serve``
+        #: then stops, as it does when it cannot start on a primary).
+        self.on_failure = on_failure
         self.app: Starlette | None = None
         self.promoted = asyncio.Event()
         self._stopping = asyncio.Event()
         self._waiter: asyncio.Task[None] | None = None
+        self._unreachable = False  # the last question to the database failed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -115,7 +124,18 @@ class StandbyGate:
         while not await self._promoted():
             await asyncio.sleep(self.poll_s)
         noticed = time.monotonic()
-        app = await asyncio.to_thread(self.build)
+        try:
+            app = await asyncio.to_thread(self.build)
+        except Exception as error:
+            log.exception("the promoted database could not be served")
+            print(
+                f"数据库已提升，但服务器无法启动：{error}"
+                f" The database was promoted but the server cannot start: {error}",
+                file=sys.stderr,
+                flush=True,
+            )
+            self.on_failure(error)
+            return
         async with app.router.lifespan_context(app):
             self.app = app
             self.promoted.set()
@@ -129,10 +149,19 @@ class StandbyGate:
 
     async def _promoted(self) -> bool:
         try:
-            return not await asyncio.to_thread(self.in_recovery)
-        except Exception as error:  # unreachable for a moment: ask again
-            log.warning("cannot ask the standby database whether it was promoted: %s", error)
+            promoted = not await asyncio.to_thread(self.in_recovery)
+        except Exception as error:  # unreachable for a moment: ask again, say so once
+            if not self._unreachable:
+                log.warning("cannot ask the standby database whether it was promoted: %s", error)
+            self._unreachable = True
             return False
+        self._unreachable = False
+        return promoted
+
+
+def _stop_this_process() -> None:
+    """Ask the server to shut down (SIGTERM, which uvicorn handles)."""
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 async def _refuse_http(send: Send) -> None:

@@ -85,6 +85,30 @@ def test_a_standby_whose_database_cannot_be_asked_keeps_waiting(server: Server) 
         assert gate.app is None
 
 
+def test_a_standby_that_cannot_serve_after_its_promotion_says_so_and_stops(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    failures: list[Exception] = []
+
+    def build() -> Any:
+        raise RuntimeError("table ballot still holds 3 rows")
+
+    gate = StandbyGate(build, lambda: False, poll_s=0.01, on_failure=failures.append)
+    with TestClient(gate) as client:
+        deadline = time.monotonic() + 10
+        while not failures:
+            assert time.monotonic() < deadline, "the failure was not reported"
+            time.sleep(0.02)
+        assert client.get("/healthz").json()["error"] == "standby"
+    assert [str(f) for f in failures] == ["table ballot still holds 3 rows"]
+    assert not gate.promoted.is_set()
+    assert capsys.readouterr().err == (
+        "数据库已提升，但服务器无法启动：table ballot still holds 3 rows"
+        " The database was promoted but the server cannot start: table ballot still holds 3"
+        " rows\n"
+    )
+
+
 def test_a_primary_and_a_sqlite_file_are_not_in_recovery(store: Store) -> None:
     assert database_in_recovery(store.url) is False
 
