@@ -118,9 +118,18 @@ _TIMING_VARIABLES = {
 
 
 def peer_origin(url: str) -> str:
-    """``scheme://host[:port]`` of the peer server's address ``url`` (any path dropped); raises
-    ``ValueError`` unless it is an http or https address with a host."""
+    """The origin ``scheme://host[:port]`` of the peer server's address ``url``, as a browser
+    sends it in ``Origin`` (any path dropped); raises ``ValueError`` unless it is an http or https
+    address with a host."""
     parts = urlsplit(url.strip())
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme not in {"http", "https"} or not parts.hostname or port == -1:
         raise ValueError(f"not an http(s) address of a server: {url!r}")
-    return f"{parts.scheme}://{parts.netloc}"
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    # As a browser writes an origin: a lower-case host, no default port.
+    if port is None or port == {"http": 80, "https": 443}[parts.scheme]:
+        return f"{parts.scheme}://{host}"
+    return f"{parts.scheme}://{host}:{port}"

@@ -192,8 +192,12 @@ def test_the_peer_address_comes_from_the_environment_or_the_command_line() -> No
     assert Settings.from_env({}).peer_url is None
     args = build_parser().parse_args(["serve", "--peer-url", "http://b.hall.local:8000/"])
     assert args.peer_url == "http://b.hall.local:8000"
-    with pytest.raises(ValueError, match="not an http"):
-        peer_origin("ftp://b.hall.local")
+    assert peer_origin("HTTPS://B.Hall.Local:443/") == "https://b.hall.local"
+    assert peer_origin("http://[FD00::2]:80") == "http://[fd00::2]"
+    assert peer_origin("http://[fd00::2]:8000/x") == "http://[fd00::2]:8000"
+    for wrong in ("ftp://b.hall.local", "https://", "https://b.hall.local:99999", "b.hall:8000"):
+        with pytest.raises(ValueError, match="not an http"):
+            peer_origin(wrong)
     with pytest.raises(SystemExit):
         build_parser().parse_args(["serve", "--peer-url", "b.hall.local:8000"])
 
