@@ -252,6 +252,13 @@ def test_a_standby_takes_over_mid_burst_without_losing_or_doubling_a_vote(
         json.loads(line)
         for line in (bundle / "entries.jsonl").read_text(encoding="utf-8").splitlines()
     ]
+    # One log signed on both machines: A's checkpoints (up to the meeting's opening, before
+    # the poll) and B's (the results, the close), all in the bundle the verifier accepted.
+    sizes = sorted(int(p.stem) for p in (bundle / "checkpoints").glob("*.txt"))
+    opened = next(e["seq"] for e in entries if e["type"] == "poll_opened" and e["poll"] == "p1")
+    first_result = next(e["seq"] for e in entries if e["type"] == "result" and e["poll"] == "p1")
+    assert [n for n in sizes if n <= opened], sizes  # signed by A
+    assert [n for n in sizes if n > first_result], sizes  # signed by B
     votes = first + second
     counted = counted_votes(entries)
     expected = Counter(("p1" if v in first else "p2", v.sim.tablet.deputy, v.choice) for v in votes)
