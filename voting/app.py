@@ -19,6 +19,7 @@ from starlette.routing import Route
 from audit.keys import load_signer
 from audit.note import NoteSigner
 from audit.tables import create_engine_for
+from devices.signatures import SignatureChecker
 from voting import ca, http, pages, sockets
 from voting.congress import Congress, SignerFor
 from voting.limits import BodyLimit
@@ -63,10 +64,12 @@ def create_app(
     engine: Engine | None = None,
     signer_for: SignerFor | None = None,
     signature_workers: int = 0,
+    signatures: SignatureChecker | None = None,
 ) -> Starlette:
     """The server for ``settings``; tests pass their own clock, engine or signing key.
     ``signature_workers``: processes that verify tablet signatures ahead of the decisions
-    (:mod:`devices.signatures`; ``congress serve`` starts one on a machine of two cores or more).
+    (:mod:`devices.signatures`; ``congress serve`` starts one on a machine of two cores or more);
+    ``signatures``: such workers made (and perhaps started) already, used instead.
     """
     engine = engine if engine is not None else create_engine_for(settings.database_url)
     if signer_for is None:
@@ -77,7 +80,9 @@ def create_app(
         clock=clock,
         passwords=Passwords(settings.scrypt_n),
     )
-    runtime = Runtime(congress, settings=settings, signature_workers=signature_workers)
+    runtime = Runtime(
+        congress, settings=settings, signature_workers=signature_workers, signatures=signatures
+    )
     document = openapi_document()
 
     async def openapi(_: Request) -> Response:

@@ -35,11 +35,16 @@ class Runtime:
         settings: Settings | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         signature_workers: int = 0,
+        signatures: SignatureChecker | None = None,
     ) -> None:
         self.congress = congress
         #: Timeouts, intervals and limits (:class:`~voting.settings.Settings`).
         self.settings = settings if settings is not None else Settings()
-        self.signatures = SignatureChecker(signature_workers)
+        #: The signature workers: ``signatures`` if given (a standby server starts them while it
+        #: waits, :mod:`voting.standby`), else ``signature_workers`` new ones.
+        self.signatures = (
+            signatures if signatures is not None else SignatureChecker(signature_workers)
+        )
         self.hub = Hub(congress.now_at)
         self.live = Live(self.hub, coalesce_s=self.settings.watcher_coalesce_s)
         congress.on_commit(self._committed)

@@ -29,7 +29,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -76,11 +76,17 @@ class StandbyGate:
         in_recovery: Callable[[], bool],
         *,
         poll_s: float = POLL_S,
+        prepare: Callable[[], Awaitable[None]] | None = None,
+        release: Callable[[], Awaitable[None]] | None = None,
         on_failure: Callable[[Exception], None] = lambda _: _stop_this_process(),
     ) -> None:
         self.build = build
         self.in_recovery = in_recovery
         self.poll_s = poll_s
+        #: Work done while waiting, so that serving starts sooner (the signature workers), and
+        #: its undoing if the server stops before the promotion.
+        self.prepare = prepare
+        self.release = release
         #: Called if the application cannot be built after the promotion (``congress serve``
         #: then stops, as it does when it cannot start on a primary).
         self.on_failure = on_failure
@@ -119,8 +125,12 @@ class StandbyGate:
                 self._waiter.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._waiter
+        if not self.promoted.is_set() and self.release is not None:
+            await self.release()
 
     async def _wait_and_serve(self) -> None:
+        if self.prepare is not None:
+            await self.prepare()
         while not await self._promoted():
             await asyncio.sleep(self.poll_s)
         noticed = time.monotonic()

@@ -77,12 +77,22 @@ def test_a_standby_whose_database_cannot_be_asked_keeps_waiting(server: Server) 
         asked.append(True)
         raise OSError("connection refused")
 
-    gate = StandbyGate(server.app, unreachable, poll_s=0.01)
+    done: list[str] = []
+
+    async def prepare() -> None:
+        done.append("prepared")
+
+    async def release() -> None:
+        done.append("released")
+
+    gate = StandbyGate(server.app, unreachable, poll_s=0.01, prepare=prepare, release=release)
     with TestClient(gate) as client:
         time.sleep(0.1)
         assert client.get("/healthz").json()["error"] == "standby"
         assert len(asked) > 1
         assert gate.app is None
+        assert done == ["prepared"]
+    assert done == ["prepared", "released"]  # stopped before a promotion: undone
 
 
 def test_a_standby_that_cannot_serve_after_its_promotion_says_so_and_stops(

@@ -35,6 +35,7 @@ from typing import Any
 
 import uvicorn
 
+from devices.signatures import SignatureChecker
 from voting import transport
 from voting.app import create_app
 from voting.settings import Settings, peer_origin
@@ -272,17 +273,21 @@ def application(settings: Settings) -> Any:
     """The meeting server; on a database that is a standby in recovery, the :class:`StandbyGate`
     that waits for its promotion and serves nothing until then (:mod:`voting.standby`)."""
 
-    def build() -> Any:
-        return create_app(settings, signature_workers=signature_workers())
-
     if not database_in_recovery(settings.database_url):
-        return build()
+        return create_app(settings, signature_workers=signature_workers())
     print(
         "数据库是只读备库：备用服务器待命中，主库提升后开始服务。"
         " The database is a standby in recovery: waiting until it is promoted.",
         flush=True,
     )
-    return StandbyGate(build, lambda: database_in_recovery(settings.database_url))
+    # The signature workers start while the standby waits: serving starts sooner.
+    workers = SignatureChecker(signature_workers())
+    return StandbyGate(
+        lambda: create_app(settings, signatures=workers),
+        lambda: database_in_recovery(settings.database_url),
+        prepare=workers.start,
+        release=workers.stop,
+    )
 
 
 def serve(
