@@ -102,6 +102,10 @@ def nowhere(**names: str) -> dict[str, str]:
 ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/login"): Route(EVERYONE, body={}, harmless_body={}),
     ("POST", "/api/accounts"): Route(ADMIN, body=NEW_ACCOUNT, harmless_body={}),
+    ("GET", "/api/accounts"): Route(ADMIN),
+    ("PUT", "/api/accounts/{username}/meetings"): Route(
+        ADMIN, {"username": "op"}, {"meetings": "all"}, harmless_body={}
+    ),
     ("POST", "/api/logout"): Route(READERS, own_token=True),
     ("POST", "/api/tokens"): Route(
         STAFF, body={"role": "display", "label": "大屏"}, harmless_body={}
@@ -364,7 +368,7 @@ def meeting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Meeting]:
             password = f"{name}-password-1"
             created = client.post(
                 "/api/accounts",
-                json={"username": name, "role": role, "password": password},
+                json={"username": name, "role": role, "password": password, "meetings": "all"},
                 headers=chair.headers,
             )
             assert created.status_code == 200, created.text

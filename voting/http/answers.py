@@ -34,8 +34,17 @@ class LoggedOut(Answer):
 
 
 class AccountCreated(Answer):
+    """An account and the meetings it runs: ``"all"`` or a list of meeting ids."""
+
     username: str
     role: Literal["admin", "chair", "operator"]
+    meetings: Literal["all"] | list[str]
+
+
+class AccountList(Answer):
+    """Every account with its role and the meetings it runs (never a password hash)."""
+
+    accounts: list[AccountCreated]
 
 
 class ReadTokenInfo(Answer):
