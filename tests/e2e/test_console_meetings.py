@@ -85,6 +85,10 @@ def test_xinzhous_chair_sees_exactly_xinzhous_meetings(county: DemoServer, page:
     expect(page.locator("#accounts-panel")).to_be_hidden()
     assert check_page(page) == NO_PROBLEMS
     shot(page, "console-meeting-switcher.png")
+    page.get_by_role("button", name=sample.TITLE).click()
+    expect(page.locator("#meeting-runners")).to_have_text(
+        "可管理本会议的账户：chair（管理员）、operator（操作员）、xinzhou（主持人）"
+    )
 
 
 def test_an_account_with_one_meeting_goes_straight_to_it(county: DemoServer, page: Page) -> None:

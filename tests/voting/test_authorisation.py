@@ -115,6 +115,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/meetings"): Route(READERS),
     ("POST", "/api/meetings"): Route(STAFF, body=NEW_MEETING, harmless_body={}),
     ("GET", "/api/meetings/{meeting}"): Route(READERS, M1),
+    ("GET", "/api/meetings/{meeting}/accounts"): Route(STAFF, M1),
     ("PUT", "/api/meetings/{meeting}/roster"): Route(
         OPERATORS, {"meeting": DRAFT}, roster(2), harmless_path=nowhere()
     ),

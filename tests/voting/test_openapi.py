@@ -446,6 +446,7 @@ def test_live_answers_fit_their_documented_schemas(
     call("GET", "/api/meetings")
     call("PUT", "/api/accounts/{username}/meetings", {"meetings": ["m1"]}, username="op")
     call("GET", "/api/accounts")
+    call("GET", "/api/meetings/{meeting}/accounts")
     deputies = [{"deputy": f"d{i:02}", "name": f"代表{i}", "seat": f"{i:02}"} for i in range(1, 11)]
     call("PUT", "/api/meetings/{meeting}/roster", {"deputies": deputies})
     call("GET", "/api/meetings/{meeting}")

@@ -20,6 +20,7 @@ from voting.http.answers import (
     AccountList,
     LoggedIn,
     LoggedOut,
+    MeetingAccounts,
     TokenIssued,
     TokenList,
     TokenRevoked,
@@ -123,6 +124,25 @@ async def list_accounts(call: Call[None]) -> Any:
             {"username": row.username, "role": row.role, "meetings": scope.to_json()}
             for row, scope in call.congress.accounts()
         ]
+    }
+
+
+@ROUTES.route(
+    "GET",
+    "/api/meetings/{meeting}/accounts",
+    permission="account.read",
+    answer=MeetingAccounts,
+    summary="可管理本会议的账户 / the accounts that may run the meeting",
+)
+async def meeting_accounts(call: Call[None]) -> Any:
+    call.congress.meeting_row(call.meeting)
+    return {
+        "meeting": call.meeting,
+        "accounts": [
+            {"username": row.username, "role": row.role}
+            for row, scope in call.congress.accounts()
+            if scope.permits(call.meeting)
+        ],
     }
 
 

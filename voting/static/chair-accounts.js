@@ -1,8 +1,9 @@
 // The administrator's account panel on the meeting picker: every account with its role and the
 // meetings it may run, a form to create a chair or operator account with its meetings, and a
-// change of an account's meetings ("all" for a county office's staff, or a listed set).
+// change of an account's meetings ("all" for a county office's staff, or a listed set). Inside a
+// meeting, a chair sees who may run it.
 
-import { api, run } from "./chair-context.js";
+import { api, meetingPath, run } from "./chair-context.js";
 import { $, fill, h } from "/static/common/dom.js";
 import { register, t } from "./i18n.js";
 
@@ -14,6 +15,7 @@ register({
     accounts_meetings: "可管理的会议",
     accounts_all: "全部会议",
     accounts_none: "无（仅限其创建的会议）",
+    accounts_runners: "可管理本会议的账户：{names}",
     accounts_change: "更改范围",
     accounts_save: "保存范围",
     accounts_cancel: "取消",
@@ -33,6 +35,7 @@ register({
     accounts_meetings: "Meetings it may run",
     accounts_all: "All meetings",
     accounts_none: "None (only those it creates)",
+    accounts_runners: "Accounts that may run this meeting: {names}",
     accounts_change: "Change meetings",
     accounts_save: "Save meetings",
     accounts_cancel: "Cancel",
@@ -60,6 +63,22 @@ export async function renderAccounts(role, meetings) {
     accountTable(answer.accounts, meetings, () => renderAccounts(role, meetings)),
     newAccountForm(meetings, () => renderAccounts(role, meetings)),
   );
+}
+
+/** The line under the seat map naming who may run the open meeting (chairs and admins). */
+export async function renderRunners(role) {
+  const line = $("#meeting-runners");
+  line.hidden = true;
+  if (role !== "admin" && role !== "chair") return;
+  let answer;
+  try {
+    answer = await api("GET", meetingPath("/accounts"));
+  } catch {
+    return; // an older server, or a meeting just withdrawn from this account: no line
+  }
+  const names = answer.accounts.map((a) => `${a.username}（${t(`role_${a.role}`)}）`).join("、");
+  line.textContent = t("accounts_runners", { names });
+  line.hidden = false;
 }
 
 function scopeText(scope, meetings) {

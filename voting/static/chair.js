@@ -1,7 +1,7 @@
 // The chair console: log in, pick a meeting, then run it — seats, agenda, votes — live.
 
 import { ApiError, Watcher, call } from "./api.js";
-import { renderAccounts } from "./chair-accounts.js";
+import { renderAccounts, renderRunners } from "./chair-accounts.js";
 import { renderAgenda } from "./chair-agenda.js";
 import { api, ctx, meetingPath, notify, openAuthorisedPage, run } from "./chair-context.js";
 import { openPrint, renderPoll, tick } from "./chair-poll.js";
@@ -197,6 +197,7 @@ async function openMeeting(meeting) {
   show("meeting-view");
   $("#meeting-title").textContent = view.meeting.title;
   update(view);
+  renderRunners(ctx.role);
   if (watcher) watcher.stop();
   watcher = new Watcher(meeting, ctx.token, {
     onState: (state) => update(state),

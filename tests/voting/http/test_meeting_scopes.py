@@ -132,6 +132,19 @@ def test_an_admin_lists_the_accounts_with_their_meetings(county: County) -> None
     }
 
 
+def test_a_chair_sees_who_may_run_its_meeting(county: County) -> None:
+    answer = county.get("chair-a", f"/api/meetings/{TOWN_A}/accounts")
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "meeting": TOWN_A,
+        "accounts": [
+            {"username": "admin", "role": "admin"},
+            {"username": "chair-a", "role": "chair"},
+            {"username": "office", "role": "chair"},
+        ],
+    }
+
+
 # Every route of another town's meeting -------------------------------------------------------
 
 
@@ -145,9 +158,9 @@ def meeting_routes() -> list[Any]:
 
 
 def test_the_walk_finds_the_routes_of_a_meeting() -> None:
-    # Of the 78 routes, 68 name a meeting; 19 of those are public (checkpoints, proofs, notices,
+    # Of the 79 routes, 69 name a meeting; 19 of those are public (checkpoints, proofs, notices,
     # documents, pairing, the stations' posts, the ceremony board and the write-in mix).
-    assert len(meeting_routes()) == 49
+    assert len(meeting_routes()) == 50
 
 
 @pytest.mark.parametrize(("method", "template"), meeting_routes())
