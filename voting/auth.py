@@ -19,6 +19,8 @@ AUDITORS: Final = STAFF | {"auditor"}
 
 PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "account.create": frozenset({"admin"}),
+    "account.manage": frozenset({"admin"}),
+    "account.read": STAFF,
     "token.create": STAFF,
     "token.revoke": STAFF,
     "logout": READERS,
@@ -39,6 +41,8 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
 
 ACTION_NAMES_ZH: Final = {
     "account.create": "创建账户",
+    "account.manage": "查看账户或更改其会议范围",
+    "account.read": "查看可管理本会议的账户",
     "token.create": "签发只读令牌",
     "token.revoke": "查看或撤销只读令牌",
     "logout": "退出登录",

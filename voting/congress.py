@@ -39,6 +39,7 @@ from voting.errors import (
 )
 from voting.passwords import MIN_PASSWORD_LENGTH, Passwords
 from voting.roster import RosterLine
+from voting.scopes import EVERY_MEETING, NO_MEETING, Scope, Scopes, meeting_not_permitted
 from voting.service import CommitListener, MeetingService
 from voting.tables import AccountRow, MeetingRow, RosterRow, TokenRow, create_tables
 
@@ -55,10 +56,12 @@ READ_TOKEN_HOURS = 24
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: an account (admin/chair/operator) or a read-only token."""
+    """Who is calling: an account (admin/chair/operator) or a read-only token; ``token_id`` is
+    the SHA-256 of the token it called with."""
 
     role: str
     subject: str
+    token_id: str = ""
 
     @property
     def actor(self) -> str:
@@ -98,6 +101,7 @@ class Congress:
         self._lock = threading.Lock()
         self._open_lock = asyncio.Lock()
         self.pairing = PairingCodes(engine, self.now_at)
+        self.scopes = Scopes(engine)
         create_tables(engine)  # first: it may refuse a database before anything is created
         init_schema(engine)
 
@@ -113,7 +117,10 @@ class Congress:
 
     # Accounts and tokens --------------------------------------------------------------------
 
-    def create_account(self, username: str, role: str, password: str) -> None:
+    def create_account(
+        self, username: str, role: str, password: str, meetings: Scope = NO_MEETING
+    ) -> None:
+        """A new account; a chair or operator runs ``meetings`` (and those it creates)."""
         if role not in ACCOUNT_ROLES:
             raise CommandError("invalid-role", "角色无效", f'unknown role "{role}"')
         if not username or len(username) > 64 or any(c.isspace() for c in username):
@@ -130,6 +137,9 @@ class Congress:
             session.add(
                 AccountRow(username=username, role=role, password=self.passwords.hash(password))
             )
+            session.flush()
+            if role != "admin":
+                self.scopes.replace(session, username, meetings)
 
     def login(self, username: str, password: str) -> tuple[str, str]:
         """Check the password; return a new session token and the account's role. An unknown
@@ -143,13 +153,23 @@ class Congress:
         token = self.issue_token(account.role, username, hours=SESSION_HOURS)
         return token, account.role
 
-    def issue_token(self, role: str, subject: str, *, hours: int | None = None) -> str:
+    def issue_token(
+        self,
+        role: str,
+        subject: str,
+        *,
+        hours: int | None = None,
+        reads: Scope = EVERY_MEETING,
+    ) -> str:
+        """A new token of ``role`` for ``subject``; a display or auditor token reads ``reads``."""
         token = random_code(32)
         expires = None if hours is None else self.now_at(timedelta(hours=hours))
         with Session(self.engine) as session, session.begin():
             session.add(
                 TokenRow(token_hash=_sha256(token), role=role, subject=subject, expires_at=expires)
             )
+            if role in READ_ROLES:
+                self.scopes.limit_token(session, _sha256(token), reads, issuer="")
         return token
 
     def authenticate(self, token: str) -> Principal:
@@ -157,7 +177,31 @@ class Congress:
             row = session.get(TokenRow, _sha256(token))
         if row is None or (row.expires_at is not None and row.expires_at <= self.now_at()):
             raise Unauthenticated("bad-token", "登录已失效，请重新登录", "invalid or expired token")
-        return Principal(row.role, row.subject)
+        return Principal(row.role, row.subject, row.token_hash)
+
+    # Scopes: which meetings a caller may act on ----------------------------------------------
+
+    def scope_of(self, principal: Principal) -> Scope:
+        """The meetings ``principal`` may act on, as the grants say now."""
+        return self.scopes.of_caller(principal.role, principal.subject, principal.token_id)
+
+    def check_scope(self, principal: Principal, meeting: str) -> None:
+        """403 ``meeting-not-permitted`` unless ``meeting`` is in the caller's scope."""
+        if not self.scope_of(principal).permits(meeting):
+            raise meeting_not_permitted(meeting)
+
+    def accounts(self) -> list[tuple[AccountRow, Scope]]:
+        """Every account with what it may run, by username."""
+        with Session(self.engine) as session:
+            rows = list(session.exec(select(AccountRow).order_by(col(AccountRow.username))))
+        return [(row, self.scopes.of_account(row.username)) for row in rows]
+
+    def set_scope(self, username: str, meetings: Scope) -> tuple[str, Scope]:
+        """Replace what a chair or operator account may run (from its next call on); its role
+        and new scope."""
+        with Session(self.engine) as session, session.begin():
+            role = self.scopes.replace(session, username, meetings)
+        return role, self.scopes.of_account(username)
 
     def logout(self, token: str) -> None:
         """Forget ``token`` (a session, display or auditor token): it is refused from now on."""
@@ -165,13 +209,29 @@ class Congress:
             row = session.get(TokenRow, _sha256(token))
             if row is not None:
                 session.delete(row)
+                self.scopes.forget_token(session, row.token_hash)
 
     def issue_read_token(
-        self, role: str, label: str, *, hours: int = READ_TOKEN_HOURS
+        self,
+        role: str,
+        label: str,
+        *,
+        hours: int = READ_TOKEN_HOURS,
+        issuer: Principal | None = None,
+        meeting: str | None = None,
     ) -> tuple[str, ReadToken]:
-        """A new display or auditor token valid for ``hours``: the secret, and how it is listed."""
+        """A new display or auditor token valid for ``hours``: the secret, and how it is listed.
+
+        It reads what its ``issuer`` may run (every meeting without one), or only ``meeting``
+        (403 ``meeting-not-permitted`` outside the issuer's scope)."""
         if role not in READ_ROLES:
             raise CommandError("invalid-role", "角色无效", f'unknown role "{role}"')
+        scope = EVERY_MEETING if issuer is None else self.scope_of(issuer)
+        if meeting is not None:
+            if not scope.permits(meeting):
+                raise meeting_not_permitted(meeting)
+            self.meeting_row(meeting)
+            scope = Scope.listed([meeting])
         token = random_code(32)
         listed = ReadToken(_sha256(token), role, label, self.now_at(timedelta(hours=hours)))
         with Session(self.engine) as session, session.begin():
@@ -183,28 +243,36 @@ class Congress:
                     expires_at=listed.expires_at,
                 )
             )
+            issued_by = issuer.subject if issuer is not None and issuer.role != "admin" else ""
+            self.scopes.limit_token(session, listed.id, scope, issued_by)
         return token, listed
 
-    def read_tokens(self) -> list[ReadToken]:
-        """The display and auditor tokens that are still valid, soonest to expire first."""
+    def read_tokens(self, visible_to: Scope = EVERY_MEETING) -> list[ReadToken]:
+        """The display and auditor tokens that are still valid and read only meetings of
+        ``visible_to``, soonest to expire first."""
         now = self.now_at()
         with Session(self.engine) as session:
             rows = session.exec(select(TokenRow).where(col(TokenRow.role).in_(READ_ROLES)))
             live = [r for r in rows if r.expires_at is None or r.expires_at > now]
+        scopes = self.scopes.of_tokens(r.token_hash for r in live)
+        live = [r for r in live if visible_to.covers(scopes[r.token_hash])]
         listed = [self._listed(r.token_hash, r.role, r.subject, r.expires_at) for r in live]
         return sorted(listed, key=lambda t: (t.expires_at or "~", t.id))
 
-    def revoke_read_token(self, token_id: str) -> None:
-        """Delete the display or auditor token whose SHA-256 is ``token_id``."""
+    def revoke_read_token(self, token_id: str, visible_to: Scope = EVERY_MEETING) -> None:
+        """Delete the display or auditor token whose SHA-256 is ``token_id`` (one that reads a
+        meeting outside ``visible_to`` is not found)."""
+        covered = visible_to.covers(self.scopes.of_tokens([token_id])[token_id])
         with Session(self.engine) as session, session.begin():
             row = session.get(TokenRow, token_id)
-            if row is None or row.role not in READ_ROLES:
+            if row is None or row.role not in READ_ROLES or not covered:
                 raise NotFound(
                     "unknown-token",
                     "该令牌不存在或已撤销",
                     f"no display or auditor token {token_id}",
                 )
             session.delete(row)
+            self.scopes.forget_token(session, token_id)
 
     @staticmethod
     def _listed(token_hash: str, role: str, subject: str, expires_at: str | None) -> ReadToken:
@@ -213,8 +281,16 @@ class Congress:
     # Draft meetings -----------------------------------------------------------------------
 
     def create_meeting(
-        self, *, meeting: str, origin: str, title: str, date: str, settings: dict[str, Any]
+        self,
+        *,
+        meeting: str,
+        origin: str,
+        title: str,
+        date: str,
+        settings: dict[str, Any],
+        creator: str | None = None,
     ) -> None:
+        """A new draft meeting; the account ``creator`` is granted it."""
         try:
             check_key_name(origin)
         except ValueError as error:
@@ -236,6 +312,9 @@ class Congress:
                     settings_json=json.dumps(settings, ensure_ascii=False),
                 )
             )
+            if creator is not None:
+                session.flush()
+                self.scopes.grant(session, creator, meeting)
 
     def meeting_row(self, meeting: str) -> MeetingRow:
         with Session(self.engine) as session:
@@ -244,9 +323,11 @@ class Congress:
             raise NotFound("unknown-meeting", f"会议 {meeting} 不存在", f"no meeting {meeting}")
         return row
 
-    def meetings(self) -> list[MeetingRow]:
+    def meetings(self, visible_to: Scope = EVERY_MEETING) -> list[MeetingRow]:
+        """The meetings of ``visible_to``, by id."""
         with Session(self.engine) as session:
-            return list(session.exec(select(MeetingRow).order_by(col(MeetingRow.id))))
+            rows = session.exec(select(MeetingRow).order_by(col(MeetingRow.id)))
+            return [row for row in rows if visible_to.permits(row.id)]
 
     def set_roster(self, meeting: str, lines: Sequence[RosterLine]) -> None:
         """Replace the roster of a draft meeting."""

@@ -31,6 +31,10 @@ class Login(Strict):
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
+#: Which meetings an account runs: "all", or a list of meeting ids.
+MeetingScope = Literal["all"] | Annotated[list[Id], Field(max_length=1000)]
+
+
 class NewAccount(Strict):
     username: Id
     role: Literal["admin", "chair", "operator"]
@@ -41,6 +45,9 @@ class NewAccount(Strict):
         StringConstraints(min_length=1, max_length=256),
         Field(json_schema_extra={"minLength": MIN_PASSWORD_LENGTH}),
     ]
+    # The meetings a chair or operator runs (default: none but those it creates); an
+    # administrator runs every meeting.
+    meetings: MeetingScope = Field(default_factory=list)
 
 
 class NewToken(Strict):
@@ -48,6 +55,12 @@ class NewToken(Strict):
     label: Text
     # How long the token lasts, in hours (default 24: one day of sittings).
     hours: Annotated[int, Field(ge=1, le=24 * 366)] = 24
+    # The one meeting it reads (default: every meeting its issuer may run).
+    meeting: Id | None = None
+
+
+class AccountMeetings(Strict):
+    meetings: MeetingScope
 
 
 class NewMeeting(Strict):

@@ -235,6 +235,7 @@ async def watcher_socket(websocket: WebSocket) -> None:
     try:
         principal = await asyncio.to_thread(rt.congress.authenticate, hello.token)
         authorise(principal, "meeting.read")
+        await asyncio.to_thread(rt.congress.check_scope, principal, meeting)
         service = await asyncio.to_thread(rt.congress.service, meeting)
     except CommandError as error:
         await _refuse(websocket, error)

@@ -61,6 +61,27 @@ class AccountRow(SQLModel, table=True):
     password: str
 
 
+class AccountMeetingRow(SQLModel, table=True):
+    """A meeting an account may run; ``meeting`` is :data:`ALL_MEETINGS` for every meeting.
+    Administrators run every meeting without a row."""
+
+    __tablename__ = "account_meeting"
+
+    username: str = Field(primary_key=True, foreign_key="account.username")
+    meeting: str = Field(primary_key=True)
+
+
+class TokenMeetingRow(SQLModel, table=True):
+    """A meeting a display or auditor token may read (:data:`ALL_MEETINGS` for every one), and
+    the account that issued it: the token never sees more than that account does now."""
+
+    __tablename__ = "token_meeting"
+
+    token_hash: str = Field(primary_key=True)
+    meeting: str = Field(primary_key=True)
+    issuer: str = ""
+
+
 class TokenRow(SQLModel, table=True):
     """A bearer token (its SHA-256 only): a login session, or a display or auditor token."""
 
@@ -71,6 +92,9 @@ class TokenRow(SQLModel, table=True):
     subject: str
     expires_at: str | None = None
 
+
+#: The ``meeting`` of a grant that covers every meeting on the server.
+ALL_MEETINGS: Final = "*"
 
 #: Tables earlier versions kept and this one no longer has: ``sealed_ballot`` held the
 #: plaintext ballots of open secret polls (retired: secret polls on tablets are encrypted).
@@ -101,3 +125,20 @@ def create_tables(engine: Engine) -> None:
                 )
             conn.execute(text(f"DROP TABLE {table}"))
         SQLModel.metadata.create_all(conn)
+        if "account" in present and "account_meeting" not in present:
+            conn.execute(
+                text(
+                    "INSERT INTO account_meeting (username, meeting)"
+                    " SELECT username, :all FROM account WHERE role <> 'admin'"
+                ),
+                {"all": ALL_MEETINGS},
+            )
+        if "token" in present and "token_meeting" not in present:
+            conn.execute(
+                text(
+                    "INSERT INTO token_meeting (token_hash, meeting, issuer)"
+                    " SELECT token_hash, :all, '' FROM token"
+                    " WHERE role IN ('display', 'auditor')"
+                ),
+                {"all": ALL_MEETINGS},
+            )

@@ -165,7 +165,7 @@ def test_an_admin_creates_accounts_that_can_log_in(client: TestClient) -> None:
     admin = bootstrap_admin(client)
     created = new_account(admin, "op1", "operator", "operator-pass-1")
     assert created.status_code == 200
-    assert created.json() == {"username": "op1", "role": "operator"}
+    assert created.json() == {"username": "op1", "role": "operator", "meetings": []}
     response = login(client, "op1", "operator-pass-1")
     assert response.status_code == 200
     assert response.json()["role"] == "operator"

@@ -102,6 +102,10 @@ def nowhere(**names: str) -> dict[str, str]:
 ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/login"): Route(EVERYONE, body={}, harmless_body={}),
     ("POST", "/api/accounts"): Route(ADMIN, body=NEW_ACCOUNT, harmless_body={}),
+    ("GET", "/api/accounts"): Route(ADMIN),
+    ("PUT", "/api/accounts/{username}/meetings"): Route(
+        ADMIN, {"username": "op"}, {"meetings": "all"}, harmless_body={}
+    ),
     ("POST", "/api/logout"): Route(READERS, own_token=True),
     ("POST", "/api/tokens"): Route(
         STAFF, body={"role": "display", "label": "大屏"}, harmless_body={}
@@ -111,6 +115,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/meetings"): Route(READERS),
     ("POST", "/api/meetings"): Route(STAFF, body=NEW_MEETING, harmless_body={}),
     ("GET", "/api/meetings/{meeting}"): Route(READERS, M1),
+    ("GET", "/api/meetings/{meeting}/accounts"): Route(STAFF, M1),
     ("PUT", "/api/meetings/{meeting}/roster"): Route(
         OPERATORS, {"meeting": DRAFT}, roster(2), harmless_path=nowhere()
     ),
@@ -364,7 +369,7 @@ def meeting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Meeting]:
             password = f"{name}-password-1"
             created = client.post(
                 "/api/accounts",
-                json={"username": name, "role": role, "password": password},
+                json={"username": name, "role": role, "password": password, "meetings": "all"},
                 headers=chair.headers,
             )
             assert created.status_code == 200, created.text

@@ -433,7 +433,9 @@ def test_live_answers_fit_their_documented_schemas(
         "POST", "/api/login", {"username": "admin", "password": "admin-password-1"}, role="none"
     )["token"]
     call(
-        "POST", "/api/accounts", {"username": "op", "role": "operator", "password": "op-password-1"}
+        "POST",
+        "/api/accounts",
+        {"username": "op", "role": "operator", "password": "op-password-1", "meetings": "all"},
     )
     tokens["display"] = call("POST", "/api/tokens", {"role": "display", "label": "大屏"})["token"]
     auditor = call("POST", "/api/tokens", {"role": "auditor", "label": "审计", "hours": 2})
@@ -442,6 +444,9 @@ def test_live_answers_fit_their_documented_schemas(
     meeting = {"meeting": "m1", "origin": "x.local/1", "title": "会议", "date": "2026-03-01"}
     call("POST", "/api/meetings", {**meeting, "settings": {"term": "walk"}})
     call("GET", "/api/meetings")
+    call("PUT", "/api/accounts/{username}/meetings", {"meetings": ["m1"]}, username="op")
+    call("GET", "/api/accounts")
+    call("GET", "/api/meetings/{meeting}/accounts")
     deputies = [{"deputy": f"d{i:02}", "name": f"代表{i}", "seat": f"{i:02}"} for i in range(1, 11)]
     call("PUT", "/api/meetings/{meeting}/roster", {"deputies": deputies})
     call("GET", "/api/meetings/{meeting}")

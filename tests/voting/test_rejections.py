@@ -187,7 +187,12 @@ def test_chair_actions_from_a_deputy_connection_are_refused(hall: Hall) -> None:
 def test_operator_may_not_open_polls(hall: Hall) -> None:
     hall.chair.client.post(
         "/api/accounts",
-        json={"username": "op", "role": "operator", "password": "operator-pass"},
+        json={
+            "username": "op",
+            "role": "operator",
+            "password": "operator-pass",
+            "meetings": "all",
+        },
         headers=hall.chair.headers,
     )
     operator = Staff.login(hall.client, "op", "operator-pass")

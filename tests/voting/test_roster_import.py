@@ -188,7 +188,12 @@ def test_the_roster_cannot_be_replaced_once_the_meeting_is_open(client: TestClie
 def test_an_operator_may_import_and_a_display_may_not(client: TestClient, admin: Staff) -> None:
     admin.client.post(
         "/api/accounts",
-        json={"username": "op", "role": "operator", "password": "operator-pass"},
+        json={
+            "username": "op",
+            "role": "operator",
+            "password": "operator-pass",
+            "meetings": "all",
+        },
         headers=admin.headers,
     )
     operator = Staff.login(client, "op", "operator-pass")

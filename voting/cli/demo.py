@@ -36,6 +36,7 @@ from voting.cli.serve import add_transport_options, bind, serve, transport_limit
 from voting.congress import Congress
 from voting.demo_hall import HallPace, HallPlan, SimulatedHall
 from voting.demo_scrutineers import FLAG, LABEL, SimulatedScrutineers
+from voting.scopes import Scope
 from voting.settings import Settings
 
 DEFAULT_PORT = 8000
@@ -127,13 +128,15 @@ async def seed(settings: Settings) -> dict[str, Any]:
         clock=utc_now,
     )
     congress.create_account(CHAIR[0], "admin", CHAIR[1])
-    congress.create_account(OPERATOR[0], "operator", OPERATOR[1])
     congress.create_meeting(
         meeting=sample.MEETING,
         origin=sample.ORIGIN,
         title=sample.TITLE,
         date=sample.DATE,
         settings={FLAG: True},
+    )
+    congress.create_account(
+        OPERATOR[0], "operator", OPERATOR[1], meetings=Scope.listed([sample.MEETING])
     )
     congress.set_roster(sample.MEETING, sample.roster())
     service = await congress.open_meeting(sample.MEETING, by=CHAIR[0])

@@ -1,5 +1,5 @@
-"""Accounts and sessions: log in and out, create accounts, issue, list and revoke read-only
-tokens (display and auditor).
+"""Accounts and sessions: log in and out, create and list accounts and set the meetings they
+run, issue, list and revoke read-only tokens (display and auditor).
 
 Password checks run scrypt in a worker thread, never on the event loop, and at most
 :data:`LOGIN_SLOTS` at once (each takes 16 MiB and a core for some 40 ms); a login waiting for a
@@ -17,14 +17,17 @@ from voting import protocol
 from voting.errors import TooManyAttempts, Unauthenticated
 from voting.http.answers import (
     AccountCreated,
+    AccountList,
     LoggedIn,
     LoggedOut,
+    MeetingAccounts,
     TokenIssued,
     TokenList,
     TokenRevoked,
 )
 from voting.http.endpoints import Call, Endpoints
 from voting.runtime import Runtime
+from voting.scopes import EVERY_MEETING, Scope
 
 #: Password checks that may run at once.
 LOGIN_SLOTS = 2
@@ -99,11 +102,62 @@ async def logout(call: Call[None]) -> Any:
 )
 async def create_account(call: Call[protocol.NewAccount]) -> Any:
     body = call.body
+    meetings = Scope.from_json(body.meetings)
     async with login_slots(call):
         await asyncio.to_thread(
-            call.congress.create_account, body.username, body.role, body.password
+            call.congress.create_account, body.username, body.role, body.password, meetings
         )
-    return {"username": body.username, "role": body.role}
+    scope = EVERY_MEETING if body.role == "admin" else meetings
+    return {"username": body.username, "role": body.role, "meetings": scope.to_json()}
+
+
+@ROUTES.route(
+    "GET",
+    "/api/accounts",
+    permission="account.manage",
+    answer=AccountList,
+    summary="账户及其可管理的会议 / the accounts, their roles and the meetings they run",
+)
+async def list_accounts(call: Call[None]) -> Any:
+    return {
+        "accounts": [
+            {"username": row.username, "role": row.role, "meetings": scope.to_json()}
+            for row, scope in call.congress.accounts()
+        ]
+    }
+
+
+@ROUTES.route(
+    "GET",
+    "/api/meetings/{meeting}/accounts",
+    permission="account.read",
+    answer=MeetingAccounts,
+    summary="可管理本会议的账户 / the accounts that may run the meeting",
+)
+async def meeting_accounts(call: Call[None]) -> Any:
+    call.congress.meeting_row(call.meeting)
+    return {
+        "meeting": call.meeting,
+        "accounts": [
+            {"username": row.username, "role": row.role}
+            for row, scope in call.congress.accounts()
+            if scope.permits(call.meeting)
+        ],
+    }
+
+
+@ROUTES.route(
+    "PUT",
+    "/api/accounts/{username}/meetings",
+    permission="account.manage",
+    body=protocol.AccountMeetings,
+    answer=AccountCreated,
+    summary="设定账户可管理的会议（全部或列出的会议）/ set the meetings an account runs",
+)
+async def set_account_meetings(call: Call[protocol.AccountMeetings]) -> Any:
+    username = call.params["username"]
+    role, scope = call.congress.set_scope(username, Scope.from_json(call.body.meetings))
+    return {"username": username, "role": role, "meetings": scope.to_json()}
 
 
 @ROUTES.route(
@@ -116,7 +170,9 @@ async def create_account(call: Call[protocol.NewAccount]) -> Any:
 )
 async def create_token(call: Call[protocol.NewToken]) -> Any:
     body = call.body
-    token, listed = call.congress.issue_read_token(body.role, body.label, hours=body.hours)
+    token, listed = call.congress.issue_read_token(
+        body.role, body.label, hours=body.hours, issuer=call.principal, meeting=body.meeting
+    )
     return {"token": token, **asdict(listed)}
 
 
@@ -128,7 +184,9 @@ async def create_token(call: Call[protocol.NewToken]) -> Any:
     summary="有效的大屏和审计令牌 / the display and auditor tokens still valid",
 )
 async def list_tokens(call: Call[None]) -> Any:
-    return {"tokens": [asdict(listed) for listed in call.congress.read_tokens()]}
+    assert call.principal is not None
+    visible = call.congress.scope_of(call.principal)
+    return {"tokens": [asdict(listed) for listed in call.congress.read_tokens(visible)]}
 
 
 @ROUTES.route(
@@ -140,5 +198,6 @@ async def list_tokens(call: Call[None]) -> Any:
 )
 async def revoke_token(call: Call[None]) -> Any:
     token_id = call.params["token_id"]
-    call.congress.revoke_read_token(token_id)
+    assert call.principal is not None
+    call.congress.revoke_read_token(token_id, call.congress.scope_of(call.principal))
     return {"id": token_id, "revoked": True}

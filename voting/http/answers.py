@@ -34,8 +34,30 @@ class LoggedOut(Answer):
 
 
 class AccountCreated(Answer):
+    """An account and the meetings it runs: ``"all"`` or a list of meeting ids."""
+
     username: str
     role: Literal["admin", "chair", "operator"]
+    meetings: Literal["all"] | list[str]
+
+
+class AccountBrief(Answer):
+    username: str
+    role: Literal["admin", "chair", "operator"]
+
+
+class MeetingAccounts(Answer):
+    """The accounts that may run a meeting (administrators, those granted every meeting, those
+    granted this one), by user name."""
+
+    meeting: str
+    accounts: list[AccountBrief]
+
+
+class AccountList(Answer):
+    """Every account with its role and the meetings it runs (never a password hash)."""
+
+    accounts: list[AccountCreated]
 
 
 class ReadTokenInfo(Answer):

@@ -2,8 +2,9 @@
 
 Every handler takes one :class:`Call` (the request, the runtime, who is calling, the validated
 body and the path parameters) and follows the same order: authenticate (401), authorise by role
-(403), validate the body against its model (400), then run the command (404/409 when it does not
-fit the state). Errors are JSON ``{"error": code, "message": 中文, "message_en": English}``; a
+(403 ``forbidden``), check that the ``{meeting}`` of the path is in the caller's scope (403
+``meeting-not-permitted``, see :mod:`voting.scopes`), validate the body against its model (400),
+then run the command (404/409 when it does not fit the state). Errors are JSON ``{"error": code, "message": 中文, "message_en": English}``; a
 refused command changes nothing.
 
 Resources declare their routes on an :class:`Endpoints` table::
@@ -264,6 +265,8 @@ def make_route(spec: Endpoint) -> Route:
             if spec.permission is not None:
                 principal = runtime.congress.authenticate(bearer_token(request))
                 authorise(principal, spec.permission)
+                if "meeting" in request.path_params:
+                    runtime.congress.check_scope(principal, request.path_params["meeting"])
             body = None
             if spec.body is not None and spec.parse_body:
                 body = await read_body(request, spec.body)

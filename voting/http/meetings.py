@@ -19,6 +19,9 @@ ROUTES = Endpoints()
     "GET", "/api/meetings", permission="meeting.read", answer=MeetingList, summary="会议列表"
 )
 async def list_meetings(call: Call[None]) -> Any:
+    """The meetings the caller may act on."""
+    principal = call.principal
+    assert principal is not None
     return {
         "meetings": [
             {
@@ -28,7 +31,7 @@ async def list_meetings(call: Call[None]) -> Any:
                 "date": row.date,
                 "status": row.status,
             }
-            for row in call.congress.meetings()
+            for row in call.congress.meetings(call.congress.scope_of(principal))
         ]
     }
 
@@ -50,6 +53,7 @@ async def create_meeting(call: Call[protocol.NewMeeting]) -> Any:
         title=body.title,
         date=body.date,
         settings=body.settings,
+        creator=call.actor,
     )
     return {"meeting": body.meeting, "status": "draft"}
 

@@ -1,6 +1,7 @@
 // The chair console: log in, pick a meeting, then run it — seats, agenda, votes — live.
 
 import { ApiError, Watcher, call } from "./api.js";
+import { renderAccounts, renderRunners } from "./chair-accounts.js";
 import { renderAgenda } from "./chair-agenda.js";
 import { api, ctx, meetingPath, notify, openAuthorisedPage, run } from "./chair-context.js";
 import { openPrint, renderPoll, tick } from "./chair-poll.js";
@@ -89,7 +90,7 @@ async function login(event) {
   try {
     remember(await call("POST", "/api/login", { body: { username, password } }));
     $("#password").value = "";
-    await showPicker();
+    await showPicker({ straight: true });
   } catch (problem) {
     error.textContent = problem instanceof ApiError ? problem.text : String(problem);
   } finally {
@@ -99,7 +100,12 @@ async function login(event) {
 
 // Meetings ---------------------------------------------------------------------------------------
 
-async function showPicker() {
+/**
+ * The meeting switcher: the meetings this account may run (the server lists no others), with
+ * each one's title, date, status and log origin. `straight`: an account with one meeting (and
+ * no accounts to manage) goes straight to it.
+ */
+async function showPicker({ straight = false } = {}) {
   if (watcher) watcher.stop();
   watcher = null;
   ctx.meeting = "";
@@ -114,8 +120,13 @@ async function showPicker() {
     fill(list, h("li", { class: "error" }, error instanceof ApiError ? error.text : String(error)));
     return;
   }
+  renderAccounts(ctx.role, meetings);
   if (!meetings.length) {
     fill(list, h("li", {}, t("no_meetings")));
+    return;
+  }
+  if (straight && meetings.length === 1 && ctx.role !== "admin") {
+    await openMeeting(meetings[0].meeting);
     return;
   }
   fill(
@@ -134,6 +145,7 @@ async function showPicker() {
           },
           h("span", { class: "meeting-name" }, m.title),
           h("span", { class: "meeting-meta" }, `${m.date} · ${t(`meeting_status_${m.status}`)}`),
+          h("span", { class: "meeting-origin" }, m.origin),
         ),
       ),
     ),
@@ -185,6 +197,7 @@ async function openMeeting(meeting) {
   show("meeting-view");
   $("#meeting-title").textContent = view.meeting.title;
   update(view);
+  renderRunners(ctx.role);
   if (watcher) watcher.stop();
   watcher = new Watcher(meeting, ctx.token, {
     onState: (state) => update(state),
@@ -283,7 +296,7 @@ function start() {
   }
   const asked = new URLSearchParams(location.hash.slice(1)).get("meeting");
   if (asked) openMeeting(asked);
-  else showPicker();
+  else showPicker({ straight: true });
 }
 
 start();

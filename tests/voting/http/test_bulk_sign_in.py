@@ -28,7 +28,12 @@ def test_an_operator_signs_several_deputies_in_at_once(client: TestClient) -> No
     admin = open_meeting(client, 5)
     admin.client.post(
         "/api/accounts",
-        json={"username": "op", "role": "operator", "password": "op-password-1"},
+        json={
+            "username": "op",
+            "role": "operator",
+            "password": "op-password-1",
+            "meetings": ["m1"],
+        },
         headers=admin.headers,
     )
     operator = Staff.login(client, "op", "op-password-1")

@@ -51,7 +51,7 @@ def test_a_command_is_named_after_its_decision_and_answers_written() -> None:
 def test_every_operation_id_is_unique() -> None:
     names = [spec.name for spec in ENDPOINTS]
     assert (
-        len(names) == len(set(names)) == 76
+        len(names) == len(set(names)) == 79
     )  # 34 routes (with the encrypted ballot by tracking code, without the retired look-up of
     # a sealed ballot by receipt), the list of signed checkpoints and one checkpoint by its size,
     # and logout, list and revoke tokens, bulk 补签, runoff, further, confirm, oath,
@@ -60,8 +60,9 @@ def test_every_operation_id_is_unique() -> None:
     # shuffles, write-in shares), a document's upload and download, the floor's grant and end,
     # the absence ledger, the proposals' list, a decision and an answer, the livelihood
     # projects' 9 (list, register, withdraw, selection poll, evaluation poll, supervisors,
-    # milestones, the yearly report and its CSV), and the public notices' issue, list and one
-    # notice
+    # milestones, the yearly report and its CSV), the public notices' issue, list and one
+    # notice, and the accounts' list, the meetings an account runs and the accounts that may
+    # run a meeting
 
 
 @pytest.mark.parametrize(
