@@ -2,10 +2,10 @@
 
 A :class:`BallotShape` fixes how many ciphertexts a ballot holds and in which order
 (``docs/ballot-crypto.md`` §7); every ballot of a poll has the same shape whatever the choice.
-A :class:`Choice` is the plaintext: one mark (0 or 1) per mark ciphertext in layout order — for a
-motion the two stance marks (F, A), packed into its one ciphertext (:mod:`ballots.crypto.packing`)
-— and the write-in names. :func:`check_choice` refuses a choice the rules do not allow, so the prover
-never tries to prove a false statement.
+A :class:`Choice` is the plaintext: one mark (0 or 1) per mark ciphertext in layout order — for
+a motion the two stance marks (F, A), packed into its one ciphertext
+(:mod:`ballots.crypto.packing`) — and the write-in names. :func:`check_choice` refuses a choice
+the rules do not allow, so the prover never tries to prove a false statement.
 """
 
 from __future__ import annotations
