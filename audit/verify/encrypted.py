@@ -273,7 +273,7 @@ class EncryptedChecks:
         used = entry["scrutineers"]
         counted = len(tally.aggregate["counted"])
         marks = tally.shape.mark_count
-        if counted == 0 and used == [] and entry["totals"] == [0] * marks:
+        if counted == 0 and used == [] and entry["totals"] == [0] * tally.shape.choice_length:
             poll.encrypted_totals = list(entry["totals"])
             return
         if len(used) != tally.key.t or any(j not in tally.share_sets for j in used):
@@ -281,15 +281,16 @@ class EncryptedChecks:
             return
         values = []
         for index, ciphertext in enumerate(tally.ciphertexts):
-            limit = counted if index < marks else counted * tally.shape.slots
+            limit = tally.shape.sum_limit(counted) if index < marks else counted * tally.shape.slots
             point = combine(
                 ciphertext, [tally.share_sets[j][index] for j in used], tally.key.t, "totals"
             )
             values.append(discrete_log(point, limit, f"totals[{index}]"))
+        totals = tally.shape.totals(values[:marks], counted)
         write_ins = sum(values[marks:])
         awaiting = "write-in-mix" if write_ins > 0 else None
         if (
-            entry["totals"] != values[:marks]
+            entry["totals"] != totals
             or entry["write_ins_made"] != write_ins
             or entry.get("awaiting") != awaiting
         ):
@@ -298,5 +299,5 @@ class EncryptedChecks:
                 f"entry {seq}: the totals of poll {poll.poll} are not the decryption of its aggregate",
             )
             return
-        poll.encrypted_totals = list(values[:marks]) if awaiting is None else None
-        tally.awaiting_totals = None if awaiting is None else list(values[:marks])
+        poll.encrypted_totals = totals if awaiting is None else None
+        tally.awaiting_totals = None if awaiting is None else totals

@@ -10,6 +10,7 @@ Modules, one idea each (the bytes are fixed in ``docs/ballot-crypto.md``):
 - :mod:`ballots.crypto.elgamal` — exponential ElGamal ciphertexts and their sums.
 - :mod:`ballots.crypto.proofs` — EQ, PEQ, PoK and CDS disjunctions with strong Fiat–Shamir.
 - :mod:`ballots.crypto.names` — write-in names as points, and their lenient decoding.
+- :mod:`ballots.crypto.packing` — a motion's packed X = F + B·A and the split of its sum.
 - :mod:`ballots.crypto.shape` — the ballot shape of each poll kind and the allowed choices.
 - :mod:`ballots.crypto.statements` — what each shape proves, in proof order.
 - :mod:`ballots.crypto.ballot` — make and verify a ballot; weeding.

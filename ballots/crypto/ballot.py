@@ -16,6 +16,7 @@ from ballots.crypto.errors import IdentityError, LayoutError, ReusedComponentErr
 from ballots.crypto.group import Point, Scalar
 from ballots.crypto.hashing import ballot_context
 from ballots.crypto.names import blank, encode_name, normalise
+from ballots.crypto.packing import packed_value
 from ballots.crypto.proofs import ZERO_GAP, Gap, Proof, prove, verify
 from ballots.crypto.randomness import RandomSource
 from ballots.crypto.shape import BallotShape, Choice, check_choice
@@ -66,11 +67,14 @@ class EncryptedBallot:
 def _plaintexts(shape: BallotShape, choice: Choice) -> tuple[list[int], list[Point | None]]:
     """Per ciphertext in layout order, the integer it encrypts, or the name point it encrypts.
 
-    Marks come first; then per slot its flag (1 if written) and its name points. Names fill
-    the lowest slots sorted by their normalised UTF-8 bytes; the remaining slots are blank.
+    Marks come first (a motion's F and A packed into X = F + B·A); then per slot its flag
+    (1 if written) and its name points. Names fill the lowest slots sorted by their normalised
+    UTF-8 bytes; the remaining slots are blank.
     """
     names = sorted(choice.write_ins, key=lambda name: normalise(name).encode("utf-8"))
     numbers: list[int] = list(choice.marks)
+    if shape.kind == "motion":
+        numbers = [packed_value(choice.marks, shape.packing_base)]
     points: list[Point | None] = [None] * shape.mark_count
     for slot in range(shape.slots):
         written = slot < len(names)

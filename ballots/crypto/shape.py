@@ -2,9 +2,10 @@
 
 A :class:`BallotShape` fixes how many ciphertexts a ballot holds and in which order
 (``docs/ballot-crypto.md`` §7); every ballot of a poll has the same shape whatever the choice.
-A :class:`Choice` is the plaintext: one mark (0 or 1) per mark ciphertext in layout order, and
-the write-in names. :func:`check_choice` refuses a choice the rules do not allow, so the prover
-never tries to prove a false statement.
+A :class:`Choice` is the plaintext: one mark (0 or 1) per mark ciphertext in layout order — for
+a motion the two stance marks (F, A), packed into its one ciphertext
+(:mod:`ballots.crypto.packing`) — and the write-in names. :func:`check_choice` refuses a choice
+the rules do not allow, so the prover never tries to prove a false statement.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Literal
 
 from ballots.crypto.errors import LayoutError
 from ballots.crypto.names import K_CLOSED, K_OPEN, name_problem, normalise
+from ballots.crypto.packing import packed_base, packed_limit, split_packed
 from ballots.definition import PollDefinition
 
 __all__ = ["BallotShape", "Choice", "ShapeKind", "check_choice", "shape_of"]
@@ -35,7 +37,8 @@ class BallotShape:
 
     ``entries`` counts the candidates, projects or subjects (1 for a motion); ``seats`` is N of
     a choose-N selection or the seats of an election; ``levels`` the levels of an evaluation;
-    ``slots`` the write-in slots S and ``name_points`` the points per name k.
+    ``slots`` the write-in slots S and ``name_points`` the points per name k;
+    ``packing_base`` is B of a motion's packed ciphertext X ∈ {0, 1, B} (0 for other kinds).
     """
 
     kind: ShapeKind
@@ -44,11 +47,12 @@ class BallotShape:
     levels: int = 0
     slots: int = 0
     name_points: int = 0
+    packing_base: int = 0
 
     @classmethod
-    def motion(cls) -> BallotShape:
-        """F, A."""
-        return cls("motion")
+    def motion(cls, electorate: int) -> BallotShape:
+        """X = F + B·A, one ciphertext, with B = ``electorate`` + 1."""
+        return cls("motion", packing_base=packed_base(electorate))
 
     @classmethod
     def selection_choose(cls, projects: int, choose: int) -> BallotShape:
@@ -76,12 +80,20 @@ class BallotShape:
 
     @property
     def mark_count(self) -> int:
-        """The number of 0/1 mark ciphertexts (everything but write-in slots)."""
+        """The number of mark ciphertexts (everything but write-in slots)."""
+        if self.kind == "motion":
+            return 1
         if self.kind == "selection-choose":
             return self.entries
         if self.kind == "evaluation":
             return self.entries * self.levels
         return 2 * self.entries
+
+    @property
+    def choice_length(self) -> int:
+        """The marks of a :class:`Choice` and the totals of a decryption: F and A for a
+        motion, else one per mark ciphertext."""
+        return 2 if self.kind == "motion" else self.mark_count
 
     @property
     def ciphertext_count(self) -> int:
@@ -97,6 +109,8 @@ class BallotShape:
                 if offset == 0
                 else f"write_ins[{slot}].name[{offset - 1}]"
             )
+        if self.kind == "motion":
+            return "stance"
         if self.kind == "selection-choose":
             return f"projects[{position}]"
         if self.kind == "evaluation":
@@ -104,9 +118,19 @@ class BallotShape:
             return f"subjects[{subject}].levels[{level}]"
         entry, against = divmod(position, 2)
         stance = "against" if against else "for"
-        if self.kind == "motion":
-            return stance
         return f"{'projects' if self.kind == 'selection-each' else 'candidates'}[{entry}].{stance}"
+
+    def sum_limit(self, counted: int) -> int:
+        """The largest value a mark ciphertext summed over ``counted`` ballots decrypts to."""
+        return packed_limit(counted, self.packing_base) if self.kind == "motion" else counted
+
+    def totals(self, values: Sequence[int], counted: int, where: str = "totals") -> list[int]:
+        """The totals in :class:`Choice` order from the decrypted mark sums: a motion's sum
+        split into 赞成 and 反对 (:func:`~ballots.crypto.packing.split_packed`)."""
+        if self.kind != "motion":
+            return list(values)
+        (total,) = values
+        return split_packed(total, counted, self.packing_base, where)
 
 
 def shape_of(
@@ -114,7 +138,7 @@ def shape_of(
 ) -> BallotShape:
     """The ballot shape of a parsed poll definition (no write-in slots in a runoff)."""
     if poll.kind == "motion":
-        return BallotShape.motion()
+        return BallotShape.motion(poll.electorate)
     if poll.kind == "selection":
         if poll.form == "each":
             return BallotShape.selection_each(len(poll.candidates))
@@ -156,8 +180,8 @@ class Choice:
 def check_choice(shape: BallotShape, choice: Choice) -> None:
     """Raise :class:`LayoutError` at ``choice`` if the rules do not allow it."""
     marks = choice.marks
-    if len(marks) != shape.mark_count:
-        raise LayoutError("choice", f"{len(marks)} marks, not {shape.mark_count}")
+    if len(marks) != shape.choice_length:
+        raise LayoutError("choice", f"{len(marks)} marks, not {shape.choice_length}")
     if any(mark not in (0, 1) for mark in marks):
         raise LayoutError("choice", "every mark is 0 or 1")
     if shape.kind == "selection-choose" and sum(marks) > shape.seats:

@@ -62,7 +62,7 @@ def _at_most(
 
 
 def _stances(shape: BallotShape) -> list[Statement]:
-    """As a motion, per entry: IN(F,{0,1}), IN(A,{0,1}), IN(F⊕A,{0,1})."""
+    """Per entry: IN(F,{0,1}), IN(A,{0,1}), IN(F⊕A,{0,1})."""
     result: list[Statement] = []
     for j in range(shape.entries):
         f, a = 2 * j, 2 * j + 1
@@ -73,6 +73,9 @@ def _stances(shape: BallotShape) -> list[Statement]:
 
 def plan(shape: BallotShape) -> list[Statement]:
     """The statements a ballot of ``shape`` proves, in proof order."""
+    if shape.kind == "motion":
+        base = shape.packing_base
+        return [Membership(((1, 0),), (0, 1, base), f"IN(stance, {{0,1,{base}}})")]
     if shape.kind == "selection-choose":
         positions = list(range(shape.entries))
         bits = [_bit(shape, p) for p in positions]

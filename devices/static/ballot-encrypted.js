@@ -73,6 +73,7 @@ export function proverShape(shape) {
     levels: shape.levels,
     slots: shape.slots,
     namePoints: shape.name_points,
+    packingBase: shape.packing_base,
   };
 }
 

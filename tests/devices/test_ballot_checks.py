@@ -49,8 +49,8 @@ def job_for(meeting: EncryptedMeeting, message: dict[str, Any]) -> BallotJob:
 
 
 def tampered(message: dict[str, Any]) -> dict[str, Any]:
-    proof = message["ballot"]["proofs"][2]
-    proof["responses"][0], proof["responses"][1] = proof["responses"][1], proof["responses"][0]
+    proof = message["ballot"]["proofs"][0]
+    proof["responses"][0], proof["responses"][2] = proof["responses"][2], proof["responses"][0]
     return message
 
 
@@ -67,7 +67,7 @@ def test_the_worker_kernel_checks_signature_and_every_proof(meeting: EncryptedMe
     bad = check_ballot(job_for(meeting, tampered(meeting.message("d01", Choice.stances(["for"])))))
     assert bad.signature.valid is True
     assert bad.problem is not None and bad.problem.code == "bad-proof"
-    assert bad.problem.message.startswith("ballot.proofs[2]")
+    assert bad.problem.message.startswith("ballot.proofs[0]")
     forged = meeting.message("d01", Choice.stances(["for"]))
     forged["sig"] = meeting.message("d01", Choice.stances(["against"]))["sig"]
     assert check_ballot(job_for(meeting, forged)).signature.valid is False
@@ -81,10 +81,10 @@ def test_the_worker_decodes_the_ballot_and_returns_what_the_decision_needs(
     shape = ballot_setup(meeting.state, meeting.state.polls["p1"]).shape
     ballot = ballot_from_json(shape, message["ballot"])
     data = ballot_bytes(ballot)
-    # The bytes are a ‖ b of each of the motion's two ciphertexts, then the proofs' scalars.
+    # The bytes are a ‖ b of the motion's one packed ciphertext, then the proof's scalars.
     assert verdict.summary == BallotSummary(
         sha256=hashlib.sha256(data).digest(),
-        first_components=(data[0:32], data[64:96]),
+        first_components=(data[0:32],),
         tracking_code=tracking_code(ballot),
     )
     assert verdict.summary.sha256.hex() == message["body"]["ballot_hash"]

@@ -173,7 +173,7 @@ KNOWN_ANSWER_BALLOT = """
         origin: v.inputs.origin, pollId: v.inputs.poll_id,
         pollDefinition: bytes.utf8(v.inputs.poll_definition), key: kid, publicKey: key });
     const d = v.inputs.ballot;
-    const s = d.kind === "motion" ? shape.shapes.motion()
+    const s = d.kind === "motion" ? shape.shapes.motion(d.electorate)
         : shape.shapes.election(d.candidates, d.seats, { writeIns: d.write_ins });
     const choice = shape.stancesChoice([d.choice].flat(), d.write_in_names ?? []);
     const context = { poll, deputyId: v.inputs.deputy_id, deviceKey: bytes.fromHex(v.inputs.device_key), key };

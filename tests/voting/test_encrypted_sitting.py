@@ -370,7 +370,7 @@ def test_bad_ballots_on_the_socket_are_refused_with_their_code_and_write_nothing
         message["ballot"]["ciphertexts"][0][0] = b64url(bytes(a))
 
     def identity(message: dict[str, Any]) -> None:
-        message["ballot"]["ciphertexts"][1][0] = b64url(bytes(32))
+        message["ballot"]["ciphertexts"][0][0] = b64url(bytes(32))
 
     def short(message: dict[str, Any]) -> None:
         message["ballot"]["ciphertexts"].pop()

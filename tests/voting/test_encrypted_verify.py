@@ -1,9 +1,10 @@
 """The verifier re-checks an encrypted poll from the log alone, and names the entry at fault.
 
 A sitting's bundle is exported by the server, then one entry is forged and the log re-signed
-with the log key (as a server that lies would do): a forged proof, a point with bit 255 set, an
-aggregate that omits a ballot, a wrong decryption share, two share sets from one scrutineer and
-a reused first component must each fail check 7 naming that entry; a result that is not the
+with the log key (as a server that lies would do): a forged proof, a motion's packed X outside
+{0, 1, B} (proven by a dishonest prover, signed by the deputy's tablet), a point with bit 255
+set, an aggregate that omits a ballot, a wrong decryption share, two share sets from one
+scrutineer and a reused first component must each fail check 7 naming that entry; a result that is not the
 count of the decrypted totals fails check 8. A deputy's tracking code finds their ballot in the
 bundle, proves it included under the newest checkpoint and says whether it was counted.
 """
@@ -26,12 +27,15 @@ from audit.merkle import MerkleTree
 from audit.note import NoteSigner
 from audit.tablet import sign_tablet_body
 from audit.verify import Report, TrackingResult, verify_bundle
-from ballots.crypto.encoding import ballot_bytes, ballot_from_json, tracking_code
-from ballots.crypto.group import Scalar
+from ballots.crypto.ballot import BallotContext
+from ballots.crypto.elgamal import encrypt
+from ballots.crypto.encoding import ballot_bytes, ballot_from_json, ballot_to_json, tracking_code
+from ballots.crypto.group import Point, Scalar
 from ballots.crypto.randomness import DeterministicRandom
 from ballots.crypto.shape import Choice
 from devices.tablet import Tablet, ballot_shape
 from tests.audit.meeting_builder import MeetingBuilder
+from tests.ballots.crypto.dishonest import forge
 from tests.voting.conftest import LOG_KEY, ORIGIN
 from tests.voting.crypto_sitting import Scrutineers
 from tests.voting.encrypted_hall import (
@@ -140,6 +144,25 @@ def forged_proof(recorded: Recorded, entries: Entries) -> int:
     return int(entry["seq"])
 
 
+def packed_out_of_range(recorded: Recorded, entries: Entries) -> int:
+    """d01's ballot replaced by one encrypting X = 2 (two 赞成 in one packed ciphertext),
+    proven by a dishonest prover and signed by d01's tablet."""
+    entry = one(entries, "encrypted_ballot", deputy="d01")
+    tablet = recorded.tablets["d01"]
+    shape = ballot_shape(recorded.encryption)
+    context = BallotContext(
+        poll=Scalar.decode(bytes.fromhex(recorded.encryption["poll_context"]), "poll_context"),
+        deputy_id="d01",
+        device_key=base64.b64decode(tablet.public_key),
+        key=Point.decode(bytes.fromhex(recorded.encryption["key"]), "key"),
+    )
+    r = Scalar.of(4242)
+    forged = forge(shape, [encrypt(2, r, context.key)], [2], [Point.identity()], [r], context)
+    digest = hashlib.sha256(ballot_bytes(forged)).hexdigest()
+    resigned_ballot(recorded, entry, ballot_to_json(forged), digest)
+    return int(entry["seq"])
+
+
 def reused_component(recorded: Recorded, entries: Entries) -> int:
     """d02's ballot made with d01's randomness: valid proofs, the same first components."""
     entry = one(entries, "encrypted_ballot", deputy="d02")
@@ -208,8 +231,14 @@ def wrong_totals(recorded: Recorded, entries: Entries) -> int:
 TAMPERING: list[tuple[Callable[[Recorded, Entries], int], str]] = [
     (forged_proof, "encrypted ballot refused (bad-proof)"),
     (
+        packed_out_of_range,
+        "encrypted ballot refused (bad-proof): ballot.proofs[0] (IN(stance, {0,1,5})): "
+        "the challenges do not sum to the hash of the proof",
+    ),
+    (
         high_bit_point,
-        "encrypted ballot refused (bad-point): ballot.ciphertexts[0].a (for): point has bit 255 set",
+        "encrypted ballot refused (bad-point): ballot.ciphertexts[0].a (stance): "
+        "point has bit 255 set",
     ),
     (reused_component, "encrypted ballot refused (reused-component)"),
     (omitted_ballot, "are not the ballots that count"),

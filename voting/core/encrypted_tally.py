@@ -129,7 +129,7 @@ def close_encrypted(state: MeetingState, poll: Poll, *, by: str) -> Change:
     }
     entries = [closed, aggregate]
     if not counted:
-        totals = [0] * len(sums)
+        totals = [0] * shape.choice_length
         entries += _totals_and_result(state, poll, totals, 0, [], issued=0)
     return Change(entries)
 
@@ -222,13 +222,14 @@ def record_decryption_shares(
         return Change([entry])
     marks = len(tally.aggregate["sums"])
     counted = found.issued or 0
-    slots = ballot_setup(state, found).shape.slots
-    limits = [counted] * marks + ([counted * slots] if slots else [])
+    shape = ballot_setup(state, found).shape
+    limits = [shape.sum_limit(counted)] * marks + ([counted * shape.slots] if shape.slots else [])
     try:
         values, used = combine_totals(ciphertexts, share_sets, key.t, limits)
+        totals = shape.totals(values[:marks], counted)
     except CryptoError as error:  # verified shares always combine: a corrupt aggregate
         raise crypto_refusal(error) from None
-    totals, write_ins = values[:marks], sum(values[marks:])
+    write_ins = sum(values[marks:])
     return Change([entry, *_totals_and_result(state, found, totals, write_ins, used)])
 
 

@@ -10,6 +10,7 @@ import { IdentityError, LayoutError, ReusedComponentError } from "./errors.js";
 import { add, encodePoint, fixedBase, isIdentity, mod, sub } from "./group.js";
 import { ballotContext } from "./hashing.js";
 import { blank, encodeName, normalise } from "./names.js";
+import { packedValue } from "./packing.js";
 import { gap, prove, verify } from "./proofs.js";
 import { checkChoice, ciphertextCount, markCount, role } from "./shape.js";
 import { branches, plan } from "./statements.js";
@@ -24,10 +25,13 @@ function compareBytes(x, y) {
   return x.length - y.length;
 }
 
-/** Per ciphertext in layout order, the integer it encrypts and the name point (or null). */
+/**
+ * Per ciphertext in layout order, the integer it encrypts and the name point (or null); a
+ * motion's marks [F, A] are packed into X = F + B·A.
+ */
 function plaintexts(s, choice) {
   const names = [...choice.writeIns].sort((x, y) => compareBytes(utf8(normalise(x)), utf8(normalise(y))));
-  const numbers = [...choice.marks];
+  const numbers = s.kind === "motion" ? [packedValue(choice.marks, s.packingBase)] : [...choice.marks];
   const points = Array(markCount(s)).fill(null);
   for (let slot = 0; slot < s.slots; slot++) {
     const written = slot < names.length;

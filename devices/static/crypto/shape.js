@@ -1,18 +1,21 @@
 // The shape of an encrypted ballot per poll kind, and the choices a deputy may make
 // (docs/ballot-crypto.md §7; ballots/crypto/shape.py).
 //
-// A shape is `{ kind, entries, seats, levels, slots, namePoints }`; a choice is
-// `{ marks: [0|1, …], writeIns: [name, …] }` with one mark per mark ciphertext in layout order.
+// A shape is `{ kind, entries, seats, levels, slots, namePoints, packingBase }`; a choice is
+// `{ marks: [0|1, …], writeIns: [name, …] }` with one mark per mark ciphertext in layout order —
+// for a motion the two stance marks [F, A], packed into its one ciphertext X = F + B·A
+// (packing.js), B = packingBase.
 
 import { LayoutError } from "./errors.js";
 import { K_CLOSED, K_OPEN, nameProblem, normalise } from "./names.js";
+import { packedBase } from "./packing.js";
 
-function shape(kind, { entries = 1, seats = 0, levels = 0, slots = 0, namePoints = 0 } = {}) {
-  return Object.freeze({ kind, entries, seats, levels, slots, namePoints });
+function shape(kind, { entries = 1, seats = 0, levels = 0, slots = 0, namePoints = 0, packingBase = 0 } = {}) {
+  return Object.freeze({ kind, entries, seats, levels, slots, namePoints, packingBase });
 }
 
 export const shapes = {
-  motion: () => shape("motion"),
+  motion: (electorate) => shape("motion", { packingBase: packedBase(electorate) }),
   selectionChoose: (projects, choose) => shape("selection-choose", { entries: projects, seats: choose }),
   selectionEach: (projects) => shape("selection-each", { entries: projects }),
   evaluation: (subjects, levels) => shape("evaluation", { entries: subjects, levels }),
@@ -28,11 +31,17 @@ export function shapeFrom(d) {
   return shape(d.kind, d);
 }
 
-/** The number of 0/1 mark ciphertexts (everything but write-in slots). */
+/** The number of mark ciphertexts (everything but write-in slots). */
 export function markCount(s) {
+  if (s.kind === "motion") return 1;
   if (s.kind === "selection-choose") return s.entries;
   if (s.kind === "evaluation") return s.entries * s.levels;
   return 2 * s.entries;
+}
+
+/** The marks of a choice: F and A for a motion, else one per mark ciphertext. */
+export function choiceLength(s) {
+  return s.kind === "motion" ? 2 : markCount(s);
 }
 
 /** Mark ciphertexts, then per slot a flag U and k name points. */
@@ -48,12 +57,12 @@ export function role(s, position) {
     const offset = (position - marks) % (1 + s.namePoints);
     return offset === 0 ? `write_ins[${slot}].flag` : `write_ins[${slot}].name[${offset - 1}]`;
   }
+  if (s.kind === "motion") return "stance";
   if (s.kind === "selection-choose") return `projects[${position}]`;
   if (s.kind === "evaluation") {
     return `subjects[${Math.floor(position / s.levels)}].levels[${position % s.levels}]`;
   }
   const stance = position % 2 ? "against" : "for";
-  if (s.kind === "motion") return stance;
   const group = s.kind === "selection-each" ? "projects" : "candidates";
   return `${group}[${Math.floor(position / 2)}].${stance}`;
 }
@@ -81,7 +90,7 @@ const sum = (values) => values.reduce((total, v) => total + v, 0);
 /** Throw a LayoutError at `choice` if the rules do not allow it. */
 export function checkChoice(s, choice) {
   const { marks } = choice;
-  if (marks.length !== markCount(s)) throw new LayoutError("choice", `${marks.length} marks, not ${markCount(s)}`);
+  if (marks.length !== choiceLength(s)) throw new LayoutError("choice", `${marks.length} marks, not ${choiceLength(s)}`);
   if (marks.some((mark) => mark !== 0 && mark !== 1)) throw new LayoutError("choice", "every mark is 0 or 1");
   if (s.kind === "selection-choose" && sum(marks) > s.seats) {
     throw new LayoutError("choice", `more than ${s.seats} projects chosen`);

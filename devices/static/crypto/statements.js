@@ -25,6 +25,7 @@ function atMost(positions, limit, sumLabel) {
   return { type: "in", terms: positions.map((p) => [1, p]), values, label: `IN(${sumLabel}, ${valuesText(values)})` };
 }
 
+/** Per entry IN(F,{0,1}), IN(A,{0,1}), IN(F+A,{0,1}). */
 function stances(s) {
   return range(s.entries).flatMap((j) => {
     const [f, a] = [2 * j, 2 * j + 1];
@@ -34,6 +35,10 @@ function stances(s) {
 
 /** The statements a ballot of shape `s` proves, in proof order. */
 export function plan(s) {
+  if (s.kind === "motion") {
+    const base = s.packingBase;
+    return [{ type: "in", terms: [[1, 0]], values: [0, 1, base], label: `IN(stance, {0,1,${base}})` }];
+  }
   if (s.kind === "selection-choose") {
     const positions = range(s.entries);
     return [...positions.map((p) => bit(s, p)), atMost(positions, s.seats, "Σ projects")];

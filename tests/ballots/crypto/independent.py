@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from typing import Any
 
 import rbcl  # type: ignore[import-untyped]
@@ -48,7 +49,13 @@ def framed(tag: bytes, *parts: bytes) -> int:
     return int.from_bytes(hashlib.sha512(data).digest(), "little") % L
 
 
-def motion_statements(n_candidates: int) -> list[tuple[str, Any]]:
+def packed_motion_statements(poll_definition: str) -> list[tuple[str, Any]]:
+    """A motion: X at 0, IN(X, {0, 1, B}) with B = electorate + 1 of the poll definition."""
+    electorate = json.loads(poll_definition)["electorate"]
+    return [("in", ([(1, 0)], [0, 1, electorate + 1]))]
+
+
+def stance_statements(n_candidates: int) -> list[tuple[str, Any]]:
     """Per entry IN(F,{0,1}), IN(A,{0,1}), IN(F+A,{0,1}); F at 2j, A at 2j+1."""
     out: list[tuple[str, Any]] = []
     for j in range(n_candidates):
@@ -59,7 +66,7 @@ def motion_statements(n_candidates: int) -> list[tuple[str, Any]]:
 
 
 def election_statements(c: int, seats: int, slots: int, k: int) -> list[tuple[str, Any]]:
-    out = motion_statements(c)
+    out = stance_statements(c)
     flags = [2 * c + i * (1 + k) for i in range(slots)]
     out += [("slot", (u, list(range(u + 1, u + 1 + k)))) for u in flags]
     if slots:

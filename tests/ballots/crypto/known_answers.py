@@ -29,9 +29,9 @@ DEVICE_KEY = bytes(range(32))
 CASES: dict[str, tuple[str, BallotShape, Choice, dict[str, Any]]] = {
     "motion": (
         "poll-motion",
-        BallotShape.motion(),
+        BallotShape.motion(40),
         Choice.stances(["for"]),
-        {"kind": "motion", "choice": "for"},
+        {"kind": "motion", "electorate": 40, "choice": "for"},
     ),
     "election-write-in": (
         "poll-election",
@@ -50,8 +50,11 @@ CASES: dict[str, tuple[str, BallotShape, Choice, dict[str, Any]]] = {
 
 
 def poll_definition(poll_id: str, description: dict[str, Any]) -> bytes:
-    """The canonical JSON bytes standing for the poll definition in the known answers."""
+    """The canonical JSON bytes standing for the poll definition in the known answers (with
+    the electorate that fixes a motion's packing base B)."""
     obj = {"id": poll_id, "kind": description["kind"]}
+    if "electorate" in description:
+        obj["electorate"] = description["electorate"]
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 

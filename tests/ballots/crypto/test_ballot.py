@@ -21,13 +21,14 @@ from ballots.crypto.group import Point, Scalar
 from ballots.crypto.names import decode_name, encode_name
 from ballots.crypto.randomness import DeterministicRandom
 from ballots.crypto.shape import BallotShape, Choice, shape_of
-from ballots.crypto.statements import plan
+from ballots.crypto.statements import Membership, plan
 from ballots.definition import parse_poll
 from tests.ballots.crypto.dishonest import forge
 
 SECRET = Scalar.of(0xC0FFEE)
 KEY = Point.base_mul(SECRET)
 CONTEXT = BallotContext(Scalar.of(2026), "d-17", bytes(32), KEY)
+MOTION = BallotShape.motion(40)  # B = 41
 FAST = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 stances = st.sampled_from(["for", "against", "abstain"])
@@ -47,10 +48,22 @@ def decrypt_marks(ballot: EncryptedBallot, count: int) -> list[int]:
 
 @FAST
 @given(stance=stances)
-def test_every_motion_choice_verifies_and_decrypts(stance: str) -> None:
+def test_every_motion_choice_verifies_and_decrypts_to_its_packed_value(stance: str) -> None:
     choice = Choice.stances([stance])  # type: ignore[list-item]
-    ballot = seal(BallotShape.motion(), choice)
-    assert decrypt_marks(ballot, 2) == list(choice.marks)
+    ballot = seal(MOTION, choice)
+    assert len(ballot.ciphertexts) == 1
+    assert len(ballot.proofs) == 1
+    (x,) = ballot.ciphertexts
+    packed = {"for": 1, "against": 41, "abstain": 0}[stance]
+    assert x.b - x.a.mul(SECRET) == Point.base_mul(Scalar.of(packed))
+
+
+def test_a_motion_proves_one_three_branch_statement() -> None:
+    assert MOTION.packing_base == 41
+    assert MOTION.mark_count == 1
+    assert MOTION.choice_length == 2
+    (statement,) = plan(MOTION)
+    assert statement == Membership(((1, 0),), (0, 1, 41), "IN(stance, {0,1,41})")
 
 
 @FAST
@@ -101,7 +114,7 @@ def test_every_election_choice_with_write_ins_verifies(choice: Choice) -> None:
 @pytest.mark.parametrize(
     ("shape", "choices"),
     [
-        (BallotShape.motion(), [Choice.stances([s]) for s in ("for", "against", "abstain")]),
+        (MOTION, [Choice.stances([s]) for s in ("for", "against", "abstain")]),
         (
             BallotShape.election(3, 2, write_ins=True),
             [
@@ -123,7 +136,8 @@ def test_every_choice_of_a_poll_gives_the_same_size(
 def test_a_choice_the_rules_forbid_is_refused_before_proving() -> None:
     election = BallotShape.election(3, 2, write_ins=True)
     cases = [
-        (BallotShape.motion(), Choice((1, 1)), "choice.entries[0]: both 赞成 and 反对"),
+        (MOTION, Choice((1, 1)), "choice.entries[0]: both 赞成 and 反对"),
+        (MOTION, Choice((41,)), "choice: 1 marks, not 2"),
         (
             BallotShape.selection_choose(4, 2),
             Choice((1, 1, 1, 0)),
@@ -156,6 +170,8 @@ def test_shape_of_a_parsed_poll() -> None:
     assert shape_of(poll) == BallotShape("election", 3, 2, 0, 2, 2)
     assert shape_of(poll, runoff=True) == BallotShape("election", 3, 2, 0, 0, 0)
     assert shape_of(poll, closed_list=True).name_points == 1
+    motion = parse_poll({"kind": "motion", "electorate": 30, "present": 25})
+    assert shape_of(motion) == BallotShape("motion", packing_base=31)
 
 
 # Tampering by a dishonest prover
@@ -213,19 +229,41 @@ def test_a_re_randomised_name_without_proof_of_knowledge_is_refused() -> None:
     )
 
 
+@pytest.mark.parametrize("packed", [2, 40, 42, 82, -1])
+def test_a_motion_outside_0_1_b_is_refused(packed: int) -> None:
+    r = Scalar.of(900)
+    x = encrypt(packed, r, KEY)
+    ballot = forge(MOTION, [x], [packed], [Point.identity()], [r], CONTEXT)
+    with pytest.raises(ProofError) as caught:
+        verify_ballot(MOTION, ballot, context=CONTEXT)
+    assert str(caught.value) == (
+        "ballot.proofs[0] (IN(stance, {0,1,41})): the challenges do not sum to the hash of the proof"
+    )
+
+
+def test_a_motion_proof_under_another_packing_base_is_refused() -> None:
+    ballot = seal(MOTION, Choice.stances(["against"]))
+    with pytest.raises(ProofError) as caught:
+        verify_ballot(BallotShape.motion(41), ballot, context=CONTEXT)
+    assert str(caught.value) == (
+        "ballot.proofs[0] (IN(stance, {0,1,42})): the challenges do not sum to the hash of the proof"
+    )
+
+
 def test_swapped_ciphertexts_are_refused() -> None:
-    shape = BallotShape.motion()
+    shape = BallotShape.selection_each(1)
     ballot = seal(shape, Choice.stances(["for"]))
     swapped = EncryptedBallot(ballot.ciphertexts[::-1], ballot.proofs)
     with pytest.raises(ProofError) as caught:
         verify_ballot(shape, swapped, context=CONTEXT)
     assert str(caught.value) == (
-        "ballot.proofs[0] (IN(for, {0,1})): the challenges do not sum to the hash of the proof"
+        "ballot.proofs[0] (IN(projects[0].for, {0,1})): the challenges do not sum to the hash of "
+        "the proof"
     )
 
 
 def test_a_ballot_for_another_deputy_is_refused() -> None:
-    shape = BallotShape.motion()
+    shape = MOTION
     ballot = seal(shape, Choice.stances(["against"]))
     other = BallotContext(CONTEXT.poll, "d-18", CONTEXT.device_key, KEY)
     with pytest.raises(ProofError):
@@ -233,25 +271,25 @@ def test_a_ballot_for_another_deputy_is_refused() -> None:
 
 
 def test_wrong_counts_are_layout_errors() -> None:
-    shape = BallotShape.motion()
+    shape = MOTION
     ballot = seal(shape, Choice.stances(["for"]))
     with pytest.raises(LayoutError) as caught:
         verify_ballot(
-            shape, EncryptedBallot(ballot.ciphertexts[:1], ballot.proofs), context=CONTEXT
+            shape, EncryptedBallot(ballot.ciphertexts * 2, ballot.proofs), context=CONTEXT
         )
-    assert str(caught.value) == "ballot.ciphertexts: 1 ciphertexts, not 2"
+    assert str(caught.value) == "ballot.ciphertexts: 2 ciphertexts, not 1"
     with pytest.raises(LayoutError) as caught:
         verify_ballot(
-            shape, EncryptedBallot(ballot.ciphertexts, ballot.proofs[:2]), context=CONTEXT
+            shape, EncryptedBallot(ballot.ciphertexts, ballot.proofs * 2), context=CONTEXT
         )
-    assert str(caught.value) == "ballot.proofs: 2 proofs, not 3"
+    assert str(caught.value) == "ballot.proofs: 2 proofs, not 1"
 
 
 # Weeding
 
 
 def test_weeding_refuses_a_reused_first_component() -> None:
-    shape = BallotShape.motion()
+    shape = MOTION
     first = seal(shape, Choice.stances(["for"]), b"1")
     second = seal(shape, Choice.stances(["for"]), b"2")
     seen = set(first_components(first))
@@ -265,7 +303,7 @@ def test_weeding_refuses_a_reused_first_component() -> None:
 
 
 def test_a_first_component_used_twice_inside_a_ballot_is_refused() -> None:
-    shape = BallotShape.motion()
+    shape = BallotShape.selection_each(1)
     ballot = seal(shape, Choice.stances(["for"]))
     a = ballot.ciphertexts[0].a
     twice = EncryptedBallot(
@@ -274,7 +312,7 @@ def test_a_first_component_used_twice_inside_a_ballot_is_refused() -> None:
     with pytest.raises(ReusedComponentError) as caught:
         verify_ballot(shape, twice, context=CONTEXT)
     assert str(caught.value) == (
-        "ballot.ciphertexts[1].a (against): the same first component as ciphertexts[0]"
+        "ballot.ciphertexts[1].a (projects[0].against): the same first component as ciphertexts[0]"
     )
 
 

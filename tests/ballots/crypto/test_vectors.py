@@ -38,7 +38,7 @@ def test_an_independent_verifier_accepts_the_motion_vector() -> None:
     document = stored("motion")
     independent.verify(
         document,
-        independent.motion_statements(1),
+        independent.packed_motion_statements(document["inputs"]["poll_definition"]),  # type: ignore[index]
         bytes.fromhex(str(document["poll_ctx"])),
         bytes.fromhex(str(document["public_key"])),
     )
@@ -57,13 +57,13 @@ def test_an_independent_verifier_accepts_the_election_vector() -> None:
 def test_an_independent_verifier_refuses_a_changed_response() -> None:
     document = stored("motion")
     proofs = document["ballot"]["proofs"]  # type: ignore[index]
-    response = independent.b64(proofs[1]["responses"][0][0])
+    response = independent.b64(proofs[0]["responses"][2][0])
     changed = bytes([response[0] ^ 1]) + response[1:]
-    proofs[1]["responses"][0][0] = independent.base64.urlsafe_b64encode(changed).decode()[:43]
-    with pytest.raises(AssertionError, match="proof 1 does not verify"):
+    proofs[0]["responses"][2][0] = independent.base64.urlsafe_b64encode(changed).decode()[:43]
+    with pytest.raises(AssertionError, match="proof 0 does not verify"):
         independent.verify(
             document,
-            independent.motion_statements(1),
+            independent.packed_motion_statements(document["inputs"]["poll_definition"]),  # type: ignore[index]
             bytes.fromhex(str(document["poll_ctx"])),
             bytes.fromhex(str(document["public_key"])),
         )
@@ -79,7 +79,7 @@ def decrypt(document: dict[str, object]) -> list[Point]:
 
 def test_the_motion_vector_decrypts_to_for() -> None:
     plain = decrypt(stored("motion"))
-    assert plain == [Point.generator(), Point.identity()]
+    assert plain == [Point.generator()]  # X = 1: 赞成
 
 
 def test_the_election_vector_decrypts_to_its_choice_and_write_in() -> None:

@@ -46,6 +46,7 @@ def test_the_opening_binds_the_key_and_the_push_carries_what_a_tablet_needs() ->
         "levels": 0,
         "slots": 2,
         "name_points": 2,
+        "packing_base": 0,
     }
     assert len(bytes.fromhex(encryption["poll_context"])) == 32
 
