@@ -29,6 +29,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ballots import parse_poll
+from ballots.crypto.shape import shape_of
 from bench.station_meeting import BuiltMeeting, build, expected_totals
 from devices.scrutineer.decrypting import read_verified_log
 from devices.scrutineer.tally import check_once, offer_for, remember, share_body
@@ -64,9 +66,12 @@ def decrypt_at_station(meeting: BuiltMeeting) -> dict[str, Any]:
         if e["type"] == "decryption_shares" and e["poll"] == meeting.poll
     }
     ciphertexts = aggregate_ciphertexts(offer.aggregate)
-    limits = [offer.counted] * len(ciphertexts)
+    (opened,) = [e for e in entries if e["type"] == "poll_opened" and e["poll"] == meeting.poll]
+    shape = shape_of(parse_poll(opened["definition"]))
+    limits = [shape.sum_limit(offer.counted)] * len(ciphertexts)
     start_combine = time.perf_counter()
-    totals, _ = combine_totals(ciphertexts, share_sets, len(share_sets), limits)
+    values, _ = combine_totals(ciphertexts, share_sets, len(share_sets), limits)
+    totals = shape.totals(values, offer.counted)
     combined = time.perf_counter()
     (written,) = [
         e for e in entries if e["type"] == "decrypted_totals" and e["poll"] == meeting.poll
