@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL cluster for the tests: started by the suite itself, deleted at the end.
+"""A throwaway PostgreSQL cluster for the tests and the benchmarks, deleted at the end.
 
 :func:`start_cluster` runs the distribution's ``initdb`` into a new temporary directory and
 ``pg_ctl start`` on a free loopback port, with its Unix socket in that directory and trust
@@ -11,6 +11,9 @@ cluster of its own on first use (about a second), so workers share nothing.
 The cluster trades durability for speed (``fsync=off``): the tests kill the meeting server, never
 PostgreSQL, and the directory is deleted at the end. Anything that stops the cluster from starting
 fails the tests with the reason and the server's log; nothing is skipped.
+
+``bench/run.py --db postgresql`` starts one the same way for the plenary benchmark. The test
+suite imports this module; nothing the project installs does.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,9 +136,10 @@ def _server_log(cluster: Cluster) -> str:
     return text[-3000:] or "(the server wrote no log)"
 
 
-def start_cluster() -> Cluster:
+def start_cluster(*, durable: bool = False) -> Cluster:
     """Initialise and start a cluster in a new temporary directory; raise :class:`ClusterError`
-    saying what failed."""
+    saying what failed. ``durable`` keeps PostgreSQL's own defaults (``fsync`` and full-page
+    writes on), for figures that compare with a durable SQLite; the tests leave it off."""
     programs = programs_directory()
     as_user = SERVICE_USER if os.geteuid() == 0 else None
     directory = Path(tempfile.mkdtemp(prefix="congress-postgres-"))
@@ -156,8 +162,8 @@ def start_cluster() -> Cluster:
             raise ClusterError(f"initdb failed in {cluster.data}:\n{init.stdout}{init.stderr}")
         options = (
             f"-c listen_addresses=127.0.0.1 -c unix_socket_directories={directory} "
-            "-c fsync=off -c full_page_writes=off -c max_connections=200"
-        )
+            "-c max_connections=200"
+        ) + ("" if durable else " -c fsync=off -c full_page_writes=off")
         for _ in range(START_ATTEMPTS):
             cluster.port = free_port()
             started = cluster.run(
@@ -174,3 +180,14 @@ def start_cluster() -> Cluster:
     except BaseException:
         cluster.stop()
         raise
+
+
+@contextmanager
+def throwaway_database(prefix: str) -> Iterator[str]:
+    """A durable cluster of its own with one empty database: yields the database's URL, then
+    stops the cluster and deletes it."""
+    cluster = start_cluster(durable=True)
+    try:
+        yield cluster.url(cluster.new_database(prefix))
+    finally:
+        cluster.stop()
