@@ -9,9 +9,11 @@ import asyncio
 
 import uvicorn
 from uvicorn.server import ServerState
+from websockets.datastructures import Headers
+from websockets.http11 import Request
 from websockets.protocol import State
 
-from voting.websocket_protocol import READ_AHEAD, HallWebSocketProtocol
+from voting.websocket_protocol import READ_AHEAD, SEND_NOW, HallWebSocketProtocol
 
 #: The ping interval and timeout of these protocols (``congress serve``'s defaults).
 PING_S = 3.0
@@ -189,3 +191,48 @@ async def test_a_message_arriving_is_noted_as_the_last_sign_of_life() -> None:
     before = made.loop.time()
     arrive(made, "sign_in")
     assert before <= made._heard_at <= made.loop.time()
+
+
+async def test_a_message_sent_now_joins_the_waiting_write_in_order() -> None:
+    made, transport = opened()
+    assert made.send_text_now('{"type":"you"}') is True
+    await made.send({"type": "websocket.send", "text": '{"type":"ack","seq":7}'})
+    assert made.send_text_now('{"type":"state"}') is True
+    assert transport.written == []
+    await turns(3)
+    assert [frames_of(data) for data in transport.written] == [
+        ['{"type":"you"}', '{"type":"ack","seq":7}', '{"type":"state"}']
+    ]
+
+
+async def test_nothing_is_sent_now_before_the_handshake_after_a_close_or_while_paused() -> None:
+    made, transport = protocol()
+    assert made.send_text_now("too early") is False
+    made, transport = opened()
+    made.pause_writing()  # the transport's buffer is full: the sender must wait
+    assert made.send_text_now("wait") is False
+    made.resume_writing()
+    assert made.send_text_now("now") is True
+    made.close_sent = True
+    assert made.send_text_now("after the close") is False
+    await turns(3)
+    assert [frames_of(data) for data in transport.written] == [["now"]]
+
+
+async def test_an_accepted_connection_offers_send_now_in_its_scope() -> None:
+    made, _ = protocol()
+    request = Request("/ws/meetings/m1/tablet", Headers(UPGRADE_HEADERS))
+    made.handle_connect(request)
+    extension = made.scope["extensions"][SEND_NOW]
+    assert extension == {"send_text": made.send_text_now}
+    for task in made.tasks:
+        task.cancel()
+
+
+UPGRADE_HEADERS = {
+    "Host": "127.0.0.1",
+    "Upgrade": "websocket",
+    "Connection": "Upgrade",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+    "Sec-WebSocket-Version": "13",
+}
