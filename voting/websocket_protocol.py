@@ -1,4 +1,4 @@
-"""uvicorn's WebSocket protocol (websockets, sans-I/O) with three changes for a hall of tablets.
+"""uvicorn's WebSocket protocol (websockets, sans-I/O) with four changes for a hall of tablets.
 
 * **Steady reading.** uvicorn pauses reading a connection after every message and resumes it
   when the application has taken it: two system calls (epoll) per message, some 8 % of the
@@ -19,7 +19,6 @@
   after the client's last message (or the last ping), so a connection that died is still closed
   at most interval + timeout after its last sign of life, while a hall voting at once is not
   also pinged (with 3,000 tablets and 3 s, a thousand pings, pongs and timers a second).
-
 * **Sending without a turn of the loop.** The application may also hand a text message to the
   connection synchronously: the scope's extension :data:`SEND_NOW` holds ``send_text``, which
   frames the message into the same waiting write and answers True, or answers False when the
@@ -54,8 +53,8 @@ _WRITE_AFTER_TURNS: Final = 2
 
 
 class HallWebSocketProtocol(WebSocketsSansIOProtocol):
-    """uvicorn's sans-I/O WebSocket protocol with steady reading, one write per round and pings
-    for the silent only."""
+    """uvicorn's sans-I/O WebSocket protocol with steady reading, one write per round, pings for
+    the silent only and a synchronous ``send_text``."""
 
     _waiting: list[bytes] | None = None
     #: ``loop.time()`` when the client's last message arrived.
@@ -96,7 +95,7 @@ class HallWebSocketProtocol(WebSocketsSansIOProtocol):
             return False
         try:
             self.conn.send_text(text.encode())
-        except InvalidState:
+        except (InvalidState, UnicodeEncodeError):  # closing, or not sendable as text
             return False
         self._wait(self.conn.data_to_send())
         return True

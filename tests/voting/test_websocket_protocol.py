@@ -205,13 +205,14 @@ async def test_a_message_sent_now_joins_the_waiting_write_in_order() -> None:
     ]
 
 
-async def test_nothing_is_sent_now_before_the_handshake_after_a_close_or_while_paused() -> None:
+async def test_send_now_refuses_before_the_handshake_after_a_close_while_paused() -> None:
     made, transport = protocol()
     assert made.send_text_now("too early") is False
     made, transport = opened()
     made.pause_writing()  # the transport's buffer is full: the sender must wait
     assert made.send_text_now("wait") is False
     made.resume_writing()
+    assert made.send_text_now("\ud800") is False  # not UTF-8: not sendable as text
     assert made.send_text_now("now") is True
     made.close_sent = True
     assert made.send_text_now("after the close") is False
