@@ -38,7 +38,7 @@ chromium:
 	fi
 
 # The storage, service, server and crash tests also run against PostgreSQL: the suite starts its
-# own throwaway cluster (tests/postgres.py) with the distribution's programs, installed when
+# own throwaway cluster (bench/postgres.py) with the distribution's programs, installed when
 # missing (Debian: /usr/lib/postgresql/<version>/bin). The package's own cluster is not used.
 postgresql:
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then \

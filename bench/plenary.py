@@ -313,16 +313,18 @@ def run_congress(
     say: Say,
     extra_items: Callable[[list[str]], list[dict[str, Any]]] | None = None,
     then: Callable[[Session, Figures], Any] | None = None,
+    db: str | None = None,
 ) -> Figures:
-    """The scenario against ``congress serve`` (a fresh data directory and SQLite database).
-    ``extra_items(deputies)`` adds agenda items; ``then(session, figures)`` runs after the
-    named burst and its close, with every tablet still connected; its answer is kept in
-    ``figures.then``."""
+    """The scenario against ``congress serve`` (a fresh data directory; a SQLite database in it,
+    or the empty database at URL ``db``). ``extra_items(deputies)`` adds agenda items;
+    ``then(session, figures)`` runs after the named burst and its close, with every tablet still
+    connected; its answer is kept in ``figures.then``."""
     meeting = f"plenary-{secrets.token_hex(3)}"
     origin = f"bench.congress.local/{meeting}"
     figures = Figures(tablets)
-    say(f"meeting server: {tablets} tablets in {len(clients)} client processes")
-    with local_server(origin, None) as server:
+    database = "SQLite" if db is None else "PostgreSQL"
+    say(f"meeting server ({database}): {tablets} tablets in {len(clients)} client processes")
+    with local_server(origin, db) as server:
         say(
             f"  server process {server.pid} at {server.url}, open files limit "
             f"{open_files_limit(server.pid)}"

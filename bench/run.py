@@ -1,10 +1,12 @@
 """The plenary benchmark: one machine, N tablets, the goals of a national plenary (3,000).
 
-    .venv/bin/python bench/run.py [--tablets 3000] [--clients 2] [--verify-entries 1000000] [--json]
+    .venv/bin/python bench/run.py [--tablets 3000] [--clients 2] [--verify-entries 1000000]
+                                  [--db postgresql | --db postgresql://…] [--json]
 
 Starts ``congress serve`` (a fresh ``congress init`` data directory) and drives it from separate
-client processes over real WebSockets with the tablet simulator (:mod:`bench.plenary`), then
-runs the same scenario against a bare Starlette/uvicorn echo server with the same settings, the
+client processes over real WebSockets with the tablet simulator (:mod:`bench.plenary`) on a
+SQLite database; with ``--db``, then once more on PostgreSQL, printed in a column beside SQLite.
+Then it runs the same scenario against a bare Starlette/uvicorn echo server with the same settings, the
 same client processes and the same message sizes (:mod:`bench.echo`): the baseline. Then
 ``congress verify``'s verifier on a bundle of ``--verify-entries`` entries built by
 ``bench/audit.py`` (0 skips it), and ``ballots.tally`` on 3,000 election ballots × 50 candidates
@@ -29,7 +31,8 @@ import platform  # noqa: E402
 import random  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from typing import Any  # noqa: E402
 
 from audit.verify import verify_bundle  # noqa: E402
@@ -41,6 +44,7 @@ from bench.ceiling import Ceiling, ceiling, ed25519_per_s  # noqa: E402
 from bench.encrypted import EncryptedFigures, agenda_items, run_encrypted  # noqa: E402
 from bench.load import BenchError, Clients  # noqa: E402
 from bench.plenary import Figures, percentile, run_congress, run_echo  # noqa: E402
+from bench.postgres import ClusterError, throwaway_database  # noqa: E402
 from voting.cli.serve import raise_open_file_limit  # noqa: E402
 from voting.cli.simulate import SimulateFailed  # noqa: E402
 
@@ -108,6 +112,18 @@ def verify_figures(entries: int, seconds: float, limit: Ceiling) -> dict[str, An
     }
 
 
+@contextmanager
+def postgresql_database(db: str) -> Iterator[str]:
+    """The PostgreSQL database to run on: the URL given, or ``postgresql`` for a throwaway cluster
+    of its own (:mod:`bench.postgres`, durable as SQLite is), deleted afterwards."""
+    if db != "postgresql":
+        yield db
+        return
+    say("starting a throwaway PostgreSQL cluster")
+    with throwaway_database("bench") as url:
+        yield url
+
+
 def measure_tally() -> dict[str, Any]:
     document = tally_bench.election_document(random.Random(tally_bench.SEED))
     counted = tally_bench.best_ms(lambda: tally(document))
@@ -128,8 +144,11 @@ def results(
     verify: dict[str, Any],
     counting: dict[str, Any],
     load: tuple[list[float], list[float]],
+    postgresql: Figures | None = None,
 ) -> dict[str, Any]:
-    vs_echo = congress.per_s / echo.per_s if echo.per_s else 0.0
+    """The JSON document: the meeting server's figures on SQLite at the top level; with
+    ``postgresql``, the same groups measured on PostgreSQL (and their goals) under
+    ``"postgresql"`` (else ``None``)."""
     document: dict[str, Any] = {
         "tablets": tablets,
         "clients": clients,
@@ -139,6 +158,24 @@ def results(
             "load_before": [_r(v, 2) for v in load[0]],
             "load_after": [_r(v, 2) for v in load[1]],
         },
+        **server_results(congress, echo),
+        "verify": verify,
+        "tally": counting,
+    }
+    document["goals"] = goals(document, tablets)
+    document["postgresql"] = None
+    if postgresql is not None:
+        groups = server_results(postgresql, echo)
+        met = goals(document | groups, tablets)
+        groups["goals"] = {n: v for n, v in met.items() if n.split(".")[0] in groups}
+        document["postgresql"] = groups
+    return document
+
+
+def server_results(congress: Figures, echo: Figures) -> dict[str, Any]:
+    """The groups of figures that the meeting server's run measured, beside the echo baseline."""
+    vs_echo = congress.per_s / echo.per_s if echo.per_s else 0.0
+    return {
         "burst": {
             "accepted": congress.accepted,
             "sent": len(congress.burst),
@@ -173,11 +210,7 @@ def results(
         },
         "close": {"s": _r(congress.close_s or 0.0)},
         "encrypted": encrypted_results(congress.then),
-        "verify": verify,
-        "tally": counting,
     }
-    document["goals"] = goals(document, tablets)
-    return document
 
 
 def encrypted_results(figures: EncryptedFigures | None) -> dict[str, Any]:
@@ -264,26 +297,54 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+#: The meeting server's columns when it ran on both databases.
+SERVER_COLUMNS = ["sqlite", "postgresql"]
+
+
+def _cell(server: dict[str, Any], name: str) -> str:
+    """A figure of one server's run as printed: empty if that run does not have it."""
+    group, key = name.split(".")
+    if group not in server:
+        return ""
+    value = _show(server[group][key])
+    if key == "accepted" and value != "skipped":
+        value = f"{value} of {server[group]['sent']:,}"
+    return value
+
+
+def _verdict(server: dict[str, Any], name: str) -> str:
+    met = server["goals"]
+    return {True: "yes", False: "NO", None: "—"}[met[name]] if name in met else ""
+
+
 def table(document: dict[str, Any]) -> list[str]:
+    """The printed table: each figure of the meeting server (on SQLite, and on PostgreSQL when it
+    was measured too), its echo-baseline counterpart, unit, goal and whether it was met."""
     machine = document["machine"]
+    postgresql = document.get("postgresql")
+    servers = [document] if postgresql is None else [document, postgresql]
+    titles, width = (["congress"], 12) if postgresql is None else (SERVER_COLUMNS, 16)
+    columns = "".join(f"{title:>{width}}" for title in titles)
     lines = [
         f"plenary benchmark: {document['tablets']:,} tablets, {document['clients']} client "
         f"processes, {machine['cpus']} cores, Python {machine['python']}, load average "
         f"{machine['load_before'][0]:.2f} before, {machine['load_after'][0]:.2f} after",
         "",
-        f"{'figure':<24}{'congress':>12}{'echo baseline':>16}  {'unit':<11}{'goal':<11}met",
+        f"{'figure':<24}{columns}{'echo baseline':>16}  {'unit':<11}{'goal':<11}met",
     ]
-    met = document["goals"]
     for name, echo_name, unit in ROWS:
-        value = _show(figure(document, name))
+        values = "".join(f"{_cell(server, name):>{width}}" for server in servers)
         echo = _show(figure(document, echo_name)) if echo_name else ""
         goal = GOALS[name][0] if name in GOALS else ""
-        if name in ("burst.accepted", "encrypted.accepted") and value != "skipped":
-            group = name.split(".")[0]
+        if name in ("burst.accepted", "encrypted.accepted") and _cell(document, name) != "skipped":
             goal = f"all {document['tablets']:,}"
-            value = f"{value} of {document[group]['sent']:,}"
-        verdict = {True: "yes", False: "NO", None: "—"}[met[name]] if name in met else ""
-        lines.append(f"{name:<24}{value:>12}{echo:>16}  {unit:<11}{goal:<11}{verdict}")
+        verdict = "/".join(_verdict(server, name) for server in servers).strip("/")
+        lines.append(f"{name:<24}{values}{echo:>16}  {unit:<11}{goal:<11}{verdict}".rstrip())
+    if postgresql is not None:
+        lines.append("")
+        lines.append(
+            "met: on SQLite/on PostgreSQL; the verifier and the tally do not use the database"
+        )
     verify = document["verify"]
     if verify["entries"]:
         lines.append("")
@@ -316,10 +377,18 @@ def main() -> int:
         action="store_true",
         help="skip the encrypted burst (key ceremony, encrypted motion)",
     )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="also run the meeting server on PostgreSQL: an empty database's postgresql://… URL, "
+        "or 'postgresql' for a throwaway cluster started for the run",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     if args.tablets < 2 or args.clients < 1 or args.clients > args.tablets:
         parser.error("need at least 2 tablets and between 1 and N client processes")
+    if args.db is not None and args.db != "postgresql" and not args.db.startswith("postgresql://"):
+        parser.error("--db takes 'postgresql' or a postgresql://… URL (SQLite is always measured)")
     raise_open_file_limit()
     load_before = list(os.getloadavg())
     try:
@@ -328,16 +397,25 @@ def main() -> int:
             Clients(args.clients) as clients,
         ):
             encrypted = not args.no_encrypted
-            congress = run_congress(
-                clients,
-                args.tablets,
-                connect_limit=args.connect_limit,
-                say=say,
-                extra_items=agenda_items if encrypted else None,
-                then=(lambda session, figures: run_encrypted(session, figures, say))
-                if encrypted
-                else None,
-            )
+
+            def meeting_server(db: str | None) -> Figures:
+                return run_congress(
+                    clients,
+                    args.tablets,
+                    connect_limit=args.connect_limit,
+                    say=say,
+                    extra_items=agenda_items if encrypted else None,
+                    then=(lambda session, figures: run_encrypted(session, figures, say))
+                    if encrypted
+                    else None,
+                    db=db,
+                )
+
+            congress = meeting_server(None)
+            postgresql = None
+            if args.db is not None:
+                with postgresql_database(args.db) as url:
+                    postgresql = meeting_server(url)
             echo = run_echo(
                 clients,
                 args.tablets,
@@ -350,11 +428,18 @@ def main() -> int:
             load_after = list(os.getloadavg())
             verify = measure_verify(args.verify_entries, Path(scratch))
             counting = measure_tally()
-    except (BenchError, SimulateFailed) as error:
+    except (BenchError, SimulateFailed, ClusterError) as error:
         say(f"bench/run.py: {error}")
         return 1
     document = results(
-        args.tablets, args.clients, congress, echo, verify, counting, (load_before, load_after)
+        args.tablets,
+        args.clients,
+        congress,
+        echo,
+        verify,
+        counting,
+        (load_before, load_after),
+        postgresql,
     )
     lines = table(document)
     if args.json:

@@ -3,7 +3,10 @@
 Every connection has its own bounded outgoing queue drained by its own task, so a slow tablet
 never stalls the others: when its queue is full — by a broadcast or by a reply of its own — the
 connection is dropped from the hub and closed with 1013 (try again later), and the tablet
-resynchronises when it reconnects. A broadcast serialises its message once.
+resynchronises when it reconnects. A broadcast serialises its message once. A connection that
+can take a message at once (``send_now``: its server's protocol frames it into the socket's next
+write) gets it at once while nothing of its own waits in the queue; otherwise, or when the socket
+asks the sender to wait, the message goes through the queue, in order.
 
 A device has at most one live connection: when it connects again, the newest connection wins
 and the older one is closed with :attr:`CloseCode.REPLACED`. Revoking a device closes its
@@ -58,6 +61,9 @@ class Peer:
     queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
     task: asyncio.Task[None] | None = None
     stuck: bool = False  # dropped from the hub (queue full, replaced, revoked); being closed
+    #: Hands a message to the socket at once: True if it took it (see the module's docstring).
+    send_now: Callable[[str], bool] | None = None
+    unsent: int = 0  # messages queued and not yet handed to ``send``
 
     def start(self) -> None:
         self.task = asyncio.get_running_loop().create_task(self._drain())
@@ -71,13 +77,19 @@ class Peer:
                 await self.send(text)
             except Exception:  # the socket went away; the receive loop will notice
                 return
+            finally:
+                self.unsent -= 1
 
     def push(self, text: str) -> bool:
-        """Queue ``text``; False if the peer is stuck (its queue is full)."""
+        """Send ``text`` at once if the socket takes it and nothing queued waits before it, else
+        queue it; False if the peer is stuck (its queue is full)."""
+        if self.unsent == 0 and self.send_now is not None and self.send_now(text):
+            return True
         try:
             self.queue.put_nowait(text)
         except asyncio.QueueFull:
             return False
+        self.unsent += 1
         return True
 
     async def stop(self) -> None:

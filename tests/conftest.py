@@ -3,7 +3,7 @@
 ``--long`` runs the long variants of the reliability tests (the crash test with 40 kill points
 instead of 5). ``store`` is a fresh, empty database, once on SQLite and once on PostgreSQL
 (tests/stores.py): the storage, service, server and crash tests take it; the PostgreSQL cluster
-is started by the suite itself, once per test process, on first use (tests/postgres.py).
+is started by the suite itself, once per test process, on first use (bench/postgres.py).
 ``figures`` records the numbers a reliability test reports (kill points survived, votes
 acknowledged and counted, hostile messages sent, server errors) as a small JSON file under the
 pytest temporary directory, ``<basetemp>/figures/<name>.json``, and prints them; the summary
@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from tests.postgres import Cluster, ClusterError, start_cluster
+from bench.postgres import Cluster, ClusterError, start_cluster
 from tests.stores import STORES, Store, sqlite_store
 
 # Property tests assert what is true of every example, never how fast one runs: no per-example

@@ -2,7 +2,7 @@
 
 The ``store`` fixture (tests/conftest.py) is parametrised over :data:`STORES`; a test that takes
 it runs once on a SQLite file and once on a fresh database of the suite's own PostgreSQL cluster
-(tests/postgres.py). What differs between the two is written here, once.
+(bench/postgres.py). What differs between the two is written here, once.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The tests' own PostgreSQL cluster (tests/postgres.py): a database per test, a clear failure
+"""The tests' own PostgreSQL cluster (bench/postgres.py): a database per test, a clear failure
 when PostgreSQL is missing, nothing left behind."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from audit.tables import create_engine_for
-from tests import postgres
-from tests.postgres import Cluster, ClusterError, start_cluster
+from bench import postgres
+from bench.postgres import Cluster, ClusterError, start_cluster
 from tests.stores import Store, table_names
 
 

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -211,7 +212,9 @@ class MeetingService:
             for pending, _ in decided.answers:
                 pending.fail(failure)
             return
-        committed = [json.loads(data) for data in stored]
+        # The stored entries are canonical JSON (no floats, integers within ±(2**53 - 1), valid
+        # UTF-8), which orjson reads as json.loads does, several times faster.
+        committed = [orjson.loads(data) for data in stored]
         if committed and self.on_commit is not None:
             try:
                 self.on_commit(self, committed)

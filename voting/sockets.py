@@ -20,6 +20,7 @@ import base64
 import contextlib
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,6 +38,7 @@ from voting.errors import CommandError, TooManyAttempts, invalid_message
 from voting.runtime import Runtime
 from voting.settings import Settings
 from voting.validation import validation_problem
+from voting.websocket_protocol import SEND_NOW
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +139,13 @@ async def _hello(websocket: WebSocket, model: type[BaseModel], timeout: float) -
         return None
 
 
+def send_now(websocket: WebSocket) -> Callable[[str], bool] | None:
+    """The connection's synchronous ``send_text`` (:data:`voting.websocket_protocol.SEND_NOW`),
+    when the server's protocol offers one (``congress serve``'s does; a test client's does not)."""
+    extension = websocket.scope.get("extensions", {}).get(SEND_NOW)
+    return None if extension is None else extension["send_text"]
+
+
 def _runtime(websocket: WebSocket) -> Runtime:
     found: Runtime = websocket.app.state.runtime
     return found
@@ -181,6 +190,7 @@ async def tablet_socket(websocket: WebSocket) -> None:
         return
     link = inbound.TabletLink(service, device, rt.signatures)
     peer = Peer("tablet", websocket.send_text, websocket.close, device.id, device.deputy)
+    peer.send_now = send_now(websocket)
     rt.hub.add(meeting, peer)
     rt.hub.send(peer, rt.live.welcome_tablet(service, peer))
     rt.live.schedule_watchers(service)
@@ -242,6 +252,7 @@ async def watcher_socket(websocket: WebSocket) -> None:
         return
     channel = "display" if principal.role in {"display", "auditor"} else "console"
     peer = Peer(channel, websocket.send_text, websocket.close)
+    peer.send_now = send_now(websocket)
     rt.hub.add(meeting, peer)
     online = rt.hub.online_devices(meeting)
     view = (

@@ -1,9 +1,11 @@
-"""The quick path of canonical JSON (orjson): it accepts exactly what the strict parser accepts
-among ASCII inputs, with the same result, and orjson writes the subset as the canonical encoder
-does (the verifier rebuilds signed tablet bodies with it)."""
+"""The quick paths of canonical JSON (orjson): it accepts exactly what the strict parser accepts
+among ASCII inputs, with the same result, and orjson writes the subset as the reference encoder
+(``json.dumps`` with sorted keys, compact, UTF-8) does: ``canonical_bytes`` writes with it, and
+the verifier rebuilds signed tablet bodies with it."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -65,10 +67,19 @@ def test_limits_of_the_subset_are_accepted() -> None:
     assert parse_canonical_quick(data) == expected == parse_canonical(data)
 
 
+def reference(value: Any) -> bytes:
+    """The canonical bytes as the reference encoder writes them."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def orjson_bytes(value: Any) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
 @given(st.dictionaries(st.text(max_size=6).filter(str.isascii), json_values, max_size=5))
 def test_orjson_writes_the_subset_as_the_canonical_encoder(value: dict[str, Any]) -> None:
     data = canonical_bytes(value)
-    assert orjson.dumps(value, option=orjson.OPT_SORT_KEYS) == data
+    assert orjson_bytes(value) == data == reference(value)
     expected = value if data.isascii() else None
     assert parse_canonical_quick(data) == expected
 
@@ -81,3 +92,59 @@ def test_any_ascii_text_is_accepted_by_both_or_by_neither(text: str) -> None:
     except CanonicalError:
         strict = None
     assert parse_canonical_quick(data) == strict
+
+
+#: Every Unicode scalar value (no surrogates), in order.
+CHARACTERS = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+
+
+def test_every_character_in_text_is_written_as_the_reference_encoder_writes_it() -> None:
+    for start in range(0, len(CHARACTERS), 2048):
+        chunk = CHARACTERS[start : start + 2048]
+        value = {"text": "".join(chunk), "each": chunk}
+        assert orjson_bytes(value) == reference(value), hex(ord(chunk[0]))
+        assert canonical_bytes(value) == reference(value), hex(ord(chunk[0]))
+
+
+def test_keys_of_every_character_are_sorted_as_the_reference_encoder_sorts_them() -> None:
+    # Characters above U+FFFF and from U+E000 to U+FFFF never share an object (UTF-16 order).
+    below = dict.fromkeys(reversed([c for c in CHARACTERS if c <= "\uffff"]), 0)
+    astral = dict.fromkeys(reversed([c for c in CHARACTERS if c > "\uffff"] + ["a", "\x7f"]), 1)
+    for value in (below, astral, {"a": below, "b": [astral]}):
+        assert orjson_bytes(value) == reference(value)
+        assert canonical_bytes(value) == reference(value)
+
+
+def test_what_orjson_refuses_goes_to_the_reference_encoder() -> None:
+    deep: Any = 1
+    for _ in range(300):  # deeper than orjson's 255 levels, within the subset
+        deep = [deep]
+    with pytest.raises(orjson.JSONEncodeError):
+        orjson_bytes({"a": deep})
+    assert canonical_bytes({"a": deep}) == reference({"a": deep})
+    with pytest.raises(CanonicalError, match="lone surrogate"):
+        canonical_bytes({"a": "\ud800"})
+    cycle: list[Any] = []
+    cycle.append(cycle)
+    with pytest.raises(CanonicalError, match="circular reference"):
+        canonical_bytes({"a": cycle})
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (
+            {"a": (1, 2)},
+            "entry.a: tuple values are not allowed (only dict, list, str, int, bool and None "
+            "are allowed)",
+        ),
+        ({"a": 1.5}, "entry.a: floats are not allowed"),
+        ({"a": 2**53}, "entry.a: integer 9007199254740992 is outside ±(2**53 - 1)"),
+        ({"a": 2**64}, "entry.a: integer 18446744073709551616 is outside ±(2**53 - 1)"),
+        ({1: "a"}, "entry: object key 1 is int, keys must be str"),
+    ],
+)
+def test_what_orjson_writes_but_the_subset_excludes_is_refused(value: Any, problem: str) -> None:
+    with pytest.raises(CanonicalError) as refused:
+        canonical_bytes(value)
+    assert str(refused.value) == problem

@@ -52,3 +52,57 @@ async def test_peers_are_found_by_channel_and_leave_when_removed_or_dropped() ->
     for each in hub.peers("m1") + hub.peers("m2"):
         await hub.remove("m1" if each is not other else "m2", each)
     assert hub.peers("m1") == hub.peers("m1", WATCHERS | TABLETS) == []
+
+
+class Socket:
+    """What a peer sends to: ``send_now`` takes a message while ``ready``; ``send`` (the
+    queue's path) always does."""
+
+    def __init__(self) -> None:
+        self.ready = True
+        self.now: list[str] = []
+        self.later: list[str] = []
+
+    def send_now(self, text: str) -> bool:
+        if self.ready:
+            self.now.append(text)
+        return self.ready
+
+    async def send(self, text: str) -> None:
+        self.later.append(text)
+
+
+async def test_a_message_goes_to_the_socket_at_once_when_nothing_waits_before_it() -> None:
+    socket = Socket()
+    each = Peer("tablet", socket.send, _close, "tab-d01", "d01", send_now=socket.send_now)
+    each.start()
+    assert each.push("you") and each.push("ack")
+    assert socket.now == ["you", "ack"] and each.queue.empty() and each.unsent == 0
+    await each.stop()
+
+
+async def test_once_a_message_waits_in_the_queue_the_next_ones_follow_it_in_order() -> None:
+    socket = Socket()
+    each = Peer("tablet", socket.send, _close, "tab-d01", "d01", send_now=socket.send_now)
+    each.start()
+    socket.ready = False  # the socket asks the sender to wait
+    assert each.push("state 1")
+    socket.ready = True
+    assert each.push("state 2") and each.push("you")
+    assert socket.now == [] and each.unsent == 3
+    await asyncio.sleep(0)
+    assert socket.later == ["state 1", "state 2", "you"] and each.unsent == 0
+    assert each.push("ack")
+    assert socket.now == ["ack"]
+    await each.stop()
+
+
+async def test_without_send_now_every_message_goes_through_the_queue() -> None:
+    socket = Socket()
+    each = Peer("tablet", socket.send, _close, "tab-d01", "d01")
+    each.start()
+    assert each.push("you") and each.push("ack")
+    assert socket.now == [] and each.unsent == 2
+    await asyncio.sleep(0)
+    assert socket.later == ["you", "ack"] and each.unsent == 0
+    await each.stop()

@@ -19,9 +19,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from bench.postgres import Cluster, start_cluster
 from devices.simulator import HttpClient, HttpError, SimulationError
 from tests.devices.processes import congress, environment
-from tests.postgres import Cluster, start_cluster
 from voting.cli.serve import bind
 
 #: Seconds a server process has to answer after it was started (or promoted).

@@ -4,7 +4,7 @@ Two PostgreSQL clusters on this machine stand for the two machines of docs/opera
 primary, and a hot standby made from it with ``pg_basebackup -R`` that streams as
 ``application_name`` ``standby``; the primary's commits wait until the standby has applied
 them (``synchronous_standby_names``, ``synchronous_commit = remote_apply``). Both run with
-``fsync=off`` for speed (tests/postgres.py): the killed primary is never started again, and
+``fsync=off`` for speed (bench/postgres.py): the killed primary is never started again, and
 what is compared is what reached the standby, which does not depend on fsync.
 
 Server A (``congress serve``) runs on the primary, server B on the standby, where it waits
@@ -38,6 +38,7 @@ from typing import Any
 import pytest
 
 from audit.verify import verify_bundle
+from bench.postgres import Cluster
 from devices.simulator import (
     ConnectionLost,
     HttpClient,
@@ -48,7 +49,6 @@ from devices.tablet import Tablet
 from tests.conftest import Figures
 from tests.devices.processes import congress, environment
 from tests.e2e.server_pair import ServerProcess, start_servers, synchronous_pair
-from tests.postgres import Cluster
 
 ORIGIN = "xinzhou.congress.local/failover"
 MEETING = "failover"

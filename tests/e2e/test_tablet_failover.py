@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
+from bench.postgres import Cluster
 from devices.cards import tablet_url
 from devices.simulator import HttpClient
 from tests.devices.processes import congress
 from tests.e2e.server_pair import ServerProcess, start_servers, synchronous_pair
 from tests.e2e.tablet_pages import new_tablet, page_errors, stored
 from tests.e2e.tablet_voting import vote_motion
-from tests.postgres import Cluster
 
 ORIGIN = "xinzhou.congress.local/tablet-failover"
 MEETING = "takeover"

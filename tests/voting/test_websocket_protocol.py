@@ -1,6 +1,7 @@
 """The server's WebSocket protocol keeps reading a connection while its messages wait for the
 application, and pauses only when READ_AHEAD of them do (uvicorn paused after every message);
-the messages sent to a connection in one round of the event loop go out in one write."""
+the messages sent to a connection in one round of the event loop go out in one write; a client
+is pinged only when it has sent nothing for the ping interval."""
 
 from __future__ import annotations
 
@@ -8,9 +9,14 @@ import asyncio
 
 import uvicorn
 from uvicorn.server import ServerState
+from websockets.datastructures import Headers
+from websockets.http11 import Request
 from websockets.protocol import State
 
-from voting.websocket_protocol import READ_AHEAD, HallWebSocketProtocol
+from voting.websocket_protocol import READ_AHEAD, SEND_NOW, HallWebSocketProtocol
+
+#: The ping interval and timeout of these protocols (``congress serve``'s defaults).
+PING_S = 3.0
 
 
 class CountingTransport:
@@ -40,7 +46,9 @@ async def _noop_app(scope: object, receive: object, send: object) -> None:
 
 
 def protocol() -> tuple[HallWebSocketProtocol, CountingTransport]:
-    config = uvicorn.Config(_noop_app, ws=HallWebSocketProtocol)
+    config = uvicorn.Config(
+        _noop_app, ws=HallWebSocketProtocol, ws_ping_interval=PING_S, ws_ping_timeout=PING_S
+    )
     config.load()
     made = HallWebSocketProtocol(config, ServerState(), {}, asyncio.get_running_loop())
     transport = CountingTransport()
@@ -144,3 +152,88 @@ async def test_nothing_is_written_once_the_connection_is_closing() -> None:
     transport.closing = True
     await turns(3)
     assert transport.written == []
+
+
+def pinged(written: list[bytes]) -> int:
+    """How many ping frames (opcode 9) were written."""
+    return sum(data[0] == 0x89 for data in written)
+
+
+async def test_a_silent_connection_is_pinged_and_given_the_timeout_to_answer() -> None:
+    made, transport = opened()
+    made.send_keepalive_ping()
+    assert pinged(transport.written) == 1 and len(transport.written) == 1
+    assert made.pong_timer is not None and made.ping_timer is None
+    assert made.pending_ping_payload is not None
+    made.pong_timer.cancel()
+
+
+async def test_a_connection_heard_from_within_the_interval_is_pinged_that_long_after() -> None:
+    made, transport = opened()
+    arrive(made, "a vote")
+    heard = made.loop.time()
+    made._heard_at = heard - 1.0  # the message arrived a second ago
+    made.send_keepalive_ping()
+    assert transport.written == []
+    assert made.pong_timer is None and made.pending_ping_payload is None
+    assert made.ping_timer is not None
+    assert abs(made.ping_timer.when() - (heard + PING_S - 1.0)) < 0.05
+    made._heard_at = made.loop.time() - PING_S  # silent for the whole interval since
+    made.ping_timer.cancel()
+    made.send_keepalive_ping()
+    assert pinged(transport.written) == 1
+    assert made.pong_timer is not None
+    made.pong_timer.cancel()
+
+
+async def test_a_message_arriving_is_noted_as_the_last_sign_of_life() -> None:
+    made, _ = opened()
+    before = made.loop.time()
+    arrive(made, "sign_in")
+    assert before <= made._heard_at <= made.loop.time()
+
+
+async def test_a_message_sent_now_joins_the_waiting_write_in_order() -> None:
+    made, transport = opened()
+    assert made.send_text_now('{"type":"you"}') is True
+    await made.send({"type": "websocket.send", "text": '{"type":"ack","seq":7}'})
+    assert made.send_text_now('{"type":"state"}') is True
+    assert transport.written == []
+    await turns(3)
+    assert [frames_of(data) for data in transport.written] == [
+        ['{"type":"you"}', '{"type":"ack","seq":7}', '{"type":"state"}']
+    ]
+
+
+async def test_send_now_refuses_before_the_handshake_after_a_close_while_paused() -> None:
+    made, transport = protocol()
+    assert made.send_text_now("too early") is False
+    made, transport = opened()
+    made.pause_writing()  # the transport's buffer is full: the sender must wait
+    assert made.send_text_now("wait") is False
+    made.resume_writing()
+    assert made.send_text_now("\ud800") is False  # not UTF-8: not sendable as text
+    assert made.send_text_now("now") is True
+    made.close_sent = True
+    assert made.send_text_now("after the close") is False
+    await turns(3)
+    assert [frames_of(data) for data in transport.written] == [["now"]]
+
+
+async def test_an_accepted_connection_offers_send_now_in_its_scope() -> None:
+    made, _ = protocol()
+    request = Request("/ws/meetings/m1/tablet", Headers(UPGRADE_HEADERS))
+    made.handle_connect(request)
+    extension = made.scope["extensions"][SEND_NOW]
+    assert extension == {"send_text": made.send_text_now}
+    for task in made.tasks:
+        task.cancel()
+
+
+UPGRADE_HEADERS = {
+    "Host": "127.0.0.1",
+    "Upgrade": "websocket",
+    "Connection": "Upgrade",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+    "Sec-WebSocket-Version": "13",
+}

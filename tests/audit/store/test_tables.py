@@ -16,6 +16,7 @@ from audit.tables import (
     init_schema,
     trigger_statements,
 )
+from bench.postgres import Cluster
 from tests.audit.store.helpers import (
     ORIGIN,
     FakeClock,
@@ -23,7 +24,6 @@ from tests.audit.store.helpers import (
     new_engine,
     opened_log,
 )
-from tests.postgres import Cluster
 from tests.stores import driver_message, sqlite_store, trigger_names
 
 

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL cluster for the tests: started by the suite itself, deleted at the end.
+"""A throwaway PostgreSQL cluster for the tests and the benchmarks, deleted at the end.
 
 :func:`start_cluster` runs the distribution's ``initdb`` into a new temporary directory and
 ``pg_ctl start`` on a free loopback port, with its Unix socket in that directory and trust
@@ -14,6 +14,9 @@ read again); the directory is deleted at the end. :meth:`Cluster.replica` makes 
 standby (``pg_basebackup -R``) and :meth:`Cluster.require_synchronous` makes the primary's
 commits wait for it (``synchronous_commit = remote_apply``). Anything that stops the cluster from starting
 fails the tests with the reason and the server's log; nothing is skipped.
+
+``bench/run.py --db postgresql`` starts one the same way for the plenary benchmark. The test
+suite imports this module; nothing the project installs does.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -198,9 +203,10 @@ def _server_log(cluster: Cluster) -> str:
     return text[-3000:] or "(the server wrote no log)"
 
 
-def start_cluster() -> Cluster:
+def start_cluster(*, durable: bool = False) -> Cluster:
     """Initialise and start a cluster in a new temporary directory; raise :class:`ClusterError`
-    saying what failed."""
+    saying what failed. ``durable`` keeps PostgreSQL's own defaults (``fsync`` and full-page
+    writes on), for figures that compare with a durable SQLite; the tests leave it off."""
     programs = programs_directory()
     as_user = SERVICE_USER if os.geteuid() == 0 else None
     cluster = Cluster(_new_directory(as_user), 0, programs, as_user)
@@ -211,7 +217,7 @@ def start_cluster() -> Cluster:
         )  # fmt: skip
         if init.returncode != 0:
             raise ClusterError(f"initdb failed in {cluster.data}:\n{init.stdout}{init.stderr}")
-        _start(cluster)
+        _start(cluster, durable=durable)
     except BaseException:
         cluster.stop()
         raise
@@ -234,12 +240,13 @@ def _new_directory(as_user: str | None) -> Path:
     return directory
 
 
-def _start(cluster: Cluster) -> None:
-    """``pg_ctl start`` on a newly picked free port; raise :class:`ClusterError` if it fails."""
+def _start(cluster: Cluster, *, durable: bool = False) -> None:
+    """``pg_ctl start`` on a newly picked free port; raise :class:`ClusterError` if it fails.
+    ``durable`` keeps ``fsync`` and full-page writes on."""
     options = (
         f"-c listen_addresses=127.0.0.1 -c unix_socket_directories={cluster.directory} "
-        "-c fsync=off -c full_page_writes=off -c max_connections=200"
-    )
+        "-c max_connections=200"
+    ) + ("" if durable else " -c fsync=off -c full_page_writes=off")
     for _ in range(START_ATTEMPTS):
         cluster.port = free_port()
         started = cluster.run(
@@ -253,3 +260,14 @@ def _start(cluster: Cluster) -> None:
         f"({START_ATTEMPTS} attempts):\n{started.stdout}{started.stderr}\n"
         f"server log:\n{_server_log(cluster)}"
     )
+
+
+@contextmanager
+def throwaway_database(prefix: str) -> Iterator[str]:
+    """A durable cluster of its own with one empty database: yields the database's URL, then
+    stops the cluster and deletes it."""
+    cluster = start_cluster(durable=True)
+    try:
+        yield cluster.url(cluster.new_database(prefix))
+    finally:
+        cluster.stop()
