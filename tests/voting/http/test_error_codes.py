@@ -7,7 +7,7 @@ import ast
 import re
 from pathlib import Path
 
-from voting import errors, limits
+from voting import errors, limits, standby
 from voting.app import ROUTING_ERRORS
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -58,6 +58,8 @@ def codes_in_the_code() -> dict[str, set[int]]:
         found.setdefault(code, set()).add(status)
     # The body limit answers before any endpoint runs.
     found.setdefault(limits.ERROR_CODE, set()).add(413)
+    # A standby server answers every request so until its database is promoted.
+    found.setdefault(standby.STANDBY_ERROR["error"], set()).add(503)
     return found
 
 
