@@ -22,6 +22,7 @@ from audit.tables import create_engine_for
 from devices.signatures import SignatureChecker
 from voting import ca, http, pages, sockets
 from voting.congress import Congress, SignerFor
+from voting.http.peer_reads import PeerReads
 from voting.limits import BodyLimit
 from voting.openapi import openapi_document
 from voting.passwords import Passwords
@@ -109,7 +110,7 @@ def create_app(
             *ca.routes(settings.tls_ca_path),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(BodyLimit)],
+        middleware=[Middleware(BodyLimit), Middleware(PeerReads)],
         exception_handlers={HTTPException: routing_error},
     )
     app.state.runtime = runtime

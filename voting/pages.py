@@ -54,14 +54,15 @@ def _page(path: Path, headers: dict[str, str] = SECURITY_HEADERS) -> Response:
 
 def tablet_headers(peer_url: str | None) -> dict[str, str]:
     """The tablet page's headers: :data:`SECURITY_HEADERS`, and with a peer server (a
-    primary/standby pair) its WebSocket origin among those the page may connect to, so that the
-    tablet's socket can move there when this server stops."""
+    primary/standby pair) its origin and its WebSocket origin among those the page may connect
+    to, so that the tablet's socket, and the reads that follow it, can move there when this
+    server stops."""
     if peer_url is None:
         return SECURITY_HEADERS
     scheme, rest = peer_url.split("://", 1)
     socket_origin = f"{'wss' if scheme == 'https' else 'ws'}://{rest}"
     policy = SECURITY_HEADERS["Content-Security-Policy"].replace(
-        "connect-src 'self'", f"connect-src 'self' {socket_origin}"
+        "connect-src 'self'", f"connect-src 'self' {peer_url} {socket_origin}"
     )
     return {**SECURITY_HEADERS, "Content-Security-Policy": policy}
 

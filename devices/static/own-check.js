@@ -5,6 +5,7 @@
 import { t } from "./i18n.js";
 import { h } from "./ui.js";
 import { verifyEncryptedBallot } from "./verify.js";
+import { serverOrigin } from "./server.js";
 
 const VERIFY_RETRIES = 5;
 const RETRIED = ["network", "not-found", "not-covered"];
@@ -31,6 +32,7 @@ export function createOwnCheck(app, meeting, { saveBallot, render }) {
     render();
     try {
       const found = await verifyEncryptedBallot({
+        server: serverOrigin(app),
         meeting,
         origin: app.record.origin,
         logKey: app.record.logKey,

@@ -52,8 +52,9 @@ async function logVerifier(logKey, origin) {
   return verifier;
 }
 
-function logBase(meeting) {
-  return `/api/meetings/${encodeURIComponent(meeting)}/log`;
+/** The log's API on `server` (an origin; "" for the page's own server). */
+function logBase(server, meeting) {
+  return `${server}/api/meetings/${encodeURIComponent(meeting)}/log`;
 }
 
 /**
@@ -61,9 +62,11 @@ function logBase(meeting) {
  * `encrypted_ballot` entry under its tracking code holds byte for byte the signed body, the
  * signature and the ballot this tablet sent (`sent` = {body, sig, ballot}), at the seq the
  * acknowledgement named (`seq`, if any), and is included under a checkpoint signed with the log
- * key pinned at pairing. Resolves to {seq, size} or throws VerifyError.
+ * key pinned at pairing. `server` is the origin asked ("" for the page's own server).
+ * Resolves to {seq, size} or throws VerifyError.
  */
 export async function verifyEncryptedBallot({
+  server = "",
   meeting,
   origin,
   logKey,
@@ -73,7 +76,7 @@ export async function verifyEncryptedBallot({
   seq: acknowledged,
 }) {
   const verifier = await logVerifier(logKey, origin);
-  const base = logBase(meeting);
+  const base = logBase(server, meeting);
   const found = await get(
     `${base}/encrypted-ballots/${encodeURIComponent(trackingCode)}`,
     "json",

@@ -9,6 +9,7 @@ import { concat, fromBase64, sha256, toBase64, utf8 } from "./bytes.js";
 import { verifyConsistency } from "./merkle.js";
 import { openCheckpoint, parseVkey } from "./note.js";
 import { signedMessage } from "./keys.js";
+import { serverOrigin } from "./server.js";
 import { h } from "./ui.js";
 
 export const ALARM = "日志不一致：本机已停止表决，请通知监票人";
@@ -49,7 +50,6 @@ function noteText(note) {
 export function createWitness(app, meeting, actions) {
   let running = false;
   let lastRun = 0;
-  const base = `/api/meetings/${encodeURIComponent(meeting)}/log`;
 
   async function fetchText(url) {
     const response = await fetch(url, { cache: "no-store" });
@@ -57,7 +57,12 @@ export function createWitness(app, meeting, actions) {
     return response.text();
   }
 
-  async function proofBetween(first, second) {
+  /** The log's API on the server the socket uses now (docs/operations.md §14). */
+  function logBase() {
+    return `${serverOrigin(app)}/api/meetings/${encodeURIComponent(meeting)}/log`;
+  }
+
+  async function proofBetween(base, first, second) {
     const answer = JSON.parse(await fetchText(`${base}/proof/consistency?from=${first}&to=${second}`));
     if (answer.from !== first || answer.to !== second || !Array.isArray(answer.proof)) return null;
     return answer.proof.map((hash) => fromBase64(hash));
@@ -68,6 +73,7 @@ export function createWitness(app, meeting, actions) {
     const record = app.record;
     if (!record?.logKey || record.alg !== "ed25519" || record.splitView) return;
     const verifier = await parseVkey(record.logKey);
+    const base = logBase();
     const note = await fetchText(`${base}/checkpoint`);
     let shown;
     try {
@@ -82,7 +88,7 @@ export function createWitness(app, meeting, actions) {
     const [first, second] = trusted.size < shown.size ? [trusted, shown] : [shown, trusted];
     if (first.size > 0) {
       try {
-        const proof = (await proofBetween(first.size, second.size)) || [];
+        const proof = (await proofBetween(base, first.size, second.size)) || [];
         await verifyConsistency(first.size, second.size, proof, first.root, second.root);
       } catch (error) {
         if (error.name !== "ProofError" && !(error instanceof SyntaxError)) throw error;

@@ -1,7 +1,8 @@
 """The tablet page in Chromium, paired by a card that names two servers: when the primary
 machine stops (its meeting server and its database killed) and the standby is promoted, the
 page — still the one loaded from server A — moves its socket to server B and the deputy votes
-there.
+there, and its witness reads B's log (its checkpoint and consistency proof, across origins) to
+cosign B's newest checkpoint.
 
 The servers and clusters are those of tests/e2e/server_pair.py (docs/operations.md §14).
 """
@@ -9,6 +10,7 @@ The servers and clusters are those of tests/e2e/server_pair.py (docs/operations.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from devices.cards import tablet_url
 from devices.simulator import HttpClient
 from tests.devices.processes import congress
 from tests.e2e.server_pair import ServerProcess, start_servers, synchronous_pair
-from tests.e2e.tablet_pages import new_tablet, page_errors, stored
+from tests.e2e.tablet_pages import new_tablet, page_errors, stored, wait_until
 from tests.e2e.tablet_voting import vote_motion
 
 ORIGIN = "xinzhou.congress.local/tablet-failover"
@@ -29,6 +31,9 @@ MEETING = "takeover"
 ADMIN = ("chief", "chief-pass-1")
 #: Milliseconds the page has to reconnect to the promoted standby and show the poll.
 MOVE_TIMEOUT_MS = 30_000
+#: Seconds that let the witness look again at the next push (it looks at most every 5 s:
+#: CHECK_EVERY_MS in devices/static/witness.js).
+WITNESS_PAUSE_S = 5.5
 
 
 @pytest.fixture
@@ -51,6 +56,16 @@ class Chair:
 
     def meeting(self, method: str, path: str = "", body: Any = None) -> Any:
         return self.call(method, f"/api/meetings/{MEETING}{path}", body)
+
+    def checkpoint(self) -> str:
+        """The server's newest signed checkpoint note."""
+        path = f"/api/meetings/{MEETING}/log/checkpoint"
+        return self.http.request_sync("GET", path).decode()
+
+
+def checkpoint_size(note: str) -> int:
+    """The tree size of a signed checkpoint note (its second line)."""
+    return int(note.split("\n")[1])
 
 
 def test_a_tablet_paired_with_two_servers_votes_on_the_standby_after_the_primary_stops(
@@ -79,6 +94,13 @@ def test_a_tablet_paired_with_two_servers_votes_on_the_standby_after_the_primary
         expect(page.locator("#signin-status")).to_have_text("已签到")
         [record] = stored(page, "devices")
         assert record["servers"] == [a.base, b.base]
+        opened = chair.checkpoint()  # the meeting's opening, cosigned by the tablet on A
+
+        def cosigned(note: str) -> bool:
+            [record] = stored(page, "devices")
+            return record.get("witness") == {"note": note} and record["outbox"] == []
+
+        wait_until(lambda: cosigned(opened))
 
         # The primary machine stops; the operator promotes the standby.
         a.kill()
@@ -100,8 +122,14 @@ def test_a_tablet_paired_with_two_servers_votes_on_the_standby_after_the_primary
         )
         assert page.evaluate("location.origin") == a.base  # the page stayed; its socket moved
         vote_motion(page, "赞成", encrypted=False)
+        time.sleep(WITNESS_PAUSE_S)
         result = chair.meeting("POST", "/polls/p1/close")["result"]
         assert result["counts"] == {"for": 1, "against": 0, "abstain": 0, "not_voted": 0}
+        # The result's checkpoint, signed by B: the witness read it and the consistency proof
+        # from the one it cosigned on A from B (A is gone), and B acknowledged its cosignature.
+        closed = chair.checkpoint()
+        assert checkpoint_size(closed) > checkpoint_size(opened)
+        wait_until(lambda: cosigned(closed))
         assert page_errors(page) == []
         context.close()
     finally:

@@ -150,8 +150,58 @@ def test_the_peer_servers_pages_may_open_a_tablet_socket(paired: Server) -> None
                 pass
             assert refused.value.code == 1008
         policy = client.get(f"/tablet/{MEETING}").headers["content-security-policy"]
-        assert "connect-src 'self' wss://10.0.0.2:8443;" in policy
+        assert "connect-src 'self' https://10.0.0.2:8443 wss://10.0.0.2:8443;" in policy
         assert policy_allowed(policy, SECURITY_HEADERS["Content-Security-Policy"])
+
+
+#: The reads of the tablet page over HTTP (devices/static/verify.js, witness.js).
+TABLET_READS = [
+    f"/api/meetings/{MEETING}/log/checkpoint",
+    f"/api/meetings/{MEETING}/log/proof/consistency?from=1&to=2",
+    f"/api/meetings/{MEETING}/log/proof/inclusion?seq=0&size=2",
+    f"/api/meetings/{MEETING}/log/encrypted-ballots/ABCD-EFGH",
+]
+#: Routes the tablet page does not read from another server.
+OTHER_ROUTES = [
+    f"/api/meetings/{MEETING}/log/checkpoints",
+    f"/api/meetings/{MEETING}/log/checkpoint.svg",
+    f"/api/meetings/{MEETING}/log/entries",
+    f"/api/meetings/{MEETING}/documents/{'0' * 64}",
+    "/api/meetings",
+    "/healthz",
+]
+
+
+def test_the_peer_servers_tablet_page_may_read_the_log_here_and_nothing_else(
+    paired: Server,
+) -> None:
+    with paired.client() as client:
+        open_meeting(client, 2)
+        for path in TABLET_READS:
+            answer = client.get(path, headers={"origin": PEER})
+            assert answer.headers["access-control-allow-origin"] == PEER, path
+            assert answer.headers["vary"] == "Origin", path
+            for other in ("https://10.0.0.2:8444", "http://10.0.0.2:8443", "null"):
+                refused = client.get(path, headers={"origin": other})
+                assert "access-control-allow-origin" not in refused.headers, (path, other)
+                assert refused.headers["vary"] == "Origin", path
+                assert refused.status_code == answer.status_code, path
+            assert "access-control-allow-origin" not in client.get(path).headers
+        for path in OTHER_ROUTES:
+            answer = client.get(path, headers={"origin": PEER})
+            assert "access-control-allow-origin" not in answer.headers, path
+            assert "origin" not in answer.headers.get("vary", "").lower(), path
+        post = client.post(TABLET_READS[0], headers={"origin": PEER})
+        assert post.status_code == 405
+        assert "access-control-allow-origin" not in post.headers
+
+
+def test_a_lone_server_allows_no_other_origin_to_read_its_log(server: Server) -> None:
+    with server.client() as client:
+        open_meeting(client, 2)
+        for path in TABLET_READS:
+            answer = client.get(path, headers={"origin": PEER})
+            assert "access-control-allow-origin" not in answer.headers, path
 
 
 def test_a_lone_server_refuses_the_would_be_peer(server: Server) -> None:
@@ -182,7 +232,7 @@ def test_the_release_policy_allows_one_peer_socket_and_nothing_else() -> None:
     release = SECURITY_HEADERS["Content-Security-Policy"]
     assert tablet_headers(None) == SECURITY_HEADERS
     with_peer = tablet_headers("http://[fd00::2]:8000")["Content-Security-Policy"]
-    assert "connect-src 'self' ws://[fd00::2]:8000;" in with_peer
+    assert "connect-src 'self' http://[fd00::2]:8000 ws://[fd00::2]:8000;" in with_peer
     assert policy_allowed(with_peer, release)
     assert policy_allowed(release, release)
     assert not policy_allowed(None, release)
@@ -193,6 +243,16 @@ def test_the_release_policy_allows_one_peer_socket_and_nothing_else() -> None:
     assert not policy_allowed(
         release.replace("connect-src 'self'", "connect-src 'self' wss://a:1 wss://b:2"), release
     )
+    for added in (
+        "wss://a:1",  # the socket alone: this release's servers allow the peer's reads too
+        "https://a:1 wss://b:1",  # two different servers
+        "https://a:1 ws://a:1",  # https with an unencrypted socket
+        "http://a:1 wss://a:1",
+        "https://a:1 wss://a:1 https://b:1",
+    ):
+        assert not policy_allowed(
+            release.replace("connect-src 'self'", f"connect-src 'self' {added}"), release
+        ), added
 
 
 def test_the_peer_address_comes_from_the_environment_or_the_command_line() -> None:

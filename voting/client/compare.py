@@ -91,17 +91,22 @@ class ClientReport:
         return sum(1 for asset in self.assets if asset.verdict is verdict)
 
 
-#: What a server of a primary/standby pair adds to the release policy: the WebSocket origin of
-#: its peer server (``voting.pages.tablet_headers``).
-_PEER_SOCKET = re.compile(r"connect-src 'self' wss?://[A-Za-z0-9.\-\[\]:]+;")
+#: What a server of a primary/standby pair adds to the release policy: the origin of its peer
+#: server and that server's WebSocket origin, https with wss or http with ws
+#: (``voting.pages.tablet_headers``).
+_PEER = re.compile(
+    r"connect-src 'self' (?:https://([A-Za-z0-9.\-\[\]:]+) wss://\1"
+    r"|http://([A-Za-z0-9.\-\[\]:]+) ws://\2);"
+)
 
 
 def policy_allowed(served: str | None, release: str) -> bool:
     """Whether the policy ``served`` with the tablet page is the release's policy, or that policy
-    with one peer server's WebSocket origin allowed to connect to (a primary/standby pair)."""
+    with one peer server allowed to connect to, over HTTP and WebSocket (a primary/standby
+    pair)."""
     if served is None:
         return False
-    return served == release or _PEER_SOCKET.sub("connect-src 'self';", served, count=1) == release
+    return served == release or _PEER.sub("connect-src 'self';", served, count=1) == release
 
 
 def check_client(page_url: str, manifest: ClientManifest, fetch: Fetch) -> ClientReport:

@@ -15,7 +15,7 @@
 // attempt that fails before its welcome — no answer within `connectMs`, a closed connection, or
 // a server on standby (error `standby`, 「备用服务器待命中」) — moves on to the next address, and
 // the backoff grows once per round of all the addresses. Only the socket moves: the page
-// stays where it was loaded from.
+// stays where it was loaded from, and reads over HTTP from `origin`, the server in use.
 
 // Timeouts (milliseconds)
 export const DEFAULTS = {
@@ -91,6 +91,12 @@ export class ReconnectingSocket {
   /** The address in use (or tried next). */
   get url() {
     return this.urls[this.current];
+  }
+
+  /** The HTTP origin (`https://host:port`) of the server in use (or tried next). */
+  get origin() {
+    const { protocol, host } = new URL(this.url);
+    return `${protocol === "wss:" ? "https" : "http"}://${host}`;
   }
 
   start() {
