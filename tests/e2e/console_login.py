@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from playwright.sync_api import Browser, Page
 
 from tests.e2e.conftest import CHAIR, DemoServer
+from tests.e2e.watched import watched_page
 
 #: The demo meeting's name, as the console's meeting list shows it.
 DEMO_MEETING = "新洲镇第十七届人民代表大会第三次会议"
@@ -29,12 +30,6 @@ def console_page(
 ) -> Iterator[Page]:
     """The console in a new browser context, logged in on ``meeting``; no script error may
     occur on it while it is open."""
-    context = browser.new_context(viewport={"width": 1280, "height": height}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{server.base}/chair")
-    log_in(page, meeting=meeting)
-    yield page
-    context.close()
-    assert errors == []
+    with watched_page(browser, height=height, url=f"{server.base}/chair") as page:
+        log_in(page, meeting=meeting)
+        yield page

@@ -18,6 +18,7 @@ from tests.e2e.a11y import check_page
 from tests.e2e.conftest import MEETING, SCREENSHOTS, DemoServer
 from tests.e2e.console_login import log_in
 from tests.e2e.tablets import HallTablet
+from tests.e2e.watched import watched_page
 from voting import sample
 
 NO_PROBLEMS = {"unnamed": [], "contrast": [], "small": []}
@@ -25,13 +26,8 @@ NO_PROBLEMS = {"unnamed": [], "contrast": [], "small": []}
 
 @pytest.fixture(scope="module")
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == []
+    with watched_page(browser, height=800) as page:
+        yield page
 
 
 @pytest.fixture(scope="module")

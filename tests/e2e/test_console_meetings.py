@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.a11y import check_page
 from tests.e2e.conftest import CHAIR, MEETING, SCREENSHOTS, DemoServer
+from tests.e2e.watched import watched_page
 from voting import sample
 
 NO_PROBLEMS = {"unnamed": [], "contrast": [], "small": []}
@@ -45,13 +46,8 @@ def county(demo_server: DemoServer) -> DemoServer:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == []
+    with watched_page(browser, height=900) as page:
+        yield page
 
 
 def log_in(page: Page, server: DemoServer, username: str, password: str) -> None:

@@ -16,6 +16,7 @@ from tests.e2e import scenario
 from tests.e2e.a11y import check_page, low_contrast_text, unnamed_controls
 from tests.e2e.conftest import MEETING, SCREENSHOTS, DemoServer
 from tests.e2e.console_login import console_page
+from tests.e2e.watched import watched_page
 
 BASE = f"/api/meetings/{MEETING}"
 BUDGET = {"kind": "motion", "title": "关于新洲镇2026年财政预算的决议"}
@@ -47,20 +48,11 @@ def console(demo_server: DemoServer, browser: Browser, token: str) -> Iterator[P
         yield page
 
 
-def _fresh(browser: Browser) -> Iterator[Page]:
-    """A new browser context: no cookie, no token, no stored login."""
-    context = browser.new_context(viewport={"width": 1000, "height": 1400}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == []
-
-
 @pytest.fixture
 def reader(browser: Browser) -> Iterator[Page]:
-    yield from _fresh(browser)
+    """A new browser context: no cookie, no token, no stored login."""
+    with watched_page(browser, width=1000, height=1400) as page:
+        yield page
 
 
 def test_the_chair_issues_a_notice_of_the_announced_result(console: Page) -> None:

@@ -14,6 +14,7 @@ from tests.e2e.conftest import MEETING, SCREENSHOTS, DemoServer
 from tests.e2e.console_login import log_in
 from tests.e2e.tablet_pages import Chair, paired_tablet, screenshot
 from tests.e2e.tablets import HallTablet
+from tests.e2e.watched import watched_page
 
 
 @pytest.fixture(scope="module")
@@ -37,20 +38,9 @@ def tablet(browser: Browser, chair: Chair) -> Iterator[tuple[BrowserContext, Pag
     context.close()
 
 
-def _watch(browser: Browser, url: str, size: dict[str, int]) -> Iterator[Page]:
-    context = browser.new_context(viewport=size, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url)
-    yield page
-    context.close()
-    assert errors == []
-
-
 @pytest.fixture(scope="module")
 def console(demo_server: DemoServer, browser: Browser) -> Iterator[Page]:
-    for page in _watch(browser, f"{demo_server.base}/chair", {"width": 1280, "height": 800}):
+    with watched_page(browser, height=800, url=f"{demo_server.base}/chair") as page:
         log_in(page)
         expect(page.locator("#conn")).to_have_text("已连接")
         yield page
@@ -60,7 +50,8 @@ def console(demo_server: DemoServer, browser: Browser) -> Iterator[Page]:
 def display(demo_server: DemoServer, browser: Browser) -> Iterator[Page]:
     token = demo_server.credentials()["display_token"]
     url = f"{demo_server.base}/display/{MEETING}#token={token}"
-    yield from _watch(browser, url, {"width": 1920, "height": 1080})
+    with watched_page(browser, width=1920, height=1080, url=url) as page:
+        yield page
 
 
 def test_the_deputy_asks_to_speak_and_withdraws(
