@@ -59,7 +59,11 @@ class OpenConnections:
 
     def admit(self, address: str, transport: asyncio.BaseTransport, cap: int) -> bool:
         """Record ``transport`` from ``address`` unless ``address`` already holds ``cap`` open
-        connections (``cap`` 0: no cap); return whether it was admitted."""
+        connections; return whether it was admitted. With ``cap`` 0 (no cap) every connection
+        is admitted and none is recorded: a hall behind one address would otherwise make each
+        new connection walk all the open ones."""
+        if not cap:
+            return True
         self._admitted += 1
         if self._admitted % 1024 == 0:
             self._forget_closed()

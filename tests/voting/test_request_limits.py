@@ -153,6 +153,7 @@ def test_a_cap_of_zero_admits_everyone() -> None:
     connections = OpenConnections()
     admitted = [connections.admit("10.0.0.5", FakeTransport(), 0) for _ in range(1000)]
     assert admitted == [True] * 1000
+    assert connections.count("10.0.0.5") == 0  # nothing to cap, nothing recorded
 
 
 def test_forwarded_headers_are_believed_only_from_named_proxies() -> None:
