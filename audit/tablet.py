@@ -6,6 +6,16 @@ SHA-256 (SubjectPublicKeyInfo DER public key, base64; signatures raw ``r || s``,
 WebCrypto gives them). The log keeps the body and the signature unchanged, so anyone can check
 them again with the key from the ``device_paired`` entry.
 
+Two implementations check Ed25519 signatures (:data:`Ed25519Library`). The verifier uses
+OpenSSL (``cryptography``), the reference; the meeting server uses libsodium (PyNaCl), which
+checks a signature in less than half the time on the machines measured (``docs/performance.md``)
+— with a whole hall voting in the same second that is the server's largest single cost. So
+the server's checks and the auditor's are two independent implementations, and libsodium's
+rules are the stricter ones: besides what both refuse (a scalar S ≥ L, a point that does not
+decode, an equation that does not hold), it refuses public keys and R of small order and public
+keys that are not canonically encoded. Every signature the server accepts, the verifier accepts
+(``tests/audit/test_tablet_libraries.py``).
+
 Body types (every body carries ``type``, ``deputy``, ``device`` and ``n``, the device's counter,
 which increases with every message):
 
@@ -25,7 +35,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
@@ -38,6 +48,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
 )
+from nacl.bindings import crypto_sign_open
+from nacl.exceptions import BadSignatureError
 
 from audit.canonical import canonical_bytes
 from audit.errors import AuditError, CanonicalError
@@ -46,6 +58,7 @@ __all__ = [
     "BODY_TYPES",
     "TABLET_CONTEXT",
     "DeviceKey",
+    "Ed25519Library",
     "TabletSignatureError",
     "sign_tablet_body",
     "signing_payload",
@@ -75,6 +88,10 @@ _ED25519_SIG_SIZE: Final = 64
 _P256_COORDINATE_SIZE: Final = 32
 _ECDSA_SHA256: Final = ec.ECDSA(hashes.SHA256())
 
+#: Which implementation checks Ed25519 signatures: OpenSSL through ``cryptography`` (the
+#: verifier's) or libsodium through PyNaCl (the meeting server's).
+Ed25519Library = Literal["openssl", "libsodium"]
+
 
 class TabletSignatureError(AuditError):
     """A device public key or a tablet signature is malformed, or the signature does not verify
@@ -92,22 +109,31 @@ def signing_payload(body: Mapping[str, Any]) -> bytes:
 class DeviceKey:
     """A tablet's public key, parsed once from its ``device_paired`` entry."""
 
-    __slots__ = ("_key", "alg")
+    __slots__ = ("_key", "_sodium_key", "alg")
 
-    def __init__(self, alg: str, key: Ed25519PublicKey | ec.EllipticCurvePublicKey) -> None:
+    def __init__(
+        self,
+        alg: str,
+        key: Ed25519PublicKey | ec.EllipticCurvePublicKey,
+        sodium_key: bytes | None = None,
+    ) -> None:
         self.alg = alg
         self._key = key
+        #: The raw Ed25519 key when libsodium checks this key's signatures.
+        self._sodium_key = sodium_key
 
     @classmethod
-    def parse(cls, alg: str, public_key: str) -> DeviceKey:
-        """Parse ``public_key`` (base64) for ``alg``; raises :class:`TabletSignatureError`."""
+    def parse(cls, alg: str, public_key: str, *, ed25519: Ed25519Library = "openssl") -> DeviceKey:
+        """Parse ``public_key`` (base64) for ``alg``; raises :class:`TabletSignatureError`.
+        ``ed25519``: the implementation that checks an Ed25519 key's signatures."""
         raw = _b64decode(public_key, "public key")
         if alg == "ed25519":
             if len(raw) != _ED25519_KEY_SIZE:
                 raise TabletSignatureError(
                     f"ed25519 public key is {len(raw)} bytes, expected {_ED25519_KEY_SIZE}"
                 )
-            return cls(alg, Ed25519PublicKey.from_public_bytes(raw))
+            parsed = Ed25519PublicKey.from_public_bytes(raw)
+            return cls(alg, parsed, raw if ed25519 == "libsodium" else None)
         if alg == "p256":
             try:
                 key = serialization.load_der_public_key(raw)
@@ -136,7 +162,10 @@ class DeviceKey:
                     raise TabletSignatureError(
                         f"ed25519 signature is {len(raw)} bytes, expected {_ED25519_SIG_SIZE}"
                     )
-                self._key.verify(raw, payload)
+                if self._sodium_key is None:
+                    self._key.verify(raw, payload)
+                else:
+                    _sodium_verify(self._sodium_key, raw, payload)
             else:
                 if len(raw) != 2 * _P256_COORDINATE_SIZE:
                     raise TabletSignatureError(
@@ -148,6 +177,14 @@ class DeviceKey:
                 self._key.verify(encode_dss_signature(r, s), payload, _ECDSA_SHA256)
         except InvalidSignature:
             raise TabletSignatureError(f"{self.alg} signature does not verify") from None
+
+
+def _sodium_verify(public_key: bytes, signature: bytes, payload: bytes) -> None:
+    """libsodium's ``crypto_sign_open`` (PyNaCl's binding): the signature, then the message."""
+    try:
+        crypto_sign_open(signature + payload, public_key)
+    except BadSignatureError:
+        raise InvalidSignature() from None
 
 
 def verify_tablet_signature(alg: str, public_key: str, body: Mapping[str, Any], sig: str) -> None:

@@ -51,7 +51,7 @@ class BenchTablet(SimTablet):
         self.present_seen: dict[int, float] = {}
         self.sizes: dict[str, int] = {}
 
-    def _absorb(self, message: Any) -> None:
+    def _absorb(self, message: Any, *, answer: bool = False) -> None:
         if isinstance(message, dict):
             kind = message.get("type")
             if kind in {"welcome", "state"} and isinstance(message.get("state"), dict):
@@ -64,7 +64,7 @@ class BenchTablet(SimTablet):
                     self.present_seen.setdefault(present, now)
             if isinstance(kind, str) and kind not in self.sizes:
                 self.sizes[kind] = len(encode(message).encode())
-        super()._absorb(message)
+        super()._absorb(message, answer=answer)
 
 
 @dataclass

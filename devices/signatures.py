@@ -1,11 +1,12 @@
 """Tablet signatures checked in worker processes, before the decision that needs them.
 
-Verifying a signature takes some 70 µs of CPU (Ed25519 with ``cryptography``), and
-``cryptography`` holds the GIL while it verifies, so a thread does not help: with a whole hall
+Verifying a signature takes some 60–140 µs of CPU (Ed25519, libsodium and OpenSSL on the
+machines measured), and both bindings hold the GIL while they verify, so a thread does not help: with a whole hall
 voting in the same second, the meeting's event loop spent more time verifying signatures than on
 anything else (``docs/performance.md``). :class:`SignatureChecker` sends each signed message's
 key, payload and signature to a worker process as soon as the message has been read, batched per
-turn of the event loop, and returns the worker's :class:`~audit.signature_batch.Verdict`.
+turn of the event loop, and returns the worker's :class:`~audit.signature_batch.Verdict`. The
+workers check Ed25519 with libsodium, as every check of the server does (:mod:`audit.tablet`).
 
 The verdict is a value: the inbound pipeline passes it to the core's decision, which uses it
 only for a device whose key is the one checked, and otherwise verifies there and then. With no
@@ -126,7 +127,7 @@ class SignatureChecker:
             return
         jobs = [job for job, _ in batch]
         try:
-            done = asyncio.get_running_loop().run_in_executor(pool, check_signatures, jobs)
+            done = asyncio.get_running_loop().run_in_executor(pool, check_with_libsodium, jobs)
         except RuntimeError as error:  # the pool was shut down or broke
             self._give_up(error)
             _answer(batch, None)
@@ -150,6 +151,11 @@ class SignatureChecker:
             log.warning("the signature worker failed (%s); verifying in the server", error)
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+
+def check_with_libsodium(jobs: list[SignatureJob]) -> list[str | None]:
+    """In a worker: :func:`~audit.signature_batch.check_signatures` with libsodium."""
+    return check_signatures(jobs, ed25519="libsodium")
 
 
 def _answer(batch: list[_Waiting], problems: list[str | None] | None) -> None:

@@ -371,11 +371,9 @@ class SimTablet:
                 message = json.loads(text)
                 ref = message.get("id") if isinstance(message, dict) else None
                 future = self._pending.pop(ref, None) if isinstance(ref, str) else None
-                if future is not None:
-                    if not future.done():
-                        future.set_result(message)
-                else:
-                    self._absorb(message)
+                if future is not None and not future.done():
+                    future.set_result(message)
+                self._absorb(message, answer=future is not None)
         except ConnectionClosed:
             pass
         finally:
@@ -388,16 +386,18 @@ class SimTablet:
             self._pending.clear()
             self._changed.set()
 
-    def _absorb(self, message: Any) -> None:
+    def _absorb(self, message: Any, *, answer: bool = False) -> None:
+        """Keep what ``message`` tells: the public view, the deputy's own view (pushed, or in
+        the answer to a command that changed it), an error nobody asked for."""
         if not isinstance(message, dict):
             return
         kind = message.get("type")
         if kind in {"welcome", "state"} and isinstance(message.get("state"), dict):
             self.state = message["state"]
             self.seq = max(self.seq, int(self.state.get("seq", 0)))
-        if kind in {"welcome", "you"} and isinstance(message.get("you"), dict):
+        if kind in {"welcome", "you", "ack", "ballot_ack"} and isinstance(message.get("you"), dict):
             self.you = message["you"]
-        if kind == "error":
+        if kind == "error" and not answer:
             self.unsolicited_errors.append(message)
         self._changed.set()
 

@@ -11,7 +11,8 @@
     commit        MeetingService.submit: the only path that writes
     answer        the outcome as a reply: ack, ballot_ack (signed by the log key) for an
                   encrypted ballot, or the same answer marked "duplicate" for a message already
-                  recorded
+                  recorded; an answer to a command that wrote entries carries the deputy's own
+                  view (``you``), which the commit's pushes then leave out for this tablet
 
 The socket handler (:mod:`voting.sockets`) only reads frames, limits their rate and sends what
 :func:`handle` returns; a refusal arrives as a :class:`~voting.errors.CommandError`.
@@ -33,7 +34,7 @@ from ballots.crypto.errors import CryptoError
 from devices.ballot_checks import BallotJob, BallotQueue, BallotVerdict, DecodedBallot
 from devices.signatures import SignatureChecker
 from voting import core, protocol
-from voting.core import encrypted, proposals, witness
+from voting.core import encrypted, proposals, views, witness
 from voting.core.devices import SignedBody
 from voting.core.records import Device
 from voting.errors import CommandError, invalid_message
@@ -81,9 +82,9 @@ async def handle(link: TabletLink, raw: Any) -> Reply:
     if message.type == "checkpoint_cosign":
         return await store_cosignature(link, message.id, signed)
     verdict = await authenticate(link, signed)
-    decide = _DECISIONS[message.type]
-    written = await service.submit(functools.partial(decide, signed=signed, verdict=verdict))
-    return ack(message.id, written)
+    decide = functools.partial(_DECISIONS[message.type], signed=signed, verdict=verdict)
+    written = await service.submit(decide, answered=link.device.id)
+    return ack(message.id, written, link)
 
 
 #: The decision for each signed message type but the encrypted ballot.
@@ -144,10 +145,13 @@ async def cast_encrypted(
     decide = functools.partial(
         encrypted.cast_encrypted, signed=signed, verdict=verdict, ballot=decoded
     )
-    written = await service.submit(decide)
+    written = await service.submit(decide, answered=link.device.id)
     if decoded is None:  # the decision refuses a ballot it could not decode: never reached
         raise invalid_message("the ballot was not decoded")
-    return encrypted_ack(service, message.id, str(signed.body.get("poll")), decoded, written)
+    reply = encrypted_ack(service, message.id, str(signed.body.get("poll")), decoded, written)
+    if written.already is None:
+        reply["you"] = own_view(link)
+    return reply
 
 
 def decoded_ballot(
@@ -208,8 +212,14 @@ def encrypted_ack(
     return reply
 
 
-def ack(ref: str | None, written: Written) -> Reply:
-    """The answer to a committed (or already recorded) sign-in or named vote."""
+def own_view(link: TabletLink) -> dict[str, Any]:
+    """The deputy's own view now, for the answer to the deputy's tablet."""
+    return views.deputy_view(link.service.state, link.device.deputy)
+
+
+def ack(ref: str | None, written: Written, link: TabletLink) -> Reply:
+    """The answer to a committed (or already recorded) signed command: a command that wrote
+    entries is answered with the deputy's own view (``you``)."""
     if written.already is not None:
         return {"type": "ack", "id": ref, "duplicate": True}
-    return {"type": "ack", "id": ref, "seq": written.entries[0]["seq"]}
+    return {"type": "ack", "id": ref, "seq": written.entries[0]["seq"], "you": own_view(link)}

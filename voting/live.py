@@ -2,7 +2,8 @@
 
 After each transaction commits, :meth:`Live.committed` decides who must hear of it: tablets and
 the hall display get the public view when the agenda, a poll or the attendance changes; the chair
-console gets its fuller view. A transaction holding many commands (group commit: a whole hall
+console gets its fuller view; a deputy's tablets get the deputy's own view (``you``), except the
+tablet whose command wrote the change: its answer carries that view. A transaction holding many commands (group commit: a whole hall
 signing in at once) costs one push to each tablet, not one per command. Console and display
 updates are coalesced (at most one every ``coalesce_s`` seconds, a setting), so a burst of votes costs a few
 messages, not one per vote. A revoked device's connection is closed as soon as the revocation
@@ -86,9 +87,12 @@ class Live:
         self._public[service.meeting_id] = (state, state.size, view)
         return view
 
-    def committed(self, service: MeetingService, entries: Entries) -> None:
+    def committed(
+        self, service: MeetingService, entries: Entries, answered: frozenset[str] = frozenset()
+    ) -> None:
         """Push what one committed transaction changed (the service calls this, before the
-        transaction's commands are answered)."""
+        transaction's commands are answered). ``answered``: the devices whose answers carry
+        their deputy's own view; they get no separate ``you``."""
         meeting = service.meeting_id
         for entry in entries:
             if entry["type"] == "device_revoked":
@@ -99,11 +103,16 @@ class Live:
             )
         own = dict.fromkeys(e["deputy"] for e in entries if e["type"] in OWN_CHANGES)
         for deputy in own:
-            self.send_own(service, deputy)
+            self.send_own(service, deputy, answered)
         self.schedule_watchers(service)
 
-    def send_own(self, service: MeetingService, deputy: str) -> None:
-        peers = self.hub.tablets_of(service.meeting_id, deputy)
+    def send_own(
+        self, service: MeetingService, deputy: str, answered: frozenset[str] = frozenset()
+    ) -> None:
+        """Push the deputy's own view to the deputy's tablets but those in ``answered``."""
+        peers = [
+            p for p in self.hub.tablets_of(service.meeting_id, deputy) if p.device not in answered
+        ]
         if peers:
             message = {"type": "you", "you": views.deputy_view(service.state, deputy)}
             for peer in peers:

@@ -115,9 +115,11 @@ class Runtime:
         except CommandError as error:
             log.warning("timer could not close poll %s of %s: %s", poll, meeting, error.code)
 
-    def _committed(self, service: MeetingService, entries: Entries) -> None:
+    def _committed(
+        self, service: MeetingService, entries: Entries, answered: frozenset[str]
+    ) -> None:
         """Push what a transaction changed, and arm the timer of a floor it granted."""
-        self.live.committed(service, entries)
+        self.live.committed(service, entries, answered)
         for entry in entries:
             if entry["type"] == "floor_granted":
                 self.schedule_floor_end(service.meeting_id, entry["deputy"], entry["ends_at"])

@@ -12,6 +12,8 @@ decided against them; the transaction is then written. If it fails, the service 
 state from the committed log and every command of the batch is refused with
 ``storage-failed``. A command is answered only after the commit, and only after
 :attr:`~MeetingService.on_commit` was told of it; a refused command raises and writes nothing.
+A tablet's command names its device (``answered``): its answer carries the deputy's own view, so
+the listener need not push that view to the same connection separately.
 The state is read and changed only on the event loop's thread.
 """
 
@@ -40,8 +42,9 @@ Entries = list[dict[str, Any]]
 #: A decision of the core, bound to its arguments: the current state in, the outcome out.
 Decision = Callable[[MeetingState], Decided]
 SessionWork = Callable[[Session], None]
-#: Told of every committed transaction: the service and the entries written, as stored.
-CommitListener = Callable[["MeetingService", Entries], None]
+#: Told of every committed transaction: the service, the entries written (as stored) and the
+#: devices whose commands in it wrote entries and are answered with their deputy's own view.
+CommitListener = Callable[["MeetingService", Entries, frozenset[str]], None]
 
 #: A checkpoint is signed in the same transaction as any of these entry types.
 CHECKPOINT_AFTER = frozenset(
@@ -69,11 +72,14 @@ class Written:
 class _Pending:
     """A command waiting for its transaction, and the future its caller awaits."""
 
-    __slots__ = ("also", "decide", "future")
+    __slots__ = ("also", "answered", "decide", "future")
 
-    def __init__(self, decide: Decision, also: SessionWork | None) -> None:
+    def __init__(
+        self, decide: Decision, also: SessionWork | None, answered: str | None = None
+    ) -> None:
         self.decide = decide
         self.also = also
+        self.answered = answered
         self.future: asyncio.Future[Written] = asyncio.get_running_loop().create_future()
 
     def succeed(self, written: Written) -> None:
@@ -95,6 +101,15 @@ class _Batch:
     @property
     def changes(self) -> list[Change]:
         return [c for _, c in self.answers if isinstance(c, Change)]
+
+    @property
+    def answered(self) -> frozenset[str]:
+        """The devices whose commands wrote entries and are answered with their own view."""
+        return frozenset(
+            p.answered
+            for p, c in self.answers
+            if p.answered is not None and isinstance(c, Change) and c.entries
+        )
 
 
 def _writes_nothing(outcome: Change | AlreadyRecorded) -> bool:
@@ -139,7 +154,12 @@ class MeetingService:
     # The one path that writes --------------------------------------------------------------
 
     async def submit(
-        self, decide: Decision, *, alone: bool = False, also: SessionWork | None = None
+        self,
+        decide: Decision,
+        *,
+        alone: bool = False,
+        also: SessionWork | None = None,
+        answered: str | None = None,
     ) -> Written:
         """Decide, write the change durably, then answer.
 
@@ -149,11 +169,13 @@ class MeetingService:
         transaction of its own (a command that reads what the log has committed before it
         decides, e.g. the checkpoint rule). ``also``: more work on the transaction's session (e.g. marking
         a pairing code used); raising there rolls back. A command with ``also`` runs alone.
+        ``answered``: the device of the tablet that sent the command, whose answer carries the
+        deputy's own view (the commit's listener is told, :data:`CommitListener`).
         """
         if alone or also is not None:
             async with self._lock:
                 return await self._submit_locked(decide, also)
-        pending = _Pending(decide, also)
+        pending = _Pending(decide, also, answered)
         self._queue.append(pending)
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.get_running_loop().create_task(self._flush())
@@ -217,7 +239,7 @@ class MeetingService:
         committed = [orjson.loads(data) for data in stored]
         if committed and self.on_commit is not None:
             try:
-                self.on_commit(self, committed)
+                self.on_commit(self, committed, decided.answered)
             except Exception:  # the commit stands; a push that failed must not hide it
                 log.exception("meeting %s: telling of a commit failed", self.meeting_id)
         start = 0

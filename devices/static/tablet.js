@@ -164,6 +164,8 @@ async function receive(message) {
     case "ballot_ack":
     case "cosign_ack":
     case "error":
+      // The answer to a command that changed the deputy's own view carries it.
+      if (message.you) setYou(message.you);
       if (message.id && message.id === app.inFlight) {
         await reply(message);
       } else if (message.type === "error" && !message.id) {

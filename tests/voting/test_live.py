@@ -310,11 +310,12 @@ def test_a_closed_polls_result_reaches_the_tablets(crypto_hall: tuple[Hall, Scru
     poll = open_encrypted(hall.chair, scrutineers, "a", {"kind": "motion"})
     encryption = hall.chair.state()["poll"]["encryption"]
     for session, choice in zip(hall.sessions, ["for", "for", "abstain"], strict=True):
-        cast(session, poll, encryption, Choice.stances([choice]))
-        # The tablet's own view was pushed after the commit, before the acknowledgement.
-        own = [m["you"] for m in session.pushed if m["type"] == "you"]
-        assert own[-1]["took_part"] is True
-        assert "choice" not in own[-1]
+        answer = cast(session, poll, encryption, Choice.stances([choice]))
+        # The tablet's own view comes with the acknowledgement, not as a push of its own.
+        assert answer["you"]["took_part"] is True
+        assert answer["you"]["poll"] == poll
+        assert "choice" not in answer["you"]
+        assert [m for m in session.pushed if m["type"] == "you"] == []
     assert hall.chair.post(f"/polls/{poll}/close")["result"] is None
     post_shares(hall.client, scrutineers, poll, 1)
     post_shares(hall.client, scrutineers, poll, 2)

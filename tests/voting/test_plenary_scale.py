@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 
 import ballots
-from audit.signature_batch import Verdict, check_signatures
+from audit.signature_batch import SignatureJob, Verdict, check_signatures
 from audit.tablet import DeviceKey, signing_payload
 from devices.hub import Hub, Peer
-from devices.signatures import SignatureChecker
+from devices.signatures import SignatureChecker, check_with_libsodium
 from devices.tablet import Tablet
 from tests.voting.test_service import (
     OpenMeeting,
@@ -55,8 +55,11 @@ async def test_a_transaction_is_told_once_before_any_of_its_commands_is_answered
     told: list[tuple[list[str], int, int]] = []
     answered: list[str] = []
 
-    def listener(told_by: MeetingService, entries: list[dict[str, Any]]) -> None:
+    def listener(
+        told_by: MeetingService, entries: list[dict[str, Any]], answered_own: frozenset[str]
+    ) -> None:
         assert told_by is service
+        assert answered_own == frozenset()  # signed in by the service, not by their tablets
         assert [e["seq"] for e in entries] == list(
             range(service.log.size - len(entries), service.log.size)
         )
@@ -113,9 +116,11 @@ async def test_a_hall_signing_in_at_once_gets_a_push_per_transaction_not_per_dep
     transactions: list[int] = []
     original = live.committed
 
-    def counting(told_by: MeetingService, entries: list[dict[str, Any]]) -> None:
+    def counting(
+        told_by: MeetingService, entries: list[dict[str, Any]], answered: frozenset[str]
+    ) -> None:
         transactions.append(len(entries))
-        original(told_by, entries)
+        original(told_by, entries, answered)
 
     service.on_commit = counting
     await asyncio.gather(*(sign_in(service, d) for d in deputies))
@@ -213,12 +218,15 @@ async def test_ballots_are_checked_against_the_definition_parsed_once(
 # Signatures verified ahead of the decision ---------------------------------------------------
 
 
-def test_the_worker_verifies_with_the_same_code() -> None:
+@pytest.mark.parametrize("check", [check_signatures, check_with_libsodium])
+def test_the_worker_verifies_with_the_same_code(
+    check: Callable[[list[SignatureJob]], list[str | None]],
+) -> None:
     good = Tablet(origin="o", device="t1", deputy="d01")
     other = Tablet(origin="o", device="t2", deputy="d02")
     signed = good.sign_in()
     payload = signing_payload(signed["body"])
-    assert check_signatures(
+    assert check(
         [
             ("ed25519", good.public_key, payload, signed["sig"]),
             ("ed25519", other.public_key, payload, signed["sig"]),
@@ -336,7 +344,7 @@ async def test_stopping_the_checker_ends_its_worker() -> None:
 
 SERVER_WITH_A_WORKER = """
 import asyncio, sys
-from devices.signatures import SignatureChecker
+from devices.signatures import SignatureChecker, check_with_libsodium
 
 async def main():
     checker = SignatureChecker(workers=1)

@@ -217,7 +217,7 @@ async def test_concurrent_votes_share_transactions(open_meeting: OpenMeeting) ->
     tablets = [await pair(service, d) for d in deputies]
     await named_poll(service, deputies)
     transactions: list[int] = []
-    service.on_commit = lambda _, entries: transactions.append(len(entries))
+    service.on_commit = lambda _, entries, __: transactions.append(len(entries))
     # The second vote is no ballot: it is refused, the others are not disturbed.
     messages = [t.named_vote("p1", "maybe" if i == 1 else "for") for i, t in enumerate(tablets)]
     outcomes = await asyncio.gather(

@@ -52,9 +52,10 @@ class Device:
     _key: DeviceKey | None = field(default=None, compare=False, repr=False)
 
     def key(self) -> DeviceKey:
-        """The parsed public key (parsed once; pairing checked that it parses)."""
+        """The parsed public key (parsed once; pairing checked that it parses), its Ed25519
+        signatures checked by libsodium as the server's workers check them."""
         if self._key is None:
-            self._key = DeviceKey.parse(self.alg, self.public_key)
+            self._key = DeviceKey.parse(self.alg, self.public_key, ed25519="libsodium")
         return self._key
 
 
@@ -180,9 +181,10 @@ class Station:
     _key: DeviceKey | None = field(default=None, compare=False, repr=False)
 
     def key(self) -> DeviceKey:
-        """The parsed public key (parsed once; pairing checked that it parses)."""
+        """The parsed public key (parsed once; pairing checked that it parses), its Ed25519
+        signatures checked by libsodium as the server's workers check them."""
         if self._key is None:
-            self._key = DeviceKey.parse(self.alg, self.public_key)
+            self._key = DeviceKey.parse(self.alg, self.public_key, ed25519="libsodium")
         return self._key
 
 
