@@ -4,7 +4,9 @@ Encrypted ballots are cast in :mod:`voting.core.encrypted`; they share :func:`el
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
+
+import orjson
 
 import ballots
 from voting.core import bodies
@@ -16,16 +18,33 @@ from voting.core.state import MeetingState
 from voting.core.types import Entry, PollId
 from voting.errors import Conflict, Forbidden, invalid_ballot
 
+#: Distinct well-formed choices a poll remembers (a motion has three or four, a choice of 5
+#: projects from 7 at most 120); beyond it, choices are counted every time.
+REMEMBERED_CHOICES: Final = 4096
+
 
 def check_choice(poll: Poll, choice: Any) -> None:
     """A named vote's choice must be a well-formed ballot of the tally format (a void one is
     allowed): it is counted, alone, by the rules of the poll's definition (parsed once per
-    poll). Named polls are never elections, so a choice holds no write-in."""
+    poll). Named polls are never elections, so a choice holds no write-in.
+
+    A choice already found well-formed in this poll is not counted again: equal JSON values
+    have equal compact sorted encodings, and distinct ones (``1``, ``1.0``, ``true``, ``"1"``)
+    distinct encodings. (A value orjson cannot encode — an integer beyond 64 bits, nesting
+    deeper than 255 — is counted and not remembered.)"""
+    try:
+        key: bytes | None = orjson.dumps(choice, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        key = None
+    if key is not None and key in poll.well_formed:
+        return
     try:
         ballots.count_ballots(poll.parsed(), [choice])
     except ballots.InputError as error:
         problem = str(error).removeprefix("ballots[0]").lstrip(".: ")
         raise invalid_ballot(f"选票格式有误：{problem}", f"invalid ballot: {problem}") from None
+    if key is not None and len(poll.well_formed) < REMEMBERED_CHOICES:
+        poll.well_formed.add(key)
 
 
 def eligible(state: MeetingState, poll: Poll, deputy: str) -> None:

@@ -94,6 +94,8 @@ class Poll:
     _parsed: ballots.PollDefinition | None = field(default=None, compare=False, repr=False)
     # encrypted: (key id, its ballot setup), computed once (voting.core.encrypted.ballot_setup)
     setup_memo: tuple[str, Any] | None = field(default=None, compare=False, repr=False)
+    # named: choices found well-formed, as compact sorted JSON (voting.core.casting.check_choice)
+    well_formed: set[bytes] = field(default_factory=set, compare=False, repr=False)
 
     def parsed(self) -> ballots.PollDefinition:
         """The definition, parsed once (opening the poll checked that it parses)."""

@@ -6,12 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.voting.core.meetings import Meeting, refused
 from voting import core
+from voting.core.casting import check_choice
 from voting.core.devices import SignedBody
 from voting.core.outcome import AlreadyRecorded
+from voting.core.records import Poll
+from voting.core.types import ItemId, PollId
+from voting.errors import CommandError
 
 
 def hall(mode: str, policy: str = "last") -> Meeting:
@@ -85,3 +92,70 @@ def test_signing_in_by_tablet_and_by_operator() -> None:
     refused("already-signed-in", core.sign_in_by_operator, meeting.state, deputy="d01", by="op")
     refused("unknown-deputy", core.sign_in_by_operator, meeting.state, deputy="d09", by="op")
     refused("not-signed-in", core.sign_out_by_operator, meeting.state, deputy="d02", by="op")
+
+
+# A choice found well-formed is remembered by its poll -----------------------------------------
+
+SELECTION: dict[str, Any] = {
+    "kind": "selection",
+    "form": "choose",
+    "seats": 2,
+    "electorate": 3,
+    "candidates": [{"id": f"x{n}", "name": f"项目{n}"} for n in range(1, 4)],
+}
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=8,
+)
+CHOICES = st.one_of(
+    st.lists(st.sampled_from(["x1", "x2", "x3", "x4", 1, True]), max_size=4).map(
+        lambda chosen: {"chosen": chosen}
+    ),
+    st.dictionaries(st.sampled_from(["chosen", "void", "marks"]), JSON_VALUES, max_size=2),
+    JSON_VALUES,
+)
+
+
+def selection_poll() -> Poll:
+    return Poll(
+        id=PollId("p1"),
+        item=ItemId("a"),
+        definition=SELECTION,
+        mode="named",
+        change_policy="last",
+        present=frozenset({"d01"}),
+    )
+
+
+def outcome(poll: Poll, choice: Any) -> str | None:
+    try:
+        check_choice(poll, choice)
+    except CommandError as error:
+        return error.en
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(choices=st.lists(CHOICES, max_size=6))
+def test_a_remembered_choice_is_judged_as_counting_it_would(choices: list[Any]) -> None:
+    poll = selection_poll()
+    for choice in choices + choices:  # each choice twice: the second may be remembered
+        assert outcome(poll, choice) == outcome(selection_poll(), choice)
+    assert all(orjson.loads(key) in choices for key in poll.well_formed)
+
+
+def test_equal_looking_values_of_other_types_are_not_taken_for_a_remembered_choice() -> None:
+    poll = selection_poll()
+    assert outcome(poll, {"chosen": ["x1", "x2"]}) is None
+    assert len(poll.well_formed) == 1
+    assert outcome(poll, {"chosen": ["x1", "x2", "x3"]}) is None  # void: more than 2 chosen
+    assert (
+        outcome(poll, {"chosen": ["x1", 1]})
+        == "invalid ballot: chosen[1]: expected a project id, got 1"
+    )
+    assert outcome(poll, {"chosen": ["x1", True]}) == (
+        "invalid ballot: chosen[1]: expected a project id, got true"
+    )
+    assert outcome(poll, {"chosen": ["x1", 2**70]}) is not None  # counted, not remembered
+    assert len(poll.well_formed) == 2
