@@ -25,7 +25,7 @@ import ballots
 from audit.signature_batch import SignatureJob, Verdict, check_signatures
 from audit.tablet import DeviceKey, signing_payload
 from devices.hub import Hub, Peer
-from devices.signatures import SignatureChecker, check_with_libsodium
+from devices.signatures import WORKER_NICENESS, SignatureChecker, check_with_libsodium
 from devices.tablet import Tablet
 from tests.voting.test_service import (
     OpenMeeting,
@@ -330,6 +330,17 @@ async def test_a_failed_worker_leaves_the_checking_to_the_decision(
     assert not checker.running
     await service.submit(signed_in_by(message, None))
     assert service.state.signed_in == {"d01"}
+
+
+async def test_the_worker_runs_below_the_servers_priority() -> None:
+    checker = SignatureChecker(workers=1)
+    await checker.start()
+    try:
+        (worker,) = checker.worker_pids()
+        server = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, worker) == min(server + WORKER_NICENESS, 19)
+    finally:
+        await checker.stop()
 
 
 @pytest.mark.slow
