@@ -128,6 +128,13 @@ def test_a_resent_vote_is_acknowledged_once(hall: Hall) -> None:
     first = s.request(message)
     size = hall.log_size()
     again = s.request(message)
+    you = first.pop("you")  # the deputy's own view after the vote comes with the answer
+    assert (you["deputy"], you["poll"], you["took_part"], you["choice"]) == (
+        s.tablet.deputy,
+        "p1",
+        True,
+        "for",
+    )
     assert {k: v for k, v in first.items() if k != "id"} == {"type": "ack", "seq": size - 1}
     assert {k: v for k, v in again.items() if k != "id"} == {"type": "ack", "duplicate": True}
     assert hall.log_size() == size
