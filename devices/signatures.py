@@ -1,8 +1,8 @@
 """Tablet signatures checked in worker processes, before the decision that needs them.
 
-Verifying a signature takes some 60–140 µs of CPU (Ed25519, libsodium and OpenSSL on the
-machines measured), and both bindings hold the GIL while they verify, so a thread does not help: with a whole hall
-voting in the same second, the meeting's event loop spent more time verifying signatures than on
+Verifying a signature takes some 70–140 µs of CPU (Ed25519 with libsodium and with OpenSSL,
+``bench/ed25519.py``), and both bindings hold the GIL while they verify, so a thread does not
+help: with a whole hall voting in the same second, the meeting's event loop spent more time verifying signatures than on
 anything else (``docs/performance.md``). :class:`SignatureChecker` sends each signed message's
 key, payload and signature to a worker process as soon as the message has been read, batched per
 turn of the event loop, and returns the worker's :class:`~audit.signature_batch.Verdict`. The
@@ -32,6 +32,8 @@ from audit.signature_batch import SignatureJob, Verdict, check_signatures
 log = logging.getLogger(__name__)
 
 _Waiting = tuple[SignatureJob, "asyncio.Future[Verdict | None]"]
+_Job = TypeVar("_Job")
+_Answer = TypeVar("_Answer")
 
 #: How much nicer than the server its workers run (``nice(2)``). Every ballot passes through the
 #: server's one event loop, and every ballot's checks could run in either worker: when both
@@ -39,8 +41,6 @@ _Waiting = tuple[SignatureJob, "asyncio.Future[Verdict | None]"]
 #: measured, the named burst of 3,000 ballots took 0.66–0.79 s instead of 0.86–0.91 s
 #: (``docs/performance.md``).
 WORKER_NICENESS: Final = 5
-_Job = TypeVar("_Job")
-_Answer = TypeVar("_Answer")
 
 
 def _ready() -> bool:
