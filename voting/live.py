@@ -3,8 +3,9 @@
 After each transaction commits, :meth:`Live.committed` decides who must hear of it: tablets and
 the hall display get the public view when the agenda, a poll or the attendance changes; the chair
 console gets its fuller view; a deputy's tablets get the deputy's own view (``you``), except the
-tablet whose command wrote the change: its answer carries that view. A transaction holding many commands (group commit: a whole hall
-signing in at once) costs one push to each tablet, not one per command. Console and display
+tablet whose command wrote the change: its answer carries that view. A transaction holding many
+commands (group commit: a whole hall signing in at once) costs one push to each tablet, not one
+per command. Console and display
 updates are coalesced (at most one every ``coalesce_s`` seconds, a setting), so a burst of votes costs a few
 messages, not one per vote. A revoked device's connection is closed as soon as the revocation
 is committed.

@@ -144,6 +144,35 @@ async def test_a_hall_signing_in_at_once_gets_a_push_per_transaction_not_per_dep
         await hub.remove("m1", peer)
 
 
+async def test_the_own_view_is_pushed_to_the_deputys_tablets_but_the_one_answered(
+    open_meeting: OpenMeeting,  # noqa: F811
+) -> None:
+    service = await open_meeting(2)
+    hub = Hub(lambda: "2026-03-01T01:30:00Z")
+    live = Live(hub)
+    answered_tablet = await collecting_peer(hub, "m1", "d01")  # device tab-d01
+    other: list[dict[str, Any]] = []
+
+    async def send(text: str) -> None:
+        other.append(json.loads(text))
+
+    async def close(_: int) -> None:
+        return None
+
+    hub.add("m1", Peer("tablet", send, close, "spare-d01", "d01"))
+    service.on_commit = live.committed
+    await service.submit(
+        lambda s: core.sign_in_by_operator(s, deputy="d01", by="op"), answered="tab-d01"
+    )
+    await until(lambda: any(m["type"] == "you" for m in other))
+    assert [m["you"] for m in other if m["type"] == "you"] == [
+        views.deputy_view(service.state, "d01")
+    ]
+    assert [m for m in answered_tablet if m["type"] == "you"] == []
+    for peer in hub.peers("m1"):
+        await hub.remove("m1", peer)
+
+
 async def test_the_public_view_is_built_once_per_state(
     open_meeting: OpenMeeting,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
