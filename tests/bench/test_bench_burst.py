@@ -4,26 +4,16 @@ printed lines are checked exactly, never how fast anything was."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.scripts import run_bench
 
 pytestmark = pytest.mark.slow
 
 
 def test_every_burst_is_timed_and_the_medians_printed() -> None:
-    done = subprocess.run(
-        [sys.executable, "bench/burst.py", "--tablets", "12", "--bursts", "2"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_bench("burst.py", "--tablets", "12", "--bursts", "2", timeout=300)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 4, done.stdout

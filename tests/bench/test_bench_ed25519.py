@@ -4,22 +4,12 @@ checked exactly, never how fast anything was."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.scripts import run_bench
 
 
 def test_both_implementations_are_timed_bare_and_through_the_device_key() -> None:
-    done = subprocess.run(
-        [sys.executable, "bench/ed25519.py", "--seconds", "0.02"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_bench("ed25519.py", "--seconds", "0.02", timeout=120)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "one Ed25519 check of a 256-byte payload, 400 keys, one process:"

@@ -8,12 +8,11 @@ units, goals and verdicts are checked exactly, never how fast anything was.
 from __future__ import annotations
 
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.scripts import run_bench
+
 TABLETS = 20
 
 pytestmark = pytest.mark.slow
@@ -51,25 +50,8 @@ UNIT, GOAL, MET = (74, 85), (85, 96), (96, None)
 
 @pytest.fixture(scope="module")
 def run() -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "bench/run.py",
-            "--tablets",
-            str(TABLETS),
-            "--clients",
-            "2",
-            "--verify-entries",
-            "0",
-            "--db",
-            "postgresql",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    arguments = ["--tablets", str(TABLETS), "--clients", "2", "--verify-entries", "0"]
+    return run_bench("run.py", *arguments, "--db", "postgresql", timeout=600)
 
 
 def cell(line: str, column: tuple[int, int | None]) -> str:
@@ -145,14 +127,7 @@ def test_the_table_has_a_sqlite_and_a_postgresql_column(
 
 
 def test_a_database_other_than_postgresql_is_refused() -> None:
-    done = subprocess.run(
-        [sys.executable, "bench/run.py", "--db", "mysql://127.0.0.1/congress"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_bench("run.py", "--db", "mysql://127.0.0.1/congress", timeout=60)
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.splitlines()[-1] == (

@@ -8,14 +8,12 @@ checked, never how fast anything was.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.scripts import run_bench
+
 TABLETS = 20
 
 pytestmark = pytest.mark.slow
@@ -23,24 +21,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def figures() -> dict[str, Any]:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "bench/run.py",
-            "--tablets",
-            str(TABLETS),
-            "--clients",
-            "2",
-            "--verify-entries",
-            "2000",
-            "--json",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    arguments = ["--tablets", str(TABLETS), "--clients", "2", "--verify-entries", "2000"]
+    done = run_bench("run.py", *arguments, "--json", timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.splitlines()
     assert len(lines) == 1, done.stdout  # one JSON object, nothing else

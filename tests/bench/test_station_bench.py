@@ -8,26 +8,15 @@ be exactly the expected counts. How fast anything was is never checked.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.scripts import run_bench
 
 pytestmark = pytest.mark.slow
 
 
 def bench_lines(*arguments: str) -> list[str]:
-    done = subprocess.run(
-        [sys.executable, "bench/crypto.py", "--ballots", "8", "--repeats", "1", *arguments],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = run_bench("crypto.py", "--ballots", "8", "--repeats", "1", *arguments, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout.splitlines()
 
