@@ -29,13 +29,6 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def thread_cpu_seconds(pid: int, thread: int) -> float:
-    """User and system CPU time of one thread of process ``pid``."""
-    stat = Path(f"/proc/{pid}/task/{thread}/stat").read_text()
-    fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def bursts(count: int) -> tuple[Any, Any, list[tuple[float, float]]]:
     """The scenario's extra agenda items and what runs after its first burst: ``count`` more
     bursts, each timed; the list fills with (seconds, event loop CPU seconds)."""
@@ -53,11 +46,11 @@ def bursts(count: int) -> tuple[Any, Any, list[tuple[float, float]]]:
             session.clients.call("wait_for", {"what": "poll", "value": poll, "timeout": 60.0})
             ballots = split(plenary.choices(figures.tablets, seed=k), len(session.clients))
             prepare = ("prepare", [{"poll": poll, "choices": share} for share in ballots])
-            before = thread_cpu_seconds(session.pid, session.pid)
+            before = plenary.cpu_seconds(session.pid, thread=session.pid)
             burst = plenary.timed_burst(
                 session.clients, session.pid, prepare, figures, say, f"burst {k + 1}"
             )
-            loop_s = thread_cpu_seconds(session.pid, session.pid) - before
+            loop_s = plenary.cpu_seconds(session.pid, thread=session.pid) - before
             measured.append((burst.seconds, loop_s))
             session.api("POST", f"/polls/{poll}/close")
 

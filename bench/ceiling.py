@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-__all__ = ["Ceiling", "ceiling", "ed25519_per_s", "verify_for"]
+__all__ = ["Ceiling", "ceiling", "ed25519_per_s", "sample_signatures", "verify_for"]
 
 #: Bytes of a signed tablet body in the benchmark's bundle (a vote is about 230 to 280).
 PAYLOAD_BYTES = 256
@@ -35,14 +35,23 @@ class Ceiling:
     entries_per_s: float
 
 
-def verify_for(seconds: float) -> tuple[int, float]:
-    """Verify pre-made signatures for about ``seconds``; returns (count, seconds taken).
-    Runs in one process of :func:`ed25519_per_s`."""
-    jobs = []
+def sample_signatures() -> list[tuple[Ed25519PrivateKey, bytes, bytes]]:
+    """:data:`SAMPLES` keys, each with a payload of :data:`PAYLOAD_BYTES` and its signature:
+    (key, payload, signature)."""
+    made = []
     for index in range(SAMPLES):
         key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"ceiling %d" % index).digest())
         payload = (b"%d:" % index).ljust(PAYLOAD_BYTES, b"x")
-        jobs.append((key.public_key(), key.sign(payload), payload))
+        made.append((key, payload, key.sign(payload)))
+    return made
+
+
+def verify_for(seconds: float) -> tuple[int, float]:
+    """Verify pre-made signatures for about ``seconds``; returns (count, seconds taken).
+    Runs in one process of :func:`ed25519_per_s`."""
+    jobs = [
+        (key.public_key(), signature, payload) for key, payload, signature in sample_signatures()
+    ]
     count = 0
     started = time.perf_counter()
     deadline = started + seconds

@@ -1,6 +1,7 @@
 """One Ed25519 check with each implementation the project uses: OpenSSL (``cryptography``, the
 verifier's) and libsodium (PyNaCl, the meeting server's), both through ``audit.tablet.DeviceKey``
-and bare, on the same pre-made signatures of entry-sized payloads, in one process::
+and bare, on the pre-made signatures of entry-sized payloads that ``bench/ceiling.py`` uses, in one
+process::
 
     python bench/ed25519.py [--seconds 2]
 """
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import hashlib
 import sys
 import time
 from collections.abc import Callable
@@ -21,19 +21,9 @@ from nacl.bindings import crypto_sign_open
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audit.tablet import DeviceKey, Ed25519Library
-from bench.ceiling import PAYLOAD_BYTES, SAMPLES
+from bench.ceiling import PAYLOAD_BYTES, SAMPLES, sample_signatures
 
 Check = Callable[[int], None]
-
-
-def signatures() -> list[tuple[Ed25519PrivateKey, bytes, bytes]]:
-    """SAMPLES keys, each with a payload of PAYLOAD_BYTES and its signature."""
-    made = []
-    for index in range(SAMPLES):
-        key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"ed25519 %d" % index).digest())
-        payload = (b"%d:" % index).ljust(PAYLOAD_BYTES, b"x")
-        made.append((key, payload, key.sign(payload)))
-    return made
 
 
 def microseconds(check: Check, seconds: float) -> float:
@@ -66,7 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="time spent on each figure")
     args = parser.parse_args()
-    made = signatures()
+    made = sample_signatures()
     publics = [k.public_key() for k, _, _ in made]
     raws = [p.public_bytes_raw() for p in publics]
     figures = {

@@ -159,3 +159,8 @@ def test_equal_looking_values_of_other_types_are_not_taken_for_a_remembered_choi
     )
     assert outcome(poll, {"chosen": ["x1", 2**70]}) is not None  # counted, not remembered
     assert len(poll.well_formed) == 2
+    # {"void": true} is a void ballot, {"void": 1} a malformed one, yet Python finds them equal
+    assert outcome(poll, {"void": True}) is None
+    assert {"void": 1} == {"void": True}
+    assert outcome(poll, {"void": 1}) == "invalid ballot: void: expected true, got 1"
+    assert len(poll.well_formed) == 3
