@@ -12,6 +12,8 @@ Identifiers are strings: deputies (``"d-07"``), devices, polls, agenda items. Ac
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from datetime import UTC, datetime
 from typing import Final
@@ -198,4 +200,11 @@ def format_at(moment: datetime) -> str:
     """Return ``moment`` as the log's time format, in UTC, to the second."""
     if moment.tzinfo is None:
         raise ValueError("a log time must be timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _format_second(math.floor(moment.timestamp()))
+
+
+@functools.lru_cache(maxsize=8)
+def _format_second(second: int) -> str:
+    """The log's time format of a second since the epoch: the server stamps every message it
+    hears with the time (``devices.hub.Hub.seen``), thousands in the same second of a vote."""
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

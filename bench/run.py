@@ -29,6 +29,7 @@ import json  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
 import random  # noqa: E402
+import resource  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
@@ -69,9 +70,16 @@ def measure_verify(entries: int, scratch: Path) -> dict[str, Any]:
     processes, bare = ed25519_per_s()
     say(f"ceiling: bare Ed25519 verification {bare:,.0f} signatures/s in {processes} process(es)")
     say(f"verifying {meeting.tree.size:,} entries ({workers} signature process(es))")
+    main_before, workers_before = time.process_time(), children_cpu_seconds()
     started = time.monotonic()
     report = verify_bundle(directory, vkey=meeting.signer.vkey())
     seconds = time.monotonic() - started
+    # The signature processes have ended (joined) when verify_bundle returns: their CPU time is
+    # counted among this process's waited-for children.
+    main_cpu, workers_cpu = (
+        time.process_time() - main_before,
+        children_cpu_seconds() - workers_before,
+    )
     if not report.ok:
         raise BenchError("the benchmark's bundle did not verify")
     say(f"  {meeting.tree.size / seconds:,.0f} entries/s ({seconds:.1f} s)")
@@ -80,7 +88,16 @@ def measure_verify(entries: int, scratch: Path) -> dict[str, Any]:
         "workers": workers,
         "signatures": meeting.signatures,
         "megabytes": round(file_bytes / 1e6),
+        "main_us_per_entry": round(main_cpu / meeting.tree.size * 1e6, 1),
+        "workers_us_per_entry": round(workers_cpu / meeting.tree.size * 1e6, 1),
+        "bare_us_per_signature": round(processes / bare * 1e6, 1),
     }
+
+
+def children_cpu_seconds() -> float:
+    """CPU time (user and system) of this process's ended and waited-for children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 #: The verify group's keys (all None but ``entries`` when the verification is skipped).
@@ -95,6 +112,9 @@ VERIFY_KEYS = (
     "workers",
     "signatures",
     "megabytes",
+    "main_us_per_entry",
+    "workers_us_per_entry",
+    "bare_us_per_signature",
 )
 
 
@@ -354,6 +374,11 @@ def table(document: dict[str, Any]) -> list[str]:
             f"{verify['workers']} signature process(es); ceiling: bare Ed25519 verification "
             f"{verify['ed25519_per_s']:,} signatures/s in {verify['ed25519_processes']} "
             "process(es)"
+        )
+        lines.append(
+            f"verify CPU: main process {verify['main_us_per_entry']} µs an entry, signature "
+            f"processes {verify['workers_us_per_entry']} µs an entry; bare Ed25519 "
+            f"{verify['bare_us_per_signature']} µs a signature"
         )
     return lines
 

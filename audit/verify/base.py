@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar, Final
 
+import orjson
+
 from audit.verify.report import Failures
 
 __all__ = ["Check", "Entry", "Gate", "same_json", "show"]
@@ -15,11 +17,17 @@ Entry = dict[str, Any]
 
 _SHOWN_CHARS: Final = 60
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_SORTED: Final = orjson.OPT_SORT_KEYS
 
 
 def same_json(first: object, second: object) -> bool:
-    """Whether two JSON values are the same value (``true`` is not ``1``)."""
-    return _ENCODER.encode(first) == _ENCODER.encode(second)
+    """Whether two JSON values are the same value (``true`` is not ``1``). Values read from
+    canonical entries take orjson's sorted encoding; anything orjson cannot encode (an integer
+    beyond 64 bits, a value computed by a check) the reference encoder's."""
+    try:
+        return orjson.dumps(first, option=_SORTED) == orjson.dumps(second, option=_SORTED)
+    except (orjson.JSONEncodeError, TypeError):
+        return _ENCODER.encode(first) == _ENCODER.encode(second)
 
 
 def show(value: object) -> str:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from audit.canonical import canonical_bytes, parse_canonical, parse_canonical_quick
 from audit.errors import CanonicalError
+from audit.verify.base import same_json
 from tests.audit.test_canonical import json_values
 
 REJECTED = [
@@ -148,3 +149,33 @@ def test_what_orjson_writes_but_the_subset_excludes_is_refused(value: Any, probl
     with pytest.raises(CanonicalError) as refused:
         canonical_bytes(value)
     assert str(refused.value) == problem
+
+
+def _reference(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+@given(json_values, json_values, st.booleans())
+def test_the_verifiers_value_comparison_agrees_with_the_reference_encoder(
+    first: Any, other: Any, copy: bool
+) -> None:
+    """``same_json`` (orjson) says two values are the same exactly when their reference
+    encodings are: a copy read back from JSON, or another value."""
+    second = json.loads(_reference(first)) if copy else other
+    assert same_json(first, second) is (_reference(first) == _reference(second))
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        (True, 1, False),
+        ([1], [True], False),
+        (None, False, False),
+        ({"a": 1, "b": [2, "x"]}, {"b": [2, "x"], "a": 1}, True),
+        ({"a": 1}, {"a": 1, "b": None}, False),
+        (2**70, 2**70, True),  # beyond orjson: the reference encoder compares
+        (2**70, 2**70 + 1, False),
+    ],
+)
+def test_the_verifiers_value_comparison(first: Any, second: Any, same: bool) -> None:
+    assert same_json(first, second) is same

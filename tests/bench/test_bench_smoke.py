@@ -96,6 +96,10 @@ def test_the_verifier_and_the_tally_are_measured(figures: dict[str, Any]) -> Non
     assert verify["signatures"] > 0
     assert positive(verify["ed25519_per_s"]) and verify["ed25519_processes"] >= 1
     assert abs(verify["vs_ceiling"] - verify["entries_per_s"] / verify["ceiling_per_s"]) < 0.001
+    # Where the verifier's CPU goes: a bundle this small is checked without signature processes.
+    assert positive(verify["main_us_per_entry"])
+    assert verify["workers"] == 1 and verify["workers_us_per_entry"] == 0
+    assert positive(verify["bare_us_per_signature"])
     assert positive(figures["tally"]["ms_3000x50"])
     assert positive(figures["tally"]["baseline_ms"])
 
