@@ -11,9 +11,9 @@ Both runs go through the same phases with the same client processes (:mod:`bench
    fan-out below does not queue behind the sign-ins' pushes;
 4. fan-out: the chair makes an item current (one HTTP call), three times; for each tablet, the
    time from just before the call until the ``state`` push naming the item arrived;
-5. named burst: a named (记名) selection of 5 projects from 7 is opened; every tablet signs its
-   vote in advance, then all send at one shared start time; for each, the time from its send
-   to its ``ack``. (The encrypted burst, :mod:`bench.encrypted`, follows on the meeting server:
+5. named burst: a named (记名, roll-call) motion is opened; every tablet signs its vote
+   (赞成/反对/弃权) in advance, then all send at one shared start time; for each, the time from
+   its send to its ``ack``. (The encrypted burst, :mod:`bench.encrypted`, follows on the meeting server:
    secret polls are encrypted, so this plaintext burst is a named one, labelled as such);
 6. the poll is closed (its votes counted) — the meeting server only;
 7. reconnect: at one shared time every tablet drops its connection without a close frame and
@@ -46,14 +46,18 @@ from voting.cli.simulate import local_server
 ROOT = Path(__file__).resolve().parent.parent
 Say = Callable[[str], None]
 
-#: The named burst's poll: a named selection of 5 from 7 projects (a ballot of the size of a
-#: 5-of-7 election, which is never named).
+#: The named burst's poll: a roll-call motion, the vote a congress takes most often in the open.
+NAMED_MOTION: dict[str, Any] = {"kind": "motion"}
+#: A heavier named ballot for ``bench/burst.py --kind selection``: 5 of 7 projects (the size of a
+#: 5-of-7 election ballot, which is never named).
 NAMED_SELECTION: dict[str, Any] = {
     "kind": "selection",
     "form": "choose",
     "seats": 5,
     "candidates": [{"id": f"x{n}", "name": f"项目{n}"} for n in range(1, 8)],
 }
+#: Named poll definitions by agenda item kind.
+NAMED_POLLS: dict[str, dict[str, Any]] = {"motion": NAMED_MOTION, "selection": NAMED_SELECTION}
 #: The acknowledgements a burst counts: ``ack`` of a named vote, ``ballot_ack`` of an encrypted
 #: ballot.
 ACKS = frozenset({"ack", "ballot_ack"})
@@ -64,9 +68,12 @@ START_MARGIN_S = 1.0
 WAIT_S = 120.0
 
 
-def choices(tablets: int, seed: int = 2026) -> list[dict[str, Any]]:
-    """Each deputy's named vote: five of the seven projects chosen."""
+def choices(tablets: int, seed: int = 2026, kind: str = "motion") -> list[Any]:
+    """Each deputy's named vote: on a motion 赞成, 反对 or 弃权 (three in five for); on the
+    selection five of the seven projects."""
     rng = random.Random(seed)
+    if kind == "motion":
+        return [rng.choice(("for", "for", "for", "against", "abstain")) for _ in range(tablets)]
     ids = [c["id"] for c in NAMED_SELECTION["candidates"]]
     return [{"chosen": sorted(rng.sample(ids, 5))} for _ in range(tablets)]
 
@@ -359,7 +366,7 @@ def run_congress(
         api("PUT", "/roster", {"deputies": roster})
         api("POST", "/open")
         items = [{"item": i, "title": f"报告 {i}", "kind": "report"} for i in FANOUT_ROUNDS]
-        items.append({"item": "s1", "title": "民生实事项目（记名表决）", "kind": "selection"})
+        items.append({"item": "s1", "title": "关于年度计划的决议（记名表决）", "kind": "motion"})
         if extra_items is not None:
             items += extra_items([d for _, d in deputies])
         api("PUT", "/agenda", {"items": items})
@@ -381,7 +388,7 @@ def run_congress(
         say(f"  paired {tablets} tablets in {time.monotonic() - started:.1f} s")
         _connect_and_sign_in(clients, figures, server.pid, connect_limit, say, settle=True)
         _fanout(clients, figures, lambda item: api("POST", f"/items/{item}/current"), say)
-        named = {"poll": "p1", "item": "s1", "definition": NAMED_SELECTION, "mode": "named"}
+        named = {"poll": "p1", "item": "s1", "definition": NAMED_MOTION, "mode": "named"}
         api("POST", "/polls", named)
         clients.call("wait_for", {"what": "poll", "value": "p1", "timeout": WAIT_S})
         _burst(clients, figures, "p1", server.pid, say)

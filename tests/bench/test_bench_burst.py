@@ -12,12 +12,16 @@ from tests.bench.scripts import run_bench
 pytestmark = pytest.mark.slow
 
 
-def test_every_burst_is_timed_and_the_medians_printed() -> None:
-    done = run_bench("burst.py", "--tablets", "12", "--bursts", "2", timeout=300)
+@pytest.mark.parametrize(
+    ("options", "kind"), [((), "motion"), (("--kind", "selection"), "selection")]
+)
+def test_every_burst_is_timed_and_the_medians_printed(options: tuple[str, ...], kind: str) -> None:
+    done = run_bench("burst.py", "--tablets", "12", "--bursts", "2", *options, timeout=300)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 4, done.stdout
-    assert re.fullmatch(r"2 named bursts of 12 ballots \(load average \d+\.\d\d after\)", lines[0])
+    heading = rf"2 named bursts \({kind}\) of 12 ballots \(load average \d+\.\d\d after\)"
+    assert re.fullmatch(heading, lines[0])
     assert re.fullmatch(r"burst seconds: +\d+\.\d{3}, \d+\.\d{3}", lines[1])
     assert re.fullmatch(r"event loop CPU s: +\d+\.\d\d, \d+\.\d\d", lines[2])
     assert re.fullmatch(
