@@ -23,7 +23,7 @@ from audit.entry_builder import LogPosition, build_entries, needs_time
 from audit.errors import CheckpointConflictError
 from audit.log_state import LogState, SignedHead
 from audit.note import NoteSigner
-from audit.tables import CHECKPOINT_TABLE, ENTRY_TABLE
+from audit.tables import CHECKPOINT_TABLE, insert_entry_rows
 
 __all__ = ["Appended", "Clock", "LogTransaction"]
 
@@ -94,11 +94,8 @@ class LogTransaction:
         position = LogPosition(self._origin, self._log_key, self.size)
         built = build_entries(batch, position, at=at)
         if built:
-            rows = [
-                {"log_origin": self._origin, "seq": e.seq, "data": e.data, "leaf_hash": e.leaf_hash}
-                for e in built
-            ]
-            self.session.connection().execute(insert(ENTRY_TABLE), rows)
+            rows = [(self._origin, e.seq, e.data, e.leaf_hash) for e in built]
+            insert_entry_rows(self.session.connection(), rows)
             self._leaves.extend(e.leaf_hash for e in built)
             self.appended.extend(e.data for e in built)
         return range(position.size, position.size + len(built))

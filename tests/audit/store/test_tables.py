@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import IntegrityError
 
 from audit.note import NoteSigner
@@ -14,6 +16,7 @@ from audit.tables import (
     CHECKPOINT_TABLE,
     ENTRY_TABLE,
     init_schema,
+    insert_entry_rows,
     trigger_statements,
 )
 from bench.postgres import Cluster
@@ -139,3 +142,37 @@ def test_postgresql_audit_tables_reject_truncate(
     assert (count_rows(engine, ENTRY_TABLE), count_rows(engine, CHECKPOINT_TABLE)) == (1, 1)
     engine.dispose()
     postgres_cluster.drop_database(name)
+
+
+@pytest.mark.parametrize("variables", [None, 10])
+def test_entry_rows_are_inserted_in_as_few_statements_as_the_database_takes(
+    engine: Engine, variables: int | None
+) -> None:
+    """SQLite: one multi-row INSERT for as many rows as the connection allows variables (four a
+    row); elsewhere one executemany. Every row stored as given, in order."""
+    rows = [("town/2026-1", seq, b'{"seq":%d}' % seq, bytes([seq]) * 32) for seq in range(7)]
+    inserts: list[tuple[str, bool]] = []
+
+    def count(
+        _conn: Any, _cursor: Any, statement: str, _params: Any, _ctx: Any, many: bool
+    ) -> None:
+        if statement.startswith("INSERT INTO audit_entry"):
+            inserts.append((statement, many))
+
+    event.listen(engine, "before_cursor_execute", count)
+    with engine.begin() as conn:
+        driver = conn.connection.driver_connection
+        if variables is not None and isinstance(driver, sqlite3.Connection):
+            driver.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, variables)
+        insert_entry_rows(conn, rows)
+    with engine.connect() as conn:
+        stored = conn.exec_driver_sql(
+            "SELECT log_origin, seq, data, leaf_hash FROM audit_entry ORDER BY seq"
+        ).all()
+    assert [(o, s, bytes(d), bytes(h)) for o, s, d, h in stored] == rows
+    if engine.dialect.name != "sqlite":
+        assert [many for _, many in inserts] == [True]
+    elif variables is None:
+        assert [(s.count("(?, ?, ?, ?)"), many) for s, many in inserts] == [(7, False)]
+    else:  # two rows (eight variables) a statement
+        assert [s.count("(?, ?, ?, ?)") for s, _ in inserts] == [2, 2, 2, 1]
