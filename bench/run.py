@@ -223,10 +223,10 @@ def server_results(congress: Figures, echo: Figures) -> dict[str, Any]:
             "echo_kib_per_tablet": _r(echo.kib_per_tablet, 1),
         },
         "sign_in": {
-            "all_s": _r(congress.sign_in_s, 2),
-            "settled_s": _r(congress.settled_s or 0.0, 2),
+            "all_s": _r(congress.sign_in_s),
+            "settled_s": _r(congress.settled_s or 0.0),
             "failed": congress.sign_in_failed,
-            "echo_all_s": _r(echo.sign_in_s, 2),
+            "echo_all_s": _r(echo.sign_in_s),
         },
         "close": {"s": _r(congress.close_s or 0.0)},
         "encrypted": encrypted_results(congress.then),
