@@ -13,8 +13,8 @@ Both runs go through the same phases with the same client processes (:mod:`bench
    time from just before the call until the ``state`` push naming the item arrived;
 5. named burst: a named (记名, roll-call) motion is opened; every tablet signs its vote
    (赞成/反对/弃权) in advance, then all send at one shared start time; for each, the time from
-   its send to its ``ack``. (The encrypted burst, :mod:`bench.encrypted`, follows on the meeting server:
-   secret polls are encrypted, so this plaintext burst is a named one, labelled as such);
+   its send to its ``ack``. (The encrypted burst, :mod:`bench.encrypted`, follows on the meeting
+   server: secret polls are encrypted, so this plaintext burst is a named one, labelled as such);
 6. the poll is closed (its votes counted) — the meeting server only;
 7. reconnect: at one shared time every tablet drops its connection without a close frame and
    reconnects; the time until the last tablet has its ``welcome``.
