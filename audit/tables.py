@@ -122,9 +122,9 @@ def insert_entry_rows(connection: Connection, rows: Sequence[EntryRow]) -> None:
     On SQLite: one multi-row ``INSERT`` for as many rows as the connection allows variables.
     The driver lets go of the interpreter's lock for every statement it runs, and a thread that
     let go of it can wait up to the switch interval (5 ms) to get it back from a busy event loop:
-    the ``executemany`` of a 500-vote transaction ran 500 statements, and the writing thread
-    spent most of a ballot burst waiting (``docs/performance.md``). Elsewhere SQLAlchemy's
-    ``executemany``.
+    the ``executemany`` of a 500-vote transaction ran 500 statements, and in a ballot burst the
+    writing thread waited far longer than it worked (``docs/performance.md``). Elsewhere
+    SQLAlchemy's ``executemany``.
     """
     if not rows:
         return

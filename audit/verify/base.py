@@ -22,8 +22,8 @@ _SORTED: Final = orjson.OPT_SORT_KEYS
 
 def same_json(first: object, second: object) -> bool:
     """Whether two JSON values are the same value (``true`` is not ``1``). Values read from
-    canonical entries take orjson's sorted encoding; anything orjson cannot encode (an integer
-    beyond 64 bits, a value computed by a check) the reference encoder's."""
+    canonical entries take orjson's sorted encoding; what orjson cannot encode (an integer beyond
+    64 bits, a key that is not a string) the reference encoder's."""
     try:
         return orjson.dumps(first, option=_SORTED) == orjson.dumps(second, option=_SORTED)
     except (orjson.JSONEncodeError, TypeError):
